@@ -1,11 +1,40 @@
 //! The standard library's traits: read from the toolchain's `rust-src` when it is installed,
 //! from a catalog of declarations shipped inside the binary otherwise.
 //!
-//! PLACEHOLDER API (being implemented by the std-catalog work): the signatures below are the
-//! contract the rest of the core relies on.
+//! # Design
+//!
+//! * [`table`] lists the traits dynlens knows (canonical path, the rust-src file declaring it,
+//!   prelude membership). Both sources below work from that one list.
+//! * [`catalog`] holds the catalog compiled into the binary (`server/catalog/std_traits.rs`,
+//!   `include_str!`-ed) and the generator that writes it from rust-src. A unit test regenerates
+//!   it and compares with the checked-in file (`UPDATE_STD_CATALOG=1` rewrites it), so the
+//!   catalog is never hand-edited and never silently stale.
+//! * [`extract`] turns a real rust-src file into clean declarations (attributes, comments,
+//!   `const trait`, `[const]` bounds and default bodies stripped; see its docs).
+//!
+//! Startup must stay instant (the server's first answer comes well under 100 ms), so nothing
+//! is read eagerly: [`StdLibrary::detect`] only starts a background probe for rust-src
+//! (`RUST_SRC_PATH`, else `rustc --print sysroot` run from a neutral directory with a timeout),
+//! and each trait is loaded on its first access. A rust-src file is parsed at most once, for all
+//! the known traits it declares. A trait that cannot be extracted from rust-src falls back to its
+//! catalog entry (and says so through [`StdLibrary::origin`]). Clones of a `StdLibrary` share
+//! these caches.
 
-use std::path::PathBuf;
-use std::sync::Arc;
+mod catalog;
+mod extract;
+mod table;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use extract::ExtractError;
+use table::{TRAITS, TraitInfo};
 
 /// Where the standard library's declarations come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,44 +65,295 @@ pub struct StdTrait {
 /// The standard library's trait declarations.
 #[derive(Debug, Clone)]
 pub struct StdLibrary {
-    kind: StdSourceKind,
-    traits: Vec<StdTrait>,
+    inner: Arc<Inner>,
+}
+
+/// How long `rustc --print sysroot` may take before dynlens gives up on rust-src.
+const SYSROOT_PROBE_TIMEOUT: Duration = Duration::from_secs(3);
+
+#[derive(Debug)]
+struct Inner {
+    /// rust-src's `library/` or the catalog, once known.
+    source: OnceLock<StdSourceKind>,
+    /// Whether `source` is found by probing on first use (for [`StdLibrary::detect`]).
+    probe: bool,
+    /// One slot per row of [`TRAITS`], filled on first access.
+    slots: Vec<OnceLock<Loaded>>,
+    /// The traits extracted from each rust-src file, parsed at most once.
+    files: HashMap<&'static str, OnceLock<HashMap<String, Result<String, ExtractError>>>>,
+    /// Every trait, for [`StdLibrary::traits`].
+    all: OnceLock<Vec<StdTrait>>,
+}
+
+#[derive(Debug)]
+struct Loaded {
+    trait_: StdTrait,
+    from_rust_src: bool,
 }
 
 impl StdLibrary {
     /// rust-src when installed, the catalog otherwise.
+    ///
+    /// Cheap: rust-src is looked for on a background thread (env `RUST_SRC_PATH`, pointing at
+    /// `library/`, wins; otherwise `rustc --print sysroot`), and traits are read on first use.
+    /// A `RUST_SRC_PATH` that does not hold rust-src means the catalog.
     pub fn detect() -> Self {
-        Self::catalog()
+        let library = Self::new(None, true);
+        let inner = Arc::clone(&library.inner);
+        let spawned = std::thread::Builder::new()
+            .name("dynlens-rust-src-probe".into())
+            .spawn(move || {
+                inner.source();
+            });
+        if let Err(error) = spawned {
+            tracing::debug!("cannot start the rust-src probe in the background: {error}");
+        }
+        library
     }
 
     /// The built-in catalog only.
     pub fn catalog() -> Self {
-        StdLibrary { kind: StdSourceKind::Catalog, traits: Vec::new() }
+        Self::new(None, false)
     }
 
-    /// Where these declarations come from.
+    /// The declarations of the rust-src at `library` (the `library/` directory holding
+    /// `core/`, `alloc/` and `std/`); traits missing there come from the catalog. A path that
+    /// does not hold rust-src means the catalog.
+    pub fn from_rust_src(library: impl Into<PathBuf>) -> Self {
+        Self::new(validate_rust_src(library.into()), false)
+    }
+
+    fn new(rust_src: Option<PathBuf>, probe: bool) -> Self {
+        let source = OnceLock::new();
+        if !probe {
+            let _ = source.set(kind_of(rust_src));
+        }
+        let mut files = HashMap::new();
+        for info in TRAITS {
+            files.entry(info.file).or_insert_with(OnceLock::new);
+        }
+        let inner = Inner {
+            source,
+            probe,
+            slots: TRAITS.iter().map(|_| OnceLock::new()).collect(),
+            files,
+            all: OnceLock::new(),
+        };
+        StdLibrary { inner: Arc::new(inner) }
+    }
+
+    /// Where these declarations come from (waits for the rust-src probe of [`Self::detect`]).
     pub fn source_kind(&self) -> &StdSourceKind {
-        &self.kind
+        self.inner.source()
     }
 
-    /// All known std traits.
+    /// Where one trait's declaration actually came from: rust-src, or the catalog (always the
+    /// case without rust-src, and for a trait rust-src does not yield).
+    pub fn origin(&self, trait_: &StdTrait) -> StdSourceKind {
+        let loaded = TRAITS
+            .iter()
+            .position(|info| info.canonical_path == trait_.canonical_path)
+            .and_then(|index| self.inner.slots[index].get());
+        match (loaded, self.inner.rust_src()) {
+            (Some(loaded), Some(path)) if loaded.from_rust_src => StdSourceKind::RustSrc(path.clone()),
+            _ => StdSourceKind::Catalog,
+        }
+    }
+
+    /// All known std traits. Loads every one of them (from rust-src, that parses every file
+    /// involved): prefer [`Self::find`] and friends to look one up.
     pub fn traits(&self) -> &[StdTrait] {
-        &self.traits
+        self.inner
+            .all
+            .get_or_init(|| (0..TRAITS.len()).map(|i| self.inner.load(i).trait_.clone()).collect())
     }
 
-    /// A trait by path: `core::fmt::Debug`, `std::fmt::Debug` and `alloc::…` alike.
+    /// A trait by path: `core::fmt::Debug`, `std::fmt::Debug` and `alloc::…` alike (a leading
+    /// `::` and generic arguments are ignored). A path without a crate root (`fmt::Debug`,
+    /// `Debug`) is matched against the end of the known paths and must be unambiguous
+    /// (`Write` is not: `std::fmt::Write` and `std::io::Write`).
     pub fn find(&self, path: &str) -> Option<&StdTrait> {
-        let last = path.rsplit("::").next()?;
-        self.traits.iter().find(|t| t.name == last && t.public_path.ends_with(path.trim_start_matches("std::").trim_start_matches("core::")))
+        let index = find_index(path)?;
+        Some(&self.inner.load(index).trait_)
     }
 
     /// All std traits with this name.
     pub fn find_by_name(&self, name: &str) -> Vec<&StdTrait> {
-        self.traits.iter().filter(|t| t.name == name).collect()
+        (0..TRAITS.len())
+            .filter(|&i| TRAITS[i].name() == name)
+            .map(|i| &self.inner.load(i).trait_)
+            .collect()
     }
 
     /// The prelude trait with this name, if any.
     pub fn prelude(&self, name: &str) -> Option<&StdTrait> {
-        self.traits.iter().find(|t| t.in_prelude && t.name == name)
+        let index = TRAITS.iter().position(|info| info.in_prelude && info.name() == name)?;
+        Some(&self.inner.load(index).trait_)
     }
+
+    /// The canonical paths of all known traits, without loading any declaration.
+    pub fn known_paths(&self) -> impl Iterator<Item = &'static str> {
+        TRAITS.iter().map(|info| info.canonical_path)
+    }
+}
+
+impl Inner {
+    /// The rust-src `library/` directory, probing for it on first use when detecting.
+    fn rust_src(&self) -> Option<&PathBuf> {
+        match self.source() {
+            StdSourceKind::RustSrc(path) => Some(path),
+            StdSourceKind::Catalog => None,
+        }
+    }
+
+    /// Where declarations come from, probing for rust-src on first use when detecting.
+    fn source(&self) -> &StdSourceKind {
+        self.source.get_or_init(|| {
+            debug_assert!(self.probe, "non-probing libraries set their source up front");
+            kind_of(locate_rust_src(std::env::var_os("RUST_SRC_PATH"), probe_sysroot))
+        })
+    }
+
+    /// The trait of row `index`, loading it on first access.
+    fn load(&self, index: usize) -> &Loaded {
+        self.slots[index].get_or_init(|| {
+            let info = &TRAITS[index];
+            let from_src = self.rust_src().and_then(|library| self.from_rust_src(library, info));
+            let from_rust_src = from_src.is_some();
+            let source = from_src.unwrap_or_else(|| catalog_source(info));
+            Loaded { trait_: make_trait(info, source), from_rust_src }
+        })
+    }
+
+    /// The trait's declaration extracted from rust-src, `None` (logged) when that fails.
+    fn from_rust_src(&self, library: &Path, info: &TraitInfo) -> Option<String> {
+        let extracted = self.files.get(info.file)?.get_or_init(|| {
+            let names: Vec<&str> =
+                TRAITS.iter().filter(|i| i.file == info.file).map(|i| i.name()).collect();
+            match std::fs::read_to_string(library.join(info.file)) {
+                Ok(text) => extract::extract_traits(&text, &names),
+                Err(error) => {
+                    tracing::warn!("cannot read {} in rust-src: {error}", info.file);
+                    HashMap::new()
+                }
+            }
+        });
+        match extracted.get(info.name()) {
+            Some(Ok(text)) => Some(text.clone()),
+            Some(Err(error)) => {
+                tracing::warn!("{}: using the built-in catalog: {error}", info.canonical_path);
+                None
+            }
+            None => None,
+        }
+    }
+}
+
+fn kind_of(rust_src: Option<PathBuf>) -> StdSourceKind {
+    rust_src.map_or(StdSourceKind::Catalog, StdSourceKind::RustSrc)
+}
+
+fn catalog_source(info: &TraitInfo) -> String {
+    catalog::lookup(info.canonical_path).unwrap_or_else(|| {
+        // Only possible if the table and the catalog disagree, which a test rules out; an
+        // empty trait keeps the server answering rather than panicking.
+        tracing::error!("{} is missing from the built-in catalog", info.canonical_path);
+        format!("pub trait {} {{}}\n", info.name())
+    })
+}
+
+fn make_trait(info: &TraitInfo, source: String) -> StdTrait {
+    StdTrait {
+        name: info.name().to_owned(),
+        canonical_path: info.canonical_path.to_owned(),
+        public_path: info.public_path(),
+        is_auto: declares_auto_trait(&source),
+        source: source.into(),
+        in_prelude: info.in_prelude,
+    }
+}
+
+/// Whether the declaration's head (before `trait`) has the `auto` keyword.
+fn declares_auto_trait(source: &str) -> bool {
+    source
+        .split_whitespace()
+        .take_while(|word| *word != "trait")
+        .any(|word| word == "auto")
+}
+
+/// The row of [`TRAITS`] a path designates (see [`StdLibrary::find`]).
+fn find_index(path: &str) -> Option<usize> {
+    let path: String = path.split('<').next()?.chars().filter(|c| !c.is_whitespace()).collect();
+    let path = path.trim_start_matches("::");
+    let segments: Vec<&str> = path.split("::").collect();
+    if segments.iter().any(|s| s.is_empty()) {
+        return None;
+    }
+    let (first, rest) = segments.split_first()?;
+    if matches!(*first, "std" | "core" | "alloc") {
+        // `std::prelude::rust_2024::Iterator` and the like.
+        if let ["prelude", _, name] = rest {
+            return TRAITS.iter().position(|i| i.in_prelude && i.name() == *name);
+        }
+        return TRAITS.iter().position(|info| {
+            let known: Vec<&str> = info.canonical_path.split("::").skip(1).collect();
+            known == rest
+        });
+    }
+    let mut matches = TRAITS.iter().enumerate().filter(|(_, info)| {
+        let known: Vec<&str> = info.canonical_path.split("::").collect();
+        known.ends_with(&segments)
+    });
+    let (index, _) = matches.next()?;
+    matches.next().is_none().then_some(index)
+}
+
+/// `library/` if it holds rust-src (`core/src/lib.rs`), `None` otherwise.
+fn validate_rust_src(library: PathBuf) -> Option<PathBuf> {
+    library.join("core/src/lib.rs").is_file().then_some(library)
+}
+
+/// Where rust-src is: `RUST_SRC_PATH` when set (and then only there), else below the sysroot
+/// that `probe_sysroot` reports.
+fn locate_rust_src(
+    rust_src_path: Option<OsString>,
+    probe_sysroot: impl FnOnce() -> Option<PathBuf>,
+) -> Option<PathBuf> {
+    match rust_src_path {
+        Some(path) if !path.is_empty() => validate_rust_src(PathBuf::from(path)),
+        _ => validate_rust_src(probe_sysroot()?.join("lib/rustlib/src/rust/library")),
+    }
+}
+
+/// `rustc --print sysroot`, run from the temporary directory (so no project's
+/// `rust-toolchain` file is honored) with rustup's auto-install off (so nothing is downloaded),
+/// killed after [`SYSROOT_PROBE_TIMEOUT`].
+fn probe_sysroot() -> Option<PathBuf> {
+    let mut child = Command::new("rustc")
+        .args(["--print", "sysroot"])
+        .current_dir(std::env::temp_dir())
+        .env("RUSTUP_AUTO_INSTALL", "0")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let started = Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => break,
+            Ok(Some(_)) | Err(_) => return None,
+            Ok(None) if started.elapsed() > SYSROOT_PROBE_TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                tracing::warn!("`rustc --print sysroot` timed out; using the built-in catalog");
+                return None;
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+        }
+    }
+    let mut stdout = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take()?, &mut stdout).ok()?;
+    let sysroot = stdout.trim();
+    (!sysroot.is_empty()).then(|| PathBuf::from(sysroot))
 }
