@@ -25,6 +25,11 @@ PLAYWRIGHT_VERSION=1.65.1
 log() { printf '[install-editor-deps] %s\n' "$*" >&2; }
 mkdir -p "$CACHE"
 START=$SECONDS
+# node-gyp (code-server's native modules) must use the installed Node's headers: it cannot
+# download them here.
+if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node_version.h ]; then
+  export npm_config_nodedir=/usr
+fi
 
 # --- Debian packages -------------------------------------------------------------------------
 APT_PKGS=(chromium ripgrep neovim libkrb5-dev libsecret-1-dev libxkbfile-dev libx11-dev
@@ -54,7 +59,8 @@ fi
 "$CACHE/venv/bin/nvim" --version | head -1 >&2
 
 # --- playwright-core (the library only; it drives /usr/bin/chromium) -------------------------
-if [ ! -f "$CACHE/playwright/node_modules/playwright-core/package.json" ]; then
+PW_PKG="$CACHE/playwright/node_modules/playwright-core/package.json"
+if ! { [ -f "$PW_PKG" ] && grep -q "\"version\": \"$PLAYWRIGHT_VERSION\"" "$PW_PKG"; }; then
   log "npm: playwright-core@$PLAYWRIGHT_VERSION"
   mkdir -p "$CACHE/playwright"
   (cd "$CACHE/playwright" && { [ -f package.json ] || npm init -y >/dev/null; } &&
