@@ -1,7 +1,18 @@
 //! SPEC F2: a trait written out as its explicit vtable, shims, dyn* value and
 //! `impl Trait for DynTrait`, as formatted stable Rust.
 //!
-//! PLACEHOLDER API (being implemented by the expansion work).
+//! The generated API is described in `docs/expansion.md`. In short, for `trait Foo`:
+//! `FooPayload<'a>` (the erased `self`: one pointer-sized slot), `FooVtable<'a, …>` (the
+//! vtable), shims generic over `T: Foo`, `DynFoo<'a, …>` (the dyn* value) with its
+//! constructors, and `impl Foo for DynFoo<'a, …>`.
+//!
+//! The generator works on `syn` trees: [`model`] classifies every method (how its receiver,
+//! arguments and return value cross the vtable, or why they cannot), [`emit`] builds the items.
+
+mod emit;
+mod forward;
+mod model;
+mod supers;
 
 /// A supertrait of the expanded trait, resolved by the caller.
 #[derive(Debug, Clone)]
@@ -40,6 +51,35 @@ pub struct Expansion {
 
 /// Expands a trait. Errors are messages for the user (e.g. the trait does not parse).
 pub fn expand_trait(input: &ExpandInput) -> Result<Expansion, String> {
-    let _ = input;
-    Err("expansion is not implemented yet".to_string())
+    let item = parse_trait(&input.trait_source)?;
+    let name = item.ident.to_string();
+    let out = emit::expand(&item, &input.supertraits, input.forwarding_impls)?;
+    let file: syn::File = syn::parse2(out.tokens)
+        .map_err(|e| format!("dynlens generated invalid Rust for `{name}` (a bug): {e}"))?;
+    let text = emit::finish_comments(&prettyplease::unparse(&file));
+    let mut title = format!("dynlens: Expand `{name}` into explicit vtable");
+    if input.forwarding_impls {
+        title.push_str(" with forwarding impls");
+    }
+    if let Some(missing) = &out.missing {
+        title.push_str(&format!(" (without `impl {name} for Dyn{name}`: {missing})"));
+    }
+    Ok(Expansion { text, title, complete: out.missing.is_none() })
+}
+
+/// Parses a trait item; accepts a whole file holding one trait too.
+fn parse_trait(source: &str) -> Result<syn::ItemTrait, String> {
+    match syn::parse_str::<syn::ItemTrait>(source.trim()) {
+        Ok(t) => Ok(t),
+        Err(e) => {
+            if let Ok(file) = syn::parse_file(source) {
+                for item in file.items {
+                    if let syn::Item::Trait(t) = item {
+                        return Ok(t);
+                    }
+                }
+            }
+            Err(format!("the trait does not parse as Rust: {e}"))
+        }
+    }
 }

@@ -1,0 +1,1046 @@
+//! Builds the expansion's items from the classified trait.
+
+use super::SupertraitInput;
+use super::model::{
+    ArgKind, Dispatchable, ErasedShape, MethodPlan, NameElided, Output, Receiver,
+    ReplaceSelfAssoc, classify, is_self_type, mentions_bare_self,
+};
+use super::supers::{Super, SuperKind, ident, resolve};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use syn::visit_mut::VisitMut;
+use syn::{
+    FnArg, GenericParam, Ident, ItemTrait, Lifetime, Pat, TraitItem, Type, WherePredicate,
+};
+
+/// The generated tokens and what could not be carried.
+pub(crate) struct Out {
+    pub tokens: TokenStream,
+    /// Why `impl Foo for DynFoo` is missing, if it is.
+    pub missing: Option<String>,
+}
+
+/// A comment line in the output: `finish_comments` turns it into `// text`.
+fn comment(text: &str) -> TokenStream {
+    quote!(__dynlens_comment!(#text);)
+}
+
+/// Replaces the comment markers of the formatted output by `//` comments.
+pub(crate) fn finish_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let trimmed = line.trim_start();
+        let indent = &line[..line.len() - trimmed.len()];
+        // prettyplease prints a multi-line doc attribute as `/** … */`: make it `///` lines.
+        if let Some(first) = trimmed.strip_prefix("/**") {
+            let mut body = vec![first.to_string()];
+            let mut closed = first.trim_end().ends_with("*/");
+            while !closed {
+                match lines.next() {
+                    Some(more) => {
+                        closed = more.trim_end().ends_with("*/");
+                        body.push(more.to_string());
+                    }
+                    None => break,
+                }
+            }
+            if let Some(last) = body.last_mut() {
+                *last = last.trim_end().trim_end_matches("*/").to_string();
+            }
+            for part in body {
+                out.push_str(indent);
+                out.push_str("///");
+                out.push_str(part.trim_end());
+                out.push('\n');
+            }
+            continue;
+        }
+        if let Some(rest) = trimmed.strip_prefix("__dynlens_comment!(") {
+            // prettyplease may break a long macro call over several lines.
+            let mut call = rest.trim().to_string();
+            while !call.ends_with(");") {
+                match lines.next() {
+                    Some(more) => call.push_str(more.trim()),
+                    None => break,
+                }
+            }
+            let inner = call.trim_end_matches(';').trim_end_matches(')').trim();
+            let unquoted: String = syn::parse_str::<syn::LitStr>(inner)
+                .map(|l| l.value())
+                .unwrap_or_else(|_| inner.to_string());
+            for part in unquoted.lines() {
+                out.push_str(indent);
+                out.push_str("// ");
+                out.push_str(part);
+                out.push('\n');
+            }
+        } else {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// A slot of the vtable: a method of the trait or of a std supertrait.
+struct Slot {
+    field: Ident,
+    shim: Ident,
+    /// `Foo<…>` or `::core::fmt::Debug`: how the shim names the method.
+    trait_path: TokenStream,
+    method: Ident,
+    d: Dispatchable,
+}
+
+/// Everything the emitters share.
+struct Ctx {
+    name: Ident,
+    vtable: Ident,
+    payload: Ident,
+    dyn_name: Ident,
+    /// `'a`.
+    lt: Lifetime,
+    /// `<'a, L…, P…, C…, A…>` as declared (with bounds).
+    decl: TokenStream,
+    /// `<'a, L…, P…, C…, A…>` as used.
+    args: TokenStream,
+    where_clause: TokenStream,
+    /// `Foo<L…, P…, C…, A = A…>`: the bound on the erased type.
+    bound: TokenStream,
+    /// `Foo<L…, P…, C…>`: the trait as `impl` and `<T as …>` name it.
+    trait_ref: TokenStream,
+    /// `fn(X) -> X` over every type and lifetime parameter (invariance, as in `dyn Foo<P>`).
+    phantom: Option<TokenStream>,
+    /// The associated types that became parameters.
+    assoc: Vec<Ident>,
+}
+
+impl Ctx {
+    fn dyn_ty(&self) -> TokenStream {
+        let (d, a) = (&self.dyn_name, &self.args);
+        quote!(#d #a)
+    }
+    fn vt_ty(&self) -> TokenStream {
+        let (v, a) = (&self.vtable, &self.args);
+        quote!(#v #a)
+    }
+}
+
+/// Expands one trait (recursively including user supertraits' expansions when needed).
+pub(crate) fn expand(
+    item: &ItemTrait,
+    inputs: &[SupertraitInput],
+    forwarding: bool,
+) -> Result<Out, String> {
+    let name = item.ident.clone();
+    let name_s = name.to_string();
+    let supers = resolve(item, inputs)?;
+    let mut tokens = TokenStream::new();
+    let mut missing: Vec<String> = Vec::new();
+
+    // Include the expansions of user supertraits the file does not have yet.
+    for s in &supers {
+        if let (SuperKind::User { already_expanded: false }, Some(sitem)) = (&s.kind, &s.item) {
+            let sub = expand(sitem, &s.inputs, false)?;
+            if let Some(m) = sub.missing {
+                missing.push(format!("`{}` cannot be implemented for `Dyn{}` ({m})", s.name, s.name));
+            }
+            let c = comment(&format!(
+                "The expansion of the supertrait `{}`, which `{name_s}`'s vtable embeds.",
+                s.name
+            ));
+            tokens.extend(c);
+            tokens.extend(sub.tokens);
+        }
+    }
+
+    // Generic parameters of the dyn type: the lifetime, the trait's own, the associated types.
+    let taken_a = item.generics.lifetimes().any(|l| l.lifetime.ident == "a");
+    let lt = Lifetime::new(if taken_a { "'erased" } else { "'a" }, proc_macro2::Span::call_site());
+    let mut own_assoc: Vec<(Ident, Vec<syn::TypeParamBound>)> = Vec::new();
+    for ti in &item.items {
+        if let TraitItem::Type(t) = ti {
+            if !t.generics.params.is_empty() {
+                return Err(format!(
+                    "`{name_s}` has the generic associated type `{}`, which a dyn type cannot name",
+                    t.ident
+                ));
+            }
+            own_assoc.push((t.ident.clone(), t.bounds.iter().cloned().collect()));
+        }
+    }
+    let mut assoc: Vec<Ident> = own_assoc.iter().map(|(i, _)| i.clone()).collect();
+    for s in &supers {
+        for a in &s.free_assoc {
+            if !assoc.contains(a) {
+                assoc.push(a.clone());
+            }
+        }
+    }
+    let mut replace = ReplaceSelfAssoc { assoc: &assoc };
+    let mut decl_params: Vec<TokenStream> = vec![quote!(#lt)];
+    let mut use_params: Vec<TokenStream> = vec![quote!(#lt)];
+    let mut bound_args: Vec<TokenStream> = Vec::new();
+    let mut phantom_parts: Vec<TokenStream> = Vec::new();
+    for gp in &item.generics.params {
+        match gp {
+            GenericParam::Lifetime(l) => {
+                let lt2 = &l.lifetime;
+                let bounds = &l.bounds;
+                decl_params.push(if bounds.is_empty() { quote!(#lt2) } else { quote!(#lt2: #bounds) });
+                use_params.push(quote!(#lt2));
+                bound_args.push(quote!(#lt2));
+                phantom_parts.push(quote!(&#lt2 ()));
+            }
+            GenericParam::Type(t) => {
+                let id = &t.ident;
+                let mut bounds = t.bounds.clone();
+                for b in bounds.iter_mut() {
+                    if let syn::TypeParamBound::Trait(tb) = b {
+                        replace.visit_path_mut(&mut tb.path);
+                    }
+                }
+                decl_params.push(if bounds.is_empty() { quote!(#id) } else { quote!(#id: #bounds) });
+                use_params.push(quote!(#id));
+                bound_args.push(quote!(#id));
+                phantom_parts.push(quote!(#id));
+            }
+            GenericParam::Const(c) => {
+                let (id, ty) = (&c.ident, &c.ty);
+                decl_params.push(quote!(const #id: #ty));
+                use_params.push(quote!(#id));
+                bound_args.push(quote!(#id));
+            }
+        }
+    }
+    for (a, bounds) in &own_assoc {
+        let mut bounds = bounds.clone();
+        for b in bounds.iter_mut() {
+            if let syn::TypeParamBound::Trait(tb) = b {
+                replace.visit_path_mut(&mut tb.path);
+            }
+        }
+        let bounds: Vec<_> = bounds.into_iter().collect();
+        decl_params.push(if bounds.is_empty() { quote!(#a) } else { quote!(#a: #(#bounds)+*) });
+    }
+    for a in assoc.iter().skip(own_assoc.len()) {
+        decl_params.push(quote!(#a));
+    }
+    let trait_ref = if bound_args.is_empty() { quote!(#name) } else { quote!(#name<#(#bound_args),*>) };
+    for a in &assoc {
+        use_params.push(quote!(#a));
+        bound_args.push(quote!(#a = #a));
+        phantom_parts.push(quote!(#a));
+    }
+    let where_preds: Vec<&WherePredicate> = item
+        .generics
+        .where_clause
+        .iter()
+        .flat_map(|w| w.predicates.iter())
+        .filter(|p| !matches!(p, WherePredicate::Type(pt) if mentions_bare_self(&pt.bounded_ty)))
+        .collect();
+    let where_clause = if where_preds.is_empty() { quote!() } else { quote!(where #(#where_preds),*) };
+    let bound = if bound_args.is_empty() { quote!(#name) } else { quote!(#name<#(#bound_args),*>) };
+    let phantom = if phantom_parts.is_empty() {
+        None
+    } else {
+        Some(quote!(fn(#(#phantom_parts),*) -> (#(#phantom_parts,)*)))
+    };
+    let ctx = Ctx {
+        vtable: format_ident!("{}Vtable", name),
+        payload: format_ident!("{}Payload", name),
+        dyn_name: format_ident!("Dyn{}", name),
+        name: name.clone(),
+        lt,
+        decl: quote!(<#(#decl_params),*>),
+        args: quote!(<#(#use_params),*>),
+        where_clause,
+        bound,
+        trait_ref,
+        phantom,
+        assoc: assoc.clone(),
+    };
+
+    // Classify the trait's own items and the std supertraits' methods into slots.
+    let items: Vec<TraitItem> = item.items.clone();
+    let own = classify(&items, &assoc, &name_s);
+    let mut slots: Vec<Slot> = Vec::new();
+    let reserved = ["drop_in_place", "size", "align", "marker", "new"];
+    let mut own_impl: Vec<(Ident, SlotRef)> = Vec::new();
+    for m in &own {
+        match &m.plan {
+            MethodPlan::Slot(d) => {
+                let field = if reserved.contains(&m.name.to_string().as_str()) {
+                    format_ident!("method_{}", m.name)
+                } else {
+                    m.name.clone()
+                };
+                let shim = format_ident!("{}_shim", field);
+                let b = &ctx.trait_ref;
+                slots.push(Slot { field: field.clone(), shim, trait_path: b.clone(), method: m.name.clone(), d: (**d).clone() });
+                own_impl.push((m.name.clone(), SlotRef::Own(field)));
+            }
+            MethodPlan::Default => {}
+            MethodPlan::Impossible(r) => missing.push(r.clone()),
+        }
+    }
+    // Supertrait impls: (super, per-method plan) — std ones through own slots, user ones
+    // through the embedded vtable (except `-> Self`, which must build a `DynFoo`).
+    let mut super_impls: Vec<(usize, Vec<(Ident, SlotRef)>, Option<String>)> = Vec::new();
+    for (si, s) in supers.iter().enumerate() {
+        if s.kind == SuperKind::Auto {
+            continue;
+        }
+        let mut plan = Vec::new();
+        let mut why: Option<String> = None;
+        for m in &s.methods {
+            match &m.plan {
+                MethodPlan::Slot(d) => {
+                    let via_own = s.kind == SuperKind::Std || matches!(d.output, Output::SelfValue);
+                    if via_own {
+                        let field = format_ident!("{}_{}", s.snake(), m.name);
+                        let shim = format_ident!("{}_shim", field);
+                        let path = &s.path;
+                        slots.push(Slot { field: field.clone(), shim, trait_path: quote!(#path), method: m.name.clone(), d: (**d).clone() });
+                        plan.push((m.name.clone(), SlotRef::Own(field)));
+                    } else {
+                        plan.push((m.name.clone(), SlotRef::Embedded(si)));
+                    }
+                }
+                MethodPlan::Default => {}
+                MethodPlan::Impossible(r) => {
+                    why.get_or_insert_with(|| r.clone());
+                }
+            }
+        }
+        if let Some(w) = &why {
+            missing.push(format!("`{}` cannot be implemented for `Dyn{name_s}`: {w}", s.name));
+        }
+        super_impls.push((si, plan, why));
+    }
+
+    let flags = Flags::of(&slots, &supers);
+    tokens.extend(emit_payload(&ctx, &flags));
+    tokens.extend(emit_vtable(&ctx, &slots, &supers, &flags));
+    tokens.extend(emit_dyn(&ctx, &slots, &supers, &flags));
+
+    let missing_text = if missing.is_empty() { None } else { Some(missing.join("; ")) };
+    // `impl Foo for DynFoo`, or inherent methods when something cannot be carried.
+    let own_methods: Vec<TokenStream> = own_impl
+        .iter()
+        .filter_map(|(mname, r)| {
+            let slot = match r {
+                SlotRef::Own(f) => slots.iter().find(|s| s.field == *f)?,
+                SlotRef::Embedded(_) => return None,
+            };
+            let _ = mname;
+            Some(impl_method(&ctx, slot, missing_text.is_some(), None))
+        })
+        .collect();
+    let (decl, dyn_ty, wc, lt) = (&ctx.decl, ctx.dyn_ty(), &ctx.where_clause, &ctx.lt);
+    if let Some(why) = &missing_text {
+        tokens.extend(comment(&format!(
+            "No `impl {name_s} for Dyn{name_s}`: {why}.\nThe dispatchable methods are inherent methods of `Dyn{name_s}` instead."
+        )));
+        if !own_methods.is_empty() {
+            let doc = format!(" `{name_s}`'s dispatchable methods, called through the vtable (see the comment above for why this is not `impl {name_s} for Dyn{name_s}`).");
+            tokens.extend(quote! {
+                #[doc = #doc]
+                impl #decl #dyn_ty #wc { #(#own_methods)* }
+            });
+        }
+    } else {
+        let assoc_items = ctx.assoc.iter().filter(|a| own_assoc.iter().any(|(o, _)| o == *a)).map(|a| quote!(type #a = #a;));
+        let doc = format!(" What the compiler writes as `impl {name_s} for dyn {name_s}`: every method loads its function pointer from the vtable and calls it with the erased `self`.");
+        let trait_ref = &ctx.trait_ref;
+        tokens.extend(quote! {
+            #[doc = #doc]
+            impl #decl #trait_ref for #dyn_ty #wc {
+                #(#assoc_items)*
+                #(#own_methods)*
+            }
+        });
+    }
+    let _ = lt;
+    // Supertrait impls.
+    for (si, plan, why) in &super_impls {
+        if why.is_some() {
+            continue;
+        }
+        let s = &supers[*si];
+        let path = &s.path;
+        let mut methods = Vec::new();
+        for (mname, r) in plan {
+            match r {
+                SlotRef::Own(f) => {
+                    if let Some(slot) = slots.iter().find(|sl| sl.field == *f) {
+                        methods.push(impl_method(&ctx, slot, false, None));
+                    }
+                }
+                SlotRef::Embedded(_) => {
+                    if let Some(MethodPlan::Slot(d)) = s.methods.iter().find(|m| m.name == *mname).map(|m| &m.plan) {
+                        let slot = Slot {
+                            field: mname.clone(),
+                            shim: mname.clone(),
+                            trait_path: quote!(#path),
+                            method: mname.clone(),
+                            d: (**d).clone(),
+                        };
+                        methods.push(impl_method(&ctx, &slot, false, Some(s)));
+                    }
+                }
+            }
+        }
+        let assoc_items = s.free_assoc.iter().map(|a| quote!(type #a = #a;));
+        let doc = format!(
+            " `{}` is a supertrait of `{name_s}`, so `dyn {name_s}` implements it too: {}.",
+            s.name,
+            if s.kind == SuperKind::Std { "through slots of the vtable" } else { "through its vtable embedded in ours" }
+        );
+        tokens.extend(quote! {
+            #[doc = #doc]
+            impl #decl #path for #dyn_ty #wc {
+                #(#assoc_items)*
+                #(#methods)*
+            }
+        });
+    }
+    if forwarding {
+        tokens.extend(super::forward::emit(item, &own, &supers, &ctx.bound));
+    }
+    Ok(Out { tokens, missing: missing_text })
+}
+
+/// Where an impl method finds its function pointer.
+enum SlotRef {
+    /// A field of our vtable.
+    Own(Ident),
+    /// In the embedded vtable of `supers[i]`.
+    Embedded(usize),
+}
+
+/// Which payload helpers and markers are needed (nothing is emitted unused).
+struct Flags {
+    into_value: bool,
+    into_box: bool,
+    borrowable: bool,
+    mutable_borrow: bool,
+    pinned: bool,
+    send: bool,
+    sync: bool,
+}
+
+impl Flags {
+    fn of(slots: &[Slot], supers: &[Super]) -> Flags {
+        let mut f = Flags {
+            into_value: false,
+            into_box: false,
+            borrowable: true,
+            mutable_borrow: true,
+            pinned: false,
+            send: supers.iter().any(|s| s.kind == SuperKind::Auto && s.name == "Send"),
+            sync: supers.iter().any(|s| s.kind == SuperKind::Auto && s.name == "Sync"),
+        };
+        let unpin = supers.iter().any(|s| s.kind == SuperKind::Auto && s.name == "Unpin");
+        // Embedded user supertraits' methods count for the receivers too.
+        let mut receivers: Vec<Receiver> = slots.iter().map(|s| s.d.receiver.clone()).collect();
+        for s in supers {
+            for m in &s.methods {
+                if let MethodPlan::Slot(d) = &m.plan {
+                    receivers.push(d.receiver.clone());
+                }
+            }
+        }
+        for r in &receivers {
+            match r {
+                Receiver::Ref(_) => {}
+                Receiver::Mut(_) => f.borrowable = false,
+                Receiver::PinMut(_) => {
+                    f.borrowable = false;
+                    f.mutable_borrow = false;
+                    f.pinned = !unpin;
+                }
+                Receiver::Value => {
+                    f.into_value = true;
+                    f.borrowable = false;
+                    f.mutable_borrow = false;
+                }
+                Receiver::Boxed => {
+                    f.into_box = true;
+                    f.borrowable = false;
+                    f.mutable_borrow = false;
+                }
+            }
+        }
+        // Only the slots of this vtable use this payload's helpers.
+        f.into_value = slots.iter().any(|s| s.d.receiver == Receiver::Value);
+        f.into_box = slots.iter().any(|s| s.d.receiver == Receiver::Boxed);
+        f
+    }
+}
+
+fn emit_payload(ctx: &Ctx, flags: &Flags) -> TokenStream {
+    let (payload, name, lt) = (&ctx.payload, &ctx.name, &ctx.lt);
+    let doc = format!(
+        " The erased `self` of `Dyn{name}`: one pointer-sized slot holding the value itself (when it\n fits) or a pointer to it (boxed or borrowed). The compiler's `dyn {name}` erases `self` to a\n data pointer; a dyn* value may also keep a small value in place of the pointer.\n\n `UnsafeCell`: a `&self` method may mutate a value stored inline (a `Cell`, for instance)."
+    );
+    let into_value = flags.into_value.then(|| quote! {
+        /// Moves the value out (for `self` methods). The slot must not be used afterwards.
+        ///
+        /// # Safety
+        /// The slot holds an owned `T` (inline when `INLINE`, boxed otherwise).
+        unsafe fn into_value<T, const INLINE: bool>(self) -> T {
+            if INLINE {
+                unsafe { self.value::<T, INLINE>().read() }
+            } else {
+                *unsafe { Box::from_raw(self.value::<T, INLINE>()) }
+            }
+        }
+    });
+    let into_box = flags.into_box.then(|| quote! {
+        /// Moves the value into a `Box` (for `self: Box<Self>` methods), reusing the
+        /// allocation when it is boxed already.
+        ///
+        /// # Safety
+        /// The slot holds an owned `T` (inline when `INLINE`, boxed otherwise).
+        unsafe fn into_box<T, const INLINE: bool>(self) -> Box<T> {
+            if INLINE {
+                Box::new(unsafe { self.value::<T, INLINE>().read() })
+            } else {
+                unsafe { Box::from_raw(self.value::<T, INLINE>()) }
+            }
+        }
+    });
+    quote! {
+        #[doc = #doc]
+        #[repr(transparent)]
+        pub struct #payload<#lt> {
+            slot: ::core::cell::UnsafeCell<::core::mem::MaybeUninit<*mut ()>>,
+            lifetime: ::core::marker::PhantomData<&#lt ()>,
+        }
+        impl<#lt> #payload<#lt> {
+            /// A slot to write a value or a pointer into.
+            fn empty() -> Self {
+                Self {
+                    slot: ::core::cell::UnsafeCell::new(::core::mem::MaybeUninit::uninit()),
+                    lifetime: ::core::marker::PhantomData,
+                }
+            }
+            /// A pointer to the value: the slot itself when `INLINE`, the stored pointer otherwise.
+            ///
+            /// # Safety
+            /// The slot holds a `T` (inline when `INLINE`) or a pointer to one.
+            unsafe fn value<T, const INLINE: bool>(&self) -> *mut T {
+                if INLINE {
+                    self.slot.get().cast::<T>()
+                } else {
+                    unsafe { (*self.slot.get()).assume_init() }.cast::<T>()
+                }
+            }
+            #into_value
+            #into_box
+        }
+    }
+}
+
+/// The lifetime of the borrow of `self` in a slot, or none.
+fn borrow_of(d: &Dispatchable) -> Option<&Lifetime> {
+    d.borrow.as_ref()
+}
+
+/// The types of a slot: (for-lifetimes, receiver type, argument types, return type).
+fn slot_types(ctx: &Ctx, d: &Dispatchable) -> (Vec<Lifetime>, TokenStream, Vec<TokenStream>, TokenStream) {
+    let (payload, lt) = (&ctx.payload, &ctx.lt);
+    let borrow = borrow_of(d);
+    let mut fors: Vec<Lifetime> = d.sig.generics.lifetimes().map(|l| l.lifetime.clone()).collect();
+    if let Some(b) = borrow {
+        if !fors.contains(b) {
+            fors.insert(0, b.clone());
+        }
+    }
+    let amp = match borrow {
+        Some(b) => quote!(&#b),
+        None => quote!(&),
+    };
+    let recv = match d.receiver {
+        Receiver::Ref(_) => quote!(#amp #payload<#lt>),
+        Receiver::Mut(_) | Receiver::PinMut(_) => quote!(#amp mut #payload<#lt>),
+        Receiver::Value | Receiver::Boxed => quote!(#payload<#lt>),
+    };
+    let boxing = matches!(d.output, Output::Async(_) | Output::Boxed { .. });
+    let name_all = |t: &Type| -> Type {
+        let mut t = t.clone();
+        if let (true, Some(b)) = (boxing, borrow) {
+            NameElided(b).visit_type_mut(&mut t);
+        }
+        t
+    };
+    let args: Vec<TokenStream> = d
+        .args
+        .iter()
+        .map(|a| match &a.kind {
+            ArgKind::Plain => {
+                let t = name_all(&a.ty);
+                quote!(#t)
+            }
+            ArgKind::Erased { dyn_ty, mutable, .. } => {
+                let r = match (boxing, borrow) {
+                    (true, Some(b)) => quote!(&#b),
+                    _ => quote!(&),
+                };
+                let multi = matches!(dyn_ty, Type::TraitObject(o) if o.bounds.len() > 1);
+                let inner = if multi { quote!((#dyn_ty)) } else { quote!(#dyn_ty) };
+                if *mutable { quote!(#r mut #inner) } else { quote!(#r #inner) }
+            }
+        })
+        .collect();
+    let cap = match borrow {
+        Some(b) => quote!(#b),
+        None => quote!(#lt),
+    };
+    let ret = match &d.output {
+        Output::Plain(None) => quote!(()),
+        Output::Plain(Some(t)) => {
+            let mut t = t.clone();
+            if let Some(b) = borrow {
+                NameElided(b).visit_type_mut(&mut t);
+            }
+            quote!(#t)
+        }
+        Output::SelfValue => ctx.dyn_ty(),
+        Output::Async(t) => {
+            let t = t.as_ref().map(|t| name_all(t)).map(|t| quote!(#t)).unwrap_or(quote!(()));
+            quote!(::core::pin::Pin<Box<dyn Future<Output = #t> + #cap>>)
+        }
+        Output::Boxed { dyn_ty, pinned } => {
+            let mut t = dyn_ty.clone();
+            if let Some(b) = borrow {
+                NameElided(b).visit_type_mut(&mut t);
+            }
+            if *pinned {
+                quote!(::core::pin::Pin<Box<#t + #cap>>)
+            } else {
+                quote!(Box<#t + #cap>)
+            }
+        }
+    };
+    (fors, recv, args, ret)
+}
+
+fn emit_vtable(ctx: &Ctx, slots: &[Slot], supers: &[Super], _flags: &Flags) -> TokenStream {
+    let (vtable, payload, lt, name) = (&ctx.vtable, &ctx.payload, &ctx.lt, &ctx.name);
+    let (decl, wc, bound, vargs) = (&ctx.decl, &ctx.where_clause, &ctx.bound, &ctx.args);
+    let mut fields = Vec::new();
+    let mut inits = Vec::new();
+    let mut shims = Vec::new();
+    for s in supers {
+        if let SuperKind::User { .. } = s.kind {
+            let f = format_ident!("{}", s.snake());
+            let sv = format_ident!("{}Vtable", s.name);
+            let mut sargs: Vec<TokenStream> = vec![quote!(#lt)];
+            sargs.extend(s.args.iter().map(|a| quote!(#a)));
+            if let Some(it) = &s.item {
+                for ti in &it.items {
+                    if let TraitItem::Type(t) = ti {
+                        match s.bound_assoc.iter().find(|(n, _)| *n == t.ident) {
+                            Some((_, ty)) => sargs.push(quote!(#ty)),
+                            None => {
+                                let i = &t.ident;
+                                sargs.push(quote!(#i))
+                            }
+                        }
+                    }
+                }
+            }
+            let doc = format!(" The vtable of the supertrait `{}`, embedded whole so that upcasting `Dyn{name}` to `Dyn{}` only takes a reference to it.", s.name, s.name);
+            fields.push(quote!(#[doc = #doc] pub #f: #sv<#(#sargs),*>,));
+            inits.push(quote!(#f: #sv::new::<T, INLINE, OWNED>(),));
+        }
+    }
+    for s in slots {
+        let (fors, recv, args, ret) = slot_types(ctx, &s.d);
+        let field = &s.field;
+        let sig = super::model::signature_display(&s.d.sig);
+        let doc = format!(" `{sig}` with `self` erased.");
+        let binder = if fors.is_empty() { quote!() } else { quote!(for<#(#fors),*>) };
+        let arrow = (ret.to_string() != "()").then(|| quote!(-> #ret));
+        fields.push(quote!(#[doc = #doc] pub #field: #binder unsafe fn(#recv, #(#args),*) #arrow,));
+        let shim = &s.shim;
+        inits.push(quote!(#field: Self::#shim::<T, INLINE>,));
+        shims.push(emit_shim(ctx, s, &fors, recv, args, ret));
+    }
+    let marker = ctx.phantom.as_ref().map(|p| {
+        quote! {
+            /// Ties the trait's parameters and associated types to the vtable, invariantly, as
+            /// `dyn Foo<P, Item = A>` does.
+            marker: ::core::marker::PhantomData<#p>,
+        }
+    });
+    let marker_init = ctx.phantom.as_ref().map(|_| quote!(marker: ::core::marker::PhantomData,));
+    let doc = format!(
+        " The vtable of `{name}`: what the compiler stores behind the second word of a `&dyn {name}`.\n One is built per concrete type (and storage), at compile time."
+    );
+    let doc_new = format!(" The vtable for a `T: {name}` stored inline (`INLINE`) or behind a pointer, owned (`OWNED`: dropping the dyn value drops the `T`) or borrowed.\n\n A `const fn`, so that `&{vtable}::new::<T, …>()` in a constant is promoted to a `'static`:\n no allocation and no `static` per type, like the compiler's vtables.");
+    quote! {
+        #[doc = #doc]
+        pub struct #vtable #decl #wc {
+            /// Drops the value in place (inline), drops its `Box` (boxed), or does nothing (borrowed).
+            pub drop_in_place: unsafe fn(&mut #payload<#lt>),
+            /// `size_of::<T>()`.
+            pub size: usize,
+            /// `align_of::<T>()`.
+            pub align: usize,
+            #(#fields)*
+            #marker
+        }
+        impl #decl #vtable #vargs #wc {
+            #[doc = #doc_new]
+            pub const fn new<T: #bound + #lt, const INLINE: bool, const OWNED: bool>() -> Self {
+                Self {
+                    drop_in_place: Self::drop_shim::<T, INLINE, OWNED>,
+                    size: ::core::mem::size_of::<T>(),
+                    align: ::core::mem::align_of::<T>(),
+                    #(#inits)*
+                    #marker_init
+                }
+            }
+            /// The `drop_in_place` entry.
+            ///
+            /// # Safety
+            /// `this` holds a `T` stored as `INLINE` and `OWNED` say, not yet dropped.
+            unsafe fn drop_shim<T: #bound + #lt, const INLINE: bool, const OWNED: bool>(this: &mut #payload<#lt>) {
+                if OWNED {
+                    if INLINE {
+                        unsafe { this.value::<T, INLINE>().drop_in_place() }
+                    } else {
+                        drop(unsafe { Box::from_raw(this.value::<T, INLINE>()) })
+                    }
+                }
+            }
+            #(#shims)*
+        }
+    }
+}
+
+fn emit_shim(
+    ctx: &Ctx,
+    s: &Slot,
+    fors: &[Lifetime],
+    recv: TokenStream,
+    args: Vec<TokenStream>,
+    ret: TokenStream,
+) -> TokenStream {
+    let (lt, bound) = (&ctx.lt, &ctx.bound);
+    let d = &s.d;
+    let this_expr = match d.receiver {
+        Receiver::Ref(_) => quote!(unsafe { &*this.value::<T, INLINE>() }),
+        Receiver::Mut(_) => quote!(unsafe { &mut *this.value::<T, INLINE>() }),
+        Receiver::PinMut(_) => quote!(unsafe { ::core::pin::Pin::new_unchecked(&mut *this.value::<T, INLINE>()) }),
+        Receiver::Value => quote!(unsafe { this.into_value::<T, INLINE>() }),
+        Receiver::Boxed => quote!(unsafe { this.into_box::<T, INLINE>() }),
+    };
+    let names: Vec<&Ident> = d.args.iter().map(|a| &a.name).collect();
+    let params = names.iter().zip(args.iter()).map(|(n, t)| quote!(#n: #t));
+    let pass = d.args.iter().map(|a| {
+        let n = &a.name;
+        match &a.kind {
+            ArgKind::Erased { shape: ErasedShape::Ref, .. } => quote!(&#n),
+            ArgKind::Erased { shape: ErasedShape::Mut, .. } => quote!(&mut #n),
+            _ => quote!(#n),
+        }
+    });
+    let (tp, m) = (&s.trait_path, &s.method);
+    let mut call = quote!(<T as #tp>::#m(value, #(#pass),*));
+    if d.sig.unsafety.is_some() {
+        call = quote!(unsafe { #call });
+    }
+    let body = match &d.output {
+        Output::Async(_) | Output::Boxed { pinned: true, .. } => quote!(Box::pin(#call)),
+        Output::Boxed { .. } => quote!(Box::new(#call)),
+        Output::SelfValue => {
+            let dn = &ctx.dyn_name;
+            quote!(#dn::new(#call))
+        }
+        Output::Plain(_) => call,
+    };
+    let method_lts: Vec<TokenStream> = fors.iter().map(|l| quote!(#l)).collect();
+    let extra_where: Vec<&WherePredicate> = d
+        .sig
+        .generics
+        .where_clause
+        .iter()
+        .flat_map(|w| w.predicates.iter())
+        .filter(|p| match p {
+            WherePredicate::Type(pt) => !is_self_type(&pt.bounded_ty) && !d.sig.generics.type_params().any(|tp| super::model::type_mentions_ident(&pt.bounded_ty, &tp.ident)),
+            _ => true,
+        })
+        .collect();
+    let wc = if extra_where.is_empty() { quote!() } else { quote!(where #(#extra_where),*) };
+    let shim = &s.shim;
+    let arrow = (ret.to_string() != "()").then(|| quote!(-> #ret));
+    let doc = format!(" The shim in the `{}` slot: turns the erased `self` back into the `T` it was made from and calls `T::{}`{}.", s.field, s.method, match &d.output {
+        Output::Async(_) => ", boxing the future it returns (a boxing shim)",
+        Output::Boxed { .. } => ", boxing the `impl Trait` it returns (a boxing shim)",
+        Output::SelfValue => ", wrapping the returned `T` in a new dyn value",
+        _ => "",
+    });
+    let erased = d.args.iter().any(|a| matches!(a.kind, ArgKind::Erased { .. }));
+    let doc2 = erased.then(|| quote!(#[doc = " Arguments of generic type arrive as trait objects (an erasing shim): `&dyn Trait` implements `Trait`."]));
+    quote! {
+        #[doc = #doc]
+        #doc2
+        ///
+        /// # Safety
+        /// `this` holds a `T` as `INLINE` says, and is borrowed (or owned) as the receiver requires.
+        unsafe fn #shim<#(#method_lts,)* T: #bound + #lt, const INLINE: bool>(this: #recv, #(#params),*) #arrow #wc {
+            let value = #this_expr;
+            #body
+        }
+    }
+}
+
+fn emit_dyn(ctx: &Ctx, _slots: &[Slot], supers: &[Super], flags: &Flags) -> TokenStream {
+    let (dyn_name, payload, vtable, lt, name) = (&ctx.dyn_name, &ctx.payload, &ctx.vtable, &ctx.lt, &ctx.name);
+    let (decl, wc, bound, args) = (&ctx.decl, &ctx.where_clause, &ctx.bound, &ctx.args);
+    let vt_ty = ctx.vt_ty();
+    let name_s = name.to_string();
+    let pinned = flags.pinned.then(|| quote! {
+        /// `Pin<&mut Self>` methods: a pinned `T` stored inline must not move, so, like
+        /// `dyn Future`, the dyn value is `!Unpin` (pin it with `pin!` or `Box::pin`).
+        pinned: ::core::marker::PhantomPinned,
+    });
+    let pinned_init = flags.pinned.then(|| quote!(pinned: ::core::marker::PhantomPinned,));
+    let doc = format!(
+        " `dyn {name_s}` as a dyn* value: `Sized`, two words (the payload and the vtable), so it can be\n moved, returned and passed by value, which is what makes `self`, `-> Self`, `impl Trait`\n arguments and `async fn` dispatchable. Dropping it drops the value exactly once.\n\n `'a` bounds the erased value's borrows, as in `dyn {name_s} + 'a`."
+    );
+    let too_big = format!(
+        "`{dyn_name}::inline`: the value does not fit in a pointer (size and alignment); use `{dyn_name}::new` or `{dyn_name}::boxed`"
+    );
+    let from_ref = flags.borrowable.then(|| {
+        let sync = if flags.send { quote!(+ Sync) } else { quote!() };
+        let doc = format!(" Borrows the value (every dispatchable method of `{name_s}` takes `&self`, so only `&T` is ever handed out).");
+        quote! {
+            #[doc = #doc]
+            pub fn from_ref<T: #bound + #lt #sync>(value: &#lt T) -> Self {
+                let payload = #payload::empty();
+                unsafe { (*payload.slot.get()).write(::core::ptr::from_ref(value).cast_mut().cast::<()>()) };
+                Self::from_parts(payload, const { &#vtable::new::<T, false, false>() })
+            }
+        }
+    });
+    let from_mut = flags.mutable_borrow.then(|| {
+        let doc = format!(" Borrows the value mutably (`{name_s}` has no `self`, `Box<Self>` or `Pin` receiver, so nothing moves out of the borrow).");
+        quote! {
+            #[doc = #doc]
+            pub fn from_mut<T: #bound + #lt>(value: &#lt mut T) -> Self {
+                let payload = #payload::empty();
+                unsafe { (*payload.slot.get()).write(::core::ptr::from_mut(value).cast::<()>()) };
+                Self::from_parts(payload, const { &#vtable::new::<T, false, false>() })
+            }
+        }
+    });
+    let mut upcasts = Vec::new();
+    for s in supers {
+        if let SuperKind::User { .. } = s.kind {
+            let f = format_ident!("{}", s.snake());
+            let m = format_ident!("into_dyn_{}", s.snake());
+            let sd = format_ident!("Dyn{}", s.name);
+            let sp = format_ident!("{}Payload", s.name);
+            let mut sargs: Vec<TokenStream> = vec![quote!(#lt)];
+            sargs.extend(s.args.iter().map(|a| quote!(#a)));
+            if let Some(it) = &s.item {
+                for ti in &it.items {
+                    if let TraitItem::Type(t) = ti {
+                        match s.bound_assoc.iter().find(|(n, _)| *n == t.ident) {
+                            Some((_, ty)) => sargs.push(quote!(#ty)),
+                            None => {
+                                let i = &t.ident;
+                                sargs.push(quote!(#i))
+                            }
+                        }
+                    }
+                }
+            }
+            let doc = format!(" Upcasting: the same payload with the embedded `{}` vtable, as `&dyn {name_s}` → `&dyn {}` does.", s.name, s.name);
+            upcasts.push(quote! {
+                #[doc = #doc]
+                pub fn #m(self) -> #sd<#(#sargs),*> {
+                    let this = ::core::mem::ManuallyDrop::new(self);
+                    __dynlens_comment!("SAFETY: the payloads have the same layout; `this` is not dropped, so the value moves.");
+                    unsafe {
+                        #sd::from_raw_parts(
+                            ::core::ptr::read(::core::ptr::from_ref(&this.payload).cast::<#sp<#lt>>()),
+                            &this.vtable.#f,
+                        )
+                    }
+                }
+            });
+        }
+    }
+    let auto_impls: Vec<TokenStream> = [(flags.send, "Send", "`T: Send`, and `from_ref` also `T: Sync` (so the `&T` it holds is `Send`)"), (flags.sync, "Sync", "`T: Sync`; the vtable is immutable")]
+        .iter()
+        .filter(|(on, _, _)| *on)
+        .map(|(_, t, why)| {
+            let t = ident(t);
+            let doc = format!(" SAFETY: `{name_s}: {t}`, so every constructor requires {why}. The raw pointer and the `UnsafeCell` in the payload only make the compiler unable to see that.");
+            quote! {
+                #[doc = #doc]
+                unsafe impl #decl #t for #dyn_name #args #wc {}
+            }
+        })
+        .collect();
+    quote! {
+        #[doc = #doc]
+        pub struct #dyn_name #decl #wc {
+            payload: #payload<#lt>,
+            vtable: &#lt #vt_ty,
+            #pinned
+        }
+        impl #decl #dyn_name #args #wc {
+            /// Stores the value inline when it fits in a pointer (size and alignment): no
+            /// allocation; boxes it otherwise.
+            pub fn new<T: #bound + #lt>(value: T) -> Self {
+                if ::core::mem::size_of::<T>() <= ::core::mem::size_of::<*mut ()>()
+                    && ::core::mem::align_of::<T>() <= ::core::mem::align_of::<*mut ()>()
+                {
+                    Self::inline(value)
+                } else {
+                    Self::boxed(value)
+                }
+            }
+            /// Stores the value inline, without allocating. Fails to compile when `T` does not fit.
+            pub fn inline<T: #bound + #lt>(value: T) -> Self {
+                const {
+                    let fits = ::core::mem::size_of::<T>() <= ::core::mem::size_of::<*mut ()>()
+                        && ::core::mem::align_of::<T>() <= ::core::mem::align_of::<*mut ()>();
+                    assert!(fits, #too_big)
+                };
+                let payload = #payload::empty();
+                unsafe { payload.slot.get().cast::<T>().write(value) };
+                Self::from_parts(payload, const { &#vtable::new::<T, true, true>() })
+            }
+            /// Stores the value in a `Box`.
+            pub fn boxed<T: #bound + #lt>(value: T) -> Self {
+                let payload = #payload::empty();
+                unsafe { (*payload.slot.get()).write(Box::into_raw(Box::new(value)).cast::<()>()) };
+                Self::from_parts(payload, const { &#vtable::new::<T, false, true>() })
+            }
+            #from_ref
+            #from_mut
+            fn from_parts(payload: #payload<#lt>, vtable: &#lt #vt_ty) -> Self {
+                Self { payload, vtable, #pinned_init }
+            }
+            /// Builds a dyn value from a payload and a vtable (used when upcasting from a subtrait).
+            ///
+            /// # Safety
+            /// `vtable` must have been built for the type and storage of the value in `payload`.
+            pub unsafe fn from_raw_parts(payload: #payload<#lt>, vtable: &#lt #vt_ty) -> Self {
+                Self::from_parts(payload, vtable)
+            }
+            /// `size_of_val` of the erased value, read from the vtable.
+            pub fn size_of_val(&self) -> usize {
+                self.vtable.size
+            }
+            /// `align_of_val` of the erased value, read from the vtable.
+            pub fn align_of_val(&self) -> usize {
+                self.vtable.align
+            }
+            #(#upcasts)*
+        }
+        /// Runs the vtable's `drop_in_place` exactly once.
+        impl #decl Drop for #dyn_name #args #wc {
+            fn drop(&mut self) {
+                __dynlens_comment!("SAFETY: the vtable was built for this payload, which is dropped only here.");
+                unsafe { (self.vtable.drop_in_place)(&mut self.payload) }
+            }
+        }
+        #(#auto_impls)*
+    }
+}
+
+/// One method of `impl Foo for DynFoo` (or of the inherent impl): loads the slot and calls it.
+fn impl_method(ctx: &Ctx, s: &Slot, inherent: bool, embedded: Option<&Super>) -> TokenStream {
+    let d = &s.d;
+    let mut sig = d.sig.clone();
+    let mut replace = ReplaceSelfAssoc { assoc: &ctx.assoc };
+    // Rename argument patterns, make erased by-value arguments `mut`.
+    for (input, a) in sig.inputs.iter_mut().skip(1).zip(d.args.iter()) {
+        if let FnArg::Typed(pt) = input {
+            let n = &a.name;
+            let m = matches!(a.kind, ArgKind::Erased { shape: ErasedShape::Value, mutable: true, .. });
+            let pat: Pat = if m { syn::parse_quote!(mut #n) } else { syn::parse_quote!(#n) };
+            *pt.pat = pat;
+            pt.attrs.clear();
+            replace.visit_type_mut(&mut pt.ty);
+        }
+    }
+    if let syn::ReturnType::Type(_, t) = &mut sig.output {
+        replace.visit_type_mut(t);
+    }
+    let lt = &ctx.lt;
+    let (field_path, payload_cast_ref, payload_cast_mut, payload_cast_val) = match embedded {
+        None => {
+            let f = &s.field;
+            (quote!(vtable.#f), quote!(&self.payload), quote!(&mut this.payload), quote!(::core::ptr::read(&this.payload)))
+        }
+        Some(sup) => {
+            let sf = format_ident!("{}", sup.snake());
+            let f = &s.field;
+            let sp = format_ident!("{}Payload", sup.name);
+            (
+                quote!(vtable.#sf.#f),
+                quote!(&*::core::ptr::from_ref(&self.payload).cast::<#sp<#lt>>()),
+                quote!(&mut *::core::ptr::from_mut(&mut this.payload).cast::<#sp<#lt>>()),
+                quote!(::core::ptr::read(::core::ptr::from_ref(&this.payload).cast::<#sp<#lt>>())),
+            )
+        }
+    };
+    let pass: Vec<TokenStream> = d
+        .args
+        .iter()
+        .map(|a| {
+            let n = &a.name;
+            match &a.kind {
+                ArgKind::Erased { shape: ErasedShape::Value, mutable: true, .. } => quote!(&mut #n),
+                ArgKind::Erased { shape: ErasedShape::Value, mutable: false, .. } => quote!(&#n),
+                _ => quote!(#n),
+            }
+        })
+        .collect();
+    let (setup, call) = match d.receiver {
+        Receiver::Ref(_) => (quote!(), quote!((self.#field_path)(#payload_cast_ref, #(#pass),*))),
+        Receiver::Mut(_) => (quote!(let this = self;), quote!((this.#field_path)(#payload_cast_mut, #(#pass),*))),
+        Receiver::PinMut(_) => (
+            quote! {
+                __dynlens_comment!("SAFETY: the value is not moved out of the pinned dyn value; the shim re-pins it.");
+                let this = unsafe { self.get_unchecked_mut() };
+            },
+            quote!((this.#field_path)(#payload_cast_mut, #(#pass),*)),
+        ),
+        Receiver::Value => (
+            quote!(let this = ::core::mem::ManuallyDrop::new(self);),
+            quote!((this.#field_path)(#payload_cast_val, #(#pass),*)),
+        ),
+        Receiver::Boxed => (
+            quote!(let this = ::core::mem::ManuallyDrop::new(*self);),
+            quote!((this.#field_path)(#payload_cast_val, #(#pass),*)),
+        ),
+    };
+    let safety = match d.receiver {
+        Receiver::Value | Receiver::Boxed => "SAFETY: the vtable matches the payload; `this` is not dropped, so the value moves into the shim.",
+        _ => "SAFETY: the vtable was built for the type and storage of the payload.",
+    };
+    let body = if d.sig.asyncness.is_some() {
+        quote! { #setup __dynlens_comment!(#safety); unsafe { #call }.await }
+    } else {
+        quote! { #setup __dynlens_comment!(#safety); unsafe { #call } }
+    };
+    let vis = if inherent { quote!(pub) } else { quote!() };
+    let doc = format!(" Calls `{}` through the vtable.", s.field);
+    let _ = is_self_type;
+    quote! {
+        #[doc = #doc]
+        #vis #sig { #body }
+    }
+}

@@ -1,0 +1,597 @@
+//! The trait as the expansion sees it: every method classified by how it travels through a
+//! vtable (receiver, arguments, return), or the reason it cannot.
+
+use proc_macro2::Span;
+use syn::visit_mut::VisitMut;
+use syn::{
+    FnArg, GenericParam, Ident, Lifetime, Pat, ReturnType, Signature, TraitItem, TraitItemFn,
+    Type, TypeParamBound, WherePredicate,
+};
+
+/// How a method receives `self`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Receiver {
+    /// `&self` (with the lifetime, if named).
+    Ref(Option<Lifetime>),
+    /// `&mut self`.
+    Mut(Option<Lifetime>),
+    /// `self: Pin<&mut Self>`.
+    PinMut(Option<Lifetime>),
+    /// `self` by value.
+    Value,
+    /// `self: Box<Self>`.
+    Boxed,
+}
+
+impl Receiver {
+    /// The receiver borrows the value (the result may borrow it too).
+    pub(crate) fn borrows(&self) -> bool {
+        matches!(self, Receiver::Ref(_) | Receiver::Mut(_) | Receiver::PinMut(_))
+    }
+    /// The named lifetime of a borrowing receiver, if the user wrote one.
+    pub(crate) fn lifetime(&self) -> Option<&Lifetime> {
+        match self {
+            Receiver::Ref(l) | Receiver::Mut(l) | Receiver::PinMut(l) => l.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+/// How one argument crosses the vtable.
+#[derive(Debug, Clone)]
+pub(crate) enum ArgKind {
+    /// As it is.
+    Plain,
+    /// A generic or `impl Trait` argument passed as a trait object.
+    Erased {
+        /// `dyn Bound + …` (without the reference).
+        dyn_ty: Type,
+        /// `&mut dyn` (the bound's methods need `&mut self`) rather than `&dyn`.
+        mutable: bool,
+        /// How the method takes it: by value, `&T` or `&mut T`.
+        shape: ErasedShape,
+    },
+}
+
+/// How the method's own signature takes an erased argument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ErasedShape {
+    Value,
+    Ref,
+    Mut,
+}
+
+/// One argument besides the receiver.
+#[derive(Debug, Clone)]
+pub(crate) struct Arg {
+    pub name: Ident,
+    /// The declared type with `Self::Assoc` replaced by the dyn type's parameter.
+    pub ty: Type,
+    pub kind: ArgKind,
+}
+
+/// What the method returns and how the vtable carries it.
+#[derive(Debug, Clone)]
+pub(crate) enum Output {
+    /// `()` or a plain type.
+    Plain(Option<Type>),
+    /// `-> Self`: a new dyn value around the returned `T`.
+    SelfValue,
+    /// `async fn … -> R`: a boxed `dyn Future<Output = R>`.
+    Async(Option<Type>),
+    /// `-> impl Trait`: a boxed `dyn Trait` (pinned for `Future`).
+    Boxed { dyn_ty: Type, pinned: bool },
+}
+
+/// A method that can go through the vtable.
+#[derive(Debug, Clone)]
+pub(crate) struct Dispatchable {
+    pub sig: Signature,
+    pub receiver: Receiver,
+    pub args: Vec<Arg>,
+    pub output: Output,
+    /// The lifetime the vtable entry names for the borrow of `self` (`'s`), when needed.
+    pub borrow: Option<Lifetime>,
+}
+
+/// What happens to a method of the trait.
+#[derive(Debug, Clone)]
+pub(crate) enum MethodPlan {
+    /// Through a vtable slot.
+    Slot(Box<Dispatchable>),
+    /// Not in the vtable; the impl for the dyn type uses the trait's default body.
+    Default,
+    /// Cannot be carried; the reason, for the comment and the title.
+    Impossible(String),
+}
+
+/// A classified method.
+#[derive(Debug, Clone)]
+pub(crate) struct Method {
+    pub name: Ident,
+    pub plan: MethodPlan,
+    /// `fn name(…)` as written (for messages).
+    pub display: String,
+}
+
+/// Replaces `Self::Assoc` (and `<Self as Tr>::Assoc`) by the dyn type's parameter `Assoc`.
+pub(crate) struct ReplaceSelfAssoc<'n> {
+    pub assoc: &'n [Ident],
+}
+
+impl VisitMut for ReplaceSelfAssoc<'_> {
+    fn visit_type_mut(&mut self, ty: &mut Type) {
+        if let Type::Path(tp) = ty {
+            let segs = &tp.path.segments;
+            let is_self_assoc = (tp.qself.as_ref().is_some_and(|q| is_self_type(&q.ty))
+                && segs.len() >= 2)
+                || (tp.qself.is_none() && segs.len() == 2 && segs[0].ident == "Self");
+            if is_self_assoc {
+                if let Some(last) = segs.last() {
+                    if self.assoc.iter().any(|a| *a == last.ident) {
+                        let ident = last.ident.clone();
+                        *ty = syn::parse_quote!(#ident);
+                        return;
+                    }
+                }
+            }
+        }
+        syn::visit_mut::visit_type_mut(self, ty);
+    }
+}
+
+/// Whether a type is exactly `Self`.
+pub(crate) fn is_self_type(ty: &Type) -> bool {
+    matches!(ty, Type::Path(tp) if tp.qself.is_none() && tp.path.is_ident("Self"))
+}
+
+/// Whether `Self` (alone, not `Self::Assoc`) occurs anywhere in a type.
+pub(crate) fn mentions_bare_self(ty: &Type) -> bool {
+    struct Finder(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Finder {
+        fn visit_type_path(&mut self, tp: &'ast syn::TypePath) {
+            if tp.qself.is_none() && tp.path.segments.len() == 1 && tp.path.segments[0].ident == "Self" {
+                self.0 = true;
+            }
+            if tp.qself.is_none() && tp.path.segments.len() >= 2 && tp.path.segments[0].ident == "Self" {
+                // `Self::Assoc`: fine, the associated type is a parameter of the dyn type.
+                for seg in tp.path.segments.iter().skip(1) {
+                    syn::visit::visit_path_arguments(self, &seg.arguments);
+                }
+                return;
+            }
+            if let Some(q) = &tp.qself {
+                if is_self_type(&q.ty) {
+                    return;
+                }
+            }
+            syn::visit::visit_type_path(self, tp);
+        }
+    }
+    let mut f = Finder(false);
+    syn::visit::Visit::visit_type(&mut f, ty);
+    f.0
+}
+
+/// Whether the where-clause of a method says `Self: Sized`.
+pub(crate) fn has_self_sized(sig: &Signature) -> bool {
+    sig.generics.where_clause.as_ref().is_some_and(|w| {
+        w.predicates.iter().any(|p| match p {
+            WherePredicate::Type(pt) => {
+                is_self_type(&pt.bounded_ty)
+                    && pt.bounds.iter().any(|b| matches!(b, TypeParamBound::Trait(t) if t.path.is_ident("Sized")))
+            }
+            _ => false,
+        })
+    })
+}
+
+/// The traits whose `&dyn Trait` (or `&mut dyn Trait`) implements the trait itself, so a
+/// generic argument bounded by them can travel erased. `true`: the trait needs `&mut`.
+fn erasable_bound(name: &str) -> Option<bool> {
+    Some(match name {
+        "Debug" | "Display" | "Binary" | "Octal" | "LowerHex" | "UpperHex" | "LowerExp"
+        | "UpperExp" | "Pointer" | "Fn" | "AsRef" | "Error" | "ToString" => false,
+        "Iterator" | "DoubleEndedIterator" | "ExactSizeIterator" | "FnMut" | "Read" | "Write"
+        | "BufRead" | "Hasher" => true,
+        _ => return None,
+    })
+}
+
+/// The traits `Box<dyn Trait>` implements, so an `-> impl Trait` can be returned boxed.
+fn boxable_bound(name: &str) -> bool {
+    matches!(
+        name,
+        "Debug" | "Display" | "Error" | "Iterator" | "DoubleEndedIterator" | "ExactSizeIterator"
+            | "Fn" | "FnMut" | "FnOnce" | "Read" | "Write" | "BufRead" | "Hasher" | "Future"
+    )
+}
+
+fn is_auto_marker(name: &str) -> bool {
+    matches!(name, "Send" | "Sync" | "Unpin")
+}
+
+/// Turns the bounds of a generic or `impl Trait` into `dyn Bounds`; `None` when a bound cannot
+/// be a trait object's. The flag says whether the first trait needs `&mut`.
+fn erase_bounds<'b>(
+    bounds: impl Iterator<Item = &'b TypeParamBound>,
+    allowed: impl Fn(&str) -> Option<bool>,
+) -> Result<(Vec<TypeParamBound>, bool, bool), String> {
+    let mut out = Vec::new();
+    let mut mutable = false;
+    let mut principal = false;
+    let mut is_future = false;
+    for b in bounds {
+        match b {
+            TypeParamBound::Trait(t) => {
+                let Some(last) = t.path.segments.last() else { continue };
+                let name = last.ident.to_string();
+                if name == "Sized" {
+                    continue;
+                }
+                if is_auto_marker(&name) {
+                    out.push(b.clone());
+                    continue;
+                }
+                if principal {
+                    return Err(format!("more than one trait in the bound (`{name}`)"));
+                }
+                match allowed(&name) {
+                    Some(m) => {
+                        mutable = m;
+                        principal = true;
+                        is_future = name == "Future";
+                        out.push(b.clone());
+                    }
+                    None => return Err(format!("`{name}` is not a bound a trait object can carry here")),
+                }
+            }
+            TypeParamBound::Lifetime(_) => {}
+            _ => return Err("an unsupported bound".to_string()),
+        }
+    }
+    if !principal {
+        return Err("no trait to make a trait object of".to_string());
+    }
+    Ok((out, mutable, is_future))
+}
+
+/// Classifies every item of a trait.
+pub(crate) fn classify(
+    items: &[TraitItem],
+    assoc: &[Ident],
+    trait_name: &str,
+) -> Vec<Method> {
+    let mut out = Vec::new();
+    for item in items {
+        match item {
+            TraitItem::Fn(f) => out.push(classify_fn(f, assoc)),
+            TraitItem::Const(c) => {
+                let name = c.ident.clone();
+                let plan = if c.default.is_some() {
+                    MethodPlan::Default
+                } else {
+                    MethodPlan::Impossible(format!(
+                        "`const {name}` has no default value, and `{trait_name}` gives a dyn type no way to know it"
+                    ))
+                };
+                out.push(Method { display: format!("const {name}"), name, plan });
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn receiver_of(sig: &Signature) -> Result<Option<Receiver>, String> {
+    let Some(FnArg::Receiver(r)) = sig.inputs.first() else { return Ok(None) };
+    if r.colon_token.is_none() {
+        return Ok(Some(match &r.reference {
+            Some((_, lt)) if r.mutability.is_some() => Receiver::Mut(lt.clone()),
+            Some((_, lt)) => Receiver::Ref(lt.clone()),
+            None => Receiver::Value,
+        }));
+    }
+    let ty = &*r.ty;
+    match ty {
+        Type::Reference(rf) if is_self_type(&rf.elem) => Ok(Some(if rf.mutability.is_some() {
+            Receiver::Mut(rf.lifetime.clone())
+        } else {
+            Receiver::Ref(rf.lifetime.clone())
+        })),
+        _ if is_self_type(ty) => Ok(Some(Receiver::Value)),
+        Type::Path(tp) => {
+            let Some(last) = tp.path.segments.last() else {
+                return Err("an unknown receiver".into());
+            };
+            let inner = match &last.arguments {
+                syn::PathArguments::AngleBracketed(a) => match a.args.first() {
+                    Some(syn::GenericArgument::Type(t)) => Some(t.clone()),
+                    _ => None,
+                },
+                _ => None,
+            };
+            match (last.ident.to_string().as_str(), inner) {
+                ("Box", Some(t)) if is_self_type(&t) => Ok(Some(Receiver::Boxed)),
+                ("Pin", Some(Type::Reference(rf))) if rf.mutability.is_some() && is_self_type(&rf.elem) => {
+                    Ok(Some(Receiver::PinMut(rf.lifetime.clone())))
+                }
+                ("Rc" | "Arc", _) => Err(format!(
+                    "`self: {}<Self>` needs the value inside an `{}` allocation, which a dyn* value cannot hand out",
+                    last.ident, last.ident
+                )),
+                _ => Err(format!("the receiver `{}` has no dyn* equivalent", quote::quote!(#ty))),
+            }
+        }
+        _ => Err(format!("the receiver `{}` has no dyn* equivalent", quote::quote!(#ty))),
+    }
+}
+
+fn classify_fn(f: &TraitItemFn, assoc: &[Ident]) -> Method {
+    let name = f.sig.ident.clone();
+    let display = signature_display(&f.sig);
+    let plan = match plan_fn(f, assoc) {
+        Ok(p) => p,
+        Err(reason) => {
+            if f.default.is_some() && (has_self_sized(&f.sig) || receiver_of(&f.sig).ok().flatten().is_none()) {
+                MethodPlan::Default
+            } else {
+                MethodPlan::Impossible(format!("`{display}`: {reason}"))
+            }
+        }
+    };
+    Method { name, plan, display }
+}
+
+fn plan_fn(f: &TraitItemFn, assoc: &[Ident]) -> Result<MethodPlan, String> {
+    let sig = &f.sig;
+    if has_self_sized(sig) && f.default.is_some() {
+        return Ok(MethodPlan::Default);
+    }
+    let receiver = match receiver_of(sig)? {
+        Some(r) => r,
+        None if f.default.is_some() => return Ok(MethodPlan::Default),
+        None => return Err("it has no `self` receiver and no default body".into()),
+    };
+    if sig.variadic.is_some() || sig.abi.is_some() {
+        return Err("an `extern`/variadic signature".into());
+    }
+    // Method generics: lifetimes stay; type parameters must be erasable; const ones cannot.
+    let mut erasable: Vec<(Ident, Vec<TypeParamBound>)> = Vec::new();
+    for gp in &sig.generics.params {
+        match gp {
+            GenericParam::Lifetime(_) => {}
+            GenericParam::Const(c) => {
+                return Err(format!("the const parameter `{}` would need one vtable entry per value", c.ident));
+            }
+            GenericParam::Type(t) => {
+                let mut bounds: Vec<TypeParamBound> = t.bounds.iter().cloned().collect();
+                if let Some(w) = &sig.generics.where_clause {
+                    for p in &w.predicates {
+                        if let WherePredicate::Type(pt) = p {
+                            if matches!(&pt.bounded_ty, Type::Path(tp) if tp.path.is_ident(&t.ident)) {
+                                bounds.extend(pt.bounds.iter().cloned());
+                            }
+                        }
+                    }
+                }
+                erasable.push((t.ident.clone(), bounds));
+            }
+        }
+    }
+    let mut replace = ReplaceSelfAssoc { assoc };
+    let mut args = Vec::new();
+    let mut used_params: Vec<Ident> = Vec::new();
+    for (i, input) in sig.inputs.iter().enumerate().skip(1) {
+        let FnArg::Typed(pt) = input else { continue };
+        let mut ty = (*pt.ty).clone();
+        if mentions_bare_self(&ty) {
+            return Err(format!(
+                "it takes `Self` as an argument (`{}`), and a dyn value cannot know the other value's type",
+                quote::quote!(#ty)
+            ));
+        }
+        replace.visit_type_mut(&mut ty);
+        let name = match &*pt.pat {
+            Pat::Ident(pi) if pi.ident != "self" => pi.ident.clone(),
+            _ => Ident::new(&format!("arg{i}"), Span::call_site()),
+        };
+        let kind = erase_arg(&ty, &erasable, &mut used_params)?;
+        args.push(Arg { name, ty, kind });
+    }
+    for (p, _) in &erasable {
+        if !used_params.contains(p) {
+            return Err(format!("the type parameter `{p}` is not only the type of an argument"));
+        }
+    }
+    let output = match &sig.output {
+        ReturnType::Default => {
+            if sig.asyncness.is_some() { Output::Async(None) } else { Output::Plain(None) }
+        }
+        ReturnType::Type(_, t) => {
+            let mut t = (**t).clone();
+            if erasable.iter().any(|(p, _)| type_mentions_ident(&t, p)) {
+                return Err("its return type names a type parameter of the method".into());
+            }
+            if is_self_type(&t) {
+                if sig.asyncness.is_some() {
+                    return Err("an `async fn` returning `Self`".into());
+                }
+                Output::SelfValue
+            } else if mentions_bare_self(&t) {
+                return Err(format!(
+                    "its return type `{}` contains `Self` (only `Self` itself can be rebuilt as a dyn value)",
+                    quote::quote!(#t)
+                ));
+            } else {
+                replace.visit_type_mut(&mut t);
+                if sig.asyncness.is_some() {
+                    Output::Async(Some(t))
+                } else if let Type::ImplTrait(it) = &t {
+                    let (bounds, _, is_future) = erase_bounds(it.bounds.iter(), |n| boxable_bound(n).then_some(false))?;
+                    Output::Boxed { dyn_ty: syn::parse_quote!(dyn #(#bounds)+*), pinned: is_future }
+                } else if contains_impl_trait(&t) {
+                    return Err("an `impl Trait` nested inside its return type".into());
+                } else {
+                    Output::Plain(Some(t))
+                }
+            }
+        }
+    };
+    let boxing = matches!(output, Output::Async(_) | Output::Boxed { .. });
+    if boxing && !receiver.borrows() && args.iter().any(|a| type_has_reference(&a.ty)) {
+        return Err("its returned value would borrow both the value and an argument".into());
+    }
+    let needs_borrow = receiver.borrows()
+        && (boxing || matches!(&output, Output::Plain(Some(t)) if type_has_elided_lifetime(t)));
+    let borrow = if needs_borrow {
+        Some(receiver.lifetime().cloned().unwrap_or_else(|| Lifetime::new("'s", Span::call_site())))
+    } else {
+        None
+    };
+    Ok(MethodPlan::Slot(Box::new(Dispatchable { sig: sig.clone(), receiver, args, output, borrow })))
+}
+
+fn erase_arg(
+    ty: &Type,
+    erasable: &[(Ident, Vec<TypeParamBound>)],
+    used: &mut Vec<Ident>,
+) -> Result<ArgKind, String> {
+    let (inner, shape) = match ty {
+        Type::Reference(r) => (&*r.elem, if r.mutability.is_some() { ErasedShape::Mut } else { ErasedShape::Ref }),
+        other => (other, ErasedShape::Value),
+    };
+    let bounds: Option<Vec<TypeParamBound>> = match inner {
+        Type::ImplTrait(it) => Some(it.bounds.iter().cloned().collect()),
+        Type::Path(tp) if tp.qself.is_none() => {
+            erasable.iter().find(|(p, _)| tp.path.is_ident(p)).map(|(p, b)| {
+                used.push(p.clone());
+                b.clone()
+            })
+        }
+        _ => None,
+    };
+    let Some(bounds) = bounds else {
+        if contains_impl_trait(ty) {
+            return Err("an `impl Trait` nested inside an argument type".into());
+        }
+        for (p, _) in erasable {
+            if type_mentions_ident(ty, p) {
+                return Err(format!("the type parameter `{p}` is nested inside an argument type"));
+            }
+        }
+        return Ok(ArgKind::Plain);
+    };
+    let (bounds, mutable, _) = erase_bounds(bounds.iter(), erasable_bound)
+        .map_err(|e| format!("an argument cannot be erased: {e}"))?;
+    let mutable = match shape {
+        ErasedShape::Value => mutable,
+        ErasedShape::Ref if mutable => return Err("a `&` argument whose bound needs `&mut` to be called".into()),
+        ErasedShape::Ref => false,
+        ErasedShape::Mut => true,
+    };
+    Ok(ArgKind::Erased { dyn_ty: syn::parse_quote!(dyn #(#bounds)+*), mutable, shape })
+}
+
+fn contains_impl_trait(ty: &Type) -> bool {
+    struct F(bool);
+    impl<'ast> syn::visit::Visit<'ast> for F {
+        fn visit_type_impl_trait(&mut self, _: &'ast syn::TypeImplTrait) {
+            self.0 = true;
+        }
+    }
+    let mut f = F(false);
+    syn::visit::Visit::visit_type(&mut f, ty);
+    f.0
+}
+
+pub(crate) fn type_mentions_ident(ty: &Type, id: &Ident) -> bool {
+    struct F<'i>(&'i Ident, bool);
+    impl<'ast> syn::visit::Visit<'ast> for F<'_> {
+        fn visit_ident(&mut self, i: &'ast Ident) {
+            if i == self.0 {
+                self.1 = true;
+            }
+        }
+    }
+    let mut f = F(id, false);
+    syn::visit::Visit::visit_type(&mut f, ty);
+    f.1
+}
+
+fn type_has_reference(ty: &Type) -> bool {
+    struct F(bool);
+    impl<'ast> syn::visit::Visit<'ast> for F {
+        fn visit_type_reference(&mut self, _: &'ast syn::TypeReference) {
+            self.0 = true;
+        }
+        fn visit_lifetime(&mut self, _: &'ast Lifetime) {
+            self.0 = true;
+        }
+    }
+    let mut f = F(false);
+    syn::visit::Visit::visit_type(&mut f, ty);
+    f.0
+}
+
+/// Whether the type has a lifetime left to elision (`&T`, `'_`).
+pub(crate) fn type_has_elided_lifetime(ty: &Type) -> bool {
+    struct F(bool);
+    impl<'ast> syn::visit::Visit<'ast> for F {
+        fn visit_type_reference(&mut self, r: &'ast syn::TypeReference) {
+            if r.lifetime.is_none() {
+                self.0 = true;
+            }
+            syn::visit::visit_type_reference(self, r);
+        }
+        fn visit_lifetime(&mut self, l: &'ast Lifetime) {
+            if l.ident == "_" {
+                self.0 = true;
+            }
+        }
+    }
+    let mut f = F(false);
+    syn::visit::Visit::visit_type(&mut f, ty);
+    f.0
+}
+
+/// Gives every elided lifetime of a type the name `lt`.
+pub(crate) struct NameElided<'l>(pub &'l Lifetime);
+
+impl VisitMut for NameElided<'_> {
+    fn visit_type_reference_mut(&mut self, r: &mut syn::TypeReference) {
+        if r.lifetime.is_none() {
+            r.lifetime = Some(self.0.clone());
+        }
+        syn::visit_mut::visit_type_reference_mut(self, r);
+    }
+    fn visit_lifetime_mut(&mut self, l: &mut Lifetime) {
+        if l.ident == "_" {
+            *l = self.0.clone();
+        }
+    }
+}
+
+/// `fn name(&self, x: u32) -> R`, for messages.
+pub(crate) fn signature_display(sig: &Signature) -> String {
+    let mut s = sig.clone();
+    s.generics.where_clause = None;
+    let text = quote::quote!(#s).to_string();
+    tidy_tokens(&text)
+}
+
+/// Makes `quote`'s token spacing readable in one-line messages.
+pub(crate) fn tidy_tokens(text: &str) -> String {
+    text.replace(" (", "(")
+        .replace("( ", "(")
+        .replace(" )", ")")
+        .replace(" ,", ",")
+        .replace("& ", "&")
+        .replace(" :", ":")
+        .replace(" < ", "<")
+        .replace("< ", "<")
+        .replace(" >", ">")
+        .replace(" ::", "::")
+        .replace(":: ", "::")
+        .replace("' ", "'")
+}
