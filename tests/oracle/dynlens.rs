@@ -45,7 +45,10 @@ pub fn dynlens_binary() -> Result<PathBuf, String> {
     if let Some(path) = std::env::var_os("DYNLENS_BIN") {
         return Ok(PathBuf::from(path));
     }
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    // The cargo running this test (runtime, then build-time value), else the one on PATH.
+    let cargo = std::env::var_os("CARGO")
+        .or_else(|| option_env!("CARGO").map(Into::into))
+        .unwrap_or_else(|| "cargo".into());
     let output = Command::new(&cargo)
         .args(["build", "-p", "dynlens", "--bin", "dynlens", "--message-format=json-render-diagnostics"])
         .current_dir(workspace_root())

@@ -6,7 +6,8 @@
 //! with E0038 (not dyn compatible). `dynlens check --json corpus/` must agree, trait by
 //! trait, and must give a violation exactly when the trait is not dyn compatible.
 //!
-//! `ORACLE_VERBOSE=1` prints rustc's verdict and reasons for every trait.
+//! `ORACLE_VERBOSE=1` prints rustc's verdict and reasons for every trait, and rustc's full
+//! error text for each disagreement.
 //! `DYNLENS_BIN=path` tests a prebuilt binary instead of building `dynlens`.
 //!
 //! Run: `cargo test -p dynlens-tests --test oracle`.
@@ -157,6 +158,11 @@ fn dynlens_agrees_with_rustc() {
         for reason in d.judged.verdict.reasons() {
             let _ = writeln!(message, "    rustc: {reason}");
         }
+        if let (true, RustcVerdict::Incompatible { rendered }) = (verbose(), &d.judged.verdict) {
+            for line in rendered.lines() {
+                let _ = writeln!(message, "    | {line}");
+            }
+        }
         if let Some(report) = d.report {
             for v in &report.violations {
                 let line = v.line.map_or_else(|| "?".to_string(), |l| l.to_string());
@@ -167,6 +173,11 @@ fn dynlens_agrees_with_rustc() {
     for report in &duplicates {
         let _ = writeln!(message, "✗ dynlens reports {}::{} more than once", file_name(Path::new(&report.file)), report.trait_name);
     }
+    eprintln!(
+        "oracle: dynlens agrees with rustc on {} of {} traits",
+        judged.len() - disagreements.len(),
+        judged.len()
+    );
     if !message.is_empty() {
         panic!(
             "dynlens disagrees with rustc on {} of {} traits ({} duplicate reports):\n{message}",

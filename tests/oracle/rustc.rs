@@ -7,7 +7,7 @@
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
@@ -60,9 +60,26 @@ pub struct Judged {
     pub warnings: Vec<String>,
 }
 
-/// The rustc the oracle runs: `$RUSTC` if set, else `rustc` from `PATH`.
+/// The rustc the oracle runs: `$RUSTC` if set, else `rustc` from `PATH` — resolved once
+/// to the toolchain's own binary, to skip the rustup proxy on each of the many runs.
 pub fn rustc_program() -> OsString {
-    std::env::var_os("RUSTC").unwrap_or_else(|| OsString::from("rustc"))
+    static PROGRAM: OnceLock<OsString> = OnceLock::new();
+    PROGRAM
+        .get_or_init(|| {
+            let requested = std::env::var_os("RUSTC").unwrap_or_else(|| OsString::from("rustc"));
+            let sysroot = Command::new(&requested)
+                .args(["--print", "sysroot"])
+                .output()
+                .ok()
+                .filter(|out| out.status.success())
+                .map(|out| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()));
+            let direct = sysroot.map(|root| root.join("bin").join(format!("rustc{}", std::env::consts::EXE_SUFFIX)));
+            match direct {
+                Some(path) if path.is_file() => path.into_os_string(),
+                _ => requested,
+            }
+        })
+        .clone()
 }
 
 /// `rustc --version`, for the report.
@@ -187,8 +204,24 @@ pub fn judge(files: &[(PathBuf, String)], probes: &[Probe]) -> Result<Vec<Judged
                 loop {
                     let job_index = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(job_index) else { break };
-                    let source_path = scratch.0.join(format!("job{job_index}.rs"));
-                    let out_path = scratch.0.join(format!("job{job_index}_w{worker}.rmeta"));
+                    // Named after the corpus file, so that rustc's messages name it too.
+                    let corpus_file = match job {
+                        Job::Base { path, .. } => *path,
+                        Job::Probe { probe, .. } => probe.file.as_path(),
+                    };
+                    let job_dir = scratch.0.join(format!("job{job_index}"));
+                    let source_path = job_dir.join(file_name(corpus_file));
+                    let out_path = job_dir.join(format!("out_w{worker}.rmeta"));
+                    if let Err(e) = std::fs::create_dir_all(&job_dir) {
+                        let message = format!("cannot create {}: {e}", job_dir.display());
+                        match job {
+                            Job::Base { .. } => base_failures.lock().unwrap_or_else(|p| p.into_inner()).push(message),
+                            Job::Probe { index, .. } => {
+                                results.lock().unwrap_or_else(|p| p.into_inner())[*index] = Some(Err(message));
+                            }
+                        }
+                        continue;
+                    }
                     match job {
                         Job::Base { path, text } => {
                             let outcome = std::fs::write(&source_path, text)
