@@ -1,6 +1,13 @@
-//! Diagnostics: every `dyn Trait` whose trait is not dyn compatible.
+//! Diagnostics: every `dyn Trait` whose trait is not dyn compatible gets an error (the
+//! equivalent of rustc's E0038, in our words), with related information at each violation.
+
+use ra_ap_syntax::{AstNode, ast};
+
 use crate::TextRange;
-use crate::db::{Db, FileId};
+use crate::db::{Db, FileId, TraitKey};
+use crate::model::lower_path;
+use crate::resolve::{Scope, resolve_trait};
+use crate::rules::VerdictCache;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Severity {
@@ -28,6 +35,72 @@ pub struct Diagnostic {
     pub related: Vec<RelatedInfo>,
 }
 
-pub fn diagnostics(_db: &Db, _file: FileId) -> Vec<Diagnostic> {
-    Vec::new()
+/// The stable code of the dyn-compatibility diagnostic.
+pub const DYN_INCOMPATIBLE: &str = "dyn-incompatible";
+
+/// The `dyn Trait` uses of a file: (range of the trait path, the trait).
+pub fn dyn_uses(db: &Db, file: FileId) -> Vec<(TextRange, TraitKey)> {
+    let Some(root) = db.syntax(file) else { return Vec::new() };
+    let mut out = Vec::new();
+    for node in root.syntax().descendants() {
+        let Some(dyn_ty) = ast::DynTraitType::cast(node) else { continue };
+        let Some(list) = dyn_ty.type_bound_list() else { continue };
+        for bound in list.bounds() {
+            let Some(ast::Type::PathType(pt)) = bound.ty() else { continue };
+            let Some(path) = pt.path() else { continue };
+            if let Some(key) = resolve_trait(db, Scope::File(file), &lower_path(&path)) {
+                out.push((path.syntax().text_range(), key));
+            }
+        }
+    }
+    out
+}
+
+/// Diagnostics of a file.
+pub fn diagnostics(db: &Db, file: FileId) -> Vec<Diagnostic> {
+    let mut cache = VerdictCache::default();
+    let mut out = Vec::new();
+    for (range, key) in dyn_uses(db, file) {
+        let Some(v) = cache.verdict(db, &key) else { continue };
+        if v.dyn_compatible() {
+            continue;
+        }
+        let n = v.violations.len();
+        let mut message = format!(
+            "the trait `{}` is not dyn compatible ({n} violation{})",
+            v.name,
+            if n == 1 { "" } else { "s" }
+        );
+        for x in &v.violations {
+            message.push_str(&format!("\n- {}", x.message()));
+        }
+        let related = v
+            .violations
+            .iter()
+            .filter_map(|x| {
+                let (f, r) = (x.file?, x.range?);
+                db.valid_range(f, r).then(|| RelatedInfo { file: f, range: r, message: x.message() })
+            })
+            .collect();
+        out.push(Diagnostic { range, severity: Severity::Error, code: DYN_INCOMPATIBLE, message, related });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::std_traits::StdLibrary;
+
+    #[test]
+    fn incompatible_dyn_uses_get_errors_with_related_info() {
+        let mut db = Db::new(StdLibrary::catalog());
+        let src = "trait A { fn f<T>(&self); const N: u8; }\ntrait B { fn g(&self); }\nfn x(_: &dyn A, _: Box<dyn B + Send>) {}\n";
+        let f = db.set_file_text("lib.rs".into(), src.to_string());
+        let d = diagnostics(&db, f);
+        assert_eq!(d.len(), 1);
+        assert_eq!(&src[d[0].range], "A");
+        assert!(d[0].message.starts_with("the trait `A` is not dyn compatible (2 violations)"), "{}", d[0].message);
+        assert_eq!(d[0].related.len(), 2);
+    }
 }
