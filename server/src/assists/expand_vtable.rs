@@ -1,12 +1,91 @@
 //! Assist: expand a trait into its explicit vtable (SPEC F2).
+//!
+//! ```text
+//! trait $0Greet { fn hello(&self) -> String; }
+//! ```
+//! ->
+//! ```text
+//! trait Greet { fn hello(&self) -> String; }
+//!
+//! /// The vtable of `dyn Greet`: …
+//! pub struct GreetVtable<'a> { … }
+//! …
+//! impl Greet for DynGreet<'_> { … }
+//! ```
+//! A second action adds the forwarding impls for `Box<T>`, `&T`, `&mut T`. The generated
+//! text comes from [`crate::expand`]; this handler finds the trait, resolves its
+//! supertraits across the workspace and std, and inserts the text after the trait.
+
+use super::{Assist, AssistCtx, AssistKind, SourceChange};
 use crate::TextSize;
 use crate::analysis::ExpandOutput;
-use crate::db::{Db, FileId};
+use crate::db::{Db, FileId, TraitKey};
+use crate::expand::{ExpandInput, SupertraitInput, expand_trait};
+use crate::rules::supertrait_closure;
 
-pub fn expand_at(_db: &Db, _file: FileId, _offset: TextSize) -> Option<Result<ExpandOutput, String>> {
-    None
+pub fn expand_vtable(ctx: &AssistCtx<'_>, acc: &mut Vec<Assist>) -> Option<()> {
+    // Only on a trait's name or header: inside the body the cursor means a method.
+    let (key, _def) = ctx.trait_at_header()?;
+    for forwarding in [false, true] {
+        // A trait that does not expand (e.g. it does not parse yet) offers no action; the
+        // explicit command (`dynlens/expandTrait`, `dynlens expand`) reports the reason.
+        let Ok(out) = expand_key(ctx.db, &key, forwarding) else { continue };
+        acc.push(Assist {
+            id: if forwarding { "expand_vtable_forwarding" } else { "expand_vtable" },
+            label: out.title.clone(),
+            kind: AssistKind::RefactorRewrite,
+            change: SourceChange::insert(ctx.file, out.insert_at, format!("\n\n{}", out.text.trim_end())),
+        });
+    }
+    Some(())
 }
 
-pub fn expand_named(_db: &Db, _file: FileId, name: &str) -> Result<ExpandOutput, String> {
-    Err(format!("unknown trait `{name}`"))
+/// The expansion of the trait whose header or name is at `offset`.
+pub fn expand_at(db: &Db, file: FileId, offset: TextSize) -> Option<Result<ExpandOutput, String>> {
+    let ctx = AssistCtx { db, file, range: crate::TextRange::empty(offset) };
+    let (key, _) = ctx.trait_at_header()?;
+    Some(expand_key(db, &key, false))
+}
+
+/// The expansion of the trait named `name` defined in `file`.
+pub fn expand_named(db: &Db, file: FileId, name: &str) -> Result<ExpandOutput, String> {
+    let model = db.model(file).ok_or_else(|| "unknown file".to_string())?;
+    let i = model.traits.iter().position(|t| t.name == name).ok_or_else(|| {
+        let known: Vec<&str> = model.traits.iter().map(|t| t.name.as_str()).collect();
+        if known.is_empty() {
+            format!("no trait named `{name}` (the file defines no trait)")
+        } else {
+            format!("no trait named `{name}` (the file defines: {})", known.join(", "))
+        }
+    })?;
+    expand_key(db, &TraitKey::Local(file, i as u32), false)
+}
+
+/// Builds the expansion input (the trait's text and its resolved supertraits) and expands.
+pub fn expand_key(db: &Db, key: &TraitKey, forwarding_impls: bool) -> Result<ExpandOutput, String> {
+    let def = db.trait_def(key).ok_or_else(|| "unknown trait".to_string())?;
+    let trait_source = db.trait_source(key).ok_or_else(|| "cannot read the trait's text".to_string())?;
+    let (closure, _) = supertrait_closure(db, key);
+    let supertraits = closure
+        .iter()
+        .skip(1) // the trait itself
+        .filter_map(|(k, _)| {
+            let sdef = db.trait_def(k)?;
+            Some(SupertraitInput {
+                path: db.trait_display_path(k),
+                source: db.trait_source(k)?,
+                is_auto: sdef.is_auto,
+                already_expanded: already_expanded(db, &sdef.name),
+            })
+        })
+        .collect();
+    let input = ExpandInput { trait_source, supertraits, forwarding_impls };
+    let exp = expand_trait(&input)?;
+    Ok(ExpandOutput { trait_name: def.name.clone(), insert_at: def.range.end(), text: exp.text, title: exp.title })
+}
+
+/// Does the workspace already hold `NameVtable` (from an earlier expansion)?
+fn already_expanded(db: &Db, trait_name: &str) -> bool {
+    let needle = format!("struct {trait_name}Vtable");
+    db.files().any(|f| db.file_text(f).is_some_and(|t| t.contains(&needle)))
 }

@@ -1,0 +1,85 @@
+//! Assist: add `where Self: Sized` to a method that keeps its trait from being dyn compatible.
+//!
+//! The method leaves the vtable (it stays callable on concrete types) and the trait becomes
+//! dyn compatible as far as this method is concerned.
+//!
+//! ```text
+//! trait Shape { fn $0scaled(&self, k: f64) -> Self; }
+//! ```
+//! ->
+//! ```text
+//! trait Shape { fn scaled(&self, k: f64) -> Self where Self: Sized; }
+//! ```
+//! Also offered on a `dyn Shape` use, for each offending method of `Shape`.
+
+use super::{Assist, AssistCtx, AssistKind, SourceChange};
+use crate::rules::{method_requires_sized, method_violations};
+
+pub fn add_sized_bound(ctx: &AssistCtx<'_>, acc: &mut Vec<Assist>) -> Option<()> {
+    for (key, def, m) in ctx.methods_at() {
+        // Already exempt, or nothing to fix: the bound would only hide the method.
+        if method_requires_sized(ctx.db, &key, &m) {
+            continue;
+        }
+        if method_violations(ctx.db, &key, &def, &m, &[]).is_empty() {
+            continue;
+        }
+        let file = ctx.db.trait_file(&key)?;
+        let text = ctx.db.file_text(file)?;
+        let at = m.where_insert_at;
+        let insert = if m.has_where_clause {
+            let before = text.get(..usize::from(at))?.trim_end();
+            if before.ends_with(',') { " Self: Sized".to_string() } else { ", Self: Sized".to_string() }
+        } else if m.has_body {
+            // Just before the body's `{`, after the existing space.
+            let prev = text.get(..usize::from(at))?.chars().last();
+            if prev.is_some_and(char::is_whitespace) { "where Self: Sized ".to_string() } else { " where Self: Sized ".to_string() }
+        } else {
+            " where Self: Sized".to_string()
+        };
+        acc.push(Assist {
+            id: "add_sized_bound",
+            label: format!("dynlens: Add `where Self: Sized` to `{}`", m.name),
+            kind: AssistKind::QuickFix,
+            change: SourceChange::insert(file, at, insert),
+        });
+    }
+    Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::assists::test_util::check_assist;
+
+    #[test]
+    fn adds_where_clause_before_semicolon() {
+        assert_eq!(
+            check_assist("add_sized_bound", "trait Shape { fn $0scaled(&self, k: f64) -> Self; }").as_deref(),
+            Some("trait Shape { fn scaled(&self, k: f64) -> Self where Self: Sized; }")
+        );
+    }
+
+    #[test]
+    fn adds_before_body_and_extends_existing_where() {
+        assert_eq!(
+            check_assist("add_sized_bound", "trait A { fn $0f<T>(&self, t: T) { } }").as_deref(),
+            Some("trait A { fn f<T>(&self, t: T) where Self: Sized { } }")
+        );
+        assert_eq!(
+            check_assist("add_sized_bound", "trait A { fn $0f<T>(&self, t: T) where T: Copy; }").as_deref(),
+            Some("trait A { fn f<T>(&self, t: T) where T: Copy, Self: Sized; }")
+        );
+    }
+
+    #[test]
+    fn offered_from_a_dyn_use() {
+        let out = check_assist("add_sized_bound", "trait A { fn f(&self) -> Self; }\nfn g(_: &dyn $0A) {}").unwrap();
+        assert!(out.contains("fn f(&self) -> Self where Self: Sized;"), "{out}");
+    }
+
+    #[test]
+    fn not_offered_for_dispatchable_or_exempt_methods() {
+        assert_eq!(check_assist("add_sized_bound", "trait A { fn $0f(&self); }"), None);
+        assert_eq!(check_assist("add_sized_bound", "trait A { fn $0f(&self) -> Self where Self: Sized; }"), None);
+    }
+}
