@@ -174,6 +174,11 @@ async function run() {
   fs.rmSync(ws, { recursive: true, force: true });
   fs.cpSync(FIXTURE, ws, { recursive: true });
   fs.mkdirSync(path.join(ud, 'User'), { recursive: true });
+  // A copy of the server, so that the test can make it disappear at the end.
+  const serverCopy = path.join(WORK, 'bin', 'dynlens');
+  fs.mkdirSync(path.dirname(serverCopy), { recursive: true });
+  fs.copyFileSync(DYNLENS_BIN, serverCopy);
+  fs.chmodSync(serverCopy, 0o755);
   fs.writeFileSync(
     path.join(ud, 'User', 'settings.json'),
     JSON.stringify(
@@ -192,7 +197,7 @@ async function run() {
         'editor.hover.delay': 300,
         'files.autoSave': 'off',
         'window.commandCenter': false,
-        'dynlens.server.path': DYNLENS_BIN,
+        'dynlens.server.path': serverCopy,
         'dynlens.trace.server': 'messages',
       },
       null,
@@ -372,6 +377,23 @@ async function run() {
   const toasts = (await page.locator('.notifications-toasts').allInnerTexts().catch(() => [])).join('\n');
   data.notifications = toasts;
   check('no dynlens error notification', !toasts.includes('dynlens:'), toasts);
+
+  // The server binary disappears (deleted copy), then "dynlens: Restart server": the extension
+  // says clearly that the binary is missing and offers Restart.
+  fs.rmSync(serverCopy, { force: true });
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('F1');
+  const palette = page.locator('.quick-input-widget input');
+  await palette.waitFor();
+  await palette.fill('>dynlens: Restart server');
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Restart server' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'binary was not found' });
+  const warned = await toast.first().waitFor({ timeout: STEP_TIMEOUT_MS }).then(() => true, () => false);
+  const toastText = warned ? await toast.first().innerText() : '';
+  check('after the binary is deleted, Restart reports it missing and offers Restart', warned && toastText.includes('Restart'), toastText);
+  await page.waitForTimeout(500);
+  await screenshot(page, 'missing-server');
 }
 
 const timer = setTimeout(async () => {
