@@ -1,0 +1,9 @@
+//! Protocol tests: the real `dynlens` binary over stdio, as an editor talks to it.
+//!
+//! Run with `cargo test -p dynlens-tests --test lsp` (builds `dynlens` first when needed).
+
+mod client;
+mod features;
+mod ordering;
+mod robustness;
+mod workspace;
