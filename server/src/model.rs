@@ -471,12 +471,13 @@ fn lower_method(f: &ast::Fn) -> Option<Method> {
         for (i, p) in pl.params().enumerate() {
             has_params = true;
             let ty = p.ty().map(|t| lower_ty(&t)).unwrap_or(Ty::Unknown);
-            // `impl Trait` arguments are anonymous type parameters (rustc: synthetic params).
-            if let Ty::ImplTrait(bounds) = &ty {
+            // `impl Trait` in argument position, at any depth (`&impl Display`), is an
+            // anonymous type parameter (rustc: a synthetic generic parameter).
+            for (j, bounds) in impl_traits_in(&ty).into_iter().enumerate() {
                 generics.push(GenericParam {
                     kind: GenericParamKind::Type,
-                    name: format!("impl#{i}"),
-                    bounds: bounds.clone(),
+                    name: format!("impl#{i}.{j}"),
+                    bounds,
                     default: None,
                     range: p.syntax().text_range(),
                     from_impl_trait: true,
@@ -514,6 +515,27 @@ fn lower_method(f: &ast::Fn) -> Option<Method> {
         params_open_at,
         has_params,
     })
+}
+
+/// The bounds of every `impl Trait` inside a type (not inside `fn` pointer types, where
+/// `impl Trait` is not allowed anyway).
+fn impl_traits_in(ty: &Ty) -> Vec<Vec<Bound>> {
+    fn go(ty: &Ty, out: &mut Vec<Vec<Bound>>) {
+        match ty {
+            Ty::ImplTrait(b) => out.push(b.clone()),
+            Ty::Path(p) => p.segments.iter().flat_map(|s| &s.args).for_each(|a| {
+                if let GenericArg::Type(t) = a {
+                    go(t, out)
+                }
+            }),
+            Ty::Ref { inner, .. } | Ty::Ptr { inner, .. } | Ty::Slice(inner) | Ty::Array(inner) => go(inner, out),
+            Ty::Tuple(ts) => ts.iter().for_each(|t| go(t, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    go(ty, &mut out);
+    out
 }
 
 fn self_ty() -> Ty {
@@ -673,8 +695,14 @@ pub fn lower_ty(ty: &ast::Type) -> Ty {
             }
             if let Some(anchor) = first.segment().and_then(|s| s.type_anchor()) {
                 rest.reverse();
-                let self_ty = anchor.ty().map(|t| lower_ty(&t)).unwrap_or(Ty::Unknown);
-                let trait_ = anchor.path_type().and_then(|p| p.path()).map(|p| lower_path(&p));
+                // `<A as B>`: both are types to the grammar; the first is the self type, the
+                // second (a path type) the trait.
+                let mut types = anchor.syntax().children().filter_map(ast::Type::cast);
+                let self_ty = types.next().map(|t| lower_ty(&t)).unwrap_or(Ty::Unknown);
+                let trait_ = match types.next() {
+                    Some(ast::Type::PathType(p)) => p.path().map(|p| lower_path(&p)),
+                    _ => None,
+                };
                 return Ty::Qualified { self_ty: Box::new(self_ty), trait_, rest };
             }
             Ty::Path(lower_path(&path))
