@@ -51,8 +51,10 @@ pub(crate) fn entries(text: &str) -> Vec<(&str, &str)> {
 
 /// The catalog declaration of the trait at `canonical_path`, ending with one newline.
 pub(crate) fn lookup(canonical_path: &str) -> Option<String> {
-    entries(CATALOG_TEXT)
-        .into_iter()
+    static ENTRIES: std::sync::OnceLock<Vec<(&str, &str)>> = std::sync::OnceLock::new();
+    ENTRIES
+        .get_or_init(|| entries(CATALOG_TEXT))
+        .iter()
         .find(|(path, _)| *path == canonical_path)
         .map(|(_, text)| format!("{text}\n"))
 }

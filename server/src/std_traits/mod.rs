@@ -18,7 +18,11 @@
 //! and each trait is loaded on its first access. A rust-src file is parsed at most once, for all
 //! the known traits it declares. A trait that cannot be extracted from rust-src falls back to its
 //! catalog entry (and says so through [`StdLibrary::origin`]). Clones of a `StdLibrary` share
-//! these caches.
+//! the loaded traits, and the extracted rust-src files are cached for the whole process.
+//! [`StdLibrary::preload_in_background`] loads everything ahead of need.
+//!
+//! Measured (release build, this machine's 1.95 rust-src): see `rust_src_declarations_*` in
+//! the tests, which print the time to load one trait and all of them.
 
 mod catalog;
 mod extract;
@@ -30,7 +34,7 @@ use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use extract::ExtractError;
@@ -75,12 +79,8 @@ const SYSROOT_PROBE_TIMEOUT: Duration = Duration::from_secs(3);
 struct Inner {
     /// rust-src's `library/` or the catalog, once known.
     source: OnceLock<StdSourceKind>,
-    /// Whether `source` is found by probing on first use (for [`StdLibrary::detect`]).
-    probe: bool,
     /// One slot per row of [`TRAITS`], filled on first access.
     slots: Vec<OnceLock<Loaded>>,
-    /// The traits extracted from each rust-src file, parsed at most once.
-    files: HashMap<&'static str, OnceLock<HashMap<String, Result<String, ExtractError>>>>,
     /// Every trait, for [`StdLibrary::traits`].
     all: OnceLock<Vec<StdTrait>>,
 }
@@ -94,11 +94,15 @@ struct Loaded {
 impl StdLibrary {
     /// rust-src when installed, the catalog otherwise.
     ///
-    /// Cheap: rust-src is looked for on a background thread (env `RUST_SRC_PATH`, pointing at
-    /// `library/`, wins; otherwise `rustc --print sysroot`), and traits are read on first use.
-    /// A `RUST_SRC_PATH` that does not hold rust-src means the catalog.
+    /// Cheap: env `RUST_SRC_PATH` (pointing at `library/`) wins when set — and when it does not
+    /// hold rust-src, that means the catalog; otherwise `rustc --print sysroot` runs on a
+    /// background thread (at most [`SYSROOT_PROBE_TIMEOUT`], once per process), and traits are
+    /// read on first use. Only a look-up made before the probe has answered waits for it.
     pub fn detect() -> Self {
-        let library = Self::new(None, true);
+        if let Some(path) = std::env::var_os("RUST_SRC_PATH").filter(|p| !p.is_empty()) {
+            return Self::from_rust_src(path);
+        }
+        let library = Self::new(None);
         let inner = Arc::clone(&library.inner);
         let spawned = std::thread::Builder::new()
             .name("dynlens-rust-src-probe".into())
@@ -113,30 +117,25 @@ impl StdLibrary {
 
     /// The built-in catalog only.
     pub fn catalog() -> Self {
-        Self::new(None, false)
+        Self::new(Some(StdSourceKind::Catalog))
     }
 
     /// The declarations of the rust-src at `library` (the `library/` directory holding
     /// `core/`, `alloc/` and `std/`); traits missing there come from the catalog. A path that
     /// does not hold rust-src means the catalog.
     pub fn from_rust_src(library: impl Into<PathBuf>) -> Self {
-        Self::new(validate_rust_src(library.into()), false)
+        Self::new(Some(kind_of(validate_rust_src(library.into()))))
     }
 
-    fn new(rust_src: Option<PathBuf>, probe: bool) -> Self {
-        let source = OnceLock::new();
-        if !probe {
-            let _ = source.set(kind_of(rust_src));
-        }
-        let mut files = HashMap::new();
-        for info in TRAITS {
-            files.entry(info.file).or_insert_with(OnceLock::new);
+    /// A library reading from `source`, or from what a sysroot probe finds on first use.
+    fn new(source: Option<StdSourceKind>) -> Self {
+        let cell = OnceLock::new();
+        if let Some(source) = source {
+            let _ = cell.set(source);
         }
         let inner = Inner {
-            source,
-            probe,
+            source: cell,
             slots: TRAITS.iter().map(|_| OnceLock::new()).collect(),
-            files,
             all: OnceLock::new(),
         };
         StdLibrary { inner: Arc::new(inner) }
@@ -191,6 +190,23 @@ impl StdLibrary {
         Some(&self.inner.load(index).trait_)
     }
 
+    /// Loads every trait on a background thread so that later look-ups never wait for a
+    /// rust-src file to be parsed (the language server calls this once it is up). Look-ups made
+    /// meanwhile still work: they load what they need, or wait for the file being parsed.
+    pub fn preload_in_background(&self) {
+        let inner = Arc::clone(&self.inner);
+        let spawned = std::thread::Builder::new().name("dynlens-std-preload".into()).spawn(
+            move || {
+                for index in 0..TRAITS.len() {
+                    inner.load(index);
+                }
+            },
+        );
+        if let Err(error) = spawned {
+            tracing::debug!("cannot preload the std traits in the background: {error}");
+        }
+    }
+
     /// The canonical paths of all known traits, without loading any declaration.
     pub fn known_paths(&self) -> impl Iterator<Item = &'static str> {
         TRAITS.iter().map(|info| info.canonical_path)
@@ -206,12 +222,9 @@ impl Inner {
         }
     }
 
-    /// Where declarations come from, probing for rust-src on first use when detecting.
+    /// Where declarations come from, probing the sysroot on first use when detecting.
     fn source(&self) -> &StdSourceKind {
-        self.source.get_or_init(|| {
-            debug_assert!(self.probe, "non-probing libraries set their source up front");
-            kind_of(locate_rust_src(std::env::var_os("RUST_SRC_PATH"), probe_sysroot))
-        })
+        self.source.get_or_init(|| kind_of(locate_rust_src(None, probe_sysroot)))
     }
 
     /// The trait of row `index`, loading it on first access.
@@ -227,10 +240,12 @@ impl Inner {
 
     /// The trait's declaration extracted from rust-src, `None` (logged) when that fails.
     fn from_rust_src(&self, library: &Path, info: &TraitInfo) -> Option<String> {
-        let extracted = self.files.get(info.file)?.get_or_init(|| {
+        let path = library.join(info.file);
+        let cell = extracted_file(&path);
+        let extracted = cell.get_or_init(|| {
             let names: Vec<&str> =
                 TRAITS.iter().filter(|i| i.file == info.file).map(|i| i.name()).collect();
-            match std::fs::read_to_string(library.join(info.file)) {
+            match std::fs::read_to_string(&path) {
                 Ok(text) => extract::extract_traits(&text, &names),
                 Err(error) => {
                     tracing::warn!("cannot read {} in rust-src: {error}", info.file);
@@ -247,6 +262,18 @@ impl Inner {
             None => None,
         }
     }
+}
+
+/// The traits extracted from one rust-src file, by name.
+type Extracted = HashMap<String, Result<String, ExtractError>>;
+
+/// The process-wide cache of extracted rust-src files: each file is parsed at most once per
+/// process, however many [`StdLibrary`] values (tests make many) read it.
+fn extracted_file(path: &Path) -> Arc<OnceLock<Extracted>> {
+    static CACHE: OnceLock<Mutex<HashMap<PathBuf, Arc<OnceLock<Extracted>>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let mut cache = cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    Arc::clone(cache.entry(path.to_path_buf()).or_default())
 }
 
 fn kind_of(rust_src: Option<PathBuf>) -> StdSourceKind {
@@ -308,9 +335,15 @@ fn find_index(path: &str) -> Option<usize> {
     matches.next().is_none().then_some(index)
 }
 
-/// `library/` if it holds rust-src (`core/src/lib.rs`), `None` otherwise.
-fn validate_rust_src(library: PathBuf) -> Option<PathBuf> {
-    library.join("core/src/lib.rs").is_file().then_some(library)
+/// `library/` if it holds rust-src (`core/src/lib.rs`), `None` otherwise. A path to the
+/// directory above (`…/src/rust`, holding `library/`) is accepted too.
+fn validate_rust_src(path: PathBuf) -> Option<PathBuf> {
+    let holds_rust_src = |dir: &Path| dir.join("core/src/lib.rs").is_file();
+    if holds_rust_src(&path) {
+        return Some(path);
+    }
+    let below = path.join("library");
+    holds_rust_src(&below).then_some(below)
 }
 
 /// Where rust-src is: `RUST_SRC_PATH` when set (and then only there), else below the sysroot
@@ -329,6 +362,12 @@ fn locate_rust_src(
 /// `rust-toolchain` file is honored) with rustup's auto-install off (so nothing is downloaded),
 /// killed after [`SYSROOT_PROBE_TIMEOUT`].
 fn probe_sysroot() -> Option<PathBuf> {
+    // Once per process: the answer does not change while we run.
+    static SYSROOT: OnceLock<Option<PathBuf>> = OnceLock::new();
+    SYSROOT.get_or_init(run_rustc_print_sysroot).clone()
+}
+
+fn run_rustc_print_sysroot() -> Option<PathBuf> {
     let mut child = Command::new("rustc")
         .args(["--print", "sysroot"])
         .current_dir(std::env::temp_dir())

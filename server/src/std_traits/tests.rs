@@ -246,3 +246,58 @@ fn clones_share_loaded_traits() {
     assert!(std::ptr::eq(a, b));
     assert!(Arc::ptr_eq(&a.source, &b.source));
 }
+
+#[test]
+fn rust_src_path_may_name_library_or_the_directory_above() {
+    let Some(library) = installed_rust_src() else { return };
+    let above = library.parent().map(Path::to_path_buf).expect("library/ has a parent");
+    let never = || -> Option<PathBuf> { panic!("RUST_SRC_PATH is set: rustc must not be asked") };
+    assert_eq!(locate_rust_src(Some(library.clone().into_os_string()), never), Some(library.clone()));
+    assert_eq!(locate_rust_src(Some(above.clone().into_os_string()), never), Some(library.clone()));
+    assert_eq!(StdLibrary::from_rust_src(above).source_kind(), &StdSourceKind::RustSrc(library.clone()));
+    // An empty RUST_SRC_PATH counts as unset: the sysroot is asked.
+    let sysroot = library.ancestors().nth(5).map(Path::to_path_buf);
+    assert_eq!(locate_rust_src(Some("".into()), || sysroot.clone()), installed_rust_src());
+}
+
+#[test]
+fn preloading_fills_every_slot() {
+    let std = StdLibrary::catalog();
+    std.preload_in_background();
+    let deadline = Instant::now() + std::time::Duration::from_secs(30);
+    while std.inner.slots.iter().any(|slot| slot.get().is_none()) {
+        assert!(Instant::now() < deadline, "preloading did not finish");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    assert_eq!(std.traits().len(), TRAITS.len());
+}
+
+#[test]
+fn detect_falls_back_to_the_catalog_when_rust_src_path_holds_no_rust_src() {
+    // `detect()` reads the process environment, which tests must not change: run the check
+    // below in a child process of this test binary with RUST_SRC_PATH set.
+    let exe = std::env::current_exe().expect("the test binary");
+    let missing = std::env::temp_dir().join("dynlens-no-such-rust-src");
+    let output = Command::new(exe)
+        .args(["--exact", "std_traits::tests::detect_in_child_process", "--ignored", "--nocapture"])
+        .env("RUST_SRC_PATH", &missing)
+        .env("DYNLENS_DETECT_CHILD", "1")
+        .output()
+        .expect("run the child test");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("detected: Catalog"), "{stdout}");
+}
+
+#[test]
+#[ignore = "run by detect_falls_back_to_the_catalog_when_rust_src_path_holds_no_rust_src"]
+fn detect_in_child_process() {
+    if std::env::var_os("DYNLENS_DETECT_CHILD").is_none() {
+        return;
+    }
+    let std = StdLibrary::detect();
+    assert_eq!(std.source_kind(), &StdSourceKind::Catalog);
+    let debug = std.find("std::fmt::Debug").expect("Debug");
+    assert_eq!(std.origin(debug), StdSourceKind::Catalog);
+    println!("detected: {:?}", std.source_kind());
+}
