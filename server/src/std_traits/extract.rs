@@ -355,10 +355,14 @@ mod tests {
                 fn only_in_tests(&self);
                 #[cfg(not(no_global_oom_handling))]
                 fn kept(&self) where Self: [const] Destruct + Sized {}
+                #[cfg(all(not(test), target_os = "linux"))]
+                fn target_dependent(&self) where Self: ~const Destruct;
+                #[cfg(any(test, doc))]
+                fn never(&self);
             }
         "#;
         let out = one(text, "PartialEq").expect("extracts");
-        let expected = "pub trait PartialEq<Rhs: ?Sized = Self> {\n    fn eq(&self, other: &Rhs) -> bool;\n    fn ne(&self, other: &Rhs) -> bool {}\n    fn kept(&self)\n    where\n        Self: Destruct + Sized,\n    {}\n}\n";
+        let expected = "pub trait PartialEq<Rhs: ?Sized = Self> {\n    fn eq(&self, other: &Rhs) -> bool;\n    fn ne(&self, other: &Rhs) -> bool {}\n    fn kept(&self)\n    where\n        Self: Destruct + Sized,\n    {}\n    fn target_dependent(&self)\n    where\n        Self: Destruct;\n}\n";
         assert_eq!(out, expected);
     }
 

@@ -231,7 +231,7 @@ impl Inner {
     fn load(&self, index: usize) -> &Loaded {
         self.slots[index].get_or_init(|| {
             let info = &TRAITS[index];
-            let from_src = self.rust_src().and_then(|library| self.from_rust_src(library, info));
+            let from_src = self.rust_src().and_then(|library| self.extract_from_rust_src(library, info));
             let from_rust_src = from_src.is_some();
             let source = from_src.unwrap_or_else(|| catalog_source(info));
             Loaded { trait_: make_trait(info, source), from_rust_src }
@@ -239,7 +239,7 @@ impl Inner {
     }
 
     /// The trait's declaration extracted from rust-src, `None` (logged) when that fails.
-    fn from_rust_src(&self, library: &Path, info: &TraitInfo) -> Option<String> {
+    fn extract_from_rust_src(&self, library: &Path, info: &TraitInfo) -> Option<String> {
         let path = library.join(info.file);
         let cell = extracted_file(&path);
         let extracted = cell.get_or_init(|| {
