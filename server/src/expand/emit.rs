@@ -751,7 +751,7 @@ fn emit_shim(
         }
     });
     let (tp, m) = (&s.trait_path, &s.method);
-    let mut call = quote!(<T as #tp>::#m(value, #(#pass),*));
+    let mut call = quote!(<T as #tp>::#m(receiver, #(#pass),*));
     if d.sig.unsafety.is_some() {
         call = quote!(unsafe { #call });
     }
@@ -794,7 +794,7 @@ fn emit_shim(
         /// # Safety
         /// `this` holds a `T` as `INLINE` says, and is borrowed (or owned) as the receiver requires.
         unsafe fn #shim<#(#method_lts,)* T: #bound + #lt, const INLINE: bool>(this: #recv, #(#params),*) #arrow #wc {
-            let value = #this_expr;
+            let receiver = #this_expr;
             #body
         }
     }
@@ -808,9 +808,9 @@ fn emit_dyn(ctx: &Ctx, _slots: &[Slot], supers: &[Super], flags: &Flags) -> Toke
     let pinned = flags.pinned.then(|| quote! {
         /// `Pin<&mut Self>` methods: a pinned `T` stored inline must not move, so, like
         /// `dyn Future`, the dyn value is `!Unpin` (pin it with `pin!` or `Box::pin`).
-        pinned: ::core::marker::PhantomPinned,
+        pinned: ::core::marker::PhantomData<::core::marker::PhantomPinned>,
     });
-    let pinned_init = flags.pinned.then(|| quote!(pinned: ::core::marker::PhantomPinned,));
+    let pinned_init = flags.pinned.then(|| quote!(pinned: ::core::marker::PhantomData,));
     let doc = format!(
         " `dyn {name_s}` as a dyn* value: `Sized`, two words (the payload and the vtable), so it can be\n moved, returned and passed by value, which is what makes `self`, `-> Self`, `impl Trait`\n arguments and `async fn` dispatchable. Dropping it drops the value exactly once.\n\n `'a` bounds the erased value's borrows, as in `dyn {name_s} + 'a`."
     );
@@ -904,7 +904,8 @@ fn emit_dyn(ctx: &Ctx, _slots: &[Slot], supers: &[Super], flags: &Flags) -> Toke
                 if ::core::mem::size_of::<T>() <= ::core::mem::size_of::<*mut ()>()
                     && ::core::mem::align_of::<T>() <= ::core::mem::align_of::<*mut ()>()
                 {
-                    Self::inline(value)
+                    __dynlens_comment!("SAFETY: `T` fits, checked just above.");
+                    unsafe { Self::store_inline(value) }
                 } else {
                     Self::boxed(value)
                 }
@@ -916,6 +917,14 @@ fn emit_dyn(ctx: &Ctx, _slots: &[Slot], supers: &[Super], flags: &Flags) -> Toke
                         && ::core::mem::align_of::<T>() <= ::core::mem::align_of::<*mut ()>();
                     assert!(fits, #too_big)
                 };
+                __dynlens_comment!("SAFETY: `T` fits, checked at compile time just above.");
+                unsafe { Self::store_inline(value) }
+            }
+            /// Writes the value into the payload slot itself.
+            ///
+            /// # Safety
+            /// `T` fits in a pointer (size and alignment).
+            unsafe fn store_inline<T: #bound + #lt>(value: T) -> Self {
                 let payload = #payload::empty();
                 unsafe { payload.slot.get().cast::<T>().write(value) };
                 Self::from_parts(payload, const { &#vtable::new::<T, true, true>() })

@@ -333,7 +333,8 @@ fn classify_fn(f: &TraitItemFn, assoc: &[Ident]) -> Method {
     let plan = match plan_fn(f, assoc) {
         Ok(p) => p,
         Err(reason) => {
-            if f.default.is_some() && (has_self_sized(&f.sig) || receiver_of(&f.sig).ok().flatten().is_none()) {
+            // A default body the dyn type can run itself (`clone_from`'s `*self = source.clone()`).
+            if f.default.is_some() {
                 MethodPlan::Default
             } else {
                 MethodPlan::Impossible(format!("`{display}`: {reason}"))
@@ -443,7 +444,8 @@ fn plan_fn(f: &TraitItemFn, assoc: &[Ident]) -> Result<MethodPlan, String> {
         return Err("its returned value would borrow both the value and an argument".into());
     }
     let needs_borrow = receiver.borrows()
-        && (boxing || matches!(&output, Output::Plain(Some(t)) if type_has_elided_lifetime(t)));
+        && (boxing
+            || receiver.lifetime().is_some() || matches!(&output, Output::Plain(Some(t)) if type_has_elided_lifetime(t)));
     let borrow = if needs_borrow {
         Some(receiver.lifetime().cloned().unwrap_or_else(|| Lifetime::new("'s", Span::call_site())))
     } else {

@@ -1,0 +1,214 @@
+// title: dynlens: Expand `Countdown` into explicit vtable
+// complete: true
+
+/// The erased `self` of `DynCountdown`: one pointer-sized slot holding the value itself (when it
+/// fits) or a pointer to it (boxed or borrowed). The compiler's `dyn Countdown` erases `self` to a
+/// data pointer; a dyn* value may also keep a small value in place of the pointer.
+///
+/// `UnsafeCell`: a `&self` method may mutate a value stored inline (a `Cell`, for instance).
+#[repr(transparent)]
+pub struct CountdownPayload<'a> {
+    slot: ::core::cell::UnsafeCell<::core::mem::MaybeUninit<*mut ()>>,
+    lifetime: ::core::marker::PhantomData<&'a ()>,
+}
+impl<'a> CountdownPayload<'a> {
+    /// A slot to write a value or a pointer into.
+    fn empty() -> Self {
+        Self {
+            slot: ::core::cell::UnsafeCell::new(::core::mem::MaybeUninit::uninit()),
+            lifetime: ::core::marker::PhantomData,
+        }
+    }
+    /// A pointer to the value: the slot itself when `INLINE`, the stored pointer otherwise.
+    ///
+    /// # Safety
+    /// The slot holds a `T` (inline when `INLINE`) or a pointer to one.
+    unsafe fn value<T, const INLINE: bool>(&self) -> *mut T {
+        if INLINE {
+            self.slot.get().cast::<T>()
+        } else {
+            unsafe { (*self.slot.get()).assume_init() }.cast::<T>()
+        }
+    }
+}
+/// The vtable of `Countdown`: what the compiler stores behind the second word of a `&dyn Countdown`.
+/// One is built per concrete type (and storage), at compile time.
+pub struct CountdownVtable<'a, Item> {
+    /// Drops the value in place (inline), drops its `Box` (boxed), or does nothing (borrowed).
+    pub drop_in_place: unsafe fn(&mut CountdownPayload<'a>),
+    /// `size_of::<T>()`.
+    pub size: usize,
+    /// `align_of::<T>()`.
+    pub align: usize,
+    /// `fn next(&mut self) -> Option<Self::Item>` with `self` erased.
+    pub next: unsafe fn(&mut CountdownPayload<'a>) -> Option<Item>,
+    /// `fn size_hint(&self) ->(usize, Option<usize>)` with `self` erased.
+    pub size_hint: unsafe fn(&CountdownPayload<'a>) -> (usize, Option<usize>),
+    /// Ties the trait's parameters and associated types to the vtable, invariantly, as
+    /// `dyn Foo<P, Item = A>` does.
+    marker: ::core::marker::PhantomData<fn(Item) -> (Item,)>,
+}
+impl<'a, Item> CountdownVtable<'a, Item> {
+    /// The vtable for a `T: Countdown` stored inline (`INLINE`) or behind a pointer, owned (`OWNED`: dropping the dyn value drops the `T`) or borrowed.
+    ///
+    /// A `const fn`, so that `&CountdownVtable::new::<T, …>()` in a constant is promoted to a `'static`:
+    /// no allocation and no `static` per type, like the compiler's vtables.
+    pub const fn new<
+        T: Countdown<Item = Item> + 'a,
+        const INLINE: bool,
+        const OWNED: bool,
+    >() -> Self {
+        Self {
+            drop_in_place: Self::drop_shim::<T, INLINE, OWNED>,
+            size: ::core::mem::size_of::<T>(),
+            align: ::core::mem::align_of::<T>(),
+            next: Self::next_shim::<T, INLINE>,
+            size_hint: Self::size_hint_shim::<T, INLINE>,
+            marker: ::core::marker::PhantomData,
+        }
+    }
+    /// The `drop_in_place` entry.
+    ///
+    /// # Safety
+    /// `this` holds a `T` stored as `INLINE` and `OWNED` say, not yet dropped.
+    unsafe fn drop_shim<
+        T: Countdown<Item = Item> + 'a,
+        const INLINE: bool,
+        const OWNED: bool,
+    >(this: &mut CountdownPayload<'a>) {
+        if OWNED {
+            if INLINE {
+                unsafe { this.value::<T, INLINE>().drop_in_place() }
+            } else {
+                drop(unsafe { Box::from_raw(this.value::<T, INLINE>()) })
+            }
+        }
+    }
+    /// The shim in the `next` slot: turns the erased `self` back into the `T` it was made from and calls `T::next`.
+    ///
+    /// # Safety
+    /// `this` holds a `T` as `INLINE` says, and is borrowed (or owned) as the receiver requires.
+    unsafe fn next_shim<T: Countdown<Item = Item> + 'a, const INLINE: bool>(
+        this: &mut CountdownPayload<'a>,
+    ) -> Option<Item> {
+        let receiver = unsafe { &mut *this.value::<T, INLINE>() };
+        <T as Countdown>::next(receiver)
+    }
+    /// The shim in the `size_hint` slot: turns the erased `self` back into the `T` it was made from and calls `T::size_hint`.
+    ///
+    /// # Safety
+    /// `this` holds a `T` as `INLINE` says, and is borrowed (or owned) as the receiver requires.
+    unsafe fn size_hint_shim<T: Countdown<Item = Item> + 'a, const INLINE: bool>(
+        this: &CountdownPayload<'a>,
+    ) -> (usize, Option<usize>) {
+        let receiver = unsafe { &*this.value::<T, INLINE>() };
+        <T as Countdown>::size_hint(receiver)
+    }
+}
+/// `dyn Countdown` as a dyn* value: `Sized`, two words (the payload and the vtable), so it can be
+/// moved, returned and passed by value, which is what makes `self`, `-> Self`, `impl Trait`
+/// arguments and `async fn` dispatchable. Dropping it drops the value exactly once.
+///
+/// `'a` bounds the erased value's borrows, as in `dyn Countdown + 'a`.
+pub struct DynCountdown<'a, Item> {
+    payload: CountdownPayload<'a>,
+    vtable: &'a CountdownVtable<'a, Item>,
+}
+impl<'a, Item> DynCountdown<'a, Item> {
+    /// Stores the value inline when it fits in a pointer (size and alignment): no
+    /// allocation; boxes it otherwise.
+    pub fn new<T: Countdown<Item = Item> + 'a>(value: T) -> Self {
+        if ::core::mem::size_of::<T>() <= ::core::mem::size_of::<*mut ()>()
+            && ::core::mem::align_of::<T>() <= ::core::mem::align_of::<*mut ()>()
+        {
+            // SAFETY: `T` fits, checked just above.
+            unsafe { Self::store_inline(value) }
+        } else {
+            Self::boxed(value)
+        }
+    }
+    /// Stores the value inline, without allocating. Fails to compile when `T` does not fit.
+    pub fn inline<T: Countdown<Item = Item> + 'a>(value: T) -> Self {
+        const {
+            let fits = ::core::mem::size_of::<T>() <= ::core::mem::size_of::<*mut ()>()
+                && ::core::mem::align_of::<T>() <= ::core::mem::align_of::<*mut ()>();
+            assert!(
+                fits,
+                "`DynCountdown::inline`: the value does not fit in a pointer (size and alignment); use `DynCountdown::new` or `DynCountdown::boxed`"
+            )
+        };
+        // SAFETY: `T` fits, checked at compile time just above.
+        unsafe { Self::store_inline(value) }
+    }
+    /// Writes the value into the payload slot itself.
+    ///
+    /// # Safety
+    /// `T` fits in a pointer (size and alignment).
+    unsafe fn store_inline<T: Countdown<Item = Item> + 'a>(value: T) -> Self {
+        let payload = CountdownPayload::empty();
+        unsafe { payload.slot.get().cast::<T>().write(value) };
+        Self::from_parts(payload, const { &CountdownVtable::new::<T, true, true>() })
+    }
+    /// Stores the value in a `Box`.
+    pub fn boxed<T: Countdown<Item = Item> + 'a>(value: T) -> Self {
+        let payload = CountdownPayload::empty();
+        unsafe {
+            (*payload.slot.get()).write(Box::into_raw(Box::new(value)).cast::<()>())
+        };
+        Self::from_parts(payload, const { &CountdownVtable::new::<T, false, true>() })
+    }
+    /// Borrows the value mutably (`Countdown` has no `self`, `Box<Self>` or `Pin` receiver, so nothing moves out of the borrow).
+    pub fn from_mut<T: Countdown<Item = Item> + 'a>(value: &'a mut T) -> Self {
+        let payload = CountdownPayload::empty();
+        unsafe {
+            (*payload.slot.get()).write(::core::ptr::from_mut(value).cast::<()>())
+        };
+        Self::from_parts(payload, const { &CountdownVtable::new::<T, false, false>() })
+    }
+    fn from_parts(
+        payload: CountdownPayload<'a>,
+        vtable: &'a CountdownVtable<'a, Item>,
+    ) -> Self {
+        Self { payload, vtable }
+    }
+    /// Builds a dyn value from a payload and a vtable (used when upcasting from a subtrait).
+    ///
+    /// # Safety
+    /// `vtable` must have been built for the type and storage of the value in `payload`.
+    pub unsafe fn from_raw_parts(
+        payload: CountdownPayload<'a>,
+        vtable: &'a CountdownVtable<'a, Item>,
+    ) -> Self {
+        Self::from_parts(payload, vtable)
+    }
+    /// `size_of_val` of the erased value, read from the vtable.
+    pub fn size_of_val(&self) -> usize {
+        self.vtable.size
+    }
+    /// `align_of_val` of the erased value, read from the vtable.
+    pub fn align_of_val(&self) -> usize {
+        self.vtable.align
+    }
+}
+/// Runs the vtable's `drop_in_place` exactly once.
+impl<'a, Item> Drop for DynCountdown<'a, Item> {
+    fn drop(&mut self) {
+        // SAFETY: the vtable was built for this payload, which is dropped only here.
+        unsafe { (self.vtable.drop_in_place)(&mut self.payload) }
+    }
+}
+/// What the compiler writes as `impl Countdown for dyn Countdown`: every method loads its function pointer from the vtable and calls it with the erased `self`.
+impl<'a, Item> Countdown for DynCountdown<'a, Item> {
+    type Item = Item;
+    /// Calls `next` through the vtable.
+    fn next(&mut self) -> Option<Item> {
+        let this = self;
+        // SAFETY: the vtable was built for the type and storage of the payload.
+        unsafe { (this.vtable.next)(&mut this.payload) }
+    }
+    /// Calls `size_hint` through the vtable.
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        // SAFETY: the vtable was built for the type and storage of the payload.
+        unsafe { (self.vtable.size_hint)(&self.payload) }
+    }
+}
