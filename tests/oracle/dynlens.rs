@@ -50,20 +50,34 @@ pub fn dynlens_binary() -> Result<PathBuf, String> {
         .or_else(|| option_env!("CARGO").map(Into::into))
         .unwrap_or_else(|| "cargo".into());
     let output = Command::new(&cargo)
-        .args(["build", "-p", "dynlens", "--bin", "dynlens", "--message-format=json-render-diagnostics"])
+        .args([
+            "build",
+            "-p",
+            "dynlens",
+            "--bin",
+            "dynlens",
+            "--message-format=json-render-diagnostics",
+        ])
         .current_dir(workspace_root())
         .stderr(Stdio::inherit())
         .output()
         .map_err(|e| format!("cannot run cargo ({}): {e}", Path::new(&cargo).display()))?;
     if !output.status.success() {
-        return Err(format!("`cargo build -p dynlens --bin dynlens` failed ({})", output.status));
+        return Err(format!(
+            "`cargo build -p dynlens --bin dynlens` failed ({})",
+            output.status
+        ));
     }
     let stdout = String::from_utf8_lossy(&output.stdout);
     let executable = stdout
         .lines()
         .filter_map(|line| serde_json::from_str::<Value>(line).ok())
         .filter(|msg| msg["reason"] == "compiler-artifact" && msg["target"]["name"] == "dynlens")
-        .filter(|msg| msg["target"]["kind"].as_array().is_some_and(|kinds| kinds.iter().any(|k| k == "bin")))
+        .filter(|msg| {
+            msg["target"]["kind"]
+                .as_array()
+                .is_some_and(|kinds| kinds.iter().any(|k| k == "bin"))
+        })
         .find_map(|msg| msg["executable"].as_str().map(PathBuf::from));
     executable.ok_or_else(|| "cargo built dynlens but reported no `dynlens` executable".to_string())
 }
@@ -113,14 +127,23 @@ pub fn check(binary: &Path, dir: &Path) -> Result<Vec<Report>, String> {
             truncate(&stderr, 2000)
         )
     })?;
-    let entries = json.as_array().ok_or_else(|| format!("expected a JSON array, got: {}", truncate(&stdout, 500)))?;
+    let entries = json
+        .as_array()
+        .ok_or_else(|| format!("expected a JSON array, got: {}", truncate(&stdout, 500)))?;
     entries.iter().map(parse_report).collect()
 }
 
 fn parse_report(entry: &Value) -> Result<Report, String> {
-    let field = |name: &str| entry.get(name).ok_or_else(|| format!("report without `{name}`: {entry}"));
+    let field = |name: &str| {
+        entry
+            .get(name)
+            .ok_or_else(|| format!("report without `{name}`: {entry}"))
+    };
     let str_field = |name: &str| {
-        field(name)?.as_str().map(str::to_string).ok_or_else(|| format!("`{name}` is not a string: {entry}"))
+        field(name)?
+            .as_str()
+            .map(str::to_string)
+            .ok_or_else(|| format!("`{name}` is not a string: {entry}"))
     };
     let violations = field("violations")?
         .as_array()
@@ -148,7 +171,10 @@ pub fn index_reports(reports: Vec<Report>) -> (HashMap<(String, String), Report>
     let mut index = HashMap::new();
     let mut duplicates = Vec::new();
     for report in reports {
-        let key = (file_name(Path::new(&report.file)), report.trait_name.clone());
+        let key = (
+            file_name(Path::new(&report.file)),
+            report.trait_name.clone(),
+        );
         if index.contains_key(&key) {
             duplicates.push(report);
         } else {

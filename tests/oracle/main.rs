@@ -30,7 +30,9 @@ const MIN_TRAITS: usize = 100;
 const MIN_PER_VERDICT: usize = 40;
 
 fn corpus_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("oracle").join("corpus")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("oracle")
+        .join("corpus")
 }
 
 fn verbose() -> bool {
@@ -52,7 +54,10 @@ fn rustc_verdicts() -> &'static Result<Vec<Judged>, String> {
             }
         }
         if !corpus_errors.is_empty() {
-            return Err(format!("the corpus is malformed:\n{}", corpus_errors.join("\n")));
+            return Err(format!(
+                "the corpus is malformed:\n{}",
+                corpus_errors.join("\n")
+            ));
         }
         let judged = rustc::judge(&files, &all_probes)?;
         eprintln!(
@@ -76,7 +81,10 @@ fn clean_rustc_verdicts() -> &'static [Judged] {
         Ok(judged) => judged,
         Err(message) => panic!("{message}"),
     };
-    let broken: Vec<&Judged> = judged.iter().filter(|j| j.verdict.dyn_compatible().is_none()).collect();
+    let broken: Vec<&Judged> = judged
+        .iter()
+        .filter(|j| j.verdict.dyn_compatible().is_none())
+        .collect();
     if !broken.is_empty() {
         let mut message = format!(
             "{} probe(s) fail with an error other than E0038: the corpus or its probe is wrong\n",
@@ -84,7 +92,13 @@ fn clean_rustc_verdicts() -> &'static [Judged] {
         );
         for j in broken {
             if let RustcVerdict::CorpusError { output } = &j.verdict {
-                let _ = writeln!(message, "--- {} (line {}), probe `{}`:\n{output}", j.probe.label(), j.probe.trait_line, j.probe.dyn_type);
+                let _ = writeln!(
+                    message,
+                    "--- {} (line {}), probe `{}`:\n{output}",
+                    j.probe.label(),
+                    j.probe.trait_line,
+                    j.probe.dyn_type
+                );
             }
         }
         panic!("{message}");
@@ -95,15 +109,32 @@ fn clean_rustc_verdicts() -> &'static [Judged] {
 #[test]
 fn rustc_judges_every_probe_cleanly() {
     let judged = clean_rustc_verdicts();
-    let compatible = judged.iter().filter(|j| j.verdict.dyn_compatible() == Some(true)).count();
+    let compatible = judged
+        .iter()
+        .filter(|j| j.verdict.dyn_compatible() == Some(true))
+        .count();
     let incompatible = judged.len() - compatible;
     eprintln!("oracle: rustc says {compatible} dyn compatible, {incompatible} not dyn compatible");
-    assert!(judged.len() >= MIN_TRAITS, "the corpus has only {} traits (want ≥ {MIN_TRAITS})", judged.len());
-    assert!(compatible >= MIN_PER_VERDICT, "only {compatible} dyn-compatible traits (want ≥ {MIN_PER_VERDICT})");
-    assert!(incompatible >= MIN_PER_VERDICT, "only {incompatible} traits that are not dyn compatible (want ≥ {MIN_PER_VERDICT})");
+    assert!(
+        judged.len() >= MIN_TRAITS,
+        "the corpus has only {} traits (want ≥ {MIN_TRAITS})",
+        judged.len()
+    );
+    assert!(
+        compatible >= MIN_PER_VERDICT,
+        "only {compatible} dyn-compatible traits (want ≥ {MIN_PER_VERDICT})"
+    );
+    assert!(
+        incompatible >= MIN_PER_VERDICT,
+        "only {incompatible} traits that are not dyn compatible (want ≥ {MIN_PER_VERDICT})"
+    );
     for j in judged {
         if let RustcVerdict::Incompatible { .. } = &j.verdict {
-            assert!(!j.verdict.reasons().is_empty(), "{}: E0038 without a `...because` note", j.probe.label());
+            assert!(
+                !j.verdict.reasons().is_empty(),
+                "{}: E0038 without a `...because` note",
+                j.probe.label()
+            );
         }
     }
 }
@@ -121,7 +152,11 @@ fn dynlens_agrees_with_rustc() {
     let binary = dynlens::dynlens_binary().unwrap_or_else(|e| panic!("{e}"));
     let started = Instant::now();
     let reports = dynlens::check(&binary, &corpus_dir()).unwrap_or_else(|e| panic!("{e}"));
-    eprintln!("oracle: `dynlens check --json` answered {} reports in {:.1?}", reports.len(), started.elapsed());
+    eprintln!(
+        "oracle: `dynlens check --json` answered {} reports in {:.1?}",
+        reports.len(),
+        started.elapsed()
+    );
     let (index, duplicates) = dynlens::index_reports(reports);
 
     let mut disagreements = Vec::new();
@@ -129,7 +164,11 @@ fn dynlens_agrees_with_rustc() {
         let key = (file_name(&j.probe.file), j.probe.trait_name.clone());
         let rustc_says = j.verdict.dyn_compatible() == Some(true);
         let Some(report) = index.get(&key) else {
-            disagreements.push(Disagreement { judged: j, problem: "missing from dynlens' report".into(), report: None });
+            disagreements.push(Disagreement {
+                judged: j,
+                problem: "missing from dynlens' report".into(),
+                report: None,
+            });
             continue;
         };
         let problem = if report.dyn_compatible != rustc_says {
@@ -146,14 +185,24 @@ fn dynlens_agrees_with_rustc() {
             None
         };
         if let Some(problem) = problem {
-            disagreements.push(Disagreement { judged: j, problem, report: Some(report) });
+            disagreements.push(Disagreement {
+                judged: j,
+                problem,
+                report: Some(report),
+            });
         }
     }
 
     let mut message = String::new();
     for d in &disagreements {
         let probe = &d.judged.probe;
-        let _ = writeln!(message, "✗ {} (line {}) — {}", probe.label(), probe.trait_line, d.problem);
+        let _ = writeln!(
+            message,
+            "✗ {} (line {}) — {}",
+            probe.label(),
+            probe.trait_line,
+            d.problem
+        );
         let _ = writeln!(message, "    probe: {}", probe.dyn_type);
         for reason in d.judged.verdict.reasons() {
             let _ = writeln!(message, "    rustc: {reason}");
@@ -166,12 +215,21 @@ fn dynlens_agrees_with_rustc() {
         if let Some(report) = d.report {
             for v in &report.violations {
                 let line = v.line.map_or_else(|| "?".to_string(), |l| l.to_string());
-                let _ = writeln!(message, "    dynlens: [{}] `{}` line {line}: {}", v.kind, v.item, v.message);
+                let _ = writeln!(
+                    message,
+                    "    dynlens: [{}] `{}` line {line}: {}",
+                    v.kind, v.item, v.message
+                );
             }
         }
     }
     for report in &duplicates {
-        let _ = writeln!(message, "✗ dynlens reports {}::{} more than once", file_name(Path::new(&report.file)), report.trait_name);
+        let _ = writeln!(
+            message,
+            "✗ dynlens reports {}::{} more than once",
+            file_name(Path::new(&report.file)),
+            report.trait_name
+        );
     }
     eprintln!(
         "oracle: dynlens agrees with rustc on {} of {} traits",
@@ -189,5 +247,9 @@ fn dynlens_agrees_with_rustc() {
 }
 
 fn verdict_word(dyn_compatible: bool) -> &'static str {
-    if dyn_compatible { "dyn compatible" } else { "NOT dyn compatible" }
+    if dyn_compatible {
+        "dyn compatible"
+    } else {
+        "NOT dyn compatible"
+    }
 }

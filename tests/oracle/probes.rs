@@ -91,7 +91,11 @@ pub fn parse_file(file: &Path, text: &str) -> Result<Vec<Probe>, Vec<CorpusError
     let mut probes: Vec<Probe> = Vec::new();
     let mut errors = Vec::new();
     let mut pending: Option<(usize, String)> = None;
-    let error = |line: usize, message: String| CorpusError { file: file.to_path_buf(), line, message };
+    let error = |line: usize, message: String| CorpusError {
+        file: file.to_path_buf(),
+        line,
+        message,
+    };
 
     for (index, line) in text.lines().enumerate() {
         let line_no = index + 1;
@@ -125,7 +129,10 @@ pub fn parse_file(file: &Path, text: &str) -> Result<Vec<Probe>, Vec<CorpusError
                         dyn_type,
                     });
                 }
-                None => errors.push(error(line_no, format!("trait `{name}` has no `{PROBE_MARKER}` comment"))),
+                None => errors.push(error(
+                    line_no,
+                    format!("trait `{name}` has no `{PROBE_MARKER}` comment"),
+                )),
             }
         } else if let Some((earlier, _)) = &pending {
             let ignorable =
@@ -139,15 +146,22 @@ pub fn parse_file(file: &Path, text: &str) -> Result<Vec<Probe>, Vec<CorpusError
     if let Some((earlier, _)) = pending {
         errors.push(error(earlier, "probe at the end of the file".into()));
     }
-    if errors.is_empty() { Ok(probes) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(probes)
+    } else {
+        Err(errors)
+    }
 }
 
 /// The corpus files, sorted, with their text.
 pub fn corpus_files(dir: &Path) -> Result<Vec<(PathBuf, String)>, String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     let mut paths = Vec::new();
     for entry in entries {
-        let path = entry.map_err(|e| format!("cannot list {}: {e}", dir.display()))?.path();
+        let path = entry
+            .map_err(|e| format!("cannot list {}: {e}", dir.display()))?
+            .path();
         if path.extension().is_some_and(|ext| ext == "rs") {
             paths.push(path);
         }
@@ -170,9 +184,15 @@ mod tests {
     #[test]
     fn recognizes_trait_headers() {
         assert_eq!(trait_header_name("pub trait Foo {}"), Some("Foo"));
-        assert_eq!(trait_header_name("pub unsafe trait Foo<T>: Bar {"), Some("Foo"));
+        assert_eq!(
+            trait_header_name("pub unsafe trait Foo<T>: Bar {"),
+            Some("Foo")
+        );
         assert_eq!(trait_header_name("trait Foo_2"), Some("Foo_2"));
-        assert_eq!(trait_header_name("pub(crate) trait Foo: Sized {}"), Some("Foo"));
+        assert_eq!(
+            trait_header_name("pub(crate) trait Foo: Sized {}"),
+            Some("Foo")
+        );
         assert_eq!(trait_header_name("impl<T: ?Sized> Foo for T {"), None);
         assert_eq!(trait_header_name("// a trait Foo"), None);
         assert_eq!(trait_header_name("pub traitor Foo"), None);
@@ -183,8 +203,10 @@ mod tests {
     fn pairs_probes_with_traits() {
         let text = "// probe: dyn A<u8>\n/// doc\n#[doc(hidden)]\npub trait A<T> {}\n\n// probe: dyn B\ntrait B {}\n";
         let probes = parse_file(Path::new("x.rs"), text).expect("valid corpus");
-        let found: Vec<_> =
-            probes.iter().map(|p| (p.trait_name.as_str(), p.trait_line, p.dyn_type.as_str())).collect();
+        let found: Vec<_> = probes
+            .iter()
+            .map(|p| (p.trait_name.as_str(), p.trait_line, p.dyn_type.as_str()))
+            .collect();
         assert_eq!(found, [("A", 4, "dyn A<u8>"), ("B", 7, "dyn B")]);
     }
 
