@@ -386,10 +386,13 @@ fn plan_fn(f: &TraitItemFn, assoc: &[Ident]) -> Result<MethodPlan, String> {
     for (i, input) in sig.inputs.iter().enumerate().skip(1) {
         let FnArg::Typed(pt) = input else { continue };
         let mut ty = (*pt.ty).clone();
+        if is_self_type(&ty) {
+            return Err("it takes `Self` by value, and a dyn value cannot know the other value's type".into());
+        }
         if mentions_bare_self(&ty) {
             return Err(format!(
-                "it takes `Self` as an argument (`{}`), and a dyn value cannot know the other value's type",
-                quote::quote!(#ty)
+                "it takes `Self` inside an argument (`{}`), and a dyn value cannot know the other value's type",
+                tidy_tokens(&quote::quote!(#ty).to_string())
             ));
         }
         replace.visit_type_mut(&mut ty);

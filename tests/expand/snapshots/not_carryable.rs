@@ -1,4 +1,4 @@
-// title: dynlens: Expand `Compare` into explicit vtable (without `impl Compare for DynCompare`: `fn same(&self, other: Self) -> bool`: it takes `Self` as an argument (`Self`), and a dyn value cannot know the other value's type; `fn shared(self: Rc<Self>) -> u32`: `self: Rc<Self>` needs the value inside an `Rc` allocation, which a dyn* value cannot hand out; `fn make() -> Self`: it has no `self` receiver and no default body)
+// title: dynlens: Expand `Compare` into explicit vtable (without `impl Compare for DynCompare`: `fn same(&self, other: Self) -> bool`: it takes `Self` by value, and a dyn value cannot know the other value's type; `fn shared(self: Rc<Self>) -> u32`: `self: Rc<Self>` needs the value inside an `Rc` allocation, which a dyn* value cannot hand out; `fn make() -> Self`: it has no `self` receiver and no default body)
 // complete: false
 
 /// The erased `self` of `DynCompare`: one pointer-sized slot holding the value itself (when it
@@ -180,7 +180,7 @@ impl<'a> Drop for DynCompare<'a> {
         unsafe { (self.vtable.drop_in_place)(&mut self.payload) }
     }
 }
-// No `impl Compare for DynCompare`: `fn same(&self, other: Self) -> bool`: it takes `Self` as an argument (`Self`), and a dyn value cannot know the other value's type; `fn shared(self: Rc<Self>) -> u32`: `self: Rc<Self>` needs the value inside an `Rc` allocation, which a dyn* value cannot hand out; `fn make() -> Self`: it has no `self` receiver and no default body.
+// No `impl Compare for DynCompare`: `fn same(&self, other: Self) -> bool`: it takes `Self` by value, and a dyn value cannot know the other value's type; `fn shared(self: Rc<Self>) -> u32`: `self: Rc<Self>` needs the value inside an `Rc` allocation, which a dyn* value cannot hand out; `fn make() -> Self`: it has no `self` receiver and no default body.
 // The dispatchable methods are inherent methods of `DynCompare` instead.
 /// `Compare`'s dispatchable methods, called through the vtable (see the comment above for why this is not `impl Compare for DynCompare`).
 impl<'a> DynCompare<'a> {
