@@ -132,7 +132,7 @@ fn rustc_judges_every_probe_cleanly() {
         if let RustcVerdict::Incompatible { .. } = &j.verdict {
             assert!(
                 !j.verdict.reasons().is_empty(),
-                "{}: E0038 without a `...because` note",
+                "{}: E0038 without a reason (`because …`) in rustc's text",
                 j.probe.label()
             );
         }

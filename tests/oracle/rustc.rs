@@ -42,8 +42,13 @@ impl RustcVerdict {
                 let mut reasons: Vec<String> = rendered
                     .lines()
                     .filter_map(|line| {
-                        line.find("...because")
-                            .map(|at| line[at + 3..].trim().to_string())
+                        // "...because …" at a span in the corpus; "the trait is not dyn
+                        // compatible because …" at a span in another crate (std).
+                        let at = line.find("...because").map(|at| at + 3).or_else(|| {
+                            line.find("not dyn compatible because ")
+                                .map(|at| at + "not dyn compatible ".len())
+                        })?;
+                        Some(line[at..].trim().to_string())
                     })
                     .collect();
                 reasons.dedup();
