@@ -7,7 +7,7 @@
 #   code-server/                     code-server 4.100.3 (VS Code 1.100.3), the last on Node 20
 #   playwright/node_modules/         playwright-core, drives Debian's Chromium
 # and editors/vscode/node_modules (npm ci: TypeScript, esbuild, vsce, vscode-languageclient).
-# Debian packages: chromium (the browser), ripgrep (code-server's search), neovim (0.7.2, the
+# Debian packages: chromium (the browser) and an emoji font (hovers use ✅/❌), ripgrep (code-server's search), neovim (0.7.2, the
 # legacy-setup smoke test), and the build dependencies of code-server's native modules.
 #
 # Only the package registries are used (apt, PyPI, npm): code-server's own install downloads
@@ -34,7 +34,7 @@ fi
 
 # --- Debian packages -------------------------------------------------------------------------
 APT_PKGS=(chromium ripgrep neovim libkrb5-dev libsecret-1-dev libxkbfile-dev libx11-dev
-          pkg-config build-essential python3 curl)
+          pkg-config build-essential python3 curl fonts-noto-color-emoji)
 missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -23,7 +23,6 @@ import {
   ServerOptions,
   State,
   TextDocumentPositionParams,
-  TransportKind,
 } from 'vscode-languageclient/node';
 
 /** Result of the custom request `dynlens/expandTrait` (see the protocol contract). */
@@ -254,9 +253,11 @@ async function startClient(): Promise<void> {
   }
   log(`using ${binary.path} (from ${binary.source})`);
 
+  // No `transport` on purpose: TransportKind.stdio would append `--stdio` to the arguments,
+  // which `dynlens lsp` does not take. Without it the client still talks over stdio.
   const serverOptions: ServerOptions = {
-    run: { command: binary.path, args: ['lsp'], transport: TransportKind.stdio },
-    debug: { command: binary.path, args: ['lsp'], transport: TransportKind.stdio },
+    run: { command: binary.path, args: ['lsp'] },
+    debug: { command: binary.path, args: ['lsp'] },
   };
   const clientOptions: LanguageClientOptions = {
     // Files on disk and unsaved buffers; not our own expansion previews.
