@@ -7,8 +7,9 @@
 #   code-server/                     code-server 4.100.3 (VS Code 1.100.3), the last on Node 20
 #   playwright/node_modules/         playwright-core, drives Debian's Chromium
 # and editors/vscode/node_modules (npm ci: TypeScript, esbuild, vsce, vscode-languageclient).
-# Debian packages: chromium (the browser) and an emoji font (hovers use ✅/❌), ripgrep (code-server's search), neovim (0.7.2, the
-# legacy-setup smoke test), and the build dependencies of code-server's native modules.
+# Debian packages: chromium (the browser), an emoji font (hovers use emoji), ripgrep
+# (code-server's search), neovim (0.7.2, for the legacy-setup smoke test), and the build
+# dependencies of code-server's native modules.
 #
 # Only the package registries are used (apt, PyPI, npm): code-server's own install downloads
 # from GitHub, which is why its scripts are skipped and its native modules rebuilt here

@@ -44,7 +44,10 @@ fn missing(what: &str) {
     if in_ci() {
         panic!("CI=true and {what} is missing: the editor test cannot run ({hint})");
     }
-    eprintln!("\n{bar}\n!! SKIPPED: {what} is missing, so this editor test did NOT run.\n!! {hint}\n{bar}\n", bar = "!".repeat(78));
+    // Straight to the process's stderr: libtest captures eprintln! of passing tests.
+    let bar = "!".repeat(78);
+    let banner = format!("\n{bar}\n!! SKIPPED: {what} is missing, so this editor test did NOT run.\n!! {hint}\n{bar}\n");
+    let _ = std::io::Write::write_all(&mut std::io::stderr(), banner.as_bytes());
 }
 
 /// Serializes builds shared by the tests (server binary, .vsix), which run on parallel threads.
