@@ -8,7 +8,8 @@
 #   playwright/node_modules/         playwright-core, drives Debian's Chromium
 # and editors/vscode/node_modules (npm ci: TypeScript, esbuild, vsce, vscode-languageclient).
 # Debian packages: chromium (the browser), an emoji font (hovers use emoji), ripgrep
-# (code-server's search), neovim (0.7.2, for the legacy-setup smoke test), and the build
+# (code-server's search), neovim (0.7.2, for the legacy-setup smoke test), tmux (Neovim's
+# screen in a real terminal), and the build
 # dependencies of code-server's native modules.
 #
 # Only the package registries are used (apt, PyPI, npm): code-server's own install downloads
@@ -35,7 +36,7 @@ fi
 
 # --- Debian packages -------------------------------------------------------------------------
 APT_PKGS=(chromium ripgrep neovim libkrb5-dev libsecret-1-dev libxkbfile-dev libx11-dev
-          pkg-config build-essential python3 curl fonts-noto-color-emoji)
+          pkg-config build-essential python3 curl fonts-noto-color-emoji tmux)
 missing=()
 for p in "${APT_PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

