@@ -400,6 +400,36 @@ async function run() {
   data.notifications = toasts;
   check('no dynlens error notification', !toasts.includes('dynlens:'), toasts);
 
+  // The server crashes (killed): the extension restarts it by itself and hovers work again.
+  const serverPids = () =>
+    fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((pid) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] === serverCopy;
+      } catch {
+        return false;
+      }
+    });
+  const before = serverPids();
+  check('exactly one server process runs', before.length === 1, before.join(','));
+  for (const pid of before) process.kill(Number(pid), 'SIGKILL');
+  let restarted = [];
+  for (const deadline = Date.now() + STEP_TIMEOUT_MS; Date.now() < deadline; ) {
+    restarted = serverPids().filter((p) => !before.includes(p));
+    if (restarted.length > 0) break;
+    await page.waitForTimeout(200);
+  }
+  check('after a crash the extension starts a new server', restarted.length === 1, restarted.join(','));
+  await page.keyboard.press('Escape');
+  const mainTab = page.locator('.tabs-container .tab', { hasText: 'main.rs' }).first();
+  await mainTab.click();
+  await page.keyboard.press('Control+Home');
+  await page.waitForTimeout(300);
+  await page.mouse.move(5, 400);
+  await hoverWord(page, 'pub trait Shape', 'Shape');
+  const hoverAfterCrash = await hoverText(page, 'not dyn compatible');
+  check('hover works again after the crash', hoverAfterCrash.includes('not dyn compatible'), hoverAfterCrash.slice(0, 200));
+  await page.mouse.move(5, 400);
+
   // The server binary disappears (deleted copy), then "dynlens: Restart server": the extension
   // says clearly that the binary is missing and offers Restart.
   fs.rmSync(serverCopy, { force: true });
