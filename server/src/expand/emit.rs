@@ -305,7 +305,7 @@ pub(crate) fn expand(
                         slots.push(Slot { field: field.clone(), shim, trait_path: quote!(#path), method: m.name.clone(), d: (**d).clone() });
                         plan.push((m.name.clone(), SlotRef::Own(field)));
                     } else {
-                        plan.push((m.name.clone(), SlotRef::Embedded(si)));
+                        plan.push((m.name.clone(), SlotRef::Embedded));
                     }
                 }
                 MethodPlan::Default => {}
@@ -332,7 +332,7 @@ pub(crate) fn expand(
         .filter_map(|(mname, r)| {
             let slot = match r {
                 SlotRef::Own(f) => slots.iter().find(|s| s.field == *f)?,
-                SlotRef::Embedded(_) => return None,
+                SlotRef::Embedded => return None,
             };
             let _ = mname;
             Some(impl_method(&ctx, slot, missing_text.is_some(), None))
@@ -378,7 +378,7 @@ pub(crate) fn expand(
                         methods.push(impl_method(&ctx, slot, false, None));
                     }
                 }
-                SlotRef::Embedded(_) => {
+                SlotRef::Embedded => {
                     if let Some(MethodPlan::Slot(d)) = s.methods.iter().find(|m| m.name == *mname).map(|m| &m.plan) {
                         let slot = Slot {
                             field: mname.clone(),
@@ -416,8 +416,8 @@ pub(crate) fn expand(
 enum SlotRef {
     /// A field of our vtable.
     Own(Ident),
-    /// In the embedded vtable of `supers[i]`.
-    Embedded(usize),
+    /// In the embedded vtable of the supertrait.
+    Embedded,
 }
 
 /// Which payload helpers and markers are needed (nothing is emitted unused).

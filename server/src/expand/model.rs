@@ -110,8 +110,6 @@ pub(crate) enum MethodPlan {
 pub(crate) struct Method {
     pub name: Ident,
     pub plan: MethodPlan,
-    /// `fn name(…)` as written (for messages).
-    pub display: String,
 }
 
 /// Replaces `Self::Assoc` (and `<Self as Tr>::Assoc`) by the dyn type's parameter `Assoc`.
@@ -275,7 +273,7 @@ pub(crate) fn classify(
                         "`const {name}` has no default value, and `{trait_name}` gives a dyn type no way to know it"
                     ))
                 };
-                out.push(Method { display: format!("const {name}"), name, plan });
+                out.push(Method { name, plan });
             }
             _ => {}
         }
@@ -341,7 +339,7 @@ fn classify_fn(f: &TraitItemFn, assoc: &[Ident]) -> Method {
             }
         }
     };
-    Method { name, plan, display }
+    Method { name, plan }
 }
 
 fn plan_fn(f: &TraitItemFn, assoc: &[Ident]) -> Result<MethodPlan, String> {
