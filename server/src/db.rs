@@ -35,6 +35,8 @@ pub(crate) struct FileData {
     pub parse: Parse<SourceFile>,
     pub model: Arc<FileModel>,
     pub traits: Vec<Arc<TraitDef>>,
+    /// Trait name → index of the first trait with that name in this file.
+    pub trait_index: HashMap<String, u32>,
 }
 
 /// The store. `Send + Sync`: the LSP layer may read it from several threads.
@@ -74,8 +76,12 @@ impl Db {
 
     fn file_data(path: PathBuf, text: String, parse: Parse<SourceFile>) -> FileData {
         let model = model::lower_file(&parse.tree());
-        let traits = model.traits.iter().cloned().map(Arc::new).collect();
-        FileData { path, text, parse, model: Arc::new(model), traits }
+        let traits: Vec<Arc<TraitDef>> = model.traits.iter().cloned().map(Arc::new).collect();
+        let mut trait_index = HashMap::new();
+        for (i, t) in traits.iter().enumerate() {
+            trait_index.entry(t.name.clone()).or_insert(i as u32);
+        }
+        FileData { path, text, parse, model: Arc::new(model), traits, trait_index }
     }
 
     /// Applies one edit, reparsing incrementally (ra_ap_syntax's `Parse::reparse` relexes a
@@ -162,6 +168,11 @@ impl Db {
     /// The trait model of a file.
     pub fn model(&self, file: FileId) -> Option<&FileModel> {
         self.file(file).map(|d| d.model.as_ref())
+    }
+
+    /// The first trait with this name defined in `file`.
+    pub fn local_trait_named(&self, file: FileId, name: &str) -> Option<TraitKey> {
+        self.file(file)?.trait_index.get(name).map(|&i| TraitKey::Local(file, i))
     }
 
     /// Workspace traits with this name.

@@ -53,8 +53,8 @@ fn resolve_names(db: &Db, scope: Scope<'_>, names: &[&str], depth: u32) -> Optio
             let model = db.model(file)?;
             if names.len() == 1 {
                 // A trait defined in this file.
-                if let Some(i) = model.traits.iter().position(|t| t.name == last) {
-                    return Some(TraitKey::Local(file, i as u32));
+                if let Some(k) = db.local_trait_named(file, last) {
+                    return Some(k);
                 }
                 // An import naming it.
                 if let Some(imp) = model.imports.iter().find(|i| i.alias == last) {

@@ -163,6 +163,7 @@ impl Violation {
             ViolationKind::GenericAssocType => format!("associated type `{}` is generic (`{}`)", self.item_name(), self.detail),
             ViolationKind::StaticMethod => format!("associated function `{}` has no `self` receiver", self.item_name()),
             ViolationKind::SelfInArgument => format!("method `{}` takes `Self` in parameter `{}`", self.item_name(), self.detail),
+            ViolationKind::SelfInReturn if self.detail == "Self" => format!("method `{}` returns `Self`", self.item_name()),
             ViolationKind::SelfInReturn => format!("method `{}` returns `{}`, which mentions `Self`", self.item_name(), self.detail),
             ViolationKind::AsyncFn => format!("method `{}` is an `async fn`", self.item_name()),
             ViolationKind::ReturnImplTrait => format!("method `{}` returns `{}`", self.item_name(), self.detail),
@@ -602,15 +603,18 @@ fn own_violations(db: &Db, key: &TraitKey, def: &TraitDef, via: &[String]) -> Ve
                 _ => None,
             })
             .collect();
-        let detail = spans.iter().map(|(_, t)| format!("`{t}`")).collect::<Vec<_>>().join(", ");
-        let detail = if detail.is_empty() { "through a supertrait".to_string() } else { format!("through {detail}") };
+        let detail = spans
+            .iter()
+            .map(|(_, t)| if t.rsplit("::").next() == Some("Sized") { "declared `Sized` bound".to_string() } else { format!("through `{t}`") })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let detail = if detail.is_empty() { "through a supertrait".to_string() } else { detail };
         out.push(mk(ViolationKind::SizedSelf, None, spans.first().map(|s| s.0).or(Some(def.name_range)), detail));
     }
 
     // `Self` as a type argument in supertraits and `where` clauses (no projections allowed).
     let self_ty = Ty::Path(TyPath { segments: vec![crate::model::Segment { name: "Self".into(), args: vec![] }] });
-    let closure_keys = closure_keys(db, key);
-    let ctx = SelfCtx { db, key, closure: &closure_keys };
+    let ctx = SelfCtx::new(db, key);
     for b in &def.supertraits {
         if let Bound::Trait { path, maybe: false, range } = b {
             if ctx.bound_args_reference_self(&self_ty, path, false) {
@@ -670,8 +674,7 @@ pub fn method_violations(db: &Db, key: &TraitKey, def: &TraitDef, m: &Method, vi
     let Some(receiver) = &m.receiver else {
         return vec![mk(ViolationKind::StaticMethod, m.name_range, m.signature.clone())];
     };
-    let closure = closure_keys(db, key);
-    let ctx = SelfCtx { db, key, closure: &closure };
+    let ctx = SelfCtx::new(db, key);
     let mut out = Vec::new();
     for p in &m.params {
         if ctx.mentions_self(&p.ty, true) {
@@ -685,7 +688,7 @@ pub fn method_violations(db: &Db, key: &TraitKey, def: &TraitDef, m: &Method, vi
             out.push(mk(ViolationKind::SelfInReturn, *range, text.clone()));
         }
         if contains_impl_trait(ret) {
-            out.push(mk(ViolationKind::ReturnImplTrait, *range, format!("-> {text}")));
+            out.push(mk(ViolationKind::ReturnImplTrait, *range, text.clone()));
         }
     }
     let generic: Vec<String> = m
@@ -817,10 +820,19 @@ fn walk_args(args: &[GenericArg], f: &mut dyn FnMut(&Ty)) {
 struct SelfCtx<'a> {
     db: &'a Db,
     key: &'a TraitKey,
-    closure: &'a HashSet<TraitKey>,
+    /// The supertrait closure, computed only if a qualified path needs it.
+    closure: std::cell::OnceCell<HashSet<TraitKey>>,
 }
 
-impl SelfCtx<'_> {
+impl<'a> SelfCtx<'a> {
+    fn new(db: &'a Db, key: &'a TraitKey) -> Self {
+        SelfCtx { db, key, closure: std::cell::OnceCell::new() }
+    }
+
+    fn closure(&self) -> &HashSet<TraitKey> {
+        self.closure.get_or_init(|| closure_keys(self.db, self.key))
+    }
+
     /// Does `ty` mention the erased `Self`? With `allow_projections`, `Self::Assoc` and
     /// `<Self as Super>::Assoc` (a supertrait's) are fine: they are named in the dyn type.
     fn mentions_self(&self, ty: &Ty, allow_projections: bool) -> bool {
@@ -841,7 +853,7 @@ impl SelfCtx<'_> {
                 if allow_projections && self_ty.is_self() {
                     if let Some(t) = trait_ {
                         if let Some(k) = resolve_trait(self.db, Scope::of(self.key), t) {
-                            if self.closure.contains(&k) {
+                            if self.closure().contains(&k) {
                                 return false;
                             }
                         }
