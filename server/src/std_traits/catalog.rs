@@ -65,7 +65,10 @@ pub(crate) fn lookup(canonical_path: &str) -> Option<String> {
 pub(crate) enum GenerateError {
     /// A source file could not be read.
     #[error("cannot read {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     /// A trait could not be extracted.
     #[error("{path}: {source}")]
     Extract { path: String, source: ExtractError },
@@ -82,8 +85,10 @@ pub(crate) fn generate(library: &Path, toolchain: &str) -> Result<String, Genera
     let mut extracted: BTreeMap<&str, String> = BTreeMap::new();
     for (file, infos) in &by_file {
         let path = library.join(file);
-        let text = std::fs::read_to_string(&path)
-            .map_err(|source| GenerateError::Read { path: path.display().to_string(), source })?;
+        let text = std::fs::read_to_string(&path).map_err(|source| GenerateError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
         let names: Vec<&str> = infos.iter().map(|i| i.name()).collect();
         let mut results = extract::extract_traits(&text, &names);
         for info in infos {
@@ -100,9 +105,15 @@ pub(crate) fn generate(library: &Path, toolchain: &str) -> Result<String, Genera
     let mut out = String::new();
     out.push_str(&header(toolchain));
     for info in TRAITS {
-        let decl = extracted.get(info.canonical_path).map(String::as_str).unwrap_or_default();
+        let decl = extracted
+            .get(info.canonical_path)
+            .map(String::as_str)
+            .unwrap_or_default();
         out.push('\n');
-        out.push_str(&format!("{MARKER}{} ({})\n", info.canonical_path, info.file));
+        out.push_str(&format!(
+            "{MARKER}{} ({})\n",
+            info.canonical_path, info.file
+        ));
         out.push_str(decl);
     }
     Ok(out)

@@ -75,20 +75,29 @@ pub(crate) fn extract_traits(
 /// `pub trait` items reachable through modules only (not local traits inside function bodies;
 /// macro bodies are token trees, so traits written inside macros are never seen).
 fn module_level_pub_traits(root: &SyntaxNode) -> impl Iterator<Item = ast::Trait> + '_ {
-    root.descendants().filter_map(ast::Trait::cast).filter(|trait_| {
-        let public = trait_.visibility().is_some_and(|v| v.syntax().text() == "pub");
-        let at_module_level = trait_.syntax().ancestors().skip(1).all(|a| {
-            matches!(a.kind(), SyntaxKind::SOURCE_FILE | SyntaxKind::MODULE | SyntaxKind::ITEM_LIST)
-        });
-        public && at_module_level
-    })
+    root.descendants()
+        .filter_map(ast::Trait::cast)
+        .filter(|trait_| {
+            let public = trait_
+                .visibility()
+                .is_some_and(|v| v.syntax().text() == "pub");
+            let at_module_level = trait_.syntax().ancestors().skip(1).all(|a| {
+                matches!(
+                    a.kind(),
+                    SyntaxKind::SOURCE_FILE | SyntaxKind::MODULE | SyntaxKind::ITEM_LIST
+                )
+            });
+            public && at_module_level
+        })
 }
 
 /// Strips, normalizes and prints one trait.
 fn render_trait(name: &str, trait_: &ast::Trait) -> Result<String, ExtractError> {
     let stripped = strip_trait(trait_);
-    let mut item: syn::ItemTrait = syn::parse_str(&stripped)
-        .map_err(|e| ExtractError::Syn { name: name.to_owned(), message: e.to_string() })?;
+    let mut item: syn::ItemTrait = syn::parse_str(&stripped).map_err(|e| ExtractError::Syn {
+        name: name.to_owned(),
+        message: e.to_string(),
+    })?;
     normalize_sizedness(&mut item);
     let text = print_trait(item);
     check_trait_text(name, &text)?;
@@ -97,13 +106,20 @@ fn render_trait(name: &str, trait_: &ast::Trait) -> Result<String, ExtractError>
 
 /// Prints a trait item alone, formatted by prettyplease.
 pub(crate) fn print_trait(item: syn::ItemTrait) -> String {
-    let file = syn::File { shebang: None, attrs: Vec::new(), items: vec![syn::Item::Trait(item)] };
+    let file = syn::File {
+        shebang: None,
+        attrs: Vec::new(),
+        items: vec![syn::Item::Trait(item)],
+    };
     prettyplease::unparse(&file)
 }
 
 /// Checks that `text` is a file whose first item is the trait `name`, for both parsers.
 pub(crate) fn check_trait_text(name: &str, text: &str) -> Result<(), ExtractError> {
-    let reparse_error = |message: String| ExtractError::Reparse { name: name.to_owned(), message };
+    let reparse_error = |message: String| ExtractError::Reparse {
+        name: name.to_owned(),
+        message,
+    };
     let parse = SourceFile::parse(text, Edition::Edition2024);
     if let Some(error) = parse.errors().first() {
         return Err(reparse_error(error.to_string()));
@@ -114,10 +130,14 @@ pub(crate) fn check_trait_text(name: &str, text: &str) -> Result<(), ExtractErro
         _ => None,
     };
     if first_name.as_deref() != Some(name) {
-        return Err(reparse_error(format!("the first item is not `trait {name}`")));
+        return Err(reparse_error(format!(
+            "the first item is not `trait {name}`"
+        )));
     }
-    let item: syn::ItemTrait = syn::parse_str(text)
-        .map_err(|e| ExtractError::Syn { name: name.to_owned(), message: e.to_string() })?;
+    let item: syn::ItemTrait = syn::parse_str(text).map_err(|e| ExtractError::Syn {
+        name: name.to_owned(),
+        message: e.to_string(),
+    })?;
     if item.ident != name {
         return Err(reparse_error(format!("syn sees `trait {}`", item.ident)));
     }
@@ -171,16 +191,20 @@ fn strip_trait(trait_: &ast::Trait) -> String {
 /// The body block of a method declared directly in the trait.
 fn is_own_default_body(node: &SyntaxNode, own_items: Option<&SyntaxNode>) -> bool {
     node.kind() == SyntaxKind::BLOCK_EXPR
-        && node.parent().is_some_and(|f| f.kind() == SyntaxKind::FN && f.parent().as_ref() == own_items)
+        && node
+            .parent()
+            .is_some_and(|f| f.kind() == SyntaxKind::FN && f.parent().as_ref() == own_items)
 }
 
 /// An associated item whose `#[cfg(..)]` is known to be false in a normal build of std.
 fn cfg_disabled(node: &SyntaxNode) -> bool {
-    let Some(item) = ast::AssocItem::cast(node.clone()) else { return false };
+    let Some(item) = ast::AssocItem::cast(node.clone()) else {
+        return false;
+    };
     item.attrs().any(|attr| match attr.meta() {
-        Some(ast::Meta::CfgMeta(cfg)) => {
-            cfg.cfg_predicate().is_some_and(|p| eval_cfg(&p) == Some(false))
-        }
+        Some(ast::Meta::CfgMeta(cfg)) => cfg
+            .cfg_predicate()
+            .is_some_and(|p| eval_cfg(&p) == Some(false)),
         _ => false,
     })
 }
@@ -202,8 +226,16 @@ fn eval_cfg(predicate: &ast::CfgPredicate) -> Option<bool> {
                 return None; // key = "value": target-dependent
             }
             match ident.text() {
-                "test" | "doc" | "doctest" | "bootstrap" | "miri" | "no_global_oom_handling"
-                | "no_rc" | "no_sync" | "no_fp_fmt_parse" | "feature" => Some(false),
+                "test"
+                | "doc"
+                | "doctest"
+                | "bootstrap"
+                | "miri"
+                | "no_global_oom_handling"
+                | "no_rc"
+                | "no_sync"
+                | "no_fp_fmt_parse"
+                | "feature" => Some(false),
                 _ => None,
             }
         }
@@ -238,8 +270,12 @@ const SIZED_HIERARCHY: [&str; 3] = ["Sized", "MetaSized", "PointeeSized"];
 fn normalize_sizedness(item: &mut syn::ItemTrait) {
     let declares_hierarchy = SIZED_HIERARCHY.contains(&item.ident.to_string().as_str());
     if !declares_hierarchy {
-        let kept: Punctuated<syn::TypeParamBound, syn::Token![+]> =
-            item.supertraits.iter().filter(|b| !is_relaxing_bound(b)).cloned().collect();
+        let kept: Punctuated<syn::TypeParamBound, syn::Token![+]> = item
+            .supertraits
+            .iter()
+            .filter(|b| !is_relaxing_bound(b))
+            .cloned()
+            .collect();
         item.supertraits = kept;
         if item.supertraits.is_empty() {
             item.colon_token = None;
@@ -250,7 +286,12 @@ fn normalize_sizedness(item: &mut syn::ItemTrait) {
                 if let syn::WherePredicate::Type(p) = predicate
                     && is_self_type(&p.bounded_ty)
                 {
-                    p.bounds = p.bounds.iter().filter(|b| !is_relaxing_bound(b)).cloned().collect();
+                    p.bounds = p
+                        .bounds
+                        .iter()
+                        .filter(|b| !is_relaxing_bound(b))
+                        .cloned()
+                        .collect();
                 }
             }
             where_clause.predicates = where_clause
@@ -330,7 +371,9 @@ mod tests {
     use super::*;
 
     fn one(text: &str, name: &str) -> Result<String, ExtractError> {
-        extract_traits(text, &[name]).remove(name).unwrap_or(Err(ExtractError::NotFound(name.into())))
+        extract_traits(text, &[name])
+            .remove(name)
+            .unwrap_or(Err(ExtractError::NotFound(name.into())))
     }
 
     #[test]
@@ -369,15 +412,25 @@ mod tests {
     #[test]
     fn keeps_unsafe_auto_and_the_sized_hierarchy() {
         let text = "pub unsafe auto trait Send {}\npub trait Sized: MetaSized {}\n";
-        assert_eq!(one(text, "Send").as_deref(), Ok("pub unsafe auto trait Send {}\n"));
-        assert_eq!(one(text, "Sized").as_deref(), Ok("pub trait Sized: MetaSized {}\n"));
+        assert_eq!(
+            one(text, "Send").as_deref(),
+            Ok("pub unsafe auto trait Send {}\n")
+        );
+        assert_eq!(
+            one(text, "Sized").as_deref(),
+            Ok("pub trait Sized: MetaSized {}\n")
+        );
     }
 
     #[test]
     fn ignores_local_and_private_traits() {
-        let text = "fn f() { pub trait A {} }\ntrait B {}\nmod m { pub trait C { fn c(&self); } }\n";
+        let text =
+            "fn f() { pub trait A {} }\ntrait B {}\nmod m { pub trait C { fn c(&self); } }\n";
         assert!(matches!(one(text, "A"), Err(ExtractError::NotFound(_))));
         assert!(matches!(one(text, "B"), Err(ExtractError::NotFound(_))));
-        assert_eq!(one(text, "C").as_deref(), Ok("pub trait C {\n    fn c(&self);\n}\n"));
+        assert_eq!(
+            one(text, "C").as_deref(),
+            Ok("pub trait C {\n    fn c(&self);\n}\n")
+        );
     }
 }

@@ -21,8 +21,11 @@
 //! the loaded traits, and the extracted rust-src files are cached for the whole process.
 //! [`StdLibrary::preload_in_background`] loads everything ahead of need.
 //!
-//! Measured (release build, this machine's 1.95 rust-src): see `rust_src_declarations_*` in
-//! the tests, which print the time to load one trait and all of them.
+//! Measured (release build, rust-src of 1.95, a busy 2-core machine): `detect()` returns in
+//! under 0.1 ms; the first look-up of `Iterator` (parsing the 143 KB `iterator.rs`) takes about
+//! 10–20 ms, of `Debug` (`fmt/mod.rs`) about 15 ms; all 90 traits about 60 ms (up to 170 ms
+//! under heavy load). The tests `rust_src_declarations_are_clean_and_match_the_catalog` and
+//! `detect_finds_the_installed_rust_src` print these timings (`-- --nocapture`).
 
 mod catalog;
 mod extract;
@@ -138,7 +141,9 @@ impl StdLibrary {
             slots: TRAITS.iter().map(|_| OnceLock::new()).collect(),
             all: OnceLock::new(),
         };
-        StdLibrary { inner: Arc::new(inner) }
+        StdLibrary {
+            inner: Arc::new(inner),
+        }
     }
 
     /// Where these declarations come from (waits for the rust-src probe of [`Self::detect`]).
@@ -154,7 +159,9 @@ impl StdLibrary {
             .position(|info| info.canonical_path == trait_.canonical_path)
             .and_then(|index| self.inner.slots[index].get());
         match (loaded, self.inner.rust_src()) {
-            (Some(loaded), Some(path)) if loaded.from_rust_src => StdSourceKind::RustSrc(path.clone()),
+            (Some(loaded), Some(path)) if loaded.from_rust_src => {
+                StdSourceKind::RustSrc(path.clone())
+            }
             _ => StdSourceKind::Catalog,
         }
     }
@@ -162,9 +169,11 @@ impl StdLibrary {
     /// All known std traits. Loads every one of them (from rust-src, that parses every file
     /// involved): prefer [`Self::find`] and friends to look one up.
     pub fn traits(&self) -> &[StdTrait] {
-        self.inner
-            .all
-            .get_or_init(|| (0..TRAITS.len()).map(|i| self.inner.load(i).trait_.clone()).collect())
+        self.inner.all.get_or_init(|| {
+            (0..TRAITS.len())
+                .map(|i| self.inner.load(i).trait_.clone())
+                .collect()
+        })
     }
 
     /// A trait by path: `core::fmt::Debug`, `std::fmt::Debug` and `alloc::…` alike (a leading
@@ -186,7 +195,9 @@ impl StdLibrary {
 
     /// The prelude trait with this name, if any.
     pub fn prelude(&self, name: &str) -> Option<&StdTrait> {
-        let index = TRAITS.iter().position(|info| info.in_prelude && info.name() == name)?;
+        let index = TRAITS
+            .iter()
+            .position(|info| info.in_prelude && info.name() == name)?;
         Some(&self.inner.load(index).trait_)
     }
 
@@ -195,13 +206,13 @@ impl StdLibrary {
     /// meanwhile still work: they load what they need, or wait for the file being parsed.
     pub fn preload_in_background(&self) {
         let inner = Arc::clone(&self.inner);
-        let spawned = std::thread::Builder::new().name("dynlens-std-preload".into()).spawn(
-            move || {
+        let spawned = std::thread::Builder::new()
+            .name("dynlens-std-preload".into())
+            .spawn(move || {
                 for index in 0..TRAITS.len() {
                     inner.load(index);
                 }
-            },
-        );
+            });
         if let Err(error) = spawned {
             tracing::debug!("cannot preload the std traits in the background: {error}");
         }
@@ -224,17 +235,23 @@ impl Inner {
 
     /// Where declarations come from, probing the sysroot on first use when detecting.
     fn source(&self) -> &StdSourceKind {
-        self.source.get_or_init(|| kind_of(locate_rust_src(None, probe_sysroot)))
+        self.source
+            .get_or_init(|| kind_of(locate_rust_src(None, probe_sysroot)))
     }
 
     /// The trait of row `index`, loading it on first access.
     fn load(&self, index: usize) -> &Loaded {
         self.slots[index].get_or_init(|| {
             let info = &TRAITS[index];
-            let from_src = self.rust_src().and_then(|library| self.extract_from_rust_src(library, info));
+            let from_src = self
+                .rust_src()
+                .and_then(|library| self.extract_from_rust_src(library, info));
             let from_rust_src = from_src.is_some();
             let source = from_src.unwrap_or_else(|| catalog_source(info));
-            Loaded { trait_: make_trait(info, source), from_rust_src }
+            Loaded {
+                trait_: make_trait(info, source),
+                from_rust_src,
+            }
         })
     }
 
@@ -243,8 +260,11 @@ impl Inner {
         let path = library.join(info.file);
         let cell = extracted_file(&path);
         let extracted = cell.get_or_init(|| {
-            let names: Vec<&str> =
-                TRAITS.iter().filter(|i| i.file == info.file).map(|i| i.name()).collect();
+            let names: Vec<&str> = TRAITS
+                .iter()
+                .filter(|i| i.file == info.file)
+                .map(|i| i.name())
+                .collect();
             match std::fs::read_to_string(&path) {
                 Ok(text) => extract::extract_traits(&text, &names),
                 Err(error) => {
@@ -256,7 +276,10 @@ impl Inner {
         match extracted.get(info.name()) {
             Some(Ok(text)) => Some(text.clone()),
             Some(Err(error)) => {
-                tracing::warn!("{}: using the built-in catalog: {error}", info.canonical_path);
+                tracing::warn!(
+                    "{}: using the built-in catalog: {error}",
+                    info.canonical_path
+                );
                 None
             }
             None => None,
@@ -272,7 +295,9 @@ type Extracted = HashMap<String, Result<String, ExtractError>>;
 fn extracted_file(path: &Path) -> Arc<OnceLock<Extracted>> {
     static CACHE: OnceLock<Mutex<HashMap<PathBuf, Arc<OnceLock<Extracted>>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
-    let mut cache = cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut cache = cache
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     Arc::clone(cache.entry(path.to_path_buf()).or_default())
 }
 
@@ -284,7 +309,10 @@ fn catalog_source(info: &TraitInfo) -> String {
     catalog::lookup(info.canonical_path).unwrap_or_else(|| {
         // Only possible if the table and the catalog disagree, which a test rules out; an
         // empty trait keeps the server answering rather than panicking.
-        tracing::error!("{} is missing from the built-in catalog", info.canonical_path);
+        tracing::error!(
+            "{} is missing from the built-in catalog",
+            info.canonical_path
+        );
         format!("pub trait {} {{}}\n", info.name())
     })
 }
@@ -310,7 +338,12 @@ fn declares_auto_trait(source: &str) -> bool {
 
 /// The row of [`TRAITS`] a path designates (see [`StdLibrary::find`]).
 fn find_index(path: &str) -> Option<usize> {
-    let path: String = path.split('<').next()?.chars().filter(|c| !c.is_whitespace()).collect();
+    let path: String = path
+        .split('<')
+        .next()?
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     let path = path.trim_start_matches("::");
     let segments: Vec<&str> = path.split("::").collect();
     if segments.iter().any(|s| s.is_empty()) {
@@ -320,7 +353,9 @@ fn find_index(path: &str) -> Option<usize> {
     if matches!(*first, "std" | "core" | "alloc") {
         // `std::prelude::rust_2024::Iterator` and the like.
         if let ["prelude", _, name] = rest {
-            return TRAITS.iter().position(|i| i.in_prelude && i.name() == *name);
+            return TRAITS
+                .iter()
+                .position(|i| i.in_prelude && i.name() == *name);
         }
         return TRAITS.iter().position(|info| {
             let known: Vec<&str> = info.canonical_path.split("::").skip(1).collect();

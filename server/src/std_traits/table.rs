@@ -19,7 +19,10 @@ pub(crate) struct TraitInfo {
 impl TraitInfo {
     /// The trait's name: the last segment of its path.
     pub(crate) fn name(&self) -> &'static str {
-        self.canonical_path.rsplit("::").next().unwrap_or(self.canonical_path)
+        self.canonical_path
+            .rsplit("::")
+            .next()
+            .unwrap_or(self.canonical_path)
     }
 
     /// The path users write: the same module path under `std::`.
@@ -32,7 +35,11 @@ impl TraitInfo {
 }
 
 const fn t(canonical_path: &'static str, file: &'static str, in_prelude: bool) -> TraitInfo {
-    TraitInfo { canonical_path, file, in_prelude }
+    TraitInfo {
+        canonical_path,
+        file,
+        in_prelude,
+    }
 }
 
 const P: bool = true;
@@ -85,18 +92,38 @@ pub(crate) const TRAITS: &[TraitInfo] = &[
     t("core::hash::Hasher", HASH, N),
     t("core::hash::BuildHasher", HASH, N),
     // core::iter
-    t("core::iter::Iterator", "core/src/iter/traits/iterator.rs", P),
+    t(
+        "core::iter::Iterator",
+        "core/src/iter/traits/iterator.rs",
+        P,
+    ),
     t("core::iter::IntoIterator", COLLECT, P),
-    t("core::iter::DoubleEndedIterator", "core/src/iter/traits/double_ended.rs", P),
-    t("core::iter::ExactSizeIterator", "core/src/iter/traits/exact_size.rs", P),
-    t("core::iter::FusedIterator", "core/src/iter/traits/marker.rs", N),
+    t(
+        "core::iter::DoubleEndedIterator",
+        "core/src/iter/traits/double_ended.rs",
+        P,
+    ),
+    t(
+        "core::iter::ExactSizeIterator",
+        "core/src/iter/traits/exact_size.rs",
+        P,
+    ),
+    t(
+        "core::iter::FusedIterator",
+        "core/src/iter/traits/marker.rs",
+        N,
+    ),
     t("core::iter::Extend", COLLECT, P),
     t("core::iter::FromIterator", COLLECT, P),
     t("core::iter::Sum", ACCUM, N),
     t("core::iter::Product", ACCUM, N),
     // core::future
     t("core::future::Future", "core/src/future/future.rs", P),
-    t("core::future::IntoFuture", "core/src/future/into_future.rs", P),
+    t(
+        "core::future::IntoFuture",
+        "core/src/future/into_future.rs",
+        P,
+    ),
     // core::ops
     t("core::ops::FnOnce", FUNCTION, P),
     t("core::ops::FnMut", FUNCTION, P),
@@ -145,8 +172,16 @@ pub(crate) const TRAITS: &[TraitInfo] = &[
     t("core::any::Any", "core/src/any.rs", N),
     t("core::borrow::Borrow", "core/src/borrow.rs", N),
     t("core::borrow::BorrowMut", "core/src/borrow.rs", N),
-    t("core::panic::UnwindSafe", "core/src/panic/unwind_safe.rs", N),
-    t("core::panic::RefUnwindSafe", "core/src/panic/unwind_safe.rs", N),
+    t(
+        "core::panic::UnwindSafe",
+        "core/src/panic/unwind_safe.rs",
+        N,
+    ),
+    t(
+        "core::panic::RefUnwindSafe",
+        "core/src/panic/unwind_safe.rs",
+        N,
+    ),
     // alloc
     t("alloc::borrow::ToOwned", "alloc/src/borrow.rs", P),
     t("alloc::string::ToString", "alloc/src/string.rs", P),
@@ -160,9 +195,38 @@ pub(crate) const TRAITS: &[TraitInfo] = &[
 /// The traits named in the prelude list of the task; used by a test to keep the table honest.
 #[cfg(test)]
 pub(crate) const PRELUDE_NAMES: &[&str] = &[
-    "Copy", "Send", "Sized", "Sync", "Unpin", "Drop", "Fn", "FnMut", "FnOnce", "AsyncFn",
-    "AsyncFnMut", "AsyncFnOnce", "AsMut", "AsRef", "From", "Into", "DoubleEndedIterator",
-    "ExactSizeIterator", "Extend", "IntoIterator", "Iterator", "Clone", "Default", "Eq", "Ord",
-    "PartialEq", "PartialOrd", "ToOwned", "ToString", "TryFrom", "TryInto", "FromIterator",
-    "Future", "IntoFuture",
+    "Copy",
+    "Send",
+    "Sized",
+    "Sync",
+    "Unpin",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "AsyncFn",
+    "AsyncFnMut",
+    "AsyncFnOnce",
+    "AsMut",
+    "AsRef",
+    "From",
+    "Into",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
+    "Extend",
+    "IntoIterator",
+    "Iterator",
+    "Clone",
+    "Default",
+    "Eq",
+    "Ord",
+    "PartialEq",
+    "PartialOrd",
+    "ToOwned",
+    "ToString",
+    "TryFrom",
+    "TryInto",
+    "FromIterator",
+    "Future",
+    "IntoFuture",
 ];
