@@ -36,6 +36,12 @@ pub trait Copy: Clone {}
 // @trait core::marker::Unpin (core/src/marker.rs)
 pub auto trait Unpin {}
 
+// @trait core::marker::Tuple (core/src/marker.rs)
+pub trait Tuple {}
+
+// @trait core::marker::Destruct (core/src/marker.rs)
+pub trait Destruct {}
+
 // @trait core::clone::Clone (core/src/clone.rs)
 pub trait Clone: Sized {
     fn clone(&self) -> Self;

@@ -23,7 +23,7 @@
 //!
 //! Measured (release build, rust-src of 1.95, a busy 2-core machine): `detect()` returns in
 //! under 0.1 ms; the first look-up of `Iterator` (parsing the 143 KB `iterator.rs`) takes about
-//! 10–20 ms, of `Debug` (`fmt/mod.rs`) about 15 ms; all 90 traits about 60 ms (up to 170 ms
+//! 10–20 ms, of `Debug` (`fmt/mod.rs`) about 15 ms; all 92 traits about 60 ms (up to 170 ms
 //! under heavy load). The tests `rust_src_declarations_are_clean_and_match_the_catalog` and
 //! `detect_finds_the_installed_rust_src` print these timings (`-- --nocapture`).
 

@@ -68,6 +68,10 @@ pub(crate) const TRAITS: &[TraitInfo] = &[
     t("core::marker::Sync", MARKER, P),
     t("core::marker::Copy", MARKER, P),
     t("core::marker::Unpin", MARKER, P),
+    // Unstable, but named in other declarations' bounds (`Fn<Args: Tuple>`,
+    // `where Self: Destruct`), so that every bound resolves.
+    t("core::marker::Tuple", MARKER, N),
+    t("core::marker::Destruct", MARKER, N),
     // core::clone, core::default
     t("core::clone::Clone", "core/src/clone.rs", P),
     t("core::default::Default", "core/src/default.rs", P),
