@@ -13,9 +13,9 @@
 //!   `const trait`, `[const]` bounds and default bodies stripped; see its docs).
 //!
 //! Startup must stay instant (the server's first answer comes well under 100 ms), so nothing
-//! is read eagerly: [`StdLibrary::detect`] only starts a background probe for rust-src
-//! (`RUST_SRC_PATH`, else `rustc --print sysroot` run from a neutral directory with a timeout),
-//! and each trait is loaded on its first access. A rust-src file is parsed at most once, for all
+//! is read eagerly: [`StdLibrary::detect`] only checks `RUST_SRC_PATH` or, when it is unset,
+//! starts a background probe (`rustc --print sysroot` run from a neutral directory, with
+//! rustup's auto-install off and a timeout), and each trait is loaded on its first access. A rust-src file is parsed at most once, for all
 //! the known traits it declares. A trait that cannot be extracted from rust-src falls back to its
 //! catalog entry (and says so through [`StdLibrary::origin`]). Clones of a `StdLibrary` share
 //! the loaded traits, and the extracted rust-src files are cached for the whole process.
