@@ -400,6 +400,63 @@ async function run() {
   data.notifications = toasts;
   check('no dynlens error notification', !toasts.includes('dynlens:'), toasts);
 
+  // Settings reach the server on change: dynlens.diagnostics.enable=false clears the squiggle,
+  // true brings it back. Toggled in the Settings editor, as a user would.
+  const setDiagnostics = async (enable) => {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    const box = page.locator('.quick-input-widget input');
+    await box.waitFor();
+    await box.fill('>Preferences: Open User Settings');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'Open User Settings' }).first().waitFor();
+    // The rows are "Open User Settings" and "Open User Settings (JSON)", in either order.
+    for (let i = 0; i < 6; i++) {
+      const focused = (await page.locator('.quick-input-widget .monaco-list-row.focused').allInnerTexts()).join('');
+      if (focused.includes('Open User Settings') && !focused.includes('JSON')) break;
+      await page.keyboard.press('ArrowDown');
+    }
+    await page.keyboard.press('Enter');
+    await page.locator('.settings-editor').waitFor();
+    await page.waitForTimeout(500);
+    await page.keyboard.press('Control+a');
+    await page.keyboard.type('dynlens.diagnostics.enable');
+    const item = page.locator('.settings-editor .setting-item-bool', { hasText: 'Report an error on every' }).first();
+    await item.waitFor();
+    const checkbox = item.locator('.setting-value-checkbox');
+    if (((await checkbox.getAttribute('aria-checked')) === 'true') !== enable) await checkbox.click();
+    const settled = await page
+      .waitForFunction(
+        (want) => document.querySelector('.settings-editor .setting-item-bool .setting-value-checkbox')?.getAttribute('aria-checked') === String(want),
+        enable,
+        { timeout: STEP_TIMEOUT_MS },
+      )
+      .then(() => true, () => false);
+    await page.waitForTimeout(300);
+    await screenshot(page, enable ? 'settings-diagnostics-on' : 'settings-diagnostics-off');
+    await page.keyboard.press('Control+w').catch(() => {});
+    await page.locator('.tabs-container .tab', { hasText: 'main.rs' }).first().click();
+    return settled;
+  };
+  // The error count in the status bar (the `dyn Shape` line may be scrolled out of view).
+  const errorCount = async () => {
+    const text = (await page.locator('[id="status.problems"]').allInnerTexts().catch(() => [])).join(' ');
+    const n = text.match(/\d+/);
+    return n ? Number(n[0]) : -1;
+  };
+  check('the status bar counts the dynlens error', (await errorCount()) === 1, String(await errorCount()));
+  const waitErrorCount = async (want) => {
+    for (const deadline = Date.now() + STEP_TIMEOUT_MS; Date.now() < deadline; ) {
+      if (want(await errorCount())) return true;
+      await page.waitForTimeout(200);
+    }
+    return false;
+  };
+  check('the Settings editor shows and toggles dynlens.diagnostics.enable', await setDiagnostics(false));
+  check('dynlens.diagnostics.enable = false clears the diagnostics', await waitErrorCount((n) => n === 0));
+  await screenshot(page, 'diagnostics-disabled');
+  await setDiagnostics(true);
+  check('dynlens.diagnostics.enable = true brings them back', await waitErrorCount((n) => n > 0));
+
   // The server crashes (killed): the extension restarts it by itself and hovers work again.
   const serverPids = () =>
     fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((pid) => {
