@@ -42,6 +42,15 @@ pub trait Tuple {}
 // @trait core::marker::Destruct (core/src/marker.rs)
 pub trait Destruct {}
 
+// @trait core::iter::TrustedRandomAccessNoCoerce (core/src/iter/adapters/zip.rs)
+pub unsafe trait TrustedRandomAccessNoCoerce: Sized {
+    fn size(&self) -> usize
+    where
+        Self: Iterator,
+    {}
+    const MAY_HAVE_SIDE_EFFECT: bool;
+}
+
 // @trait core::clone::Clone (core/src/clone.rs)
 pub trait Clone: Sized {
     fn clone(&self) -> Self;

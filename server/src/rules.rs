@@ -281,10 +281,8 @@ pub struct ViolationReport {
 pub fn check_file(db: &Db, file: FileId) -> Vec<TraitReport> {
     let (Some(model), Some(text)) = (db.model(file), db.file_text(file)) else { return Vec::new() };
     let path = db.file_path(file).map(|p| p.display().to_string()).unwrap_or_default();
-    let line_of = |offset: crate::TextSize| -> u32 {
-        let end = usize::from(offset).min(text.len());
-        text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() as u32 + 1
-    };
+    let index = line_index::LineIndex::new(text);
+    let line_of = |offset: crate::TextSize| -> u32 { index.line_col(offset.min(crate::TextSize::of(text))).line + 1 };
     let mut cache = VerdictCache::default();
     (0..model.traits.len())
         .filter_map(|i| {
