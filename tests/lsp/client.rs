@@ -60,7 +60,10 @@ pub struct Client {
     pending: VecDeque<Value>,
     next_id: i64,
     stderr: Arc<Mutex<String>>,
+    /// The `initialize` result.
     pub initialize_result: Value,
+    /// The answer to each item of a `workspace/configuration` request from the server.
+    pub configuration: Value,
 }
 
 fn read_message(reader: &mut impl BufRead) -> Option<Value> {
@@ -99,13 +102,19 @@ impl Client {
     /// Spawns the server without initializing it.
     pub fn spawn_raw(hooks: bool) -> Client {
         let mut command = Command::new(dynlens_binary());
-        command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).env("DYNLENS_LOG", "info");
+        command.env("DYNLENS_LOG", "info");
         if hooks {
             command.env("DYNLENS_TEST_HOOKS", "1");
         } else {
             command.env_remove("DYNLENS_TEST_HOOKS");
         }
-        let mut child = command.spawn().expect("spawning dynlens");
+        Client::spawn_command(command)
+    }
+
+    /// Spawns any language server (stdin/stdout/stderr are piped here).
+    pub fn spawn_command(mut command: Command) -> Client {
+        command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = command.spawn().expect("spawning the language server");
         let stdout = child.stdout.take().expect("piped stdout");
         let (tx, incoming) = channel();
         std::thread::spawn(move || {
@@ -129,7 +138,12 @@ impl Client {
             }
         });
         let stdin = child.stdin.take();
-        Client { child, stdin, incoming, pending: VecDeque::new(), next_id: 1, stderr, initialize_result: Value::Null }
+        Client { child, stdin, incoming, pending: VecDeque::new(), next_id: 1, stderr, initialize_result: Value::Null, configuration: Value::Null }
+    }
+
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Spawns and initializes the server (`initialize` + `initialized`).
@@ -211,9 +225,17 @@ impl Client {
             match self.incoming.recv_timeout(left) {
                 Ok(message) => {
                     if message.get("method").is_some() && message.get("id").is_some() {
-                        // A request from the server (e.g. client/registerCapability): accept it.
+                        // A request from the server (e.g. client/registerCapability): accept it;
+                        // `workspace/configuration` gets `self.configuration` for each item.
                         let id = message["id"].clone();
-                        self.send(&json!({ "jsonrpc": "2.0", "id": id, "result": null }));
+                        let result = match message["method"].as_str() {
+                            Some("workspace/configuration") => {
+                                let items = message["params"]["items"].as_array().map_or(0, Vec::len);
+                                Value::Array(vec![self.configuration.clone(); items])
+                            }
+                            _ => Value::Null,
+                        };
+                        self.send(&json!({ "jsonrpc": "2.0", "id": id, "result": result }));
                         continue;
                     }
                     return Some(message);
@@ -225,16 +247,24 @@ impl Client {
     }
 
     /// Waits for the first message (pending first, then new ones) satisfying `pred`.
-    pub fn wait_for(&mut self, what: &str, mut pred: impl FnMut(&Value) -> bool) -> Value {
-        if let Some(i) = self.pending.iter().position(&mut pred) {
-            return self.pending.remove(i).expect("index in range");
+    pub fn wait_for(&mut self, what: &str, pred: impl FnMut(&Value) -> bool) -> Value {
+        match self.try_wait_for(TIMEOUT, pred) {
+            Some(message) => message,
+            None => panic!("timed out waiting for {what}; stderr:\n{}", self.stderr()),
         }
-        let deadline = Instant::now() + TIMEOUT;
+    }
+
+    /// Like [`Client::wait_for`], with a given timeout; `None` when it passes.
+    pub fn try_wait_for(&mut self, timeout: Duration, mut pred: impl FnMut(&Value) -> bool) -> Option<Value> {
+        if let Some(i) = self.pending.iter().position(&mut pred) {
+            return self.pending.remove(i);
+        }
+        let deadline = Instant::now() + timeout;
         loop {
             match self.recv(deadline) {
-                Some(message) if pred(&message) => return message,
+                Some(message) if pred(&message) => return Some(message),
                 Some(message) => self.pending.push_back(message),
-                None => panic!("timed out waiting for {what}; stderr:\n{}", self.stderr()),
+                None => return None,
             }
         }
     }
@@ -261,6 +291,12 @@ impl Client {
     /// The messages received and not yet asked for, in arrival order.
     pub fn pending_messages(&self) -> Vec<Value> {
         self.pending.iter().cloned().collect()
+    }
+
+    /// Forgets every message received so far that nobody asked for.
+    pub fn clear_pending(&mut self) {
+        self.pending.clear();
+        while self.incoming.try_recv().is_ok() {}
     }
 
     /// Opens a document.

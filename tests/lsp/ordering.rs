@@ -1,7 +1,7 @@
 //! Document changes are applied in the order sent (tower-lsp issue #284: notifications are
 //! not serialized by the library). 1,000 incremental `didChange`s interleaved with hovers,
 //! all sent without waiting; afterwards the server's text must equal the client's, byte for
-//! byte, and the diagnostics published last must be for the last version.
+//! byte; diagnostics are published with non-decreasing versions, the last for the last one.
 
 use serde_json::{Value, json};
 
@@ -94,7 +94,8 @@ fn a_thousand_interleaved_changes_and_hovers_leave_the_same_text() {
         assert!(response.get("error").is_none(), "hover {id} failed: {response}");
     }
 
-    // Diagnostics were published after every change, in order, the last for the last version.
+    // Diagnostics were published in order (bursts of changes may share one publication), the
+    // last one for the last version.
     client.diagnostics(uri, Some(version));
     let versions: Vec<i64> = client
         .pending_messages()
@@ -103,6 +104,5 @@ fn a_thousand_interleaved_changes_and_hovers_leave_the_same_text() {
         .filter_map(|m| m["params"]["version"].as_i64())
         .collect();
     assert!(versions.windows(2).all(|w| w[0] <= w[1]), "publications out of order: {versions:?}");
-    assert!(versions.len() >= 1000, "one publication per change, got {}", versions.len());
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }

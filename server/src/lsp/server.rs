@@ -4,13 +4,16 @@
 //! Ordering: the server runs with a concurrency level of 1 (see [`super::run_stdio`]), so
 //! messages are handled one after the other in the order they arrive — `didChange`
 //! notifications are applied in the order sent (tower-lsp issue #284). Work that is not a
-//! response to a message (the workspace scan, republishing after it) runs in background
-//! tasks that take the same lock for short moments.
+//! response to a message runs in background tasks that take the same lock for short moments:
+//! the workspace scan, and the diagnostics publisher — the only task that sends
+//! `publishDiagnostics`, woken after every change, so that a burst of edits is answered with
+//! the diagnostics of the latest state (never an older one after a newer one) and requests
+//! queued behind an edit do not wait for its diagnostics.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -37,9 +40,10 @@ use crate::analysis::{Analysis, AssistKind};
 pub(crate) struct Shared {
     client: Client,
     state: Arc<Mutex<State>>,
-    /// Held from computing diagnostics until they are sent, so that publications leave in
-    /// the order of the states they describe.
-    publish_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Wakes the diagnostics publisher.
+    publish_needed: Arc<tokio::sync::Notify>,
+    /// How many handlers are waiting for the state lock (the workspace scan yields to them).
+    waiting: Arc<AtomicUsize>,
 }
 
 /// The language server.
@@ -67,9 +71,16 @@ impl Shared {
     /// Runs `f` on the state. A panic inside becomes an internal-error response (the lock's
     /// poison is cleared: the next request is served).
     pub(crate) fn with_state<R>(&self, what: &str, f: impl FnOnce(&mut State) -> R) -> jsonrpc::Result<R> {
+        let started = Instant::now();
         let result = catch_unwind(AssertUnwindSafe(|| {
-            let mut guard = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            f(&mut guard)
+            self.waiting.fetch_add(1, Ordering::SeqCst);
+            let guard = self.state.lock();
+            self.waiting.fetch_sub(1, Ordering::SeqCst);
+            let mut guard = guard.unwrap_or_else(|poisoned| poisoned.into_inner());
+            let locked = started.elapsed();
+            let result = f(&mut guard);
+            tracing::debug!("{what}: {:?} (of which {locked:?} waiting for the lock)", started.elapsed());
+            result
         }));
         if self.state.is_poisoned() {
             self.state.clear_poison();
@@ -85,29 +96,46 @@ impl Shared {
         })
     }
 
-    /// Publishes the diagnostics of open documents (see [`State::diagnostics_to_publish`]).
-    pub(crate) async fn publish(&self, changed: Option<&Uri>) {
-        let _order = self.publish_lock.lock().await;
-        let Ok(publications) = self.with_state("diagnostics", |s| s.diagnostics_to_publish(changed)) else {
-            return;
-        };
-        for p in publications {
-            self.client.publish_diagnostics(p.uri, p.diagnostics, p.version).await;
+    /// Asks the publisher to publish what changed (see [`State::diagnostics_to_publish`]).
+    pub(crate) fn publish(&self) {
+        self.publish_needed.notify_one();
+    }
+
+    /// The diagnostics publisher: runs for the whole session. Wake-ups that arrive while it
+    /// works collapse into one, so a burst of edits costs one computation, of the latest state.
+    async fn publisher(self) {
+        loop {
+            self.publish_needed.notified().await;
+            let Ok(publications) = self.with_state("diagnostics", State::diagnostics_to_publish) else { continue };
+            for p in publications {
+                self.client.publish_diagnostics(p.uri, p.diagnostics, p.version).await;
+            }
         }
     }
 
     /// Reads every `.rs` file of the workspace folders into the analysis, then republishes.
+    ///
+    /// It starts after a short delay, because editors open the visible documents right after
+    /// `initialized` and those must not wait behind the scan; it skips open documents; and
+    /// before each file it lets handlers waiting for the state go first.
     async fn scan_workspace(self) {
         let Ok(roots) = self.with_state("workspace scan", |s| s.roots.clone()) else { return };
         if roots.is_empty() {
             return;
         }
+        tokio::time::sleep(Duration::from_millis(50)).await;
         let started = Instant::now();
         let shared = self.clone();
         let scanned = tokio::task::spawn_blocking(move || {
             let mut loaded = 0usize;
             for root in &roots {
                 for path in workspace::rust_files(root) {
+                    while shared.waiting.load(Ordering::SeqCst) > 0 {
+                        std::thread::sleep(Duration::from_millis(1));
+                    }
+                    if shared.with_state("workspace scan", |s| s.is_open_path(&path)).unwrap_or(true) {
+                        continue;
+                    }
                     if let Some(text) = workspace::read_source(&path) {
                         if shared.with_state("workspace scan", |s| s.load_disk_file(path, text)).is_ok() {
                             loaded += 1;
@@ -126,21 +154,21 @@ impl Shared {
             }
             Err(e) => tracing::error!("the workspace scan failed: {e}"),
         }
-        self.publish(None).await;
+        self.publish();
     }
 }
 
 impl Backend {
     pub(crate) fn new(client: Client, analysis: Analysis, shutdown_requested: Arc<AtomicBool>) -> Self {
-        Backend {
-            shared: Shared {
-                client,
-                state: Arc::new(Mutex::new(State::new(analysis))),
-                publish_lock: Arc::new(tokio::sync::Mutex::new(())),
-            },
-            shutdown_requested,
-            watch_files: AtomicBool::new(false),
-        }
+        let shared = Shared {
+            client,
+            state: Arc::new(Mutex::new(State::new(analysis))),
+            publish_needed: Arc::new(tokio::sync::Notify::new()),
+            waiting: Arc::new(AtomicUsize::new(0)),
+        };
+        // Called inside the runtime (`LspService::build` in `serve`).
+        tokio::spawn(shared.clone().publisher());
+        Backend { shared, shutdown_requested, watch_files: AtomicBool::new(false) }
     }
 
     fn with_state<R>(&self, what: &str, f: impl FnOnce(&mut State) -> R) -> jsonrpc::Result<R> {
@@ -302,9 +330,8 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
-        let uri = doc.uri.clone();
         if self.with_state("textDocument/didOpen", |s| s.open_document(doc.uri, doc.version, doc.text)).is_ok() {
-            self.shared.publish(Some(&uri)).await;
+            self.shared.publish();
         }
     }
 
@@ -313,7 +340,7 @@ impl LanguageServer for Backend {
         let version = params.text_document.version;
         let changes = params.content_changes;
         match self.with_state("textDocument/didChange", |s| s.change_document(&uri, version, changes)) {
-            Ok(true) => self.shared.publish(Some(&uri)).await,
+            Ok(true) => self.shared.publish(),
             Ok(false) => tracing::warn!("didChange for a document that is not open: {}", uri.as_str()),
             Err(_) => {} // logged; the next full open resynchronises
         }
@@ -322,15 +349,14 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         if self.with_state("textDocument/didClose", |s| s.close_document(&uri)).is_ok() {
-            // Clear the closed document's diagnostics, then refresh the others.
-            self.shared.client.publish_diagnostics(uri, Vec::new(), None).await;
-            self.shared.publish(None).await;
+            // Clears the closed document's diagnostics and refreshes the others.
+            self.shared.publish();
         }
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
         self.apply_settings(&params.settings);
-        self.shared.publish(None).await;
+        self.shared.publish();
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
@@ -345,7 +371,7 @@ impl LanguageServer for Backend {
                 let _ = self.with_state("workspace/didChangeWatchedFiles", |s| s.load_disk_file(path, text));
             }
         }
-        self.shared.publish(None).await;
+        self.shared.publish();
     }
 
     async fn hover(&self, params: HoverParams) -> jsonrpc::Result<Option<Hover>> {

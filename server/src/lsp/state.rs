@@ -2,7 +2,7 @@
 //! was last published. All of it sits behind one mutex in the backend, taken only for the
 //! synchronous core calls (never across an `.await`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -42,6 +42,10 @@ pub(crate) struct State {
     line_indexes: HashMap<FileId, Arc<LineIndex>>,
     /// What was last published per open document (to skip identical re-publications).
     published: HashMap<Uri, Vec<lsp::Diagnostic>>,
+    /// Documents opened or changed since the last publication: always republished.
+    changed: HashSet<Uri>,
+    /// Documents closed since the last publication: their diagnostics are cleared.
+    closed: HashSet<Uri>,
 }
 
 /// The path under which a document is known to the core: its file path for `file:` URIs,
@@ -64,6 +68,8 @@ impl State {
             roots: Vec::new(),
             line_indexes: HashMap::new(),
             published: HashMap::new(),
+            changed: HashSet::new(),
+            closed: HashSet::new(),
         }
     }
 
@@ -145,6 +151,8 @@ impl State {
     pub(crate) fn open_document(&mut self, uri: Uri, version: i32, text: String) {
         let path = uri_to_path(&uri);
         let file = self.set_text(path.clone(), text);
+        self.closed.remove(&uri);
+        self.changed.insert(uri.clone());
         self.open.insert(uri, OpenDocument { file, path, version });
     }
 
@@ -170,6 +178,7 @@ impl State {
             doc.file = file;
             doc.version = version;
         }
+        self.changed.insert(uri.clone());
         true
     }
 
@@ -202,6 +211,8 @@ impl State {
             return;
         };
         self.published.remove(uri);
+        self.changed.remove(uri);
+        self.closed.insert(uri.clone());
         self.line_indexes.remove(&doc.file);
         let in_workspace = self.roots.iter().any(|root| doc.path.starts_with(root));
         let on_disk = if in_workspace { super::workspace::read_source(&doc.path) } else { None };
@@ -213,16 +224,27 @@ impl State {
         }
     }
 
-    /// The diagnostics of every open document that must be (re)published: always the
-    /// `changed` document, the others only when their diagnostics differ from the last ones
-    /// published (traits are workspace-wide, so an edit anywhere can change them).
-    pub(crate) fn diagnostics_to_publish(&mut self, changed: Option<&Uri>) -> Vec<Publication> {
-        let mut out = Vec::new();
+    /// Whether a path is an open document's.
+    pub(crate) fn is_open_path(&self, path: &Path) -> bool {
+        self.open.values().any(|doc| doc.path == path)
+    }
+
+    /// What must be published now: empty diagnostics for documents closed since the last
+    /// time; the diagnostics of documents opened or changed since then; and those of the other
+    /// open documents when they differ from what was last published (traits are
+    /// workspace-wide, so an edit anywhere can change them).
+    pub(crate) fn diagnostics_to_publish(&mut self) -> Vec<Publication> {
+        let mut out: Vec<Publication> = self
+            .closed
+            .drain()
+            .map(|uri| Publication { uri, diagnostics: Vec::new(), version: None })
+            .collect();
+        let changed = std::mem::take(&mut self.changed);
         let docs: Vec<(Uri, OpenDocument)> = self.open.iter().map(|(u, d)| (u.clone(), d.clone())).collect();
         for (uri, doc) in docs {
             let diagnostics = if self.settings.diagnostics.enable { self.lsp_diagnostics(doc.file) } else { Vec::new() };
             let same = self.published.get(&uri) == Some(&diagnostics);
-            if Some(&uri) == changed || !same {
+            if changed.contains(&uri) || !same {
                 self.published.insert(uri.clone(), diagnostics.clone());
                 out.push(Publication { uri, diagnostics, version: Some(doc.version) });
             }
