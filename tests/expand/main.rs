@@ -15,6 +15,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+mod corpus;
+
 const SEPARATOR: &str = "// ---- program ----";
 
 /// Declarations of the std traits the fixtures use as supertraits (as the std catalog gives them).

@@ -1,0 +1,280 @@
+//! Every trait of the rustc-oracle corpus (`tests/oracle/corpus/*.rs`) and of
+//! `examples/dispatch.rs`, expanded through the real entry point (`Analysis::expand_named`, with
+//! the built-in std catalog) and compiled by stable rustc together with its file.
+//!
+//! - Every expansion must compile, complete (`impl Foo for DynFoo`) or not.
+//! - An expansion that is not complete says so in its title (`without `impl Foo for DynFoo`: why`)
+//!   and in a comment, and its text has no `impl Foo for DynFoo`.
+//! - `expand_named` may fail only for the traits in [`CANNOT_EXPAND`] (with a readable message).
+//!
+//! One rustc call per corpus file: the file, then each trait's expansion in its own module
+//! (`mod __expansion_Foo { use super::*; … }`, since the expansion of `Foo: Shape` includes the
+//! expansion of `Shape` too). Errors are mapped back to the trait by line; each trait with an error
+//! is then compiled alone (its expansion appended to the file, as the code action inserts it) to
+//! pinpoint the failure. `CORPUS_VERBOSE=1` prints the verdict of every trait.
+
+use dynlens::Analysis;
+use dynlens::std_traits::StdLibrary;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+/// The traits the generator cannot expand at all (`expand_named` returns `Err`): (file, trait).
+/// Everything else must expand, and its expansion must compile.
+const CANNOT_EXPAND: &[(&str, &str)] = &[];
+
+/// One trait and its expansion.
+struct Case {
+    file: String,
+    name: String,
+    /// `Ok((text, title))`.
+    result: Result<(String, String), String>,
+}
+
+impl Case {
+    fn complete(&self) -> Option<bool> {
+        self.result.as_ref().ok().map(|(_, title)| !title.contains("(without `impl"))
+    }
+}
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+}
+
+fn corpus_files() -> Vec<PathBuf> {
+    let root = workspace();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("tests/oracle/corpus"))
+        .expect("tests/oracle/corpus")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .collect();
+    files.sort();
+    files.insert(0, root.join("examples/dispatch.rs"));
+    files
+}
+
+/// Whether `text` has a line `impl<…> Name<…> for DynName…`.
+fn has_impl_of_trait_for_dyn(text: &str, name: &str) -> bool {
+    text.lines().any(|line| {
+        let Some(rest) = line.trim_start().strip_prefix("impl") else { return false };
+        // Skip the impl's generics `<…>` (balanced).
+        let rest = if rest.starts_with('<') {
+            let mut depth = 0usize;
+            let mut end = rest.len();
+            for (i, c) in rest.char_indices() {
+                match c {
+                    '<' => depth += 1,
+                    '>' => {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 {
+                            end = i + 1;
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            &rest[end..]
+        } else {
+            rest
+        };
+        let rest = rest.trim_start();
+        let head: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        head == name && rest.contains(&format!(" for Dyn{name}"))
+    })
+}
+
+fn module_name(trait_name: &str) -> String {
+    format!("__expansion_{trait_name}")
+}
+
+/// Compiles `source` as a library; `Err(stderr)` (short format) on failure.
+fn rustc(source: &str, dir: &Path, stem: &str) -> Result<(), String> {
+    let path = dir.join(format!("{stem}.rs"));
+    std::fs::write(&path, source).expect("write source");
+    let out = Command::new("rustc")
+        .args(["--edition", "2024", "--crate-type", "lib", "--emit=metadata", "--error-format=short", "-A", "warnings"])
+        .arg("--crate-name")
+        .arg(format!("corpus_{}", stem.replace('-', "_")))
+        .arg("-o")
+        .arg(dir.join(format!("{stem}.rmeta")))
+        .arg(&path)
+        .output()
+        .expect("run rustc");
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).to_string())
+    }
+}
+
+/// The first lines of rustc's errors, for the table.
+fn first_errors(stderr: &str, n: usize) -> String {
+    let errs: Vec<&str> = stderr.lines().filter(|l| l.contains(": error")).collect();
+    let mut s: Vec<String> = errs.iter().take(n).map(|l| l.split_once(": error").map(|(_, e)| format!("error{e}")).unwrap_or_else(|| l.to_string())).collect();
+    if errs.len() > n {
+        s.push(format!("… {} more", errs.len() - n));
+    }
+    s.join(" | ")
+}
+
+/// Expands every trait of one file and compiles the expansions; returns the cases and the
+/// compile failures `(trait, rustc's errors)`.
+fn check_file(path: &Path, dir: &Path) -> (Vec<Case>, Vec<(String, String)>) {
+    let text = std::fs::read_to_string(path).expect("corpus file");
+    let file = path.file_name().and_then(|f| f.to_str()).expect("file name").to_string();
+    let stem = path.file_stem().and_then(|f| f.to_str()).expect("stem").to_string();
+    let mut analysis = Analysis::new(StdLibrary::catalog());
+    let id = analysis.set_file_text(path.to_path_buf(), text.clone());
+    let names: Vec<String> = analysis.check_file(id).into_iter().map(|r| r.trait_name).collect();
+    assert!(!names.is_empty(), "{file}: no traits found");
+    let cases: Vec<Case> = names
+        .into_iter()
+        .map(|name| {
+            let result = analysis.expand_named(id, &name).map(|o| (o.text, o.title));
+            Case { file: file.clone(), name, result }
+        })
+        .collect();
+
+    // One crate: the file, then every expansion in its own module; remember the lines.
+    let mut batch = text.clone();
+    if !batch.ends_with('\n') {
+        batch.push('\n');
+    }
+    let mut ranges: Vec<(usize, usize, &str)> = Vec::new();
+    for c in &cases {
+        let Ok((exp, _)) = &c.result else { continue };
+        let start = batch.lines().count() + 1;
+        batch.push_str(&format!("mod {} {{\n#[allow(unused_imports)]\nuse super::*;\n{exp}\n}}\n", module_name(&c.name)));
+        ranges.push((start, batch.lines().count(), c.name.as_str()));
+    }
+    let mut suspects: Vec<&str> = Vec::new();
+    if let Err(stderr) = rustc(&batch, dir, &stem) {
+        let file_name = format!("{stem}.rs:");
+        let mut unmapped = false;
+        for line in stderr.lines().filter(|l| l.contains(": error")) {
+            let n: Option<usize> = line.split_once(&file_name).and_then(|(_, r)| r.split(':').next()).and_then(|n| n.parse().ok());
+            match n.and_then(|n| ranges.iter().find(|(s, e, _)| (*s..=*e).contains(&n))) {
+                Some((_, _, t)) => {
+                    if !suspects.contains(t) {
+                        suspects.push(t)
+                    }
+                }
+                None => unmapped = true,
+            }
+        }
+        if unmapped || suspects.is_empty() {
+            suspects = ranges.iter().map(|(_, _, t)| *t).collect();
+        }
+    }
+    // Alone, appended to the file as the code action would insert it.
+    let mut failures = Vec::new();
+    for c in cases.iter().filter(|c| suspects.contains(&c.name.as_str())) {
+        let Ok((exp, _)) = &c.result else { continue };
+        let source = format!("{text}\n{exp}\n");
+        if let Err(stderr) = rustc(&source, dir, &format!("{stem}-{}", c.name)) {
+            failures.push((c.name.clone(), stderr));
+        }
+    }
+    (cases, failures)
+}
+
+#[test]
+fn every_corpus_trait_expands_to_code_that_compiles() {
+    let dir = std::env::temp_dir().join(format!("dynlens-expand-corpus-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    let files = corpus_files();
+    let start = Instant::now();
+    // Two workers (the machine has two cores).
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = std::sync::Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let Some(f) = files.get(i) else { break };
+                let r = check_file(f, &dir);
+                results.lock().expect("results").push((i, r));
+            });
+        }
+    });
+    let mut results = results.into_inner().expect("results");
+    results.sort_by_key(|(i, _)| *i);
+    let elapsed = start.elapsed();
+
+    let verbose = std::env::var_os("CORPUS_VERBOSE").is_some();
+    let mut problems: Vec<String> = Vec::new();
+    let (mut total, mut complete, mut partial, mut errors) = (0, 0, 0, 0);
+    for (_, (cases, failures)) in &results {
+        for c in cases {
+            total += 1;
+            let status = match (&c.result, c.complete()) {
+                (Ok(_), Some(true)) => {
+                    complete += 1;
+                    "complete"
+                }
+                (Ok(_), _) => {
+                    partial += 1;
+                    "not complete"
+                }
+                (Err(_), _) => {
+                    errors += 1;
+                    "Err"
+                }
+            };
+            if verbose {
+                let detail = match &c.result {
+                    Ok((_, title)) => title.clone(),
+                    Err(e) => e.clone(),
+                };
+                eprintln!("{:<22} {:<32} {:<13} {}", c.file, c.name, status, detail);
+            }
+            let expected_err = CANNOT_EXPAND.contains(&(c.file.as_str(), c.name.as_str()));
+            match &c.result {
+                Err(e) if !expected_err => problems.push(format!("{:<22} {:<32} Err (not in CANNOT_EXPAND): {e}", c.file, c.name)),
+                Err(e) if e.trim().is_empty() || e.contains('\n') => problems.push(format!("{:<22} {:<32} Err without a one-line message: {e:?}", c.file, c.name)),
+                Err(_) => {}
+                Ok(_) if expected_err => problems.push(format!("{:<22} {:<32} expands now: remove it from CANNOT_EXPAND", c.file, c.name)),
+                Ok((text, title)) => {
+                    let is_complete = c.complete() == Some(true);
+                    if has_impl_of_trait_for_dyn(text, &c.name) != is_complete {
+                        problems.push(format!(
+                            "{:<22} {:<32} the title says complete = {is_complete}, the text {} `impl {} for Dyn{}`",
+                            c.file,
+                            c.name,
+                            if is_complete { "has no" } else { "has" },
+                            c.name,
+                            c.name
+                        ));
+                    }
+                    if !is_complete && !text.contains(&format!("// No `impl {} for Dyn{}`", c.name, c.name)) {
+                        problems.push(format!("{:<22} {:<32} not complete, but no comment says why", c.file, c.name));
+                    }
+                    for banned in ["unimplemented!", "todo!"] {
+                        if text.contains(banned) {
+                            problems.push(format!("{:<22} {:<32} generated `{banned}`", c.file, c.name));
+                        }
+                    }
+                }
+            }
+        }
+        for (name, stderr) in failures {
+            let file = cases.first().map(|c| c.file.as_str()).unwrap_or("");
+            problems.push(format!("{file:<22} {name:<32} does not compile: {}", first_errors(stderr, 3)));
+            if verbose {
+                eprintln!("---- {file} {name}\n{stderr}");
+            }
+        }
+    }
+    eprintln!(
+        "corpus: {total} traits in {} files: {complete} complete, {partial} not complete, {errors} Err ({} expected); expanded and compiled in {elapsed:.1?}",
+        files.len(),
+        CANNOT_EXPAND.len()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(total >= 290, "only {total} traits: the corpus is incomplete");
+    if !problems.is_empty() {
+        panic!("{} problem(s):\n{:<22} {:<32} problem\n{}", problems.len(), "file", "trait", problems.join("\n"));
+    }
+}
