@@ -117,6 +117,8 @@ pub struct Method {
     pub is_async: bool,
     pub is_unsafe: bool,
     pub is_const: bool,
+    /// Declared with an explicit ABI (`extern "C" fn`).
+    pub has_abi: bool,
     pub has_body: bool,
     pub receiver: Option<Receiver>,
     pub generics: Vec<GenericParam>,
@@ -504,6 +506,7 @@ fn lower_method(f: &ast::Fn) -> Option<Method> {
         is_async: f.async_token().is_some(),
         is_unsafe: f.unsafe_token().is_some(),
         is_const: f.const_token().is_some(),
+        has_abi: f.abi().is_some(),
         has_body: f.body().is_some(),
         receiver,
         generics,

@@ -380,7 +380,7 @@ pub fn verdict(db: &Db, key: &TraitKey) -> Option<Verdict> {
     for m in def.methods() {
         let requires_sized = trait_sized || method_requires_sized(db, key, m);
         let vs = if requires_sized { Vec::new() } else { method_violations(db, key, &def, m, &[]) };
-        let (carry, blocker) = dyn_star_carry(db, key, m, requires_sized, &vs);
+        let (carry, blocker) = dyn_star_carry(db, key, &def, m);
         methods.push(MethodVerdict {
             name: m.name.clone(),
             dispatchable: !requires_sized && vs.is_empty(),
@@ -390,7 +390,7 @@ pub fn verdict(db: &Db, key: &TraitKey) -> Option<Verdict> {
             dyn_star_blocker: blocker,
         });
     }
-    let dyn_star_blockers = dyn_star_blockers(&violations, &methods);
+    let dyn_star_blockers = dyn_star_blockers(db, &closure, &violations, &methods);
     Some(Verdict {
         key: key.clone(),
         name: def.name.clone(),
@@ -402,40 +402,112 @@ pub fn verdict(db: &Db, key: &TraitKey) -> Option<Verdict> {
     })
 }
 
-/// The violations that dyn* cannot lift: everything but the method-level ones it carries
-/// through shims.
-fn dyn_star_blockers(violations: &[Violation], methods: &[MethodVerdict]) -> Vec<String> {
+/// Why `impl Trait for DynTrait` cannot be written (empty: it can). The dyn* value is
+/// `Sized`, so `Self: Sized` requirements are no obstacle; what blocks it is anything that
+/// needs the erased type by name, and every method (of the trait and its supertraits) that
+/// the expansion cannot route through the vtable. `crate::expand` implements the same rules;
+/// `tests/cli` checks that both agree on every trait of the oracle corpus.
+fn dyn_star_blockers(db: &Db, closure: &[(TraitKey, Vec<String>)], violations: &[Violation], methods: &[MethodVerdict]) -> Vec<String> {
     let mut out = Vec::new();
     for v in violations {
-        let own_method = v.via.is_empty() && v.item.as_ref().is_some_and(|i| methods.iter().any(|m| &m.name == i));
-        if own_method {
-            continue; // judged per method below
+        if matches!(
+            v.kind,
+            ViolationKind::SupertraitSelf | ViolationKind::AssocTypeBoundSelf | ViolationKind::AssocConst | ViolationKind::GenericAssocType
+        ) {
+            out.push(v.message());
         }
-        out.push(v.message());
     }
     for m in methods {
         if let Some(b) = &m.dyn_star_blocker {
             out.push(format!("method `{}`: {b}", m.name));
         }
     }
+    for (i, (k, _)) in closure.iter().enumerate() {
+        let Some(def) = db.trait_def(k) else { continue };
+        // Associated constants block even where rustc does not list them (a trait that
+        // requires `Sized` has its items exempt): `DynFoo` has no value to give.
+        for c in def.items.iter().filter_map(|it| match it {
+            AssocItem::Const(c) => Some(c),
+            _ => None,
+        }) {
+            let v = format!("associated const `{}::{}` has no value for the erased type", def.name, c.name);
+            if !out.contains(&v) {
+                out.push(v);
+            }
+        }
+        // `Iterator<Item = Self>`: the supertrait's methods would produce the erased type.
+        let scope = Scope::of(k);
+        for b in def.self_bounds() {
+            let Some(path) = bound_trait(b) else { continue };
+            for a in path.last_args() {
+                if let GenericArg::AssocType { name, ty: Some(t), .. } = a {
+                    if SelfCtx::new(db, k).mentions_self(t, true) && resolve_trait(db, scope, path).is_some() {
+                        out.push(format!("`{}` binds `{name} = {}`, a type built from the erased `Self`", path_text(path), ty_text(t)));
+                    }
+                }
+            }
+        }
+        if i == 0 || def.is_auto {
+            continue;
+        }
+        let path = db.trait_display_path(k);
+        match &*path {
+            "std::marker::Copy" => {
+                out.push("`Copy` cannot be implemented for a dyn* value: it owns its payload and has drop glue".to_string());
+                continue;
+            }
+            "std::ops::Fn" | "std::ops::FnMut" | "std::ops::FnOnce" | "std::ops::AsyncFn" | "std::ops::AsyncFnMut" | "std::ops::AsyncFnOnce" => {
+                out.push(format!("`{}` cannot be implemented on stable Rust (its methods use the `rust-call` ABI)", def.name));
+                continue;
+            }
+            _ => {}
+        }
+        for m in def.methods() {
+            if let (DynStarCarry::No, Some(b)) = dyn_star_carry(db, k, &def, m) {
+                out.push(format!("supertrait method `{}::{}`: {b}", def.name, m.name));
+            }
+        }
+    }
     out
 }
 
-fn dyn_star_carry(db: &Db, key: &TraitKey, m: &Method, requires_sized: bool, vs: &[Violation]) -> (DynStarCarry, Option<String>) {
-    if requires_sized {
-        if m.receiver.is_none() && !m.has_body {
-            // `impl Foo for DynFoo` must provide it, and cannot.
-            return (DynStarCarry::No, Some("a function without `self` and without a default body cannot be written for `DynFoo`".into()));
-        }
+/// How the dyn* value carries one method, with the reason when it cannot.
+fn dyn_star_carry(db: &Db, key: &TraitKey, def: &TraitDef, m: &Method) -> (DynStarCarry, Option<String>) {
+    let no = |why: String| (DynStarCarry::No, Some(why));
+    let requires_sized = method_requires_sized(db, key, m) || requires_sized_trait(db, key, &mut HashSet::new());
+    if m.receiver.is_none() {
+        // `impl Foo for DynFoo` needs a body for it, and has no value to dispatch on.
+        return if m.has_body {
+            (DynStarCarry::Exempt, None)
+        } else {
+            no("a function without `self` and without a default body cannot be written for the dyn* value".into())
+        };
+    }
+    // A dyn* value is `Sized`: a `where Self: Sized` method must be provided too, unless it
+    // has a default body.
+    if requires_sized && m.has_body {
         return (DynStarCarry::Exempt, None);
     }
-    if vs.is_empty() {
-        return (DynStarCarry::Plain, None);
+    if m.has_abi {
+        return no("an `extern` function cannot be a shim".into());
     }
+    let receiver = &m.receiver.as_ref().map(|r| (r.ty.clone(), r.text.clone()));
+    if let Some((ty, text)) = receiver {
+        if !dyn_star_receiver(ty) {
+            return no(format!("the receiver `{text}` cannot be built from a dyn* value (only `self`, `&self`, `&mut self`, `Box<Self>`, `Pin<&mut Self>`)"));
+        }
+    }
+    let vs = method_violations(db, key, def, m, &[]);
     let mut carry = DynStarCarry::Plain;
-    for v in vs {
+    for v in &vs {
         match v.kind {
-            ViolationKind::AsyncFn | ViolationKind::ReturnImplTrait => carry = DynStarCarry::Boxing,
+            ViolationKind::AsyncFn => {
+                if m.ret.as_ref().is_some_and(|(t, ..)| SelfCtx::new(db, key).mentions_self(t, true)) {
+                    return no("an `async fn` returning `Self` is not carried".into());
+                }
+                carry = DynStarCarry::Boxing;
+            }
+            ViolationKind::ReturnImplTrait => carry = DynStarCarry::Boxing,
             ViolationKind::SelfInReturn if m.ret.as_ref().is_some_and(|(t, ..)| t.is_self()) => {
                 if carry == DynStarCarry::Plain {
                     carry = DynStarCarry::ReturnsSelf;
@@ -443,34 +515,43 @@ fn dyn_star_carry(db: &Db, key: &TraitKey, m: &Method, requires_sized: bool, vs:
             }
             ViolationKind::GenericMethod => {
                 if let Some(reason) = generics_not_erasable(db, key, m) {
-                    return (DynStarCarry::No, Some(reason));
+                    return no(reason);
                 }
                 if carry == DynStarCarry::Plain {
                     carry = DynStarCarry::Erasing;
                 }
             }
-            ViolationKind::WhereClauseSelf => {
-                return (DynStarCarry::No, Some(format!("its bound `{}` mentions `Self`", v.detail)));
-            }
-            ViolationKind::StaticMethod => {
-                if m.has_body {
-                    return (DynStarCarry::Exempt, None);
-                }
-                return (DynStarCarry::No, Some("a function without `self` and without a default body cannot be written for `DynFoo`".into()));
-            }
+            ViolationKind::WhereClauseSelf => return no(format!("its bound `{}` mentions `Self`", v.detail)),
             ViolationKind::SelfInArgument => {
-                return (DynStarCarry::No, Some(format!("parameter `{}` would need a second value of the erased type", v.detail)));
+                return no(format!("parameter `{}` would need a value of the erased type", v.detail));
             }
             ViolationKind::SelfInReturn => {
-                return (DynStarCarry::No, Some(format!("the return type `{}` wraps `Self`; only a plain `-> Self` can be carried", v.detail)));
+                return no(format!("the return type `{}` mentions `Self`; only a plain `-> Self` can be rebuilt as a dyn* value", v.detail));
             }
-            ViolationKind::UndispatchableReceiver => {
-                return (DynStarCarry::No, Some(format!("the receiver `{}` cannot be built from a dyn* value", v.detail)));
-            }
-            _ => return (DynStarCarry::No, Some(v.message())),
+            _ => return no(v.message()),
         }
     }
     (carry, None)
+}
+
+/// Receivers a dyn* value can produce: it owns (or borrows) its payload in one word.
+fn dyn_star_receiver(ty: &Ty) -> bool {
+    match ty {
+        t if t.is_self() => true,
+        Ty::Ref { inner, .. } => inner.is_self(),
+        Ty::Path(p) => {
+            let arg = p.last_args().iter().find_map(|a| match a {
+                GenericArg::Type(t) => Some(t),
+                _ => None,
+            });
+            match (p.last_name(), arg) {
+                ("Box", Some(t)) => t.is_self(),
+                ("Pin", Some(Ty::Ref { mutable: true, inner, .. })) => inner.is_self(),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
 }
 
 /// Type parameters can be erased to `&dyn Bound` only when they are used as a parameter's
@@ -487,10 +568,16 @@ fn generics_not_erasable(db: &Db, key: &TraitKey, m: &Method) -> Option<String> 
                         bounds.extend(p.bounds.iter());
                     }
                 }
+                if !bounds.iter().any(|b| bound_trait(b).is_some()) {
+                    return Some(format!("`{}` has no trait bound, so there is no `dyn Trait` to erase it to", display_generic(&g.name)));
+                }
                 for b in bounds {
                     let Some(path) = bound_trait(b) else { continue };
                     match resolve_marker_aware(db, Scope::of(key), path) {
                         Resolved::Trait(k) => {
+                            if let Some(assoc) = unnamed_assoc_type(db, &k, path) {
+                                return Some(format!("the bound `{}` leaves `{assoc}` unnamed, so `dyn {}` is not a complete type", path_text(path), path.last_name()));
+                            }
                             let ok = verdict_shallow_compatible(db, &k);
                             if !ok {
                                 return Some(format!("the bound `{}` on `{}` is not dyn compatible, so it cannot be erased to `dyn {}`", path.joined(), display_generic(&g.name), path.last_name()));
@@ -500,6 +587,28 @@ fn generics_not_erasable(db: &Db, key: &TraitKey, m: &Method) -> Option<String> 
                         _ => {}
                     }
                 }
+            }
+        }
+    }
+    None
+}
+
+/// An associated type of the bound's trait (or its supertraits) that the bound does not name:
+/// `dyn IntoIterator<Item = u8>` is incomplete without `IntoIter`.
+fn unnamed_assoc_type(db: &Db, key: &TraitKey, path: &TyPath) -> Option<String> {
+    let named: Vec<&str> = path
+        .last_args()
+        .iter()
+        .filter_map(|a| match a {
+            GenericArg::AssocType { name, ty: Some(_), .. } => Some(name.as_str()),
+            _ => None,
+        })
+        .collect();
+    for (k, _) in supertrait_closure(db, key).0 {
+        let Some(def) = db.trait_def(&k) else { continue };
+        for t in def.assoc_types() {
+            if t.generics.is_empty() && !item_requires_sized(db, &k, &t.where_preds) && !named.contains(&t.name.as_str()) {
+                return Some(t.name.clone());
             }
         }
     }
@@ -718,6 +827,12 @@ pub fn method_violations(db: &Db, key: &TraitKey, def: &TraitDef, m: &Method, vi
             let Bound::Trait { path, maybe: false, .. } = b else { continue };
             if ty.is_self() && resolve_marker_aware(db, Scope::of(key), path).is_auto(db) {
                 continue; // `where Self: Send` is allowed
+            }
+            if ty.is_self() && bound_requires_sized(db, Scope::of(key), b, &mut HashSet::new()) {
+                // `where Self: Clone`: in rustc's eyes the whole method is exempt (and this
+                // function is not called for it); for the dyn* value, which is `Sized`, the
+                // bound is no obstacle either.
+                continue;
             }
             if ctx.mentions_self(ty, true) || ctx.bound_args_reference_self(ty, path, true) {
                 let text = if p.range == TextRange::default() { path_text(path) } else { format!("{}: {}", ty_text(ty), path_text(path)) };
