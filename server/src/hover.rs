@@ -156,9 +156,13 @@ pub fn trait_markdown(db: &Db, v: &Verdict, config: &HoverConfig) -> String {
     }
     if !v.violations.is_empty() {
         md.push_str("\n### Violations\n");
+        let mut explained = Vec::new();
         for (i, x) in v.violations.iter().enumerate() {
             md.push_str(&format!("\n{}. **{}**{}\n", i + 1, x.message(), location(db, x)));
-            if config.full {
+            if config.full && explained.contains(&x.kind) {
+                md.push_str("   - *Rule:* the same as above.\n");
+            } else if config.full {
+                explained.push(x.kind);
                 md.push_str(&format!("   - *Rule:* {}.\n", x.kind.rule()));
                 md.push_str(&format!("   - *Why a vtable cannot hold it:* {}\n", x.kind.why()));
                 md.push_str(&format!("   - *Fix:* {}\n", x.kind.fix()));

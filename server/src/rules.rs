@@ -174,7 +174,7 @@ impl Violation {
         if self.via.is_empty() {
             what
         } else {
-            format!("{what} (inherited through supertrait `{}`)", self.via.join("` → `"))
+            format!("{what}, inherited through the supertrait `{}`", self.via.join("` → `"))
         }
     }
 
@@ -712,7 +712,7 @@ fn own_violations(db: &Db, key: &TraitKey, def: &TraitDef, via: &[String]) -> Ve
             .collect();
         let detail = spans
             .iter()
-            .map(|(_, t)| if t.rsplit("::").next() == Some("Sized") { "declared `Sized` bound".to_string() } else { format!("through `{t}`") })
+            .map(|(_, t)| if t.rsplit("::").next() == Some("Sized") { "a `Sized` bound".to_string() } else { format!("through `{t}`") })
             .collect::<Vec<_>>()
             .join(", ");
         let detail = if detail.is_empty() { "through a supertrait".to_string() } else { detail };
