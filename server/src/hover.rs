@@ -287,6 +287,32 @@ mod tests {
     }
 
     #[test]
+    fn hover_on_every_kind_of_use() {
+        let defs = "use std::fmt;\ntrait A { fn a(&self); }\nstruct S;\n";
+        for use_site in [
+            "impl $0A for S { fn a(&self) {} }",
+            "fn f(x: impl $0A) {}",
+            "fn f<T: $0A>(x: T) {}",
+            "fn f<T>(x: T) where T: $0A {}",
+            "trait B: $0A {}",
+            "fn f(x: Box<dyn $0A + Send>) {}",
+        ] {
+            let md = hover_at(&format!("{defs}{use_site}")).unwrap_or_else(|| panic!("no hover in {use_site}"));
+            assert!(md.starts_with("**dynlens** · trait `A`"), "{use_site}: {md}");
+        }
+        // std traits, by any path.
+        for use_site in ["fn f(x: &dyn fmt::$0Debug) {}", "fn f(x: &dyn std::fmt::$0Debug) {}", "fn f(x: &dyn $0Clone) {}"] {
+            let md = hover_at(&format!("{defs}{use_site}")).unwrap_or_else(|| panic!("no hover in {use_site}"));
+            assert!(md.contains("trait `std::"), "{use_site}: {md}");
+        }
+        let md = hover_at(&format!("{defs}fn f(x: &dyn $0Clone) {{}}")).unwrap();
+        assert!(md.contains("not dyn compatible"), "{md}");
+        // A method of an impl of the trait.
+        let md = hover_at(&format!("{defs}impl A for S {{ fn $0a(&self) {{}} }}")).unwrap();
+        assert!(md.contains("method `A::a`") && md.contains("dispatchable"), "{md}");
+    }
+
+    #[test]
     fn hover_elsewhere_is_none() {
         assert_eq!(hover_at("fn m$0ain() { let x = 1; }"), None);
         assert_eq!(hover_at("trait A {}$0"), None);
