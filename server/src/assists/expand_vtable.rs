@@ -24,8 +24,16 @@ use crate::expand::{ExpandInput, SupertraitInput, expand_trait};
 use crate::rules::supertrait_closure;
 
 pub fn expand_vtable(ctx: &AssistCtx<'_>, acc: &mut Vec<Assist>) -> Option<()> {
-    // Only on a trait's name or header: inside the body the cursor means a method.
-    let (key, _def) = ctx.trait_at_header()?;
+    // On a trait's name or header (inside the body the cursor means a method), or on a
+    // `dyn Trait` use of a workspace trait: there it is the "expand with shims" quick fix.
+    let key = match ctx.trait_at_header() {
+        Some((key, _)) => key,
+        None => crate::diagnostics::dyn_uses(ctx.db, ctx.file)
+            .into_iter()
+            .find(|(r, k)| r.contains_inclusive(ctx.range.start()) && matches!(k, TraitKey::Local(..)))?
+            .1,
+    };
+    let file = ctx.db.trait_file(&key)?;
     for forwarding in [false, true] {
         // A trait that does not expand (e.g. it does not parse yet) offers no action; the
         // explicit command (`dynlens/expandTrait`, `dynlens expand`) reports the reason.
@@ -34,10 +42,21 @@ pub fn expand_vtable(ctx: &AssistCtx<'_>, acc: &mut Vec<Assist>) -> Option<()> {
             id: if forwarding { "expand_vtable_forwarding" } else { "expand_vtable" },
             label: out.title.clone(),
             kind: AssistKind::RefactorRewrite,
-            change: SourceChange::insert(ctx.file, out.insert_at, format!("\n\n{}", out.text.trim_end())),
+            change: SourceChange::insert(file, out.insert_at, spaced(ctx.db, file, out.insert_at, &out.text)),
         });
     }
     Some(())
+}
+
+/// The text to insert after the trait: one blank line before, one after (unless the file
+/// already has a blank line there or ends).
+fn spaced(db: &Db, file: FileId, at: TextSize, text: &str) -> String {
+    let rest = db.file_text(file).and_then(|t| t.get(usize::from(at)..)).unwrap_or("");
+    let mut out = format!("\n\n{}", text.trim_end());
+    if rest.starts_with('\n') && !rest.starts_with("\n\n") && rest.trim() != "" {
+        out.push('\n');
+    }
+    out
 }
 
 /// The expansion of the trait whose header or name is at `offset`.
@@ -88,4 +107,32 @@ pub fn expand_key(db: &Db, key: &TraitKey, forwarding_impls: bool) -> Result<Exp
 fn already_expanded(db: &Db, trait_name: &str) -> bool {
     let needle = format!("struct {trait_name}Vtable");
     db.files().any(|f| db.file_text(f).is_some_and(|t| t.contains(&needle)))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::assists::test_util::check_assist;
+
+    #[test]
+    fn expands_after_the_trait() {
+        let out = check_assist("expand_vtable", "trait $0Greet { fn hello(&self) -> String; }\nfn main() {}").unwrap();
+        let greet_end = out.find("String; }").expect("trait first");
+        let vtable = out.find("pub struct GreetVtable").expect("vtable");
+        let main = out.find("fn main").expect("rest of the file kept");
+        assert!(greet_end < vtable && vtable < main, "{out}");
+        assert!(out.contains("Greet for DynGreet"), "{out}");
+        assert!(out.contains("}\n\nfn main"), "a blank line before the rest of the file: {out}");
+    }
+
+    #[test]
+    fn offered_on_a_dyn_use_and_with_forwarding_impls() {
+        let out = check_assist("expand_vtable", "trait Greet { async fn hello(&self) -> String; }\nfn f(_: &dyn $0Greet) {}").unwrap();
+        assert!(out.contains("pub struct GreetVtable"), "{out}");
+        assert!(check_assist("expand_vtable_forwarding", "trait $0Greet { fn hello(&self) -> String; }").is_some());
+    }
+
+    #[test]
+    fn not_offered_inside_the_body() {
+        assert_eq!(check_assist("expand_vtable", "trait Greet { fn hel$0lo(&self) -> String; }"), None);
+    }
 }
