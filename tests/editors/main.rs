@@ -1,5 +1,7 @@
 //! End-to-end tests in real editors (SPEC F5):
 //!
+//! - VS Code, twice: the .vsix with the server bundled (found without any setting), and the
+//!   plain .vsix with `dynlens.server.path` for the full run below.
 //! - VS Code: code-server 4.100.3 with the packaged .vsix installed, driven through headless
 //!   Chromium by playwright-core (`vscode/e2e.mjs`): hover, diagnostics, the expand code
 //!   action and the "Show vtable expansion" command; screenshots in `tests/artifacts/vscode/`.
@@ -87,13 +89,22 @@ fn build_server() -> Result<PathBuf> {
     Ok(bin)
 }
 
-/// Packages the extension (`npm run package`) and returns the .vsix path.
-fn vsix() -> Result<PathBuf> {
-    static VSIX: OnceLock<std::result::Result<PathBuf, String>> = OnceLock::new();
+/// The two packagings of the extension.
+#[derive(Clone)]
+struct Vsix {
+    /// `npm run package`: no server inside; the test points `dynlens.server.path` at it.
+    plain: PathBuf,
+    /// `npm run bundle-server` (with the test's server binary) then `npm run package`.
+    bundled: PathBuf,
+}
+
+/// Packages the extension both ways (once per test run).
+fn vsix() -> Result<Vsix> {
+    static VSIX: OnceLock<std::result::Result<Vsix, String>> = OnceLock::new();
     VSIX.get_or_init(|| package_extension().map_err(|e| format!("{e:#}"))).clone().map_err(anyhow::Error::msg)
 }
 
-fn package_extension() -> Result<PathBuf> {
+fn package_extension() -> Result<Vsix> {
     let dir = repo().join("editors/vscode");
     let manifest: Value = serde_json::from_str(&fs::read_to_string(dir.join("package.json"))?)?;
     let version = manifest["version"].as_str().context("package.json has no version")?;
@@ -101,14 +112,33 @@ fn package_extension() -> Result<PathBuf> {
         run_logged(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir), Duration::from_secs(300))
             .context("npm ci in editors/vscode")?;
     }
-    let vsix = dir.join(format!("dynlens-{version}.vsix"));
-    let _ = fs::remove_file(&vsix);
+    let out = dir.join(format!("dynlens-{version}.vsix"));
+    let remove_bundled_server = || {
+        let _ = fs::remove_file(dir.join("server/dynlens"));
+    };
+
+    let bundled = dir.join(format!("dynlens-{version}-bundled.vsix"));
+    let _ = fs::remove_file(&out);
+    let _ = fs::remove_file(&bundled);
+    let packaged = run_logged(
+        Command::new("npm").args(["run", "bundle-server"]).env("DYNLENS_BUNDLE_BIN", server_binary()?).current_dir(&dir),
+        Duration::from_secs(120),
+    )
+    .context("npm run bundle-server")
+    .and_then(|()| {
+        run_logged(Command::new("npm").args(["run", "package"]).current_dir(&dir), Duration::from_secs(300))
+            .context("npm run package (with the server)")
+    });
+    remove_bundled_server();
+    packaged?;
+    fs::rename(&out, &bundled).with_context(|| format!("npm run package did not produce {}", out.display()))?;
+
     run_logged(Command::new("npm").args(["run", "package"]).current_dir(&dir), Duration::from_secs(300))
         .context("npm run package in editors/vscode")?;
-    if !vsix.is_file() {
-        bail!("npm run package did not produce {}", vsix.display());
+    if !out.is_file() {
+        bail!("npm run package did not produce {}", out.display());
     }
-    Ok(vsix)
+    Ok(Vsix { plain: out, bundled })
 }
 
 /// Output of a child that was run to completion or killed at its deadline.
@@ -362,41 +392,52 @@ fn neovim_0_7_legacy_setup_smoke() -> Result<()> {
     run_nvim("neovim-0.7-legacy", &nvim, "legacy.lua", &bin)
 }
 
-#[test]
-fn vscode_extension_in_code_server() -> Result<()> {
+/// What the VS Code tests need, or None when a tool is missing (reported by [`missing`]).
+fn vscode_tools() -> Option<(PathBuf, PathBuf, PathBuf)> {
     let entry = cache().join("code-server/node_modules/code-server/out/node/entry.js");
     let playwright = cache().join("playwright/node_modules/playwright-core");
     let chromium = PathBuf::from(std::env::var_os("CHROMIUM").unwrap_or_else(|| "/usr/bin/chromium".into()));
     for (what, path) in [("code-server 4.100.3", &entry), ("playwright-core", &playwright), ("Chromium", &chromium)] {
         if !path.exists() {
             missing(&format!("{what} ({})", path.display()));
-            return Ok(());
+            return None;
         }
     }
     if Command::new("node").arg("--version").output().is_err() {
         missing("node");
-        return Ok(());
+        return None;
     }
+    Some((entry, playwright, chromium))
+}
+
+/// Runs `vscode/e2e.mjs` with the plain .vsix (server from the setting) or the bundled one.
+fn run_vscode(name: &str, bundled: bool) -> Result<()> {
+    let Some((entry, playwright, chromium)) = vscode_tools() else { return Ok(()) };
     let (bin, vsix) = {
         let _guard = BUILD_LOCK.lock().unwrap_or_else(|e| e.into_inner());
         (server_binary()?, vsix()?)
     };
-    let work = tempfile_path("vscode");
+    // One VS Code at a time: two code-servers and two Chromiums on two cores make every wait
+    // in the script a race.
+    static VSCODE_LOCK: Mutex<()> = Mutex::new(());
+    let _one_at_a_time = VSCODE_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let work = tempfile_path(name);
     fs::create_dir_all(&work)?;
-    let shots = artifacts("vscode");
-    let finished = run(
-        Command::new("node")
-            .arg(repo().join("tests/editors/vscode/e2e.mjs"))
-            .env("CODE_SERVER_ENTRY", &entry)
-            .env("PLAYWRIGHT_CORE", &playwright)
-            .env("CHROMIUM", &chromium)
-            .env("VSIX", &vsix)
-            .env("DYNLENS_BIN", &bin)
-            .env("FIXTURE", repo().join("tests/editors/fixture"))
-            .env("WORK", &work)
-            .env("ARTIFACTS", &shots),
-        Duration::from_secs(240),
-    )?;
+    let shots = artifacts(name);
+    let mut cmd = Command::new("node");
+    cmd.arg(repo().join("tests/editors/vscode/e2e.mjs"))
+        .env("CODE_SERVER_ENTRY", &entry)
+        .env("PLAYWRIGHT_CORE", &playwright)
+        .env("CHROMIUM", &chromium)
+        .env("VSIX", if bundled { &vsix.bundled } else { &vsix.plain })
+        .env("DYNLENS_BIN", &bin)
+        .env("FIXTURE", repo().join("tests/editors/fixture"))
+        .env("WORK", &work)
+        .env("ARTIFACTS", &shots);
+    if bundled {
+        cmd.env("SERVER_FROM", "bundled");
+    }
+    let finished = run(&mut cmd, Duration::from_secs(240))?;
     // code-server runs in its own process group; make sure it is gone even if node was killed.
     if let Some(pgid) = fs::read_to_string(work.join("code-server.pgid")).ok().and_then(|s| s.trim().parse::<u32>().ok()) {
         kill_tree(pgid);
@@ -405,10 +446,20 @@ fn vscode_extension_in_code_server() -> Result<()> {
     let _ = fs::copy(&result, shots.join("result.json"));
     let mut logs = vec![work.join("code-server.log")];
     find_files(&work.join("ud/logs"), "dynlens", &mut logs);
-    assert_result("vscode", &result, &finished, &logs);
+    assert_result(name, &result, &finished, &logs);
     eprintln!("screenshots: {}", shots.display());
     let _ = fs::remove_dir_all(&work);
     Ok(())
+}
+
+#[test]
+fn vscode_extension_in_code_server() -> Result<()> {
+    run_vscode("vscode", false)
+}
+
+#[test]
+fn vscode_extension_finds_its_bundled_server() -> Result<()> {
+    run_vscode("vscode-bundled", true)
 }
 
 #[test]
@@ -457,5 +508,40 @@ fn neovim_screen_in_tmux_hover_code_action() -> Result<()> {
     let _ = fs::copy(&result, artifacts("neovim").join("neovim-screen.json"));
     assert_result("neovim-screen", &result, &finished, &[work.join("state/nvim/lsp.log")]);
     let _ = fs::remove_dir_all(&work);
+    Ok(())
+}
+
+/// The extension's manifest declares what the protocol contract and SPEC F5 promise: the engine
+/// it is tested on, untrusted-workspace support, the command, and exactly the settings the
+/// server understands (plus the client-side ones).
+#[test]
+fn vscode_manifest_declares_the_contract() -> Result<()> {
+    let manifest: Value = serde_json::from_str(&fs::read_to_string(repo().join("editors/vscode/package.json"))?)?;
+    assert_eq!(manifest["engines"]["vscode"], "^1.100.0");
+    assert!(manifest["dependencies"]["vscode-languageclient"].as_str().is_some_and(|v| v.starts_with('9')));
+    assert_eq!(manifest["capabilities"]["untrustedWorkspaces"]["supported"], true);
+    assert!(manifest["activationEvents"].as_array().is_some_and(|a| a.iter().any(|e| e == "onLanguage:rust")));
+    let commands: Vec<(&str, &str)> = manifest["contributes"]["commands"]
+        .as_array()
+        .context("no commands")?
+        .iter()
+        .map(|c| (c["command"].as_str().unwrap_or(""), c["title"].as_str().unwrap_or("")))
+        .collect();
+    assert!(commands.contains(&("dynlens.showExpansion", "Show vtable expansion")), "{commands:?}");
+    assert!(commands.iter().any(|(c, _)| *c == "dynlens.restartServer"), "{commands:?}");
+    let mut settings: Vec<&str> = manifest["contributes"]["configuration"]["properties"]
+        .as_object()
+        .context("no settings")?
+        .keys()
+        .map(String::as_str)
+        .collect();
+    settings.sort_unstable();
+    assert_eq!(
+        settings,
+        ["dynlens.diagnostics.enable", "dynlens.dynStar.enable", "dynlens.hover.detail", "dynlens.server.path", "dynlens.trace.server"]
+    );
+    let detail = &manifest["contributes"]["configuration"]["properties"]["dynlens.hover.detail"];
+    assert_eq!(detail["enum"], serde_json::json!(["full", "compact"]));
+    assert_eq!(detail["default"], "full");
     Ok(())
 }

@@ -199,6 +199,14 @@ function findServer(): { binary?: ServerBinary; tried: string[] } {
   if (onPath) return { binary: { path: onPath, source: 'PATH' }, tried };
   tried.push('`dynlens` on PATH');
   const bundled = context.asAbsolutePath(path.join('server', process.platform === 'win32' ? 'dynlens.exe' : 'dynlens'));
+  if (!isExecutableFile(bundled) && fs.existsSync(bundled) && process.platform !== 'win32') {
+    // An unpacker that dropped the executable bit: the file is ours, restore it.
+    try {
+      fs.chmodSync(bundled, 0o755);
+    } catch (err) {
+      log(`could not make ${bundled} executable: ${String(err)}`);
+    }
+  }
   if (isExecutableFile(bundled)) return { binary: { path: bundled, source: 'bundled' }, tried };
   tried.push(`bundled binary ${bundled}`);
   return { tried };

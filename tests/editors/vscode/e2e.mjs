@@ -7,6 +7,10 @@
 //   FIXTURE=tests/editors/fixture WORK=/tmp/dynlens-vscode ARTIFACTS=tests/artifacts/vscode \
 //   node tests/editors/vscode/e2e.mjs
 //
+// SERVER_FROM=bundled: the .vsix carries the server (npm run bundle-server); no
+// dynlens.server.path is set and no `dynlens` is on code-server's PATH, so the extension must
+// find the bundled binary. That run stops after the hover checks.
+//
 // Writes $WORK/result.json ({ ok, checks, data }) and a screenshot of every step to
 // $ARTIFACTS. Every process it starts is killed (code-server as a process group); every wait
 // is bounded. Exit code 0 only when every check passed.
@@ -25,7 +29,8 @@ const env = (name) => {
 const CS_ENTRY = env('CODE_SERVER_ENTRY');
 const PLAYWRIGHT_CORE = env('PLAYWRIGHT_CORE');
 const VSIX = env('VSIX');
-const DYNLENS_BIN = env('DYNLENS_BIN');
+const BUNDLED = process.env.SERVER_FROM === 'bundled';
+const DYNLENS_BIN = BUNDLED ? '' : env('DYNLENS_BIN');
 const FIXTURE = env('FIXTURE');
 const WORK = env('WORK');
 const ARTIFACTS = env('ARTIFACTS');
@@ -175,10 +180,12 @@ async function run() {
   fs.cpSync(FIXTURE, ws, { recursive: true });
   fs.mkdirSync(path.join(ud, 'User'), { recursive: true });
   // A copy of the server, so that the test can make it disappear at the end.
-  const serverCopy = path.join(WORK, 'bin', 'dynlens');
-  fs.mkdirSync(path.dirname(serverCopy), { recursive: true });
-  fs.copyFileSync(DYNLENS_BIN, serverCopy);
-  fs.chmodSync(serverCopy, 0o755);
+  let serverCopy = path.join(WORK, 'bin', 'dynlens');
+  if (!BUNDLED) {
+    fs.mkdirSync(path.dirname(serverCopy), { recursive: true });
+    fs.copyFileSync(DYNLENS_BIN, serverCopy);
+    fs.chmodSync(serverCopy, 0o755);
+  }
   fs.writeFileSync(
     path.join(ud, 'User', 'settings.json'),
     JSON.stringify(
@@ -197,7 +204,7 @@ async function run() {
         'editor.hover.delay': 300,
         'files.autoSave': 'off',
         'window.commandCenter': false,
-        'dynlens.server.path': serverCopy,
+        ...(BUNDLED ? {} : { 'dynlens.server.path': serverCopy }),
         'dynlens.trace.server': 'messages',
       },
       null,
@@ -209,6 +216,10 @@ async function run() {
     XDG_CONFIG_HOME: path.join(WORK, 'xdg-config'),
     XDG_DATA_HOME: path.join(WORK, 'xdg-data'),
   };
+  if (BUNDLED) {
+    // No `dynlens` on PATH: the bundled binary must be the one found.
+    csEnv.PATH = (process.env.PATH ?? '').split(path.delimiter).filter((d) => d && !fs.existsSync(path.join(d, 'dynlens'))).join(path.delimiter);
+  }
 
   // Install the packaged extension.
   const install = spawnSync(
@@ -218,6 +229,14 @@ async function run() {
   );
   data.install = `${install.stdout}\n${install.stderr}`.trim();
   if (!check('the .vsix installs into code-server', install.status === 0 && /successfully installed/i.test(install.stdout), data.install)) return;
+
+  if (BUNDLED) {
+    const installed = fs.readdirSync(ext).map((d) => path.join(ext, d, 'server', 'dynlens')).filter((p) => fs.existsSync(p));
+    check('the installed extension carries an executable server/dynlens',
+      installed.length === 1 && (fs.statSync(installed[0]).mode & 0o111) !== 0, installed.join(', '));
+    if (installed.length !== 1) return;
+    serverCopy = installed[0];
+  }
 
   const port = await freePort();
   fs.writeFileSync(path.join(WORK, 'config.yaml'), '');
@@ -277,6 +296,17 @@ async function run() {
   check('hover gives the verdict "not dyn compatible"', hover.includes('not dyn compatible'), hover.slice(0, 200));
   check('hover names the violation (`scaled` returns Self)', hover.includes('scaled'), hover);
   // Without a server answering, every later step would only wait for its timeout.
+  if (BUNDLED) {
+    const running = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((pid) => {
+      try {
+        return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] === serverCopy;
+      } catch {
+        return false;
+      }
+    });
+    check('the server that answered is the bundled one', running.length === 1, `${serverCopy}: ${running.join(',')}`);
+    return;
+  }
   if (!hover.includes('dynlens')) {
     await screenshot(page, 'no-hover');
     return;
