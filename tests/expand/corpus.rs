@@ -53,10 +53,27 @@ fn corpus_files() -> Vec<PathBuf> {
     files
 }
 
-/// Whether `text` has a line `impl<…> Name<…> for DynName…`.
+/// Whether `text` has an item `impl<…> Name<…> for DynName…` (or `unsafe impl`), whose header
+/// may span several lines.
 fn has_impl_of_trait_for_dyn(text: &str, name: &str) -> bool {
-    text.lines().any(|line| {
-        let Some(rest) = line.trim_start().strip_prefix("impl") else { return false };
+    let lines: Vec<&str> = text.lines().collect();
+    (0..lines.len()).any(|i| {
+        let line = lines[i].trim_start();
+        let line = line.strip_prefix("unsafe ").unwrap_or(line);
+        if !line.starts_with("impl") {
+            return false;
+        }
+        let mut header = String::new();
+        for l in &lines[i..] {
+            header.push_str(l.trim());
+            header.push(' ');
+            if l.contains('{') || l.trim_end().ends_with(';') {
+                break;
+            }
+        }
+        let header = header.trim_start();
+        let header = header.strip_prefix("unsafe ").unwrap_or(header);
+        let Some(rest) = header.strip_prefix("impl") else { return false };
         // Skip the impl's generics `<…>` (balanced).
         let rest = if rest.starts_with('<') {
             let mut depth = 0usize;

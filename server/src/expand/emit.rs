@@ -2,7 +2,7 @@
 
 use super::SupertraitInput;
 use super::model::{
-    ArgKind, Dispatchable, ErasedShape, MethodPlan, NameElided, Output, Receiver,
+    ArgKind, ClassifyCtx, Dispatchable, ErasedShape, MethodPlan, NameElided, Output, Receiver,
     ReplaceSelfAssoc, classify, is_self_type, mentions_bare_self,
 };
 use super::supers::{Super, SuperKind, ident, resolve};
@@ -114,12 +114,24 @@ struct Ctx {
     phantom: Option<TokenStream>,
     /// The associated types that became parameters.
     assoc: Vec<Ident>,
+    /// The name of the erased type in shims and constructors (`T`, unless the trait uses it).
+    erased: Ident,
+    /// The bound on the erased type: `Foo<…> + 'a`, plus what methods' `where Self: Send` or
+    /// `where Self: 'static` clauses require of every value.
+    tbound: TokenStream,
+    /// The trait's `where` clauses about `Self` other than bounds on it (`Box<Self>: Debug`,
+    /// `P: PartialEq<Self>`), with `Self` as the erased type: every `T: Foo` must prove them.
+    twhere: Vec<WherePredicate>,
 }
 
 impl Ctx {
     fn dyn_ty(&self) -> TokenStream {
         let (d, a) = (&self.dyn_name, &self.args);
         quote!(#d #a)
+    }
+    fn twhere(&self) -> TokenStream {
+        let p = &self.twhere;
+        if p.is_empty() { quote!() } else { quote!(where #(#p),*) }
     }
     fn vt_ty(&self) -> TokenStream {
         let (v, a) = (&self.vtable, &self.args);
@@ -132,42 +144,142 @@ pub(crate) fn expand(
     item: &ItemTrait,
     inputs: &[SupertraitInput],
     forwarding: bool,
+    emitted: &mut Vec<(String, Option<String>)>,
 ) -> Result<Out, String> {
     let name = item.ident.clone();
     let name_s = name.to_string();
-    let supers = resolve(item, inputs)?;
+    // Names the trait uses, so that the generated ones do not clash.
+    let mut used = Vec::new();
+    collect_names(quote!(#item), &mut used);
+    for i in inputs {
+        if let Ok(t) = i.source.parse::<TokenStream>() {
+            collect_names(t, &mut used);
+        }
+    }
+    let fresh = |cands: &[&str]| -> String {
+        let pick = cands.iter().find(|c| !used.iter().any(|u| u == *c));
+        pick.map(|c| c.to_string()).unwrap_or_else(|| format!("{}_{}", cands[cands.len() - 1], used.len()))
+    };
+    let lt = Lifetime::new(&format!("'{}", fresh(&["a", "erased", "dyn_erased"])), proc_macro2::Span::call_site());
+    let borrow = Lifetime::new(&format!("'{}", fresh(&["s", "this", "borrow_of_self"])), proc_macro2::Span::call_site());
+    let erased = format_ident!("{}", fresh(&["T", "X", "Erased", "ErasedT"]));
+    let all_supers = resolve(item, inputs, &borrow)?;
     let mut tokens = TokenStream::new();
     let mut missing: Vec<String> = Vec::new();
+    if item.unsafety.is_none() {
+        // An `unsafe trait` gets an `unsafe impl` (below); nothing to say here.
+    }
+    // Supertraits the dyn value cannot implement take no part at all.
+    let mut supers: Vec<Super> = Vec::new();
+    for s in all_supers {
+        match &s.not_carried {
+            Some(why) => missing.push(why.clone()),
+            None => supers.push(s),
+        }
+    }
 
-    // Include the expansions of user supertraits the file does not have yet.
+    // Include the expansions of user supertraits the file does not have yet (each once), and
+    // learn whether each can be implemented for our dyn value.
+    let mut super_missing: Vec<(Ident, String)> = Vec::new();
     for s in &supers {
-        if let (SuperKind::User { already_expanded: false }, Some(sitem)) = (&s.kind, &s.item) {
-            let sub = expand(sitem, &s.inputs, false)?;
-            if let Some(m) = sub.missing {
-                missing.push(format!("`{}` cannot be implemented for `Dyn{}` ({m})", s.name, s.name));
+        let (SuperKind::User { already_expanded }, Some(sitem)) = (&s.kind, &s.original) else { continue };
+        let key = s.name.to_string();
+        let sub_missing = match emitted.iter().find(|(n, _)| *n == key) {
+            Some((_, m)) => m.clone(),
+            None => {
+                let sub = expand(sitem, &s.inputs, false, emitted)?;
+                if !already_expanded {
+                    let c = comment(&format!(
+                        "The expansion of the supertrait `{}`, which `{name_s}`'s vtable embeds.",
+                        s.name
+                    ));
+                    tokens.extend(c);
+                    tokens.extend(sub.tokens);
+                }
+                emitted.push((key, sub.missing.clone()));
+                sub.missing
             }
-            let c = comment(&format!(
-                "The expansion of the supertrait `{}`, which `{name_s}`'s vtable embeds.",
-                s.name
-            ));
-            tokens.extend(c);
-            tokens.extend(sub.tokens);
+        };
+        if let Some(m) = sub_missing {
+            missing.push(format!("the supertrait `{}` cannot be implemented for a dyn value ({m})", s.name));
+            super_missing.push((s.name.clone(), m));
+        }
+    }
+
+    // Trait-level `where` clauses that are not supertraits (`where Box<Self>: Debug`).
+    for p in item.generics.where_clause.iter().flat_map(|w| w.predicates.iter()) {
+        if let WherePredicate::Type(pt) = p {
+            let mentions = super::model::mentions_bare_self(&pt.bounded_ty)
+                || pt.bounds.iter().any(|b| super::model::tokens_mention_self(quote!(#b)));
+            if mentions && !is_self_type(&pt.bounded_ty) {
+                missing.push(format!(
+                    "the trait's `where {}` names `Self`, which for the dyn value would be the erased type",
+                    super::model::tidy_tokens(&quote!(#pt).to_string())
+                ));
+            }
+        }
+    }
+
+    // Predicates naming `Self` that every `T: Foo` must prove (`Box<Self>: Debug`).
+    let mut self_preds: Vec<WherePredicate> = Vec::new();
+    for p in item.generics.where_clause.iter().flat_map(|w| w.predicates.iter()) {
+        if let WherePredicate::Type(pt) = p {
+            if !is_self_type(&pt.bounded_ty) && (mentions_bare_self(&pt.bounded_ty) || pt.bounds.iter().any(bound_mentions_bare_self)) {
+                self_preds.push(p.clone());
+            }
+        }
+    }
+    // Supertraits written on the trait that the caller could not resolve.
+    let known: Vec<String> = inputs.iter().map(|i| i.path.rsplit("::").next().unwrap_or(&i.path).split('<').next().unwrap_or("").trim().to_string()).collect();
+    let mut outlives: Vec<Lifetime> = Vec::new();
+    for b in super::supers::written_bounds(item) {
+        match b {
+            syn::TypeParamBound::Trait(t) => {
+                let Some(last) = t.path.segments.last() else { continue };
+                let n = last.ident.to_string();
+                let maybe = matches!(t.modifier, syn::TraitBoundModifier::Maybe(_));
+                if !maybe && !matches!(n.as_str(), "Sized" | "PointeeSized" | "MetaSized") && !known.contains(&n) {
+                    missing.push(format!("the supertrait `{n}` is unknown to dynlens, so the dyn value cannot implement it"));
+                }
+            }
+            syn::TypeParamBound::Lifetime(l) => outlives.push(l.clone()),
+            _ => {}
         }
     }
 
     // Generic parameters of the dyn type: the lifetime, the trait's own, the associated types.
-    let taken_a = item.generics.lifetimes().any(|l| l.lifetime.ident == "a");
-    let lt = Lifetime::new(if taken_a { "'erased" } else { "'a" }, proc_macro2::Span::call_site());
     let mut own_assoc: Vec<(Ident, Vec<syn::TypeParamBound>)> = Vec::new();
     for ti in &item.items {
         if let TraitItem::Type(t) = ti {
             if !t.generics.params.is_empty() {
-                return Err(format!(
-                    "`{name_s}` has the generic associated type `{}`, which a dyn type cannot name",
+                missing.push(format!(
+                    "the generic associated type `{}`: a dyn type would need it for every choice of its parameters",
                     t.ident
                 ));
+                continue;
             }
-            own_assoc.push((t.ident.clone(), t.bounds.iter().cloned().collect()));
+            let mut bounds: Vec<syn::TypeParamBound> = Vec::new();
+            for b in &t.bounds {
+                if super::model::tokens_mention_self(quote!(#b)) && !!bound_mentions_bare_self(b) {
+                    missing.push(format!(
+                        "the bound `{}: {}` names `Self`, which for the dyn value would be the erased type",
+                        t.ident,
+                        super::model::tidy_tokens(&quote!(#b).to_string())
+                    ));
+                } else {
+                    bounds.push(b.clone());
+                }
+            }
+            if let Some(w) = &t.generics.where_clause {
+                if super::model::tokens_mention_self(quote!(#w)) {
+                    missing.push(format!(
+                        "the associated type `{}` has `{}`, which the dyn value cannot satisfy",
+                        t.ident,
+                        super::model::tidy_tokens(&quote!(#w).to_string())
+                    ));
+                }
+            }
+            own_assoc.push((t.ident.clone(), bounds));
         }
     }
     let mut assoc: Vec<Ident> = own_assoc.iter().map(|(i, _)| i.clone()).collect();
@@ -195,7 +307,18 @@ pub(crate) fn expand(
             }
             GenericParam::Type(t) => {
                 let id = &t.ident;
-                let mut bounds = t.bounds.clone();
+                let mut bounds: syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]> = syn::punctuated::Punctuated::new();
+                for b in &t.bounds {
+                    if bound_mentions_bare_self(b) {
+                        missing.push(format!(
+                            "the bound `{id}: {}` names `Self`, which for the dyn value would be the erased type",
+                            super::model::tidy_tokens(&quote!(#b).to_string())
+                        ));
+                        self_preds.push(syn::parse_quote!(#id: #b));
+                    } else {
+                        bounds.push(b.clone());
+                    }
+                }
                 for b in bounds.iter_mut() {
                     if let syn::TypeParamBound::Trait(tb) = b {
                         replace.visit_path_mut(&mut tb.path);
@@ -225,7 +348,21 @@ pub(crate) fn expand(
         decl_params.push(if bounds.is_empty() { quote!(#a) } else { quote!(#a: #(#bounds)+*) });
     }
     for a in assoc.iter().skip(own_assoc.len()) {
-        decl_params.push(quote!(#a));
+        let bounds: Vec<syn::TypeParamBound> = supers
+            .iter()
+            .flat_map(|s| s.assoc_bounds.iter())
+            .find(|(n, _)| n == a)
+            .map(|(_, b)| {
+                b.iter()
+                    .cloned()
+                    .map(|mut b| {
+                        ReplaceSelfAssoc { assoc: &assoc }.visit_type_param_bound_mut(&mut b);
+                        b
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        decl_params.push(if bounds.is_empty() { quote!(#a) } else { quote!(#a: #(#bounds)+*) });
     }
     let trait_ref = if bound_args.is_empty() { quote!(#name) } else { quote!(#name<#(#bound_args),*>) };
     for a in &assoc {
@@ -233,13 +370,23 @@ pub(crate) fn expand(
         bound_args.push(quote!(#a = #a));
         phantom_parts.push(quote!(#a));
     }
-    let where_preds: Vec<&WherePredicate> = item
+    let where_preds: Vec<WherePredicate> = item
         .generics
         .where_clause
         .iter()
         .flat_map(|w| w.predicates.iter())
-        .filter(|p| !matches!(p, WherePredicate::Type(pt) if mentions_bare_self(&pt.bounded_ty)))
+        .filter(|p| !super::model::tokens_mention_self(quote!(#p)) || matches!(p, WherePredicate::Type(pt) if !mentions_bare_self(&pt.bounded_ty) && !pt.bounds.iter().any(bound_mentions_bare_self)))
+        .map(|p| {
+            let mut p = p.clone();
+            ReplaceSelfAssoc { assoc: &assoc }.visit_where_predicate_mut(&mut p);
+            p
+        })
         .collect();
+    let mut where_preds = where_preds;
+    // `trait Foo: 'static`: the dyn value must satisfy it too (`'a: 'static`).
+    for l in &outlives {
+        where_preds.push(syn::parse_quote!(#lt: #l));
+    }
     let where_clause = if where_preds.is_empty() { quote!() } else { quote!(where #(#where_preds),*) };
     let bound = if bound_args.is_empty() { quote!(#name) } else { quote!(#name<#(#bound_args),*>) };
     let phantom = if phantom_parts.is_empty() {
@@ -247,7 +394,7 @@ pub(crate) fn expand(
     } else {
         Some(quote!(fn(#(#phantom_parts),*) -> (#(#phantom_parts,)*)))
     };
-    let ctx = Ctx {
+    let mut ctx = Ctx {
         vtable: format_ident!("{}Vtable", name),
         payload: format_ident!("{}Payload", name),
         dyn_name: format_ident!("Dyn{}", name),
@@ -260,11 +407,71 @@ pub(crate) fn expand(
         trait_ref,
         phantom,
         assoc: assoc.clone(),
+        twhere: Vec::new(),
+        erased,
+        tbound: TokenStream::new(),
     };
 
     // Classify the trait's own items and the std supertraits' methods into slots.
     let items: Vec<TraitItem> = item.items.clone();
-    let own = classify(&items, &assoc, &name_s);
+    let trait_sized = item.supertraits.iter().any(|b| matches!(b, syn::TypeParamBound::Trait(t) if t.path.segments.last().is_some_and(|s| super::model::implies_sized(&s.ident.to_string()))));
+    let own = classify(&items, &ClassifyCtx { assoc: &assoc, borrow: borrow.clone(), trait_sized }, &name_s);
+    // What methods' `where Self: Send` / `where Self: 'static` require of every value.
+    let mut extra: Vec<syn::TypeParamBound> = Vec::new();
+    let mut add_extra = |plan: &MethodPlan| {
+        if let MethodPlan::Slot(d) = plan {
+            for b in &d.extra_bounds {
+                let text = quote!(#b).to_string();
+                if !extra.iter().any(|e| quote!(#e).to_string() == text) {
+                    extra.push(b.clone());
+                }
+            }
+        }
+    };
+    own.iter().for_each(|m| add_extra(&m.plan));
+    supers.iter().flat_map(|s| s.methods.iter()).for_each(|m| add_extra(&m.plan));
+    {
+        let (b, l) = (&ctx.bound, &ctx.lt);
+        ctx.tbound = quote!(#b + #l #(+ #extra)*);
+    }
+    ctx.twhere = self_preds
+        .into_iter()
+        .map(|mut p| {
+            ReplaceSelfAssoc { assoc: &assoc }.visit_where_predicate_mut(&mut p);
+            SelfTo(&ctx.erased).visit_where_predicate_mut(&mut p);
+            p
+        })
+        .collect();
+    // Methods' `where P: Debug` on the trait's parameters or associated types: a vtable is built
+    // for every value, so the dyn type exists only where they hold.
+    let mut method_preds: Vec<WherePredicate> = Vec::new();
+    for m in &own {
+        let MethodPlan::Slot(d) = &m.plan else { continue };
+        for p in d.sig.generics.where_clause.iter().flat_map(|w| w.predicates.iter()) {
+            let WherePredicate::Type(pt) = p else { continue };
+            if is_self_type(&pt.bounded_ty) || d.sig.generics.type_params().any(|tp| super::model::type_mentions_ident(&pt.bounded_ty, &tp.ident)) {
+                continue;
+            }
+            if d.sig.generics.lifetimes().any(|l| super::model::tokens_mention_lifetime(quote!(#p), &l.lifetime)) {
+                continue;
+            }
+            let mut p = p.clone();
+            ReplaceSelfAssoc { assoc: &assoc }.visit_where_predicate_mut(&mut p);
+            if !method_preds.iter().any(|q| quote!(#q).to_string() == quote!(#p).to_string()) {
+                method_preds.push(p);
+            }
+        }
+    }
+    if !method_preds.is_empty() {
+        let mut all = where_preds.clone();
+        all.extend(method_preds.iter().cloned());
+        ctx.where_clause = quote!(where #(#all),*);
+        let shown: Vec<String> = method_preds.iter().map(|p| super::model::tidy_tokens(&quote!(#p).to_string())).collect();
+        tokens.extend(comment(&format!(
+            "`Dyn{name_s}` exists where `{}`: a method requires it, and the vtable is built for every value.",
+            shown.join(", ")
+        )));
+    }
     let mut slots: Vec<Slot> = Vec::new();
     let reserved = ["drop_in_place", "size", "align", "marker", "new"];
     let mut own_impl: Vec<(Ident, SlotRef)> = Vec::new();
@@ -301,7 +508,7 @@ pub(crate) fn expand(
                     if via_own {
                         let field = format_ident!("{}_{}", s.snake(), m.name);
                         let shim = format_ident!("{}_shim", field);
-                        let path = &s.path;
+                        let path = s.impl_path();
                         slots.push(Slot { field: field.clone(), shim, trait_path: quote!(#path), method: m.name.clone(), d: (**d).clone() });
                         plan.push((m.name.clone(), SlotRef::Own(field)));
                     } else {
@@ -316,6 +523,9 @@ pub(crate) fn expand(
         }
         if let Some(w) = &why {
             missing.push(format!("`{}` cannot be implemented for `Dyn{name_s}`: {w}", s.name));
+        }
+        if why.is_none() {
+            why = super_missing.iter().find(|(n, _)| *n == s.name).map(|(_, m)| m.clone());
         }
         super_impls.push((si, plan, why));
     }
@@ -354,9 +564,15 @@ pub(crate) fn expand(
         let assoc_items = ctx.assoc.iter().filter(|a| own_assoc.iter().any(|(o, _)| o == *a)).map(|a| quote!(type #a = #a;));
         let doc = format!(" What the compiler writes as `impl {name_s} for dyn {name_s}`: every method loads its function pointer from the vtable and calls it with the erased `self`.");
         let trait_ref = &ctx.trait_ref;
+        let unsafety = item.unsafety.map(|_| {
+            let c = format!(" SAFETY: `{name_s}` is an `unsafe trait`: every erased value implements it (its own `unsafe impl` upholds the contract), and every method forwards to that value.");
+            quote!(#[doc = #c] unsafe)
+        });
+        let unsafety_doc = unsafety.is_some().then(|| quote!(#[doc = ""]));
         tokens.extend(quote! {
             #[doc = #doc]
-            impl #decl #trait_ref for #dyn_ty #wc {
+            #unsafety_doc
+            #unsafety impl #decl #trait_ref for #dyn_ty #wc {
                 #(#assoc_items)*
                 #(#own_methods)*
             }
@@ -369,7 +585,9 @@ pub(crate) fn expand(
             continue;
         }
         let s = &supers[*si];
-        let path = &s.path;
+        // The impl names the trait without `Assoc = T`; the associated types become items.
+        let path = &s.impl_path();
+        let unsafety = s.item.as_ref().and_then(|i| i.unsafety).map(|_| quote!(unsafe));
         let mut methods = Vec::new();
         for (mname, r) in plan {
             match r {
@@ -392,7 +610,9 @@ pub(crate) fn expand(
                 }
             }
         }
-        let assoc_items = s.free_assoc.iter().map(|a| quote!(type #a = #a;));
+        let mut assoc_items: Vec<TokenStream> = s.free_assoc.iter().map(|a| quote!(type #a = #a;)).collect();
+        let declared = |a: &Ident| s.original.as_ref().is_some_and(|o| o.items.iter().any(|ti| matches!(ti, TraitItem::Type(t) if t.ident == *a)));
+        assoc_items.extend(s.bound_assoc.iter().filter(|(a, _)| declared(a)).map(|(a, t)| quote!(type #a = #t;)));
         let doc = format!(
             " `{}` is a supertrait of `{name_s}`, so `dyn {name_s}` implements it too: {}.",
             s.name,
@@ -400,7 +620,7 @@ pub(crate) fn expand(
         );
         tokens.extend(quote! {
             #[doc = #doc]
-            impl #decl #path for #dyn_ty #wc {
+            #unsafety impl #decl #path for #dyn_ty #wc {
                 #(#assoc_items)*
                 #(#methods)*
             }
@@ -553,7 +773,15 @@ fn borrow_of(d: &Dispatchable) -> Option<&Lifetime> {
 fn slot_types(ctx: &Ctx, d: &Dispatchable) -> (Vec<Lifetime>, TokenStream, Vec<TokenStream>, TokenStream) {
     let (payload, lt) = (&ctx.payload, &ctx.lt);
     let borrow = borrow_of(d);
-    let mut fors: Vec<Lifetime> = d.sig.generics.lifetimes().map(|l| l.lifetime.clone()).collect();
+    // A bounded method lifetime (`'b: 'a`) cannot be in a `for<…>`: the slot uses the shorter
+    // one instead (the argument coerces to it).
+    let renames: Vec<(Lifetime, Lifetime)> = d
+        .sig
+        .generics
+        .lifetimes()
+        .filter_map(|l| l.bounds.first().map(|b| (l.lifetime.clone(), b.clone())))
+        .collect();
+    let mut fors: Vec<Lifetime> = d.sig.generics.lifetimes().filter(|l| l.bounds.is_empty()).map(|l| l.lifetime.clone()).collect();
     if let Some(b) = borrow {
         if !fors.contains(b) {
             fors.insert(0, b.clone());
@@ -571,6 +799,7 @@ fn slot_types(ctx: &Ctx, d: &Dispatchable) -> (Vec<Lifetime>, TokenStream, Vec<T
     let boxing = matches!(d.output, Output::Async(_) | Output::Boxed { .. });
     let name_all = |t: &Type| -> Type {
         let mut t = t.clone();
+        RenameLifetimes(&renames).visit_type_mut(&mut t);
         if let (true, Some(b)) = (boxing, borrow) {
             NameElided(b).visit_type_mut(&mut t);
         }
@@ -603,6 +832,7 @@ fn slot_types(ctx: &Ctx, d: &Dispatchable) -> (Vec<Lifetime>, TokenStream, Vec<T
         Output::Plain(None) => quote!(()),
         Output::Plain(Some(t)) => {
             let mut t = t.clone();
+            RenameLifetimes(&renames).visit_type_mut(&mut t);
             if let Some(b) = borrow {
                 NameElided(b).visit_type_mut(&mut t);
             }
@@ -630,7 +860,8 @@ fn slot_types(ctx: &Ctx, d: &Dispatchable) -> (Vec<Lifetime>, TokenStream, Vec<T
 
 fn emit_vtable(ctx: &Ctx, slots: &[Slot], supers: &[Super], _flags: &Flags) -> TokenStream {
     let (vtable, payload, lt, name) = (&ctx.vtable, &ctx.payload, &ctx.lt, &ctx.name);
-    let (decl, wc, bound, vargs) = (&ctx.decl, &ctx.where_clause, &ctx.bound, &ctx.args);
+    let (decl, wc, vargs) = (&ctx.decl, &ctx.where_clause, &ctx.args);
+    let (erased, tbound, twhere) = (&ctx.erased, &ctx.tbound, ctx.twhere());
     let mut fields = Vec::new();
     let mut inits = Vec::new();
     let mut shims = Vec::new();
@@ -655,7 +886,7 @@ fn emit_vtable(ctx: &Ctx, slots: &[Slot], supers: &[Super], _flags: &Flags) -> T
             }
             let doc = format!(" The vtable of the supertrait `{}`, embedded whole so that upcasting `Dyn{name}` to `Dyn{}` only takes a reference to it.", s.name, s.name);
             fields.push(quote!(#[doc = #doc] pub #f: #sv<#(#sargs),*>,));
-            inits.push(quote!(#f: #sv::new::<T, INLINE, OWNED>(),));
+            inits.push(quote!(#f: #sv::new::<#erased, INLINE, OWNED>(),));
         }
     }
     for s in slots {
@@ -667,7 +898,7 @@ fn emit_vtable(ctx: &Ctx, slots: &[Slot], supers: &[Super], _flags: &Flags) -> T
         let arrow = (ret.to_string() != "()").then(|| quote!(-> #ret));
         fields.push(quote!(#[doc = #doc] pub #field: #binder unsafe fn(#recv, #(#args),*) #arrow,));
         let shim = &s.shim;
-        inits.push(quote!(#field: Self::#shim::<T, INLINE>,));
+        inits.push(quote!(#field: Self::#shim::<#erased, INLINE>,));
         shims.push(emit_shim(ctx, s, &fors, recv, args, ret));
     }
     let marker = ctx.phantom.as_ref().map(|p| {
@@ -696,11 +927,11 @@ fn emit_vtable(ctx: &Ctx, slots: &[Slot], supers: &[Super], _flags: &Flags) -> T
         }
         impl #decl #vtable #vargs #wc {
             #[doc = #doc_new]
-            pub const fn new<T: #bound + #lt, const INLINE: bool, const OWNED: bool>() -> Self {
+            pub const fn new<#erased: #tbound, const INLINE: bool, const OWNED: bool>() -> Self #twhere {
                 Self {
-                    drop_in_place: Self::drop_shim::<T, INLINE, OWNED>,
-                    size: ::core::mem::size_of::<T>(),
-                    align: ::core::mem::align_of::<T>(),
+                    drop_in_place: Self::drop_shim::<#erased, INLINE, OWNED>,
+                    size: ::core::mem::size_of::<#erased>(),
+                    align: ::core::mem::align_of::<#erased>(),
                     #(#inits)*
                     #marker_init
                 }
@@ -709,12 +940,12 @@ fn emit_vtable(ctx: &Ctx, slots: &[Slot], supers: &[Super], _flags: &Flags) -> T
             ///
             /// # Safety
             /// `this` holds a `T` stored as `INLINE` and `OWNED` say, not yet dropped.
-            unsafe fn drop_shim<T: #bound + #lt, const INLINE: bool, const OWNED: bool>(this: &mut #payload<#lt>) {
+            unsafe fn drop_shim<#erased: #tbound, const INLINE: bool, const OWNED: bool>(this: &mut #payload<#lt>) #twhere {
                 if OWNED {
                     if INLINE {
-                        unsafe { this.value::<T, INLINE>().drop_in_place() }
+                        unsafe { ::core::ptr::drop_in_place(this.value::<#erased, INLINE>()) }
                     } else {
-                        drop(unsafe { Box::from_raw(this.value::<T, INLINE>()) })
+                        drop(unsafe { Box::from_raw(this.value::<#erased, INLINE>()) })
                     }
                 }
             }
@@ -731,17 +962,21 @@ fn emit_shim(
     args: Vec<TokenStream>,
     ret: TokenStream,
 ) -> TokenStream {
-    let (lt, bound) = (&ctx.lt, &ctx.bound);
+    let (erased, tbound) = (&ctx.erased, &ctx.tbound);
     let d = &s.d;
     let this_expr = match d.receiver {
-        Receiver::Ref(_) => quote!(unsafe { &*this.value::<T, INLINE>() }),
-        Receiver::Mut(_) => quote!(unsafe { &mut *this.value::<T, INLINE>() }),
-        Receiver::PinMut(_) => quote!(unsafe { ::core::pin::Pin::new_unchecked(&mut *this.value::<T, INLINE>()) }),
-        Receiver::Value => quote!(unsafe { this.into_value::<T, INLINE>() }),
-        Receiver::Boxed => quote!(unsafe { this.into_box::<T, INLINE>() }),
+        Receiver::Ref(_) => quote!(unsafe { &*this.value::<#erased, INLINE>() }),
+        Receiver::Mut(_) => quote!(unsafe { &mut *this.value::<#erased, INLINE>() }),
+        Receiver::PinMut(_) => quote!(unsafe { ::core::pin::Pin::new_unchecked(&mut *this.value::<#erased, INLINE>()) }),
+        Receiver::Value => quote!(unsafe { this.into_value::<#erased, INLINE>() }),
+        Receiver::Boxed => quote!(unsafe { this.into_box::<#erased, INLINE>() }),
     };
     let names: Vec<&Ident> = d.args.iter().map(|a| &a.name).collect();
-    let params = names.iter().zip(args.iter()).map(|(n, t)| quote!(#n: #t));
+    // An erased `&mut T` is passed on as `&mut &mut dyn Bound` (a `Sized` type implementing the bound).
+    let params = names.iter().zip(args.iter()).zip(d.args.iter()).map(|((n, t), a)| match a.kind {
+        ArgKind::Erased { shape: ErasedShape::Mut, .. } => quote!(mut #n: #t),
+        _ => quote!(#n: #t),
+    });
     let pass = d.args.iter().map(|a| {
         let n = &a.name;
         match &a.kind {
@@ -751,7 +986,7 @@ fn emit_shim(
         }
     });
     let (tp, m) = (&s.trait_path, &s.method);
-    let mut call = quote!(<T as #tp>::#m(receiver, #(#pass),*));
+    let mut call = quote!(<#erased as #tp>::#m(receiver, #(#pass),*));
     if d.sig.unsafety.is_some() {
         call = quote!(unsafe { #call });
     }
@@ -765,7 +1000,7 @@ fn emit_shim(
         Output::Plain(_) => call,
     };
     let method_lts: Vec<TokenStream> = fors.iter().map(|l| quote!(#l)).collect();
-    let extra_where: Vec<&WherePredicate> = d
+    let extra_where: Vec<WherePredicate> = d
         .sig
         .generics
         .where_clause
@@ -775,7 +1010,13 @@ fn emit_shim(
             WherePredicate::Type(pt) => !is_self_type(&pt.bounded_ty) && !d.sig.generics.type_params().any(|tp| super::model::type_mentions_ident(&pt.bounded_ty, &tp.ident)),
             _ => true,
         })
+        .map(|p| {
+            let mut p = p.clone();
+            ReplaceSelfAssoc { assoc: &ctx.assoc }.visit_where_predicate_mut(&mut p);
+            p
+        })
         .collect();
+    let extra_where: Vec<WherePredicate> = extra_where.into_iter().chain(ctx.twhere.iter().cloned()).collect();
     let wc = if extra_where.is_empty() { quote!() } else { quote!(where #(#extra_where),*) };
     let shim = &s.shim;
     let arrow = (ret.to_string() != "()").then(|| quote!(-> #ret));
@@ -785,15 +1026,15 @@ fn emit_shim(
         Output::SelfValue => ", wrapping the returned `T` in a new dyn value",
         _ => "",
     });
-    let erased = d.args.iter().any(|a| matches!(a.kind, ArgKind::Erased { .. }));
-    let doc2 = erased.then(|| quote!(#[doc = " Arguments of generic type arrive as trait objects (an erasing shim): `&dyn Trait` implements `Trait`."]));
+    let has_erased = d.args.iter().any(|a| matches!(a.kind, ArgKind::Erased { .. }));
+    let doc2 = has_erased.then(|| quote!(#[doc = " Arguments of generic type arrive as trait objects (an erasing shim): `&dyn Trait` implements `Trait`."]));
     quote! {
         #[doc = #doc]
         #doc2
         ///
         /// # Safety
         /// `this` holds a `T` as `INLINE` says, and is borrowed (or owned) as the receiver requires.
-        unsafe fn #shim<#(#method_lts,)* T: #bound + #lt, const INLINE: bool>(this: #recv, #(#params),*) #arrow #wc {
+        unsafe fn #shim<#(#method_lts,)* #erased: #tbound, const INLINE: bool>(this: #recv, #(#params),*) #arrow #wc {
             let receiver = #this_expr;
             #body
         }
@@ -802,7 +1043,8 @@ fn emit_shim(
 
 fn emit_dyn(ctx: &Ctx, _slots: &[Slot], supers: &[Super], flags: &Flags) -> TokenStream {
     let (dyn_name, payload, vtable, lt, name) = (&ctx.dyn_name, &ctx.payload, &ctx.vtable, &ctx.lt, &ctx.name);
-    let (decl, wc, bound, args) = (&ctx.decl, &ctx.where_clause, &ctx.bound, &ctx.args);
+    let (decl, wc, args) = (&ctx.decl, &ctx.where_clause, &ctx.args);
+    let (erased, tbound, twhere) = (&ctx.erased, &ctx.tbound, ctx.twhere());
     let vt_ty = ctx.vt_ty();
     let name_s = name.to_string();
     let pinned = flags.pinned.then(|| quote! {
@@ -822,10 +1064,10 @@ fn emit_dyn(ctx: &Ctx, _slots: &[Slot], supers: &[Super], flags: &Flags) -> Toke
         let doc = format!(" Borrows the value (every dispatchable method of `{name_s}` takes `&self`, so only `&T` is ever handed out).");
         quote! {
             #[doc = #doc]
-            pub fn from_ref<T: #bound + #lt #sync>(value: &#lt T) -> Self {
+            pub fn from_ref<#erased: #tbound #sync>(value: &#lt #erased) -> Self #twhere {
                 let payload = #payload::empty();
-                unsafe { (*payload.slot.get()).write(::core::ptr::from_ref(value).cast_mut().cast::<()>()) };
-                Self::from_parts(payload, const { &#vtable::new::<T, false, false>() })
+                unsafe { (*payload.slot.get()).write(::core::ptr::from_ref(value) as *const () as *mut ()) };
+                Self::from_parts(payload, const { &#vtable::new::<#erased, false, false>() })
             }
         }
     });
@@ -833,10 +1075,10 @@ fn emit_dyn(ctx: &Ctx, _slots: &[Slot], supers: &[Super], flags: &Flags) -> Toke
         let doc = format!(" Borrows the value mutably (`{name_s}` has no `self`, `Box<Self>` or `Pin` receiver, so nothing moves out of the borrow).");
         quote! {
             #[doc = #doc]
-            pub fn from_mut<T: #bound + #lt>(value: &#lt mut T) -> Self {
+            pub fn from_mut<#erased: #tbound>(value: &#lt mut #erased) -> Self #twhere {
                 let payload = #payload::empty();
-                unsafe { (*payload.slot.get()).write(::core::ptr::from_mut(value).cast::<()>()) };
-                Self::from_parts(payload, const { &#vtable::new::<T, false, false>() })
+                unsafe { (*payload.slot.get()).write(::core::ptr::from_mut(value) as *mut ()) };
+                Self::from_parts(payload, const { &#vtable::new::<#erased, false, false>() })
             }
         }
     });
@@ -900,9 +1142,9 @@ fn emit_dyn(ctx: &Ctx, _slots: &[Slot], supers: &[Super], flags: &Flags) -> Toke
         impl #decl #dyn_name #args #wc {
             /// Stores the value inline when it fits in a pointer (size and alignment): no
             /// allocation; boxes it otherwise.
-            pub fn new<T: #bound + #lt>(value: T) -> Self {
-                if ::core::mem::size_of::<T>() <= ::core::mem::size_of::<*mut ()>()
-                    && ::core::mem::align_of::<T>() <= ::core::mem::align_of::<*mut ()>()
+            pub fn new<#erased: #tbound>(value: #erased) -> Self #twhere {
+                if ::core::mem::size_of::<#erased>() <= ::core::mem::size_of::<*mut ()>()
+                    && ::core::mem::align_of::<#erased>() <= ::core::mem::align_of::<*mut ()>()
                 {
                     __dynlens_comment!("SAFETY: `T` fits, checked just above.");
                     unsafe { Self::store_inline(value) }
@@ -911,10 +1153,10 @@ fn emit_dyn(ctx: &Ctx, _slots: &[Slot], supers: &[Super], flags: &Flags) -> Toke
                 }
             }
             /// Stores the value inline, without allocating. Fails to compile when `T` does not fit.
-            pub fn inline<T: #bound + #lt>(value: T) -> Self {
+            pub fn inline<#erased: #tbound>(value: #erased) -> Self #twhere {
                 const {
-                    let fits = ::core::mem::size_of::<T>() <= ::core::mem::size_of::<*mut ()>()
-                        && ::core::mem::align_of::<T>() <= ::core::mem::align_of::<*mut ()>();
+                    let fits = ::core::mem::size_of::<#erased>() <= ::core::mem::size_of::<*mut ()>()
+                        && ::core::mem::align_of::<#erased>() <= ::core::mem::align_of::<*mut ()>();
                     assert!(fits, #too_big)
                 };
                 __dynlens_comment!("SAFETY: `T` fits, checked at compile time just above.");
@@ -924,16 +1166,16 @@ fn emit_dyn(ctx: &Ctx, _slots: &[Slot], supers: &[Super], flags: &Flags) -> Toke
             ///
             /// # Safety
             /// `T` fits in a pointer (size and alignment).
-            unsafe fn store_inline<T: #bound + #lt>(value: T) -> Self {
+            unsafe fn store_inline<#erased: #tbound>(value: #erased) -> Self #twhere {
                 let payload = #payload::empty();
-                unsafe { payload.slot.get().cast::<T>().write(value) };
-                Self::from_parts(payload, const { &#vtable::new::<T, true, true>() })
+                unsafe { ::core::ptr::write(payload.slot.get().cast::<#erased>(), value) };
+                Self::from_parts(payload, const { &#vtable::new::<#erased, true, true>() })
             }
             /// Stores the value in a `Box`.
-            pub fn boxed<T: #bound + #lt>(value: T) -> Self {
+            pub fn boxed<#erased: #tbound>(value: #erased) -> Self #twhere {
                 let payload = #payload::empty();
-                unsafe { (*payload.slot.get()).write(Box::into_raw(Box::new(value)).cast::<()>()) };
-                Self::from_parts(payload, const { &#vtable::new::<T, false, true>() })
+                unsafe { (*payload.slot.get()).write(Box::into_raw(Box::new(value)) as *mut ()) };
+                Self::from_parts(payload, const { &#vtable::new::<#erased, false, true>() })
             }
             #from_ref
             #from_mut
@@ -987,6 +1229,9 @@ fn impl_method(ctx: &Ctx, s: &Slot, inherent: bool, embedded: Option<&Super>) ->
     if let syn::ReturnType::Type(_, t) = &mut sig.output {
         replace.visit_type_mut(t);
     }
+    if let Some(w) = &mut sig.generics.where_clause {
+        replace.visit_where_clause_mut(w);
+    }
     let lt = &ctx.lt;
     let (field_path, payload_cast_ref, payload_cast_mut, payload_cast_val) = match embedded {
         None => {
@@ -1013,6 +1258,8 @@ fn impl_method(ctx: &Ctx, s: &Slot, inherent: bool, embedded: Option<&Super>) ->
             match &a.kind {
                 ArgKind::Erased { shape: ErasedShape::Value, mutable: true, .. } => quote!(&mut #n),
                 ArgKind::Erased { shape: ErasedShape::Value, mutable: false, .. } => quote!(&#n),
+                // `&T` with `T: ?Sized` cannot coerce to `&dyn Bound`; `&&T` can (`&T: Bound`).
+                ArgKind::Erased { shape: ErasedShape::Ref, maybe_unsized: true, .. } => quote!(&#n),
                 _ => quote!(#n),
             }
         })
@@ -1051,5 +1298,54 @@ fn impl_method(ctx: &Ctx, s: &Slot, inherent: bool, embedded: Option<&Super>) ->
     quote! {
         #[doc = #doc]
         #vis #sig { #body }
+    }
+}
+
+/// Every identifier and lifetime name in the tokens (lifetimes without the quote).
+fn collect_names(tokens: TokenStream, out: &mut Vec<String>) {
+    for t in tokens {
+        match t {
+            proc_macro2::TokenTree::Ident(i) => out.push(i.to_string()),
+            proc_macro2::TokenTree::Group(g) => collect_names(g.stream(), out),
+            _ => {}
+        }
+    }
+}
+
+/// Whether a bound names `Self` itself (not only `Self::Assoc`).
+fn bound_mentions_bare_self(b: &syn::TypeParamBound) -> bool {
+    struct F(bool);
+    impl<'ast> syn::visit::Visit<'ast> for F {
+        fn visit_type(&mut self, t: &'ast Type) {
+            self.0 |= mentions_bare_self(t);
+        }
+    }
+    let mut f = F(false);
+    syn::visit::Visit::visit_type_param_bound(&mut f, b);
+    f.0
+}
+
+/// Replaces the type `Self` by the erased type.
+struct SelfTo<'i>(&'i Ident);
+
+impl VisitMut for SelfTo<'_> {
+    fn visit_type_mut(&mut self, ty: &mut Type) {
+        if is_self_type(ty) {
+            let i = self.0;
+            *ty = syn::parse_quote!(#i);
+            return;
+        }
+        syn::visit_mut::visit_type_mut(self, ty);
+    }
+}
+
+/// Renames lifetimes (`'b` → `'a`).
+struct RenameLifetimes<'r>(&'r [(Lifetime, Lifetime)]);
+
+impl VisitMut for RenameLifetimes<'_> {
+    fn visit_lifetime_mut(&mut self, l: &mut Lifetime) {
+        if let Some((_, to)) = self.0.iter().find(|(from, _)| from == l) {
+            *l = to.clone();
+        }
     }
 }

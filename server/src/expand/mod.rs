@@ -53,7 +53,7 @@ pub struct Expansion {
 pub fn expand_trait(input: &ExpandInput) -> Result<Expansion, String> {
     let item = parse_trait(&input.trait_source)?;
     let name = item.ident.to_string();
-    let out = emit::expand(&item, &input.supertraits, input.forwarding_impls)?;
+    let out = emit::expand(&item, &input.supertraits, input.forwarding_impls, &mut Vec::new())?;
     let file: syn::File = syn::parse2(out.tokens)
         .map_err(|e| format!("dynlens generated invalid Rust for `{name}` (a bug): {e}"))?;
     let text = emit::finish_comments(&prettyplease::unparse(&file));

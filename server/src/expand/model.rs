@@ -50,6 +50,8 @@ pub(crate) enum ArgKind {
         mutable: bool,
         /// How the method takes it: by value, `&T` or `&mut T`.
         shape: ErasedShape,
+        /// The parameter is `?Sized`: the impl passes `&&T` (a `&T` implements the bound too).
+        maybe_unsized: bool,
     },
 }
 
@@ -92,6 +94,20 @@ pub(crate) struct Dispatchable {
     pub output: Output,
     /// The lifetime the vtable entry names for the borrow of `self` (`'s`), when needed.
     pub borrow: Option<Lifetime>,
+    /// `where Self: Send` / `where Self: 'static` of the method: required of every erased value.
+    pub extra_bounds: Vec<TypeParamBound>,
+}
+
+/// How to classify: what the trait around the methods says.
+#[derive(Clone)]
+pub(crate) struct ClassifyCtx<'n> {
+    /// The associated types that are parameters of the dyn type.
+    pub assoc: &'n [Ident],
+    /// The lifetime for the borrow of `self` in a slot (fresh: unused by the trait).
+    pub borrow: Lifetime,
+    /// The trait requires `Sized` (`Clone`): every method is exempt from the vtable, so a
+    /// method that cannot be carried but has a default body runs the default.
+    pub trait_sized: bool,
 }
 
 /// What happens to a method of the trait.
@@ -141,6 +157,106 @@ impl VisitMut for ReplaceSelfAssoc<'_> {
 /// Whether a type is exactly `Self`.
 pub(crate) fn is_self_type(ty: &Type) -> bool {
     matches!(ty, Type::Path(tp) if tp.qself.is_none() && tp.path.is_ident("Self"))
+}
+
+/// Whether a type still names `Self::X` or `<Self as Tr>::X` (after the dyn type's associated
+/// types were replaced: so an associated type the dyn type does not carry).
+pub(crate) fn mentions_self_projection(ty: &Type) -> bool {
+    struct Finder(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Finder {
+        fn visit_type_path(&mut self, tp: &'ast syn::TypePath) {
+            if tp.qself.as_ref().is_some_and(|q| is_self_type(&q.ty))
+                || (tp.qself.is_none() && tp.path.segments.len() >= 2 && tp.path.segments[0].ident == "Self")
+            {
+                self.0 = true;
+            }
+            syn::visit::visit_type_path(self, tp);
+        }
+    }
+    let mut f = Finder(false);
+    syn::visit::Visit::visit_type(&mut f, ty);
+    f.0
+}
+
+/// Whether `Self` occurs anywhere in tokens (a bound, a predicate).
+pub(crate) fn tokens_mention_self(tokens: proc_macro2::TokenStream) -> bool {
+    tokens.into_iter().any(|t| match t {
+        proc_macro2::TokenTree::Ident(i) => i == "Self",
+        proc_macro2::TokenTree::Group(g) => tokens_mention_self(g.stream()),
+        _ => false,
+    })
+}
+
+/// Whether the tokens name the lifetime.
+pub(crate) fn tokens_mention_lifetime(tokens: proc_macro2::TokenStream, lt: &Lifetime) -> bool {
+    let mut prev_quote = false;
+    for t in tokens {
+        match t {
+            proc_macro2::TokenTree::Punct(p) => {
+                prev_quote = p.as_char() == '\'';
+                continue;
+            }
+            proc_macro2::TokenTree::Ident(i) if prev_quote && i == lt.ident => return true,
+            proc_macro2::TokenTree::Group(g) if tokens_mention_lifetime(g.stream(), lt) => return true,
+            _ => {}
+        }
+        prev_quote = false;
+    }
+    false
+}
+
+/// Traits that require `Sized` (so a `where Self: Clone` exempts a method from the vtable).
+pub(crate) fn implies_sized(name: &str) -> bool {
+    matches!(name, "Sized" | "Clone" | "Copy" | "Default")
+}
+
+/// What a method's `where` clause says about `Self`.
+struct MethodWhere {
+    /// `Self: Sized` (or a bound that implies it): the method is exempt from the vtable.
+    sized: bool,
+    /// Auto traits and outlives bounds on `Self`: the dyn* value requires them of every value.
+    extra: Vec<TypeParamBound>,
+    /// A predicate the dyn value cannot satisfy.
+    not_carried: Option<String>,
+}
+
+fn method_where(sig: &Signature) -> MethodWhere {
+    let mut w = MethodWhere { sized: false, extra: Vec::new(), not_carried: None };
+    let Some(wc) = &sig.generics.where_clause else { return w };
+    for p in &wc.predicates {
+        let WherePredicate::Type(pt) = p else { continue };
+        if is_self_type(&pt.bounded_ty) && pt.lifetimes.is_none() {
+            for b in &pt.bounds {
+                match b {
+                    TypeParamBound::Trait(t) if t.path.segments.len() <= 3 => {
+                        let name = t.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+                        if implies_sized(&name) {
+                            w.sized = true;
+                            if name != "Sized" {
+                                w.not_carried.get_or_insert_with(|| format!("its `where Self: {name}` asks of the dyn value what it cannot know"));
+                            }
+                        } else if is_auto_marker(&name) && matches!(t.path.segments.last().map(|s| &s.arguments), Some(syn::PathArguments::None)) {
+                            w.extra.push(b.clone());
+                        } else {
+                            let text = tidy_tokens(&quote::quote!(#t).to_string());
+                            w.not_carried.get_or_insert_with(|| format!("its `where Self: {text}` asks of the dyn value what it cannot know"));
+                        }
+                    }
+                    // `Self: 'b` with the method's own `'b`: implied by the receiver's borrow.
+                    TypeParamBound::Lifetime(l) if sig.generics.lifetimes().any(|g| g.lifetime == *l) => {}
+                    TypeParamBound::Lifetime(_) => w.extra.push(b.clone()),
+                    other => {
+                        let text = tidy_tokens(&quote::quote!(#other).to_string());
+                        w.not_carried.get_or_insert_with(|| format!("its `where Self: {text}` asks of the dyn value what it cannot know"));
+                    }
+                }
+            }
+        } else if mentions_bare_self(&pt.bounded_ty) || pt.bounds.iter().any(|b| tokens_mention_self(quote::quote!(#b))) {
+            let text = tidy_tokens(&quote::quote!(#pt).to_string());
+            w.not_carried.get_or_insert_with(|| format!("its `where {text}` names `Self`, which the dyn value cannot stand for"));
+        }
+    }
+    w
 }
 
 /// Whether `Self` (alone, not `Self::Assoc`) occurs anywhere in a type.
@@ -255,24 +371,17 @@ fn erase_bounds<'b>(
 }
 
 /// Classifies every item of a trait.
-pub(crate) fn classify(
-    items: &[TraitItem],
-    assoc: &[Ident],
-    trait_name: &str,
-) -> Vec<Method> {
+pub(crate) fn classify(items: &[TraitItem], cx: &ClassifyCtx<'_>, trait_name: &str) -> Vec<Method> {
     let mut out = Vec::new();
     for item in items {
         match item {
-            TraitItem::Fn(f) => out.push(classify_fn(f, assoc)),
+            TraitItem::Fn(f) => out.push(classify_fn(f, cx)),
             TraitItem::Const(c) => {
                 let name = c.ident.clone();
-                let plan = if c.default.is_some() {
-                    MethodPlan::Default
-                } else {
-                    MethodPlan::Impossible(format!(
-                        "`const {name}` has no default value, and `{trait_name}` gives a dyn type no way to know it"
-                    ))
-                };
+                // Even with a default: a type may override it, and the dyn value cannot know which.
+                let plan = MethodPlan::Impossible(format!(
+                    "`const {name}`: an associated const is known per type at compile time, and `Dyn{trait_name}` erases the type"
+                ));
                 out.push(Method { name, plan });
             }
             _ => {}
@@ -284,6 +393,9 @@ pub(crate) fn classify(
 fn receiver_of(sig: &Signature) -> Result<Option<Receiver>, String> {
     let Some(FnArg::Receiver(r)) = sig.inputs.first() else { return Ok(None) };
     if r.colon_token.is_none() {
+        if r.reference.as_ref().is_some_and(|(_, l)| l.as_ref().is_some_and(|l| l.ident == "static")) {
+            return Err("a `&'static` receiver would need the dyn value to be borrowed forever".into());
+        }
         return Ok(Some(match &r.reference {
             Some((_, lt)) if r.mutability.is_some() => Receiver::Mut(lt.clone()),
             Some((_, lt)) => Receiver::Ref(lt.clone()),
@@ -292,6 +404,9 @@ fn receiver_of(sig: &Signature) -> Result<Option<Receiver>, String> {
     }
     let ty = &*r.ty;
     match ty {
+        Type::Reference(rf) if rf.lifetime.as_ref().is_some_and(|l| l.ident == "static") => {
+            Err("a `&'static` receiver would need the dyn value to be borrowed forever".into())
+        }
         Type::Reference(rf) if is_self_type(&rf.elem) => Ok(Some(if rf.mutability.is_some() {
             Receiver::Mut(rf.lifetime.clone())
         } else {
@@ -325,14 +440,15 @@ fn receiver_of(sig: &Signature) -> Result<Option<Receiver>, String> {
     }
 }
 
-fn classify_fn(f: &TraitItemFn, assoc: &[Ident]) -> Method {
+fn classify_fn(f: &TraitItemFn, cx: &ClassifyCtx<'_>) -> Method {
     let name = f.sig.ident.clone();
     let display = signature_display(&f.sig);
-    let plan = match plan_fn(f, assoc) {
+    let plan = match plan_fn(f, cx) {
         Ok(p) => p,
         Err(reason) => {
-            // A default body the dyn type can run itself (`clone_from`'s `*self = source.clone()`).
-            if f.default.is_some() {
+            // In a `Sized` trait (`Clone`) every method is exempt from the vtable: a default
+            // body the dyn type can run itself (`clone_from`'s `*self = source.clone()`).
+            if f.default.is_some() && cx.trait_sized {
                 MethodPlan::Default
             } else {
                 MethodPlan::Impossible(format!("`{display}`: {reason}"))
@@ -342,16 +458,24 @@ fn classify_fn(f: &TraitItemFn, assoc: &[Ident]) -> Method {
     Method { name, plan }
 }
 
-fn plan_fn(f: &TraitItemFn, assoc: &[Ident]) -> Result<MethodPlan, String> {
+fn plan_fn(f: &TraitItemFn, cx: &ClassifyCtx<'_>) -> Result<MethodPlan, String> {
+    let assoc = cx.assoc;
     let sig = &f.sig;
-    if has_self_sized(sig) && f.default.is_some() {
+    let wh = method_where(sig);
+    if wh.sized && f.default.is_some() {
         return Ok(MethodPlan::Default);
     }
     let receiver = match receiver_of(sig)? {
         Some(r) => r,
-        None if f.default.is_some() => return Ok(MethodPlan::Default),
+        None if f.default.is_some() && wh.sized => return Ok(MethodPlan::Default),
+        None if f.default.is_some() => {
+            return Err("it has no `self` receiver: a type may override it, and the dyn value cannot call the override".into());
+        }
         None => return Err("it has no `self` receiver and no default body".into()),
     };
+    if let Some(r) = wh.not_carried {
+        return Err(r);
+    }
     if sig.variadic.is_some() || sig.abi.is_some() {
         return Err("an `extern`/variadic signature".into());
     }
@@ -394,6 +518,12 @@ fn plan_fn(f: &TraitItemFn, assoc: &[Ident]) -> Result<MethodPlan, String> {
             ));
         }
         replace.visit_type_mut(&mut ty);
+        if mentions_self_projection(&ty) {
+            return Err(format!(
+                "its argument type `{}` names an associated type the dyn type does not carry",
+                tidy_tokens(&quote::quote!(#ty).to_string())
+            ));
+        }
         let name = match &*pt.pat {
             Pat::Ident(pi) if pi.ident != "self" => pi.ident.clone(),
             _ => Ident::new(&format!("arg{i}"), Span::call_site()),
@@ -427,6 +557,12 @@ fn plan_fn(f: &TraitItemFn, assoc: &[Ident]) -> Result<MethodPlan, String> {
                 ));
             } else {
                 replace.visit_type_mut(&mut t);
+                if mentions_self_projection(&t) {
+                    return Err(format!(
+                        "its return type `{}` names an associated type the dyn type does not carry",
+                        tidy_tokens(&quote::quote!(#t).to_string())
+                    ));
+                }
                 if sig.asyncness.is_some() {
                     Output::Async(Some(t))
                 } else if let Type::ImplTrait(it) = &t {
@@ -448,11 +584,11 @@ fn plan_fn(f: &TraitItemFn, assoc: &[Ident]) -> Result<MethodPlan, String> {
         && (boxing
             || receiver.lifetime().is_some() || matches!(&output, Output::Plain(Some(t)) if type_has_elided_lifetime(t)));
     let borrow = if needs_borrow {
-        Some(receiver.lifetime().cloned().unwrap_or_else(|| Lifetime::new("'s", Span::call_site())))
+        Some(receiver.lifetime().cloned().unwrap_or_else(|| cx.borrow.clone()))
     } else {
         None
     };
-    Ok(MethodPlan::Slot(Box::new(Dispatchable { sig: sig.clone(), receiver, args, output, borrow })))
+    Ok(MethodPlan::Slot(Box::new(Dispatchable { sig: sig.clone(), receiver, args, output, borrow, extra_bounds: wh.extra })))
 }
 
 fn erase_arg(
@@ -485,6 +621,10 @@ fn erase_arg(
         }
         return Ok(ArgKind::Plain);
     };
+    let maybe_unsized = bounds.iter().any(|b| matches!(b, TypeParamBound::Trait(t) if matches!(t.modifier, syn::TraitBoundModifier::Maybe(_))));
+    if maybe_unsized && shape != ErasedShape::Ref {
+        return Err("a `?Sized` type parameter taken other than by `&`".into());
+    }
     let (bounds, mutable, _) = erase_bounds(bounds.iter(), erasable_bound)
         .map_err(|e| format!("an argument cannot be erased: {e}"))?;
     let mutable = match shape {
@@ -493,7 +633,7 @@ fn erase_arg(
         ErasedShape::Ref => false,
         ErasedShape::Mut => true,
     };
-    Ok(ArgKind::Erased { dyn_ty: syn::parse_quote!(dyn #(#bounds)+*), mutable, shape })
+    Ok(ArgKind::Erased { dyn_ty: syn::parse_quote!(dyn #(#bounds)+*), mutable, shape, maybe_unsized })
 }
 
 fn contains_impl_trait(ty: &Type) -> bool {

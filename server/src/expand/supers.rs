@@ -3,7 +3,7 @@
 //! embedded as a field, so that upcasting is free).
 
 use super::SupertraitInput;
-use super::model::{Method, classify};
+use super::model::{ClassifyCtx, Method, classify, tokens_mention_self};
 use proc_macro2::Span;
 use syn::visit_mut::VisitMut;
 use syn::{GenericArgument, Ident, ItemTrait, Path, PathArguments, TraitItem, Type, TypeParamBound};
@@ -37,6 +37,28 @@ pub(crate) struct Super {
     pub methods: Vec<Method>,
     /// Its supertraits, for including its own expansion.
     pub inputs: Vec<SupertraitInput>,
+    /// Why the dyn value cannot implement it at all (then it takes no part in the expansion).
+    pub not_carried: Option<String>,
+    /// Its declaration as written (for including its own expansion).
+    pub original: Option<ItemTrait>,
+    /// The bounds of its free associated types (`IntoIter: Iterator<Item = Item>`).
+    pub assoc_bounds: Vec<(Ident, Vec<TypeParamBound>)>,
+}
+
+impl Super {
+    /// The trait as an `impl` or `<T as …>` names it: without `Assoc = T`.
+    pub(crate) fn impl_path(&self) -> Path {
+        let mut path = self.path.clone();
+        if let Some(seg) = path.segments.last_mut() {
+            if let PathArguments::AngleBracketed(a) = &mut seg.arguments {
+                a.args = a.args.iter().filter(|g| !matches!(g, GenericArgument::AssocType(_))).cloned().collect();
+                if a.args.is_empty() {
+                    seg.arguments = PathArguments::None;
+                }
+            }
+        }
+        path
+    }
 }
 
 impl Super {
@@ -68,8 +90,23 @@ const STD_ROOTS: [&str; 3] = ["std", "core", "alloc"];
 pub(crate) fn resolve(
     item: &ItemTrait,
     inputs: &[SupertraitInput],
+    borrow: &syn::Lifetime,
 ) -> Result<Vec<Super>, String> {
     let mut out: Vec<Super> = Vec::new();
+    // Every `Assoc = T` written on the trait's bounds (`DoubleEndedIterator<Item = u8>` fixes
+    // `Iterator`'s `Item`): applied to whichever supertrait declares `Assoc`.
+    let mut bindings: Vec<(Ident, Type)> = Vec::new();
+    for b in written_bounds(item) {
+        if let TypeParamBound::Trait(t) = b {
+            if let Some(PathArguments::AngleBracketed(a)) = t.path.segments.last().map(|s| &s.arguments) {
+                for g in &a.args {
+                    if let GenericArgument::AssocType(at) = g {
+                        bindings.push((at.ident.clone(), at.ty.clone()));
+                    }
+                }
+            }
+        }
+    }
     for input in inputs {
         let mut path: Path = syn::parse_str(input.path.trim())
             .map_err(|e| format!("the supertrait path `{}` does not parse: {e}", input.path))?;
@@ -111,20 +148,95 @@ pub(crate) fn resolve(
             args,
             methods: Vec::new(),
             inputs: Vec::new(),
+            not_carried: None,
+            original: None,
+            assoc_bounds: Vec::new(),
         };
+        if written.as_ref().is_some_and(|_| higher_ranked(item, &name)) {
+            sup.not_carried = Some(format!("the higher-ranked supertrait `for<…> {name}`: one vtable cannot serve every lifetime"));
+        }
+        let n = name.to_string();
+        if n == "Copy" {
+            sup.not_carried = Some("the supertrait `Copy`: a dyn* value has drop glue (it may own a `Box`), so it cannot be `Copy`".into());
+        } else if kind == SuperKind::Std && matches!(n.as_str(), "Any" | "ToString" | "Borrow" | "BorrowMut") {
+            sup.not_carried = Some(format!("the supertrait `{n}`: std implements it for every (`'static` / `Display` / …) type already, so `Dyn…` would answer for itself, not for the value"));
+        } else if matches!(n.as_str(), "Fn" | "FnMut" | "FnOnce" | "AsyncFn" | "AsyncFnMut" | "AsyncFnOnce") {
+            sup.not_carried = Some(format!("the supertrait `{n}`: implementing it needs the unstable `extern \"rust-call\"` ABI"));
+        }
         if kind != SuperKind::Auto {
             let mut titem = parse_super_source(&input.source, &name)?;
+            sup.original = Some(titem.clone());
+            for ti in &titem.items {
+                if let TraitItem::Type(t) = ti {
+                    if let Some((_, ty)) = bindings.iter().find(|(a, _)| *a == t.ident) {
+                        if !sup.bound_assoc.iter().any(|(a, _)| *a == t.ident) {
+                            sup.bound_assoc.push((t.ident.clone(), ty.clone()));
+                        }
+                    }
+                    if t.bounds.iter().any(|b| bound_has_bare_self(b)) || t.generics.where_clause.is_some() {
+                        sup.not_carried.get_or_insert_with(|| format!(
+                            "the supertrait `{name}`: its associated type `{}` has a bound naming `Self`, which for the dyn value would be the erased type",
+                            t.ident
+                        ));
+                    }
+                    if !t.generics.params.is_empty() {
+                        sup.not_carried.get_or_insert_with(|| format!("the supertrait `{name}` has a generic associated type `{}`", t.ident));
+                    }
+                }
+            }
             if kind == SuperKind::Std {
                 strip_unstable(&mut titem);
                 Qualify { module: module_of(&sup.path) }.visit_item_trait_mut(&mut titem);
             }
-            // Substitute the trait's own parameters and the fixed associated types.
+            // Substitute the trait's own parameters (their defaults where the bound leaves them
+            // out: `PartialEq` is `PartialEq<Self>`) and the fixed associated types.
             let mut subst: Vec<(Ident, Type)> = Vec::new();
-            let params: Vec<Ident> = titem.generics.type_params().map(|p| p.ident.clone()).collect();
-            for (p, a) in params.iter().zip(sup.args.iter()) {
-                if let GenericArgument::Type(t) = a {
-                    subst.push((p.clone(), t.clone()));
-                }
+            let params: Vec<(Ident, Option<Type>)> =
+                titem.generics.type_params().map(|p| (p.ident.clone(), p.default.clone())).collect();
+            let given: Vec<Type> = sup
+                .args
+                .iter()
+                .filter_map(|a| match a {
+                    GenericArgument::Type(t) => Some(t.clone()),
+                    _ => None,
+                })
+                .collect();
+            let mut self_arg = false;
+            for (i, (p, default)) in params.iter().enumerate() {
+                let t = match (given.get(i), default) {
+                    (Some(t), _) => t.clone(),
+                    (None, Some(d)) => {
+                        if let Some(seg) = sup.path.segments.last_mut() {
+                            let mut args: Vec<GenericArgument> = sup.args.clone();
+                            args.push(GenericArgument::Type(d.clone()));
+                            let assoc = sup.bound_assoc.iter().map(|(a, t)| quote::quote!(#a = #t));
+                            let args = args.iter().map(|a| quote::quote!(#a));
+                            seg.arguments = PathArguments::AngleBracketed(syn::parse_quote!(<#(#args,)* #(#assoc),*>));
+                        }
+                        sup.args.push(GenericArgument::Type(d.clone()));
+                        d.clone()
+                    }
+                    (None, None) => continue,
+                };
+                self_arg |= tokens_mention_self(quote::quote!(#t));
+                subst.push((p.clone(), t));
+            }
+            if self_arg || sup.bound_assoc.iter().any(|(_, t)| tokens_mention_self(quote::quote!(#t))) {
+                let p = &sup.path;
+                let shown = quote::quote!(#p).to_string().replace(' ', "").replace(",", ", ");
+                sup.not_carried.get_or_insert_with(|| format!(
+                    "the supertrait `{shown}` names `Self` as a type argument, which for the dyn value would be the erased type"
+                ));
+            }
+            if kind == SuperKind::Std {
+                // Only the required methods go through slots; the provided ones run their
+                // default body on the dyn value (std's declarations here carry no stability
+                // attributes, and many provided methods are unstable or name private types).
+                let keep = |f: &syn::TraitItemFn| f.default.is_none() || STABLE_PROVIDED.contains(&f.sig.ident.to_string().as_str());
+                titem.items.retain(|ti| match ti {
+                    TraitItem::Fn(f) => keep(f),
+                    _ => true,
+                });
             }
             let mut assoc_all = Vec::new();
             for ti in &titem.items {
@@ -136,8 +248,17 @@ pub(crate) fn resolve(
                 }
             }
             Subst { params: &subst, assoc: &sup.bound_assoc }.visit_item_trait_mut(&mut titem);
+            for ti in &titem.items {
+                if let TraitItem::Type(t) = ti {
+                    if sup.free_assoc.contains(&t.ident) {
+                        sup.assoc_bounds.push((t.ident.clone(), t.bounds.iter().cloned().collect()));
+                    }
+                }
+            }
             let items: Vec<TraitItem> = titem.items.clone();
-            sup.methods = classify(&items, &assoc_all, &name.to_string());
+            let trait_sized = titem.supertraits.iter().any(|b| matches!(b, TypeParamBound::Trait(t) if t.path.segments.last().is_some_and(|s| super::model::implies_sized(&s.ident.to_string()))));
+            let cx = ClassifyCtx { assoc: &assoc_all, borrow: borrow.clone(), trait_sized };
+            sup.methods = classify(&items, &cx, &name.to_string());
             if let SuperKind::User { .. } = kind {
                 sup.inputs = transitive_inputs(&titem, inputs);
             }
@@ -145,8 +266,60 @@ pub(crate) fn resolve(
         }
         out.push(sup);
     }
+    // A supertrait whose own supertrait cannot be carried cannot be either (`Eq: PartialEq`).
+    loop {
+        let mut changed = false;
+        for i in 0..out.len() {
+            if out[i].not_carried.is_some() {
+                continue;
+            }
+            let Some(decl) = &out[i].original else { continue };
+            let below = bound_names(decl);
+            let bad = out.iter().find(|o| o.not_carried.is_some() && below.contains(&o.name.to_string())).map(|o| o.name.to_string());
+            if let Some(b) = bad {
+                out[i].not_carried = Some(format!("the supertrait `{}` requires `{b}`, which cannot be carried", out[i].name));
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
     Ok(out)
 }
+
+/// The bounds on `Self` written on the trait: its supertraits and `where Self: …`.
+pub(crate) fn written_bounds(item: &ItemTrait) -> Vec<&TypeParamBound> {
+    let where_bounds = item.generics.where_clause.iter().flat_map(|w| w.predicates.iter()).flat_map(|p| match p {
+        syn::WherePredicate::Type(pt) if super::model::is_self_type(&pt.bounded_ty) => pt.bounds.iter().collect::<Vec<_>>(),
+        _ => Vec::new(),
+    });
+    item.supertraits.iter().chain(where_bounds).collect()
+}
+
+fn higher_ranked(item: &ItemTrait, name: &Ident) -> bool {
+    written_bounds(item).iter().any(|b| matches!(b, TypeParamBound::Trait(t) if t.lifetimes.is_some() && t.path.segments.last().is_some_and(|s| s.ident == *name)))
+}
+
+fn bound_has_bare_self(b: &TypeParamBound) -> bool {
+    struct F(bool);
+    impl<'ast> syn::visit::Visit<'ast> for F {
+        fn visit_type(&mut self, t: &'ast Type) {
+            self.0 |= super::model::mentions_bare_self(t);
+        }
+    }
+    let mut f = F(false);
+    syn::visit::Visit::visit_type_param_bound(&mut f, b);
+    f.0
+}
+
+/// Provided methods of std traits that are stable, name only nameable types, and are worth
+/// their own slot (a type's override is kept: `size_hint`, `Hasher::write_u8`, …).
+const STABLE_PROVIDED: &[&str] = &[
+    "size_hint", "len", "next_back", "source", "write_u8", "write_u16", "write_u32", "write_u64",
+    "write_u128", "write_usize", "write_i8", "write_i16", "write_i32", "write_i64", "write_i128",
+    "write_isize", "read_to_end", "read_to_string", "read_exact", "write_all", "write_char",
+];
 
 /// Traits of the Rust 2024 prelude (and common std traits) that may be named without a path.
 const PRELUDE_TRAITS: [&str; 20] = [
@@ -156,7 +329,11 @@ const PRELUDE_TRAITS: [&str; 20] = [
 ];
 
 fn written_bound(item: &ItemTrait, name: &Ident) -> Option<Path> {
-    item.supertraits.iter().find_map(|b| match b {
+    let where_bounds = item.generics.where_clause.iter().flat_map(|w| w.predicates.iter()).flat_map(|p| match p {
+        syn::WherePredicate::Type(pt) if super::model::is_self_type(&pt.bounded_ty) => pt.bounds.iter().collect::<Vec<_>>(),
+        _ => Vec::new(),
+    });
+    item.supertraits.iter().chain(where_bounds).find_map(|b| match b {
         TypeParamBound::Trait(t) if t.path.segments.last().is_some_and(|s| s.ident == *name) => {
             Some(t.path.clone())
         }
@@ -254,6 +431,12 @@ impl VisitMut for Qualify {
             ("io", "IoSlice") => "::std::io::IoSlice",
             ("io", "IoSliceMut") => "::std::io::IoSliceMut",
             (_, "Ordering") => "::core::cmp::Ordering",
+            (_, "SeekFrom") => "::std::io::SeekFrom",
+            (_, "Bound") => "::core::ops::Bound",
+            (_, "TypeId") => "::core::any::TypeId",
+            (_, "Pin") => "::core::pin::Pin",
+            (_, "NonZero") => "::core::num::NonZero",
+            (_, "ControlFlow") => "::core::ops::ControlFlow",
             (_, "Hasher") => "::core::hash::Hasher",
             (_, "Context") => "::core::task::Context",
             (_, "Poll") => "::core::task::Poll",
