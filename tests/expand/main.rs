@@ -92,7 +92,7 @@ fn expand(f: &Fixture) -> Expansion {
     let mut supers = Vec::new();
     supertraits(&file, &item, &mut supers);
     let source = quote::quote!(#item).to_string();
-    expand_trait(&ExpandInput { trait_source: source, supertraits: supers, forwarding_impls: f.forwarding })
+    expand_trait(&ExpandInput { trait_source: source, supertraits: supers, forwarding_impls: f.forwarding, blanket_impl: false })
         .unwrap_or_else(|e| panic!("{}: {e}", f.name))
 }
 

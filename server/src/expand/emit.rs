@@ -144,6 +144,7 @@ pub(crate) fn expand(
     item: &ItemTrait,
     inputs: &[SupertraitInput],
     forwarding: bool,
+    blanket_impl: bool,
     emitted: &mut Vec<(String, Option<String>)>,
 ) -> Result<Out, String> {
     let name = item.ident.clone();
@@ -169,6 +170,11 @@ pub(crate) fn expand(
     if item.unsafety.is_none() {
         // An `unsafe trait` gets an `unsafe impl` (below); nothing to say here.
     }
+    if blanket_impl {
+        missing.push(format!(
+            "a blanket `impl<T> {name_s} for T` in the workspace covers `Dyn{name_s}` already (a second impl would conflict)"
+        ));
+    }
     // Supertraits the dyn value cannot implement take no part at all.
     let mut supers: Vec<Super> = Vec::new();
     for s in all_supers {
@@ -187,7 +193,7 @@ pub(crate) fn expand(
         let sub_missing = match emitted.iter().find(|(n, _)| *n == key) {
             Some((_, m)) => m.clone(),
             None => {
-                let sub = expand(sitem, &s.inputs, false, emitted)?;
+                let sub = expand(sitem, &s.inputs, false, false, emitted)?;
                 if !already_expanded {
                     let c = comment(&format!(
                         "The expansion of the supertrait `{}`, which `{name_s}`'s vtable embeds.",
@@ -271,6 +277,8 @@ pub(crate) fn expand(
                 }
             }
             if let Some(w) = &t.generics.where_clause {
+                // Every `T: Foo` must prove them to name `T::Extra`.
+                self_preds.extend(w.predicates.iter().filter(|p| super::model::tokens_mention_self(quote!(#p))).cloned());
                 if super::model::tokens_mention_self(quote!(#w)) {
                     missing.push(format!(
                         "the associated type `{}` has `{}`, which the dyn value cannot satisfy",

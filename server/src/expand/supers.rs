@@ -464,7 +464,14 @@ impl VisitMut for Subst<'_> {
             let segs = &tp.path.segments;
             if tp.qself.is_none() && segs.len() == 1 {
                 if let Some((_, t)) = self.params.iter().find(|(p, _)| segs[0].ident == *p) {
-                    *ty = t.clone();
+                    *ty = match t {
+                        // `Relation<dyn Debug>` means `dyn Debug + 'static` (the default object
+                        // lifetime of a type argument): spelled out, so that `&T` does not elide it.
+                        Type::TraitObject(o) if !o.bounds.iter().any(|b| matches!(b, TypeParamBound::Lifetime(_))) => {
+                            syn::parse_quote!((#o + 'static))
+                        }
+                        _ => t.clone(),
+                    };
                     return;
                 }
             }

@@ -77,7 +77,7 @@ impl<'a, Item> AsyncIterVtable<'a, Item> {
     >(this: &mut AsyncIterPayload<'a>) {
         if OWNED {
             if INLINE {
-                unsafe { this.value::<T, INLINE>().drop_in_place() }
+                unsafe { ::core::ptr::drop_in_place(this.value::<T, INLINE>()) }
             } else {
                 drop(unsafe { Box::from_raw(this.value::<T, INLINE>()) })
             }
@@ -135,23 +135,21 @@ impl<'a, Item> DynAsyncIter<'a, Item> {
     /// `T` fits in a pointer (size and alignment).
     unsafe fn store_inline<T: AsyncIter<Item = Item> + 'a>(value: T) -> Self {
         let payload = AsyncIterPayload::empty();
-        unsafe { payload.slot.get().cast::<T>().write(value) };
+        unsafe { ::core::ptr::write(payload.slot.get().cast::<T>(), value) };
         Self::from_parts(payload, const { &AsyncIterVtable::new::<T, true, true>() })
     }
     /// Stores the value in a `Box`.
     pub fn boxed<T: AsyncIter<Item = Item> + 'a>(value: T) -> Self {
         let payload = AsyncIterPayload::empty();
         unsafe {
-            (*payload.slot.get()).write(Box::into_raw(Box::new(value)).cast::<()>())
+            (*payload.slot.get()).write(Box::into_raw(Box::new(value)) as *mut ())
         };
         Self::from_parts(payload, const { &AsyncIterVtable::new::<T, false, true>() })
     }
     /// Borrows the value mutably (`AsyncIter` has no `self`, `Box<Self>` or `Pin` receiver, so nothing moves out of the borrow).
     pub fn from_mut<T: AsyncIter<Item = Item> + 'a>(value: &'a mut T) -> Self {
         let payload = AsyncIterPayload::empty();
-        unsafe {
-            (*payload.slot.get()).write(::core::ptr::from_mut(value).cast::<()>())
-        };
+        unsafe { (*payload.slot.get()).write(::core::ptr::from_mut(value) as *mut ()) };
         Self::from_parts(payload, const { &AsyncIterVtable::new::<T, false, false>() })
     }
     fn from_parts(

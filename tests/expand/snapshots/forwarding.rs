@@ -68,7 +68,7 @@ impl<'a> GreetVtable<'a> {
     ) {
         if OWNED {
             if INLINE {
-                unsafe { this.value::<T, INLINE>().drop_in_place() }
+                unsafe { ::core::ptr::drop_in_place(this.value::<T, INLINE>()) }
             } else {
                 drop(unsafe { Box::from_raw(this.value::<T, INLINE>()) })
             }
@@ -138,23 +138,21 @@ impl<'a> DynGreet<'a> {
     /// `T` fits in a pointer (size and alignment).
     unsafe fn store_inline<T: Greet + 'a>(value: T) -> Self {
         let payload = GreetPayload::empty();
-        unsafe { payload.slot.get().cast::<T>().write(value) };
+        unsafe { ::core::ptr::write(payload.slot.get().cast::<T>(), value) };
         Self::from_parts(payload, const { &GreetVtable::new::<T, true, true>() })
     }
     /// Stores the value in a `Box`.
     pub fn boxed<T: Greet + 'a>(value: T) -> Self {
         let payload = GreetPayload::empty();
         unsafe {
-            (*payload.slot.get()).write(Box::into_raw(Box::new(value)).cast::<()>())
+            (*payload.slot.get()).write(Box::into_raw(Box::new(value)) as *mut ())
         };
         Self::from_parts(payload, const { &GreetVtable::new::<T, false, true>() })
     }
     /// Borrows the value mutably (`Greet` has no `self`, `Box<Self>` or `Pin` receiver, so nothing moves out of the borrow).
     pub fn from_mut<T: Greet + 'a>(value: &'a mut T) -> Self {
         let payload = GreetPayload::empty();
-        unsafe {
-            (*payload.slot.get()).write(::core::ptr::from_mut(value).cast::<()>())
-        };
+        unsafe { (*payload.slot.get()).write(::core::ptr::from_mut(value) as *mut ()) };
         Self::from_parts(payload, const { &GreetVtable::new::<T, false, false>() })
     }
     fn from_parts(payload: GreetPayload<'a>, vtable: &'a GreetVtable<'a>) -> Self {

@@ -81,7 +81,7 @@ impl<'a, 'k, K: PartialEq, Value> LookupVtable<'a, 'k, K, Value> {
     >(this: &mut LookupPayload<'a>) {
         if OWNED {
             if INLINE {
-                unsafe { this.value::<T, INLINE>().drop_in_place() }
+                unsafe { ::core::ptr::drop_in_place(this.value::<T, INLINE>()) }
             } else {
                 drop(unsafe { Box::from_raw(this.value::<T, INLINE>()) })
             }
@@ -162,23 +162,21 @@ impl<'a, 'k, K: PartialEq, Value> DynLookup<'a, 'k, K, Value> {
     /// `T` fits in a pointer (size and alignment).
     unsafe fn store_inline<T: Lookup<'k, K, Value = Value> + 'a>(value: T) -> Self {
         let payload = LookupPayload::empty();
-        unsafe { payload.slot.get().cast::<T>().write(value) };
+        unsafe { ::core::ptr::write(payload.slot.get().cast::<T>(), value) };
         Self::from_parts(payload, const { &LookupVtable::new::<T, true, true>() })
     }
     /// Stores the value in a `Box`.
     pub fn boxed<T: Lookup<'k, K, Value = Value> + 'a>(value: T) -> Self {
         let payload = LookupPayload::empty();
         unsafe {
-            (*payload.slot.get()).write(Box::into_raw(Box::new(value)).cast::<()>())
+            (*payload.slot.get()).write(Box::into_raw(Box::new(value)) as *mut ())
         };
         Self::from_parts(payload, const { &LookupVtable::new::<T, false, true>() })
     }
     /// Borrows the value mutably (`Lookup` has no `self`, `Box<Self>` or `Pin` receiver, so nothing moves out of the borrow).
     pub fn from_mut<T: Lookup<'k, K, Value = Value> + 'a>(value: &'a mut T) -> Self {
         let payload = LookupPayload::empty();
-        unsafe {
-            (*payload.slot.get()).write(::core::ptr::from_mut(value).cast::<()>())
-        };
+        unsafe { (*payload.slot.get()).write(::core::ptr::from_mut(value) as *mut ()) };
         Self::from_parts(payload, const { &LookupVtable::new::<T, false, false>() })
     }
     fn from_parts(

@@ -78,7 +78,7 @@ impl<'a, Item> CountdownVtable<'a, Item> {
     >(this: &mut CountdownPayload<'a>) {
         if OWNED {
             if INLINE {
-                unsafe { this.value::<T, INLINE>().drop_in_place() }
+                unsafe { ::core::ptr::drop_in_place(this.value::<T, INLINE>()) }
             } else {
                 drop(unsafe { Box::from_raw(this.value::<T, INLINE>()) })
             }
@@ -146,23 +146,21 @@ impl<'a, Item> DynCountdown<'a, Item> {
     /// `T` fits in a pointer (size and alignment).
     unsafe fn store_inline<T: Countdown<Item = Item> + 'a>(value: T) -> Self {
         let payload = CountdownPayload::empty();
-        unsafe { payload.slot.get().cast::<T>().write(value) };
+        unsafe { ::core::ptr::write(payload.slot.get().cast::<T>(), value) };
         Self::from_parts(payload, const { &CountdownVtable::new::<T, true, true>() })
     }
     /// Stores the value in a `Box`.
     pub fn boxed<T: Countdown<Item = Item> + 'a>(value: T) -> Self {
         let payload = CountdownPayload::empty();
         unsafe {
-            (*payload.slot.get()).write(Box::into_raw(Box::new(value)).cast::<()>())
+            (*payload.slot.get()).write(Box::into_raw(Box::new(value)) as *mut ())
         };
         Self::from_parts(payload, const { &CountdownVtable::new::<T, false, true>() })
     }
     /// Borrows the value mutably (`Countdown` has no `self`, `Box<Self>` or `Pin` receiver, so nothing moves out of the borrow).
     pub fn from_mut<T: Countdown<Item = Item> + 'a>(value: &'a mut T) -> Self {
         let payload = CountdownPayload::empty();
-        unsafe {
-            (*payload.slot.get()).write(::core::ptr::from_mut(value).cast::<()>())
-        };
+        unsafe { (*payload.slot.get()).write(::core::ptr::from_mut(value) as *mut ()) };
         Self::from_parts(payload, const { &CountdownVtable::new::<T, false, false>() })
     }
     fn from_parts(

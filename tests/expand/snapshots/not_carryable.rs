@@ -65,7 +65,7 @@ impl<'a> CompareVtable<'a> {
     ) {
         if OWNED {
             if INLINE {
-                unsafe { this.value::<T, INLINE>().drop_in_place() }
+                unsafe { ::core::ptr::drop_in_place(this.value::<T, INLINE>()) }
             } else {
                 drop(unsafe { Box::from_raw(this.value::<T, INLINE>()) })
             }
@@ -123,14 +123,14 @@ impl<'a> DynCompare<'a> {
     /// `T` fits in a pointer (size and alignment).
     unsafe fn store_inline<T: Compare + 'a>(value: T) -> Self {
         let payload = ComparePayload::empty();
-        unsafe { payload.slot.get().cast::<T>().write(value) };
+        unsafe { ::core::ptr::write(payload.slot.get().cast::<T>(), value) };
         Self::from_parts(payload, const { &CompareVtable::new::<T, true, true>() })
     }
     /// Stores the value in a `Box`.
     pub fn boxed<T: Compare + 'a>(value: T) -> Self {
         let payload = ComparePayload::empty();
         unsafe {
-            (*payload.slot.get()).write(Box::into_raw(Box::new(value)).cast::<()>())
+            (*payload.slot.get()).write(Box::into_raw(Box::new(value)) as *mut ())
         };
         Self::from_parts(payload, const { &CompareVtable::new::<T, false, true>() })
     }
@@ -139,16 +139,14 @@ impl<'a> DynCompare<'a> {
         let payload = ComparePayload::empty();
         unsafe {
             (*payload.slot.get())
-                .write(::core::ptr::from_ref(value).cast_mut().cast::<()>())
+                .write(::core::ptr::from_ref(value) as *const () as *mut ())
         };
         Self::from_parts(payload, const { &CompareVtable::new::<T, false, false>() })
     }
     /// Borrows the value mutably (`Compare` has no `self`, `Box<Self>` or `Pin` receiver, so nothing moves out of the borrow).
     pub fn from_mut<T: Compare + 'a>(value: &'a mut T) -> Self {
         let payload = ComparePayload::empty();
-        unsafe {
-            (*payload.slot.get()).write(::core::ptr::from_mut(value).cast::<()>())
-        };
+        unsafe { (*payload.slot.get()).write(::core::ptr::from_mut(value) as *mut ()) };
         Self::from_parts(payload, const { &CompareVtable::new::<T, false, false>() })
     }
     fn from_parts(payload: ComparePayload<'a>, vtable: &'a CompareVtable<'a>) -> Self {

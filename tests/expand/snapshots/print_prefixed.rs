@@ -50,27 +50,27 @@ impl<'a> PrintPrefixedVtable<'a> {
     ///
     /// A `const fn`, so that `&PrintPrefixedVtable::new::<T, …>()` in a constant is promoted to a `'static`:
     /// no allocation and no `static` per type, like the compiler's vtables.
-    pub const fn new<T: PrintPrefixed + 'a, const INLINE: bool, const OWNED: bool>() -> Self {
+    pub const fn new<X: PrintPrefixed + 'a, const INLINE: bool, const OWNED: bool>() -> Self {
         Self {
-            drop_in_place: Self::drop_shim::<T, INLINE, OWNED>,
-            size: ::core::mem::size_of::<T>(),
-            align: ::core::mem::align_of::<T>(),
-            prefix: Self::prefix_shim::<T, INLINE>,
-            apply: Self::apply_shim::<T, INLINE>,
+            drop_in_place: Self::drop_shim::<X, INLINE, OWNED>,
+            size: ::core::mem::size_of::<X>(),
+            align: ::core::mem::align_of::<X>(),
+            prefix: Self::prefix_shim::<X, INLINE>,
+            apply: Self::apply_shim::<X, INLINE>,
         }
     }
     /// The `drop_in_place` entry.
     ///
     /// # Safety
     /// `this` holds a `T` stored as `INLINE` and `OWNED` say, not yet dropped.
-    unsafe fn drop_shim<T: PrintPrefixed + 'a, const INLINE: bool, const OWNED: bool>(
+    unsafe fn drop_shim<X: PrintPrefixed + 'a, const INLINE: bool, const OWNED: bool>(
         this: &mut PrintPrefixedPayload<'a>,
     ) {
         if OWNED {
             if INLINE {
-                unsafe { this.value::<T, INLINE>().drop_in_place() }
+                unsafe { ::core::ptr::drop_in_place(this.value::<X, INLINE>()) }
             } else {
-                drop(unsafe { Box::from_raw(this.value::<T, INLINE>()) })
+                drop(unsafe { Box::from_raw(this.value::<X, INLINE>()) })
             }
         }
     }
@@ -78,23 +78,23 @@ impl<'a> PrintPrefixedVtable<'a> {
     ///
     /// # Safety
     /// `this` holds a `T` as `INLINE` says, and is borrowed (or owned) as the receiver requires.
-    unsafe fn prefix_shim<T: PrintPrefixed + 'a, const INLINE: bool>(
+    unsafe fn prefix_shim<X: PrintPrefixed + 'a, const INLINE: bool>(
         this: &PrintPrefixedPayload<'a>,
     ) -> String {
-        let receiver = unsafe { &*this.value::<T, INLINE>() };
-        <T as PrintPrefixed>::prefix(receiver)
+        let receiver = unsafe { &*this.value::<X, INLINE>() };
+        <X as PrintPrefixed>::prefix(receiver)
     }
     /// The shim in the `apply` slot: turns the erased `self` back into the `T` it was made from and calls `T::apply`.
     /// Arguments of generic type arrive as trait objects (an erasing shim): `&dyn Trait` implements `Trait`.
     ///
     /// # Safety
     /// `this` holds a `T` as `INLINE` says, and is borrowed (or owned) as the receiver requires.
-    unsafe fn apply_shim<T: PrintPrefixed + 'a, const INLINE: bool>(
+    unsafe fn apply_shim<X: PrintPrefixed + 'a, const INLINE: bool>(
         this: &PrintPrefixedPayload<'a>,
         t: &dyn Display,
     ) -> String {
-        let receiver = unsafe { &*this.value::<T, INLINE>() };
-        <T as PrintPrefixed>::apply(receiver, t)
+        let receiver = unsafe { &*this.value::<X, INLINE>() };
+        <X as PrintPrefixed>::apply(receiver, t)
     }
 }
 /// `dyn PrintPrefixed` as a dyn* value: `Sized`, two words (the payload and the vtable), so it can be
@@ -109,9 +109,9 @@ pub struct DynPrintPrefixed<'a> {
 impl<'a> DynPrintPrefixed<'a> {
     /// Stores the value inline when it fits in a pointer (size and alignment): no
     /// allocation; boxes it otherwise.
-    pub fn new<T: PrintPrefixed + 'a>(value: T) -> Self {
-        if ::core::mem::size_of::<T>() <= ::core::mem::size_of::<*mut ()>()
-            && ::core::mem::align_of::<T>() <= ::core::mem::align_of::<*mut ()>()
+    pub fn new<X: PrintPrefixed + 'a>(value: X) -> Self {
+        if ::core::mem::size_of::<X>() <= ::core::mem::size_of::<*mut ()>()
+            && ::core::mem::align_of::<X>() <= ::core::mem::align_of::<*mut ()>()
         {
             // SAFETY: `T` fits, checked just above.
             unsafe { Self::store_inline(value) }
@@ -120,10 +120,10 @@ impl<'a> DynPrintPrefixed<'a> {
         }
     }
     /// Stores the value inline, without allocating. Fails to compile when `T` does not fit.
-    pub fn inline<T: PrintPrefixed + 'a>(value: T) -> Self {
+    pub fn inline<X: PrintPrefixed + 'a>(value: X) -> Self {
         const {
-            let fits = ::core::mem::size_of::<T>() <= ::core::mem::size_of::<*mut ()>()
-                && ::core::mem::align_of::<T>() <= ::core::mem::align_of::<*mut ()>();
+            let fits = ::core::mem::size_of::<X>() <= ::core::mem::size_of::<*mut ()>()
+                && ::core::mem::align_of::<X>() <= ::core::mem::align_of::<*mut ()>();
             assert!(
                 fits,
                 "`DynPrintPrefixed::inline`: the value does not fit in a pointer (size and alignment); use `DynPrintPrefixed::new` or `DynPrintPrefixed::boxed`"
@@ -136,43 +136,41 @@ impl<'a> DynPrintPrefixed<'a> {
     ///
     /// # Safety
     /// `T` fits in a pointer (size and alignment).
-    unsafe fn store_inline<T: PrintPrefixed + 'a>(value: T) -> Self {
+    unsafe fn store_inline<X: PrintPrefixed + 'a>(value: X) -> Self {
         let payload = PrintPrefixedPayload::empty();
-        unsafe { payload.slot.get().cast::<T>().write(value) };
-        Self::from_parts(payload, const { &PrintPrefixedVtable::new::<T, true, true>() })
+        unsafe { ::core::ptr::write(payload.slot.get().cast::<X>(), value) };
+        Self::from_parts(payload, const { &PrintPrefixedVtable::new::<X, true, true>() })
     }
     /// Stores the value in a `Box`.
-    pub fn boxed<T: PrintPrefixed + 'a>(value: T) -> Self {
+    pub fn boxed<X: PrintPrefixed + 'a>(value: X) -> Self {
         let payload = PrintPrefixedPayload::empty();
         unsafe {
-            (*payload.slot.get()).write(Box::into_raw(Box::new(value)).cast::<()>())
+            (*payload.slot.get()).write(Box::into_raw(Box::new(value)) as *mut ())
         };
         Self::from_parts(
             payload,
-            const { &PrintPrefixedVtable::new::<T, false, true>() },
+            const { &PrintPrefixedVtable::new::<X, false, true>() },
         )
     }
     /// Borrows the value (every dispatchable method of `PrintPrefixed` takes `&self`, so only `&T` is ever handed out).
-    pub fn from_ref<T: PrintPrefixed + 'a>(value: &'a T) -> Self {
+    pub fn from_ref<X: PrintPrefixed + 'a>(value: &'a X) -> Self {
         let payload = PrintPrefixedPayload::empty();
         unsafe {
             (*payload.slot.get())
-                .write(::core::ptr::from_ref(value).cast_mut().cast::<()>())
+                .write(::core::ptr::from_ref(value) as *const () as *mut ())
         };
         Self::from_parts(
             payload,
-            const { &PrintPrefixedVtable::new::<T, false, false>() },
+            const { &PrintPrefixedVtable::new::<X, false, false>() },
         )
     }
     /// Borrows the value mutably (`PrintPrefixed` has no `self`, `Box<Self>` or `Pin` receiver, so nothing moves out of the borrow).
-    pub fn from_mut<T: PrintPrefixed + 'a>(value: &'a mut T) -> Self {
+    pub fn from_mut<X: PrintPrefixed + 'a>(value: &'a mut X) -> Self {
         let payload = PrintPrefixedPayload::empty();
-        unsafe {
-            (*payload.slot.get()).write(::core::ptr::from_mut(value).cast::<()>())
-        };
+        unsafe { (*payload.slot.get()).write(::core::ptr::from_mut(value) as *mut ()) };
         Self::from_parts(
             payload,
-            const { &PrintPrefixedVtable::new::<T, false, false>() },
+            const { &PrintPrefixedVtable::new::<X, false, false>() },
         )
     }
     fn from_parts(

@@ -83,7 +83,7 @@ impl<'a> MachineVtable<'a> {
     ) {
         if OWNED {
             if INLINE {
-                unsafe { this.value::<T, INLINE>().drop_in_place() }
+                unsafe { ::core::ptr::drop_in_place(this.value::<T, INLINE>()) }
             } else {
                 drop(unsafe { Box::from_raw(this.value::<T, INLINE>()) })
             }
@@ -166,14 +166,14 @@ impl<'a> DynMachine<'a> {
     /// `T` fits in a pointer (size and alignment).
     unsafe fn store_inline<T: Machine + 'a>(value: T) -> Self {
         let payload = MachinePayload::empty();
-        unsafe { payload.slot.get().cast::<T>().write(value) };
+        unsafe { ::core::ptr::write(payload.slot.get().cast::<T>(), value) };
         Self::from_parts(payload, const { &MachineVtable::new::<T, true, true>() })
     }
     /// Stores the value in a `Box`.
     pub fn boxed<T: Machine + 'a>(value: T) -> Self {
         let payload = MachinePayload::empty();
         unsafe {
-            (*payload.slot.get()).write(Box::into_raw(Box::new(value)).cast::<()>())
+            (*payload.slot.get()).write(Box::into_raw(Box::new(value)) as *mut ())
         };
         Self::from_parts(payload, const { &MachineVtable::new::<T, false, true>() })
     }

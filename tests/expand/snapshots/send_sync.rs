@@ -71,7 +71,7 @@ impl<'a> JobVtable<'a> {
     ) {
         if OWNED {
             if INLINE {
-                unsafe { this.value::<T, INLINE>().drop_in_place() }
+                unsafe { ::core::ptr::drop_in_place(this.value::<T, INLINE>()) }
             } else {
                 drop(unsafe { Box::from_raw(this.value::<T, INLINE>()) })
             }
@@ -141,14 +141,14 @@ impl<'a> DynJob<'a> {
     /// `T` fits in a pointer (size and alignment).
     unsafe fn store_inline<T: Job + 'a>(value: T) -> Self {
         let payload = JobPayload::empty();
-        unsafe { payload.slot.get().cast::<T>().write(value) };
+        unsafe { ::core::ptr::write(payload.slot.get().cast::<T>(), value) };
         Self::from_parts(payload, const { &JobVtable::new::<T, true, true>() })
     }
     /// Stores the value in a `Box`.
     pub fn boxed<T: Job + 'a>(value: T) -> Self {
         let payload = JobPayload::empty();
         unsafe {
-            (*payload.slot.get()).write(Box::into_raw(Box::new(value)).cast::<()>())
+            (*payload.slot.get()).write(Box::into_raw(Box::new(value)) as *mut ())
         };
         Self::from_parts(payload, const { &JobVtable::new::<T, false, true>() })
     }
@@ -157,16 +157,14 @@ impl<'a> DynJob<'a> {
         let payload = JobPayload::empty();
         unsafe {
             (*payload.slot.get())
-                .write(::core::ptr::from_ref(value).cast_mut().cast::<()>())
+                .write(::core::ptr::from_ref(value) as *const () as *mut ())
         };
         Self::from_parts(payload, const { &JobVtable::new::<T, false, false>() })
     }
     /// Borrows the value mutably (`Job` has no `self`, `Box<Self>` or `Pin` receiver, so nothing moves out of the borrow).
     pub fn from_mut<T: Job + 'a>(value: &'a mut T) -> Self {
         let payload = JobPayload::empty();
-        unsafe {
-            (*payload.slot.get()).write(::core::ptr::from_mut(value).cast::<()>())
-        };
+        unsafe { (*payload.slot.get()).write(::core::ptr::from_mut(value) as *mut ()) };
         Self::from_parts(payload, const { &JobVtable::new::<T, false, false>() })
     }
     fn from_parts(payload: JobPayload<'a>, vtable: &'a JobVtable<'a>) -> Self {

@@ -75,7 +75,7 @@ impl<'a> ShapeVtable<'a> {
     ) {
         if OWNED {
             if INLINE {
-                unsafe { this.value::<T, INLINE>().drop_in_place() }
+                unsafe { ::core::ptr::drop_in_place(this.value::<T, INLINE>()) }
             } else {
                 drop(unsafe { Box::from_raw(this.value::<T, INLINE>()) })
             }
@@ -155,23 +155,21 @@ impl<'a> DynShape<'a> {
     /// `T` fits in a pointer (size and alignment).
     unsafe fn store_inline<T: Shape + 'a>(value: T) -> Self {
         let payload = ShapePayload::empty();
-        unsafe { payload.slot.get().cast::<T>().write(value) };
+        unsafe { ::core::ptr::write(payload.slot.get().cast::<T>(), value) };
         Self::from_parts(payload, const { &ShapeVtable::new::<T, true, true>() })
     }
     /// Stores the value in a `Box`.
     pub fn boxed<T: Shape + 'a>(value: T) -> Self {
         let payload = ShapePayload::empty();
         unsafe {
-            (*payload.slot.get()).write(Box::into_raw(Box::new(value)).cast::<()>())
+            (*payload.slot.get()).write(Box::into_raw(Box::new(value)) as *mut ())
         };
         Self::from_parts(payload, const { &ShapeVtable::new::<T, false, true>() })
     }
     /// Borrows the value mutably (`Shape` has no `self`, `Box<Self>` or `Pin` receiver, so nothing moves out of the borrow).
     pub fn from_mut<T: Shape + 'a>(value: &'a mut T) -> Self {
         let payload = ShapePayload::empty();
-        unsafe {
-            (*payload.slot.get()).write(::core::ptr::from_mut(value).cast::<()>())
-        };
+        unsafe { (*payload.slot.get()).write(::core::ptr::from_mut(value) as *mut ()) };
         Self::from_parts(payload, const { &ShapeVtable::new::<T, false, false>() })
     }
     fn from_parts(payload: ShapePayload<'a>, vtable: &'a ShapeVtable<'a>) -> Self {
@@ -301,7 +299,7 @@ impl<'a> SolidVtable<'a> {
     ) {
         if OWNED {
             if INLINE {
-                unsafe { this.value::<T, INLINE>().drop_in_place() }
+                unsafe { ::core::ptr::drop_in_place(this.value::<T, INLINE>()) }
             } else {
                 drop(unsafe { Box::from_raw(this.value::<T, INLINE>()) })
             }
@@ -380,23 +378,21 @@ impl<'a> DynSolid<'a> {
     /// `T` fits in a pointer (size and alignment).
     unsafe fn store_inline<T: Solid + 'a>(value: T) -> Self {
         let payload = SolidPayload::empty();
-        unsafe { payload.slot.get().cast::<T>().write(value) };
+        unsafe { ::core::ptr::write(payload.slot.get().cast::<T>(), value) };
         Self::from_parts(payload, const { &SolidVtable::new::<T, true, true>() })
     }
     /// Stores the value in a `Box`.
     pub fn boxed<T: Solid + 'a>(value: T) -> Self {
         let payload = SolidPayload::empty();
         unsafe {
-            (*payload.slot.get()).write(Box::into_raw(Box::new(value)).cast::<()>())
+            (*payload.slot.get()).write(Box::into_raw(Box::new(value)) as *mut ())
         };
         Self::from_parts(payload, const { &SolidVtable::new::<T, false, true>() })
     }
     /// Borrows the value mutably (`Solid` has no `self`, `Box<Self>` or `Pin` receiver, so nothing moves out of the borrow).
     pub fn from_mut<T: Solid + 'a>(value: &'a mut T) -> Self {
         let payload = SolidPayload::empty();
-        unsafe {
-            (*payload.slot.get()).write(::core::ptr::from_mut(value).cast::<()>())
-        };
+        unsafe { (*payload.slot.get()).write(::core::ptr::from_mut(value) as *mut ()) };
         Self::from_parts(payload, const { &SolidVtable::new::<T, false, false>() })
     }
     fn from_parts(payload: SolidPayload<'a>, vtable: &'a SolidVtable<'a>) -> Self {

@@ -71,7 +71,7 @@ impl<'a> WidgetContainerVtable<'a> {
     ) {
         if OWNED {
             if INLINE {
-                unsafe { this.value::<T, INLINE>().drop_in_place() }
+                unsafe { ::core::ptr::drop_in_place(this.value::<T, INLINE>()) }
             } else {
                 drop(unsafe { Box::from_raw(this.value::<T, INLINE>()) })
             }
@@ -150,7 +150,7 @@ impl<'a> DynWidgetContainer<'a> {
     /// `T` fits in a pointer (size and alignment).
     unsafe fn store_inline<T: WidgetContainer + 'a>(value: T) -> Self {
         let payload = WidgetContainerPayload::empty();
-        unsafe { payload.slot.get().cast::<T>().write(value) };
+        unsafe { ::core::ptr::write(payload.slot.get().cast::<T>(), value) };
         Self::from_parts(
             payload,
             const { &WidgetContainerVtable::new::<T, true, true>() },
@@ -160,7 +160,7 @@ impl<'a> DynWidgetContainer<'a> {
     pub fn boxed<T: WidgetContainer + 'a>(value: T) -> Self {
         let payload = WidgetContainerPayload::empty();
         unsafe {
-            (*payload.slot.get()).write(Box::into_raw(Box::new(value)).cast::<()>())
+            (*payload.slot.get()).write(Box::into_raw(Box::new(value)) as *mut ())
         };
         Self::from_parts(
             payload,
@@ -170,9 +170,7 @@ impl<'a> DynWidgetContainer<'a> {
     /// Borrows the value mutably (`WidgetContainer` has no `self`, `Box<Self>` or `Pin` receiver, so nothing moves out of the borrow).
     pub fn from_mut<T: WidgetContainer + 'a>(value: &'a mut T) -> Self {
         let payload = WidgetContainerPayload::empty();
-        unsafe {
-            (*payload.slot.get()).write(::core::ptr::from_mut(value).cast::<()>())
-        };
+        unsafe { (*payload.slot.get()).write(::core::ptr::from_mut(value) as *mut ()) };
         Self::from_parts(
             payload,
             const { &WidgetContainerVtable::new::<T, false, false>() },
