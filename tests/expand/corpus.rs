@@ -253,7 +253,7 @@ fn every_corpus_trait_expands_to_code_that_compiles() {
                 Err(e) if e.trim().is_empty() || e.contains('\n') => problems.push(format!("{:<22} {:<32} Err without a one-line message: {e:?}", c.file, c.name)),
                 Err(_) => {}
                 Ok(_) if expected_err => problems.push(format!("{:<22} {:<32} expands now: remove it from CANNOT_EXPAND", c.file, c.name)),
-                Ok((text, title)) => {
+                Ok((text, _)) => {
                     let is_complete = c.complete() == Some(true);
                     if has_impl_of_trait_for_dyn(text, &c.name) != is_complete {
                         problems.push(format!(

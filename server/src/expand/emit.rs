@@ -265,8 +265,14 @@ pub(crate) fn expand(
                 continue;
             }
             let mut bounds: Vec<syn::TypeParamBound> = Vec::new();
+            let own_names: Vec<Ident> = item.items.iter().filter_map(|ti| match ti {
+                TraitItem::Type(t) if t.generics.params.is_empty() => Some(t.ident.clone()),
+                _ => None,
+            }).collect();
             for b in &t.bounds {
-                if super::model::tokens_mention_self(quote!(#b)) && !!bound_mentions_bare_self(b) {
+                let mut replaced = b.clone();
+                ReplaceSelfAssoc { assoc: &own_names }.visit_type_param_bound_mut(&mut replaced);
+                if super::model::tokens_mention_self(quote!(#replaced)) {
                     missing.push(format!(
                         "the bound `{}: {}` names `Self`, which for the dyn value would be the erased type",
                         t.ident,
@@ -276,14 +282,25 @@ pub(crate) fn expand(
                     bounds.push(b.clone());
                 }
             }
-            if let Some(w) = &t.generics.where_clause {
-                // Every `T: Foo` must prove them to name `T::Extra`.
-                self_preds.extend(w.predicates.iter().filter(|p| super::model::tokens_mention_self(quote!(#p))).cloned());
-                if super::model::tokens_mention_self(quote!(#w)) {
+            for p in t.generics.where_clause.iter().flat_map(|w| w.predicates.iter()) {
+                let WherePredicate::Type(pt) = p else { continue };
+                if !super::model::tokens_mention_self(quote!(#p)) {
+                    continue;
+                }
+                let on_self = is_self_type(&pt.bounded_ty) && !pt.bounds.iter().any(bound_mentions_bare_self);
+                let only_sized = on_self
+                    && pt.bounds.iter().all(|b| matches!(b, syn::TypeParamBound::Trait(tb) if tb.path.is_ident("Sized")));
+                if only_sized {
+                    // `type Out where Self: Sized`: a dyn value is `Sized`.
+                    continue;
+                }
+                // Every `T: Foo` must prove it to name `T::Extra`: every value must satisfy it.
+                self_preds.push(p.clone());
+                if !on_self {
                     missing.push(format!(
-                        "the associated type `{}` has `{}`, which the dyn value cannot satisfy",
+                        "the associated type `{}` has `where {}`, which names `Self` as the erased type",
                         t.ident,
-                        super::model::tidy_tokens(&quote!(#w).to_string())
+                        super::model::tidy_tokens(&quote!(#p).to_string())
                     ));
                 }
             }
@@ -569,7 +586,17 @@ pub(crate) fn expand(
             });
         }
     } else {
-        let assoc_items = ctx.assoc.iter().filter(|a| own_assoc.iter().any(|(o, _)| o == *a)).map(|a| quote!(type #a = #a;));
+        // `type Extra = Extra where Self: Debug;`: the trait's own `where` clause, repeated.
+        let assoc_where = |a: &Ident| {
+            item.items.iter().find_map(|ti| match ti {
+                TraitItem::Type(t) if t.ident == *a => t.generics.where_clause.clone(),
+                _ => None,
+            })
+        };
+        let assoc_items = ctx.assoc.iter().filter(|a| own_assoc.iter().any(|(o, _)| o == *a)).map(|a| {
+            let w = assoc_where(a);
+            quote!(type #a = #a #w;)
+        });
         let doc = format!(" What the compiler writes as `impl {name_s} for dyn {name_s}`: every method loads its function pointer from the vtable and calls it with the erased `self`.");
         let trait_ref = &ctx.trait_ref;
         let unsafety = item.unsafety.map(|_| {
@@ -593,6 +620,10 @@ pub(crate) fn expand(
             continue;
         }
         let s = &supers[*si];
+        if s.name == "ToString" && supers.iter().any(|o| o.name == "Display") {
+            // std's `impl<T: Display> ToString for T` covers the dyn value already.
+            continue;
+        }
         // The impl names the trait without `Assoc = T`; the associated types become items.
         let path = &s.impl_path();
         let unsafety = s.item.as_ref().and_then(|i| i.unsafety).map(|_| quote!(unsafe));

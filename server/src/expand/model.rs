@@ -467,10 +467,9 @@ fn plan_fn(f: &TraitItemFn, cx: &ClassifyCtx<'_>) -> Result<MethodPlan, String> 
     }
     let receiver = match receiver_of(sig)? {
         Some(r) => r,
-        None if f.default.is_some() && wh.sized => return Ok(MethodPlan::Default),
-        None if f.default.is_some() => {
-            return Err("it has no `self` receiver: a type may override it, and the dyn value cannot call the override".into());
-        }
+        // A static function with a default: `DynFoo::f()` runs the default (a type's own
+        // override is not reachable without a value, as with `dyn Foo`).
+        None if f.default.is_some() => return Ok(MethodPlan::Default),
         None => return Err("it has no `self` receiver and no default body".into()),
     };
     if let Some(r) = wh.not_carried {

@@ -158,8 +158,8 @@ pub(crate) fn resolve(
         let n = name.to_string();
         if n == "Copy" {
             sup.not_carried = Some("the supertrait `Copy`: a dyn* value has drop glue (it may own a `Box`), so it cannot be `Copy`".into());
-        } else if kind == SuperKind::Std && matches!(n.as_str(), "Any" | "ToString" | "Borrow" | "BorrowMut") {
-            sup.not_carried = Some(format!("the supertrait `{n}`: std implements it for every (`'static` / `Display` / …) type already, so `Dyn…` would answer for itself, not for the value"));
+        } else if kind == SuperKind::Std && n == "Any" {
+            sup.not_carried = Some("the supertrait `Any`: std implements it for every `'static` type, so the dyn value would report its own `TypeId`, not the value's (downcasting would fail)".into());
         } else if matches!(n.as_str(), "Fn" | "FnMut" | "FnOnce" | "AsyncFn" | "AsyncFnMut" | "AsyncFnOnce") {
             sup.not_carried = Some(format!("the supertrait `{n}`: implementing it needs the unstable `extern \"rust-call\"` ABI"));
         }
@@ -221,7 +221,7 @@ pub(crate) fn resolve(
                 self_arg |= tokens_mention_self(quote::quote!(#t));
                 subst.push((p.clone(), t));
             }
-            if self_arg || sup.bound_assoc.iter().any(|(_, t)| tokens_mention_self(quote::quote!(#t))) {
+            if self_arg || sup.bound_assoc.iter().any(|(_, t)| super::model::mentions_bare_self(t)) {
                 let p = &sup.path;
                 let shown = quote::quote!(#p).to_string().replace(' ', "").replace(",", ", ");
                 sup.not_carried.get_or_insert_with(|| format!(
