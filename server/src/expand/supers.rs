@@ -41,6 +41,8 @@ pub(crate) struct Super {
     pub not_carried: Option<String>,
     /// Its declaration as written (for including its own expansion).
     pub original: Option<ItemTrait>,
+    /// Its type parameters and what they stand for here.
+    pub subst: Vec<(Ident, Type)>,
     /// The bounds of its free associated types (`IntoIter: Iterator<Item = Item>`).
     pub assoc_bounds: Vec<(Ident, Vec<TypeParamBound>)>,
 }
@@ -96,12 +98,23 @@ pub(crate) fn resolve(
     // Every `Assoc = T` written on the trait's bounds (`DoubleEndedIterator<Item = u8>` fixes
     // `Iterator`'s `Item`): applied to whichever supertrait declares `Assoc`.
     let mut bindings: Vec<(Ident, Type)> = Vec::new();
+    let own_assoc: Vec<Ident> = item
+        .items
+        .iter()
+        .filter_map(|ti| match ti {
+            TraitItem::Type(t) => Some(t.ident.clone()),
+            _ => None,
+        })
+        .collect();
     for b in written_bounds(item) {
         if let TypeParamBound::Trait(t) = b {
             if let Some(PathArguments::AngleBracketed(a)) = t.path.segments.last().map(|s| &s.arguments) {
                 for g in &a.args {
                     if let GenericArgument::AssocType(at) = g {
-                        bindings.push((at.ident.clone(), at.ty.clone()));
+                        // `Iterator<Item = Self::Out>`: `Out` is a parameter of the dyn type.
+                        let mut ty = at.ty.clone();
+                        super::model::ReplaceSelfAssoc { assoc: &own_assoc }.visit_type_mut(&mut ty);
+                        bindings.push((at.ident.clone(), ty));
                     }
                 }
             }
@@ -115,8 +128,16 @@ pub(crate) fn resolve(
         if out.iter().any(|s| s.name == name) || name == "Sized" || name == "PointeeSized" || name == "MetaSized" {
             continue;
         }
-        // The bound as written on the trait carries generic arguments and `Assoc = T`.
-        let written = written_bound(item, &name);
+        // The bound as written on the trait carries generic arguments and `Assoc = T`; for a
+        // supertrait of a supertrait, as written there (`PartialOrd<str>: PartialEq<str>`).
+        let written = written_bound(item, &name).or_else(|| {
+            out.iter().find_map(|o| {
+                let decl = o.original.as_ref()?;
+                let mut p = written_bound(decl, &name)?;
+                Subst { params: &o.subst, assoc: &[] }.visit_path_mut(&mut p);
+                Some(p)
+            })
+        });
         if let Some(w) = &written {
             if let (Some(seg), Some(wseg)) = (path.segments.last_mut(), w.segments.last()) {
                 if matches!(seg.arguments, PathArguments::None) {
@@ -137,7 +158,10 @@ pub(crate) fn resolve(
         } else {
             SuperKind::User { already_expanded: input.already_expanded }
         };
-        let (args, bound_assoc) = split_args(&path);
+        let (args, mut bound_assoc) = split_args(&path);
+        for (_, t) in bound_assoc.iter_mut() {
+            super::model::ReplaceSelfAssoc { assoc: &own_assoc }.visit_type_mut(t);
+        }
         let mut sup = Super {
             name: name.clone(),
             path,
@@ -150,6 +174,7 @@ pub(crate) fn resolve(
             inputs: Vec::new(),
             not_carried: None,
             original: None,
+            subst: Vec::new(),
             assoc_bounds: Vec::new(),
         };
         if written.as_ref().is_some_and(|_| higher_ranked(item, &name)) {
@@ -248,6 +273,7 @@ pub(crate) fn resolve(
                 }
             }
             Subst { params: &subst, assoc: &sup.bound_assoc }.visit_item_trait_mut(&mut titem);
+            sup.subst = subst.clone();
             for ti in &titem.items {
                 if let TraitItem::Type(t) = ti {
                     if sup.free_assoc.contains(&t.ident) {
