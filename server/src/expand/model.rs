@@ -393,9 +393,6 @@ pub(crate) fn classify(items: &[TraitItem], cx: &ClassifyCtx<'_>, trait_name: &s
 fn receiver_of(sig: &Signature) -> Result<Option<Receiver>, String> {
     let Some(FnArg::Receiver(r)) = sig.inputs.first() else { return Ok(None) };
     if r.colon_token.is_none() {
-        if r.reference.as_ref().is_some_and(|(_, l)| l.as_ref().is_some_and(|l| l.ident == "static")) {
-            return Err("a `&'static` receiver would need the dyn value to be borrowed forever".into());
-        }
         return Ok(Some(match &r.reference {
             Some((_, lt)) if r.mutability.is_some() => Receiver::Mut(lt.clone()),
             Some((_, lt)) => Receiver::Ref(lt.clone()),
@@ -404,9 +401,6 @@ fn receiver_of(sig: &Signature) -> Result<Option<Receiver>, String> {
     }
     let ty = &*r.ty;
     match ty {
-        Type::Reference(rf) if rf.lifetime.as_ref().is_some_and(|l| l.ident == "static") => {
-            Err("a `&'static` receiver would need the dyn value to be borrowed forever".into())
-        }
         Type::Reference(rf) if is_self_type(&rf.elem) => Ok(Some(if rf.mutability.is_some() {
             Receiver::Mut(rf.lifetime.clone())
         } else {
@@ -475,6 +469,20 @@ fn plan_fn(f: &TraitItemFn, cx: &ClassifyCtx<'_>) -> Result<MethodPlan, String> 
     if let Some(r) = wh.not_carried {
         return Err(r);
     }
+    let mut extra_bounds = wh.extra;
+    // `&'static self`: the dyn value is borrowed forever, so its value must be `'static`; the
+    // slot takes an ordinary borrow and the shim hands the value out for `'static`.
+    let receiver = match receiver {
+        Receiver::Ref(Some(l)) if l.ident == "static" => {
+            extra_bounds.push(syn::parse_quote!('static));
+            Receiver::Ref(None)
+        }
+        Receiver::Mut(Some(l)) if l.ident == "static" => {
+            extra_bounds.push(syn::parse_quote!('static));
+            Receiver::Mut(None)
+        }
+        r => r,
+    };
     if sig.variadic.is_some() || sig.abi.is_some() {
         return Err("an `extern`/variadic signature".into());
     }
@@ -587,7 +595,7 @@ fn plan_fn(f: &TraitItemFn, cx: &ClassifyCtx<'_>) -> Result<MethodPlan, String> 
     } else {
         None
     };
-    Ok(MethodPlan::Slot(Box::new(Dispatchable { sig: sig.clone(), receiver, args, output, borrow, extra_bounds: wh.extra })))
+    Ok(MethodPlan::Slot(Box::new(Dispatchable { sig: sig.clone(), receiver, args, output, borrow, extra_bounds })))
 }
 
 fn erase_arg(
