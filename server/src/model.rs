@@ -54,7 +54,8 @@ pub enum Ty {
 /// A bound: `Debug`, `?Sized`, `'a`, `PartialEq<Self>`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Bound {
-    Trait { path: TyPath, maybe: bool, range: TextRange },
+    /// `higher_ranked`: `for<'a> Trait<&'a T>`.
+    Trait { path: TyPath, maybe: bool, range: TextRange, higher_ranked: bool },
     Lifetime(String),
     /// `use<..>` precise capturing and anything else that is not a trait.
     Other,
@@ -234,6 +235,8 @@ pub struct FileModel {
     pub traits: Vec<TraitDef>,
     /// Named imports (globs are kept with alias `*`).
     pub imports: Vec<Import>,
+    /// Traits with a blanket impl here (`impl<T: …> Trait for T`), by name.
+    pub blanket_impls: Vec<String>,
 }
 
 impl Ty {
@@ -284,6 +287,11 @@ fn lower_items(items: ast::AstChildren<ast::Item>, modules: &mut Vec<String>, mo
                     model.traits.push(def);
                 }
             }
+            ast::Item::Impl(i) => {
+                if let Some(name) = blanket_impl_trait(&i) {
+                    model.blanket_impls.push(name);
+                }
+            }
             ast::Item::Use(u) => {
                 if let Some(tree) = u.use_tree() {
                     collect_use_tree(&tree, &[], &mut model.imports);
@@ -299,6 +307,24 @@ fn lower_items(items: ast::AstChildren<ast::Item>, modules: &mut Vec<String>, mo
             _ => {}
         }
     }
+}
+
+/// `impl<T> Trait for T`: the trait's name, if the impl is for a bare type parameter.
+fn blanket_impl_trait(i: &ast::Impl) -> Option<String> {
+    let ast::Type::PathType(tr) = i.trait_()? else { return None };
+    let ast::Type::PathType(st) = i.self_ty()? else { return None };
+    let self_path = st.path()?;
+    if self_path.qualifier().is_some() {
+        return None;
+    }
+    let self_name = self_path.segment()?.name_ref()?.text().to_string();
+    let params = i.generic_param_list()?;
+    let is_param = params.type_or_const_params().any(|p| match p {
+        ast::TypeOrConstParam::Type(t) => t.name().is_some_and(|n| n.text() == self_name),
+        _ => false,
+    });
+    let trait_path = tr.path()?;
+    is_param.then(|| lower_path(&trait_path).last_name().to_string())
 }
 
 fn collect_use_tree(tree: &ast::UseTree, prefix: &[String], out: &mut Vec<Import>) {
@@ -613,18 +639,27 @@ pub fn lower_bounds(list: &ast::TypeBoundList) -> Vec<Bound> {
             if let Some(l) = b.lifetime() {
                 return Bound::Lifetime(l.text().to_string());
             }
+            let higher_ranked = b.for_binder().is_some();
             match b.ty() {
                 Some(ast::Type::PathType(pt)) => match pt.path() {
                     Some(p) => Bound::Trait {
                         path: lower_path(&p),
                         maybe: b.question_mark_token().is_some(),
                         range: b.syntax().text_range(),
+                        higher_ranked,
                     },
                     None => Bound::Other,
                 },
+                Some(ast::Type::ForType(ft)) => match ft.ty() {
+                    Some(ast::Type::PathType(inner)) => match inner.path() {
+                        Some(p) => Bound::Trait { path: lower_path(&p), maybe: false, range: b.syntax().text_range(), higher_ranked: true },
+                        None => Bound::Other,
+                    },
+                    _ => Bound::Other,
+                },
                 Some(ast::Type::ParenType(pt)) => match pt.ty() {
                     Some(ast::Type::PathType(inner)) => match inner.path() {
-                        Some(p) => Bound::Trait { path: lower_path(&p), maybe: false, range: b.syntax().text_range() },
+                        Some(p) => Bound::Trait { path: lower_path(&p), maybe: false, range: b.syntax().text_range(), higher_ranked },
                         None => Bound::Other,
                     },
                     _ => Bound::Other,

@@ -390,7 +390,10 @@ pub fn verdict(db: &Db, key: &TraitKey) -> Option<Verdict> {
             dyn_star_blocker: blocker,
         });
     }
-    let dyn_star_blockers = dyn_star_blockers(db, &closure, &violations, &methods);
+    let mut dyn_star_blockers = dyn_star_blockers(db, &closure, &violations, &methods);
+    for u in &unresolved {
+        dyn_star_blockers.push(format!("the supertrait `{u}` is unknown to dynlens, so its methods cannot be forwarded"));
+    }
     Some(Verdict {
         key: key.clone(),
         name: def.name.clone(),
@@ -422,8 +425,47 @@ fn dyn_star_blockers(db: &Db, closure: &[(TraitKey, Vec<String>)], violations: &
             out.push(format!("method `{}`: {b}", m.name));
         }
     }
+    if let Some((key, _)) = closure.first() {
+        if let Some(def) = db.trait_def(key) {
+            // `impl<T> Foo for T` already covers `DynFoo`: a second impl would conflict.
+            let blanket = db.files().any(|f| db.model(f).is_some_and(|m| m.blanket_impls.contains(&def.name)));
+            if blanket {
+                out.push(format!("a blanket `impl<T> {} for T` already covers the dyn* value (a second impl would conflict)", def.name));
+            }
+        }
+    }
     for (i, (k, _)) in closure.iter().enumerate() {
         let Some(def) = db.trait_def(k) else { continue };
+        let ctx = SelfCtx::new(db, k);
+        // A trait `where` clause bounding a type built from `Self` (`where Box<Self>: Debug`).
+        for p in &def.where_preds {
+            if let Some(ty) = &p.ty {
+                if !ty.is_self() && ctx.mentions_self(ty, true) {
+                    out.push(format!("`{}`'s `where` clause bounds `{}`, a type built from the erased `Self`", def.name, ty_text(ty)));
+                }
+            }
+        }
+        for t in def.assoc_types() {
+            // Generic associated types, even under `where Self: Sized`: the impl for the
+            // (`Sized`) dyn* value would have to name the erased type's GAT.
+            if !t.generics.is_empty() {
+                let v = format!("generic associated type `{}::{}` cannot be named for the erased type", def.name, t.name);
+                if !out.iter().any(|o| o.contains(&format!("associated type `{}`", t.name))) {
+                    out.push(v);
+                }
+            }
+            // `type It: Iterator<Item = Box<Self>>`.
+            for b in &t.bounds {
+                let Some(path) = bound_trait(b) else { continue };
+                for a in path.last_args() {
+                    if let GenericArg::AssocType { name, ty: Some(x), .. } = a {
+                        if ctx.mentions_self(x, true) {
+                            out.push(format!("associated type `{}`'s bound binds `{name} = {}`, a type built from the erased `Self`", t.name, ty_text(x)));
+                        }
+                    }
+                }
+            }
+        }
         // Associated constants block even where rustc does not list them (a trait that
         // requires `Sized` has its items exempt): `DynFoo` has no value to give.
         for c in def.items.iter().filter_map(|it| match it {
@@ -447,11 +489,20 @@ fn dyn_star_blockers(db: &Db, closure: &[(TraitKey, Vec<String>)], violations: &
                 }
             }
         }
+        for b in def.self_bounds() {
+            if let Bound::Trait { path, higher_ranked: true, .. } = b {
+                out.push(format!("the higher-ranked supertrait `for<…> {}` is not carried", path_text(path)));
+            }
+        }
         if i == 0 || def.is_auto {
             continue;
         }
         let path = db.trait_display_path(k);
         match &*path {
+            "std::any::Any" => {
+                out.push("`Any` is implemented by std for every `'static` type: the dyn* value would report its own `TypeId`, and downcasting would fail".to_string());
+                continue;
+            }
             "std::marker::Copy" => {
                 out.push("`Copy` cannot be implemented for a dyn* value: it owns its payload and has drop glue".to_string());
                 continue;
@@ -487,6 +538,21 @@ fn dyn_star_carry(db: &Db, key: &TraitKey, def: &TraitDef, m: &Method) -> (DynSt
     // has a default body.
     if requires_sized && m.has_body {
         return (DynStarCarry::Exempt, None);
+    }
+    // `where Self: Clone` without a default body: the vtable cannot assume `T: Clone`, and
+    // the dyn* value is not `Clone` itself.
+    if let Some(b) = m
+        .where_preds
+        .iter()
+        .filter(|p| p.ty.as_ref().is_some_and(Ty::is_self))
+        .flat_map(|p| p.bounds.iter())
+        .filter_map(|b| bound_trait(b).map(|p| (b, p)))
+        .find(|(b, p)| {
+            !matches!(resolve_marker_aware(db, Scope::of(key), p), Resolved::Sized)
+                && bound_requires_sized(db, Scope::of(key), b, &mut HashSet::new())
+        })
+    {
+        return no(format!("it requires `Self: {}` and has no default body; the dyn* value cannot promise that", path_text(b.1)));
     }
     if m.has_abi {
         return no("an `extern` function cannot be a shim".into());
@@ -723,7 +789,7 @@ fn own_violations(db: &Db, key: &TraitKey, def: &TraitDef, via: &[String]) -> Ve
     let self_ty = Ty::Path(TyPath { segments: vec![crate::model::Segment { name: "Self".into(), args: vec![] }] });
     let ctx = SelfCtx::new(db, key);
     for b in &def.supertraits {
-        if let Bound::Trait { path, maybe: false, range } = b {
+        if let Bound::Trait { path, maybe: false, range, .. } = b {
             if ctx.bound_args_reference_self(&self_ty, path, false) {
                 out.push(mk(ViolationKind::SupertraitSelf, None, Some(*range), path_text(path)));
             }
@@ -751,7 +817,7 @@ fn own_violations(db: &Db, key: &TraitKey, def: &TraitDef, via: &[String]) -> Ve
             ],
         });
         for b in &t.bounds {
-            if let Bound::Trait { path, maybe: false, range } = b {
+            if let Bound::Trait { path, maybe: false, range, .. } = b {
                 if ctx.bound_args_reference_self(&proj, path, true) {
                     out.push(mk(ViolationKind::AssocTypeBoundSelf, Some(&t.name), Some(*range), path_text(path)));
                 }
