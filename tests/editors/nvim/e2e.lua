@@ -2,10 +2,21 @@
 --   nvim --headless --clean -u e2e.lua <fixture>/src/main.rs
 -- Env: DYNLENS_NVIM_CONFIG (the editors/neovim folder), DYNLENS_TEST_DIR (this folder),
 -- DYNLENS_RESULT (JSON result file). `dynlens` must be on PATH: the config is used unchanged.
+-- DYNLENS_WITH_RA=1 also runs rust-analyzer on the buffer, as users do: dynlens must work next
+-- to it (both attached, both alive at the end, our answers unchanged).
 local H = dofile(os.getenv('DYNLENS_TEST_DIR') .. '/harness.lua')
 vim.opt.runtimepath:prepend(os.getenv('DYNLENS_NVIM_CONFIG'))
 vim.opt.swapfile = false
 vim.lsp.enable('dynlens')
+local WITH_RA = os.getenv('DYNLENS_WITH_RA') == '1'
+if WITH_RA then
+  vim.lsp.config('rust_analyzer', {
+    cmd = { 'rust-analyzer' },
+    filetypes = { 'rust' },
+    root_markers = { 'Cargo.toml' },
+  })
+  vim.lsp.enable('rust_analyzer')
+end
 
 local TIMEOUT = 10000
 
@@ -25,6 +36,14 @@ local function test()
     return
   end
   local client = dynlens_client(buf)
+  local ra
+  if WITH_RA then
+    vim.wait(TIMEOUT, function()
+      ra = vim.lsp.get_clients({ bufnr = buf, name = 'rust_analyzer' })[1]
+      return ra ~= nil and ra.initialized == true
+    end, 50)
+    H.check('rust-analyzer is attached to the same buffer', ra ~= nil)
+  end
   H.check('root_dir is the fixture crate', client.root_dir == vim.fn.fnamemodify(vim.api.nvim_buf_get_name(buf), ':p:h:h'),
     tostring(client.root_dir))
   H.check(':DynlensExpand is defined for the buffer', vim.api.nvim_buf_get_commands(buf, {}).DynlensExpand ~= nil)
@@ -57,9 +76,11 @@ local function test()
 
   -- Hover on the definition of the trait that is not dyn compatible.
   local pos = H.find(buf, 'pub trait Shape', 'Shape')
-  local responses = vim.lsp.buf_request_sync(buf, 'textDocument/hover',
-    { textDocument = { uri = vim.uri_from_bufnr(buf) }, position = pos }, TIMEOUT)
-  local result, why = H.response_of(responses, client.id)
+  -- Asked of our client alone: with rust-analyzer attached, a request to all clients would wait
+  -- for its indexing.
+  local response = client:request_sync('textDocument/hover',
+    { textDocument = { uri = vim.uri_from_bufnr(buf) }, position = pos }, TIMEOUT, buf)
+  local result, why = H.response_of(response and { [client.id] = response }, client.id)
   local hover = H.hover_text(result)
   H.data.hover = hover
   H.check('hover answered', result ~= nil, why)
@@ -69,13 +90,13 @@ local function test()
 
   -- The expand code action on the dyn compatible trait, applied to the buffer.
   pos = H.find(buf, 'pub trait Greet', 'Greet')
-  responses = vim.lsp.buf_request_sync(buf, 'textDocument/codeAction', {
+  response = client:request_sync('textDocument/codeAction', {
     textDocument = { uri = vim.uri_from_bufnr(buf) },
     range = { start = pos, ['end'] = pos },
     context = { diagnostics = {} },
-  }, TIMEOUT)
+  }, TIMEOUT, buf)
   local actions
-  actions, why = H.response_of(responses, client.id)
+  actions, why = H.response_of(response and { [client.id] = response }, client.id)
   local titles = {}
   local expand
   for _, a in ipairs(actions or {}) do
@@ -99,6 +120,11 @@ local function test()
       H.check('buffer now has DynGreet', text:find('DynGreet', 1, true) ~= nil)
       H.check('the trait itself is still there', text:find('pub trait Greet {', 1, true) ~= nil)
     end
+  end
+
+  if WITH_RA then
+    H.check('rust-analyzer is still running at the end', ra ~= nil and not ra:is_stopped())
+    H.check('dynlens is still running at the end', not client:is_stopped())
   end
 
   -- :DynlensExpand (the custom request dynlens/expandTrait) opens a read-only split.
