@@ -15,6 +15,9 @@ use crate::Analysis;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// Accepted and ignored: many LSP clients pass `--stdio`; stdio is the only transport.
+    #[arg(long, global = true, hide = true)]
+    pub stdio: bool,
 }
 
 #[derive(Subcommand, Debug)]

@@ -119,3 +119,13 @@ fn dyn_star_verdict_matches_the_expansion() {
     assert!(checked > 100, "only {checked} expansions");
     assert!(mismatches.is_empty(), "{} of {checked} disagree:\n{}", mismatches.len(), mismatches.join("\n"));
 }
+
+#[test]
+fn stdio_flag_is_accepted_like_clients_send_it() {
+    // `dynlens --stdio` and `dynlens lsp --stdio` start the server; with stdin closed it ends.
+    for args in [vec!["--stdio"], vec!["lsp", "--stdio"]] {
+        let out = dynlens().args(&args).stdin(std::process::Stdio::null()).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("unexpected argument"), "{args:?}: {err}");
+    }
+}
