@@ -3,8 +3,8 @@
 //! prints a markdown report (see docs/benchmarks.md).
 //!
 //! ```text
-//! cargo run --release -p dynlens-tests --bin lsp-bench -- [--no-ra] [--server PATH] [--ra PATH]
-//!     [--hovers N] [--actions N] [--edits N]
+//! cargo run --release -p dynlens-tests --bin lsp-bench -- [--no-ra | --no-dynlens] [--server PATH] [--ra PATH]
+//!     [--hovers N] [--actions N] [--edits N] [--diagnostics-timeout SECONDS]
 //! ```
 //!
 //! Without `--server`, it builds and uses `target/release/dynlens`. rust-analyzer is found with
@@ -75,6 +75,7 @@ struct Results {
     version: String,
     first_answer: Option<Duration>,
     first_content: Option<Duration>,
+    ready: Option<Duration>,
     hover: Vec<Duration>,
     hover_nonnull: usize,
     actions: Vec<Duration>,
@@ -111,6 +112,7 @@ struct Config {
     hovers: usize,
     actions: usize,
     edits: usize,
+    diagnostics_timeout: Duration,
 }
 
 /// Runs the whole scenario against one server.
@@ -135,7 +137,8 @@ fn run(name: &str, version: String, command: Command, project: &Path, file: &Pat
                     "codeAction": { "codeActionLiteralSupport": { "codeActionKind": { "valueSet": ["", "quickfix", "refactor", "refactor.rewrite"] } } }
                 },
                 "workspace": { "configuration": true },
-                "window": { "workDoneProgress": false }
+                "window": { "workDoneProgress": false },
+                "experimental": { "serverStatusNotification": true }
             }
         }),
     );
@@ -157,6 +160,35 @@ fn run(name: &str, version: String, command: Command, project: &Path, file: &Pat
         std::thread::sleep(Duration::from_millis(5));
     }
 
+    eprintln!("  {name}: first hover {:?} / with content {:?}", results.first_answer, results.first_content);
+
+    // rust-analyzer keeps loading (cargo metadata, sysroot) after its first answers and says
+    // when it is done with `experimental/serverStatus`; measure it once it is quiescent.
+    let quiescent = |m: &Value| m["method"] == "experimental/serverStatus" && m["params"]["quiescent"] == true;
+    // It may turn busy again (a second workspace fetch): ready = quiescent, then 3 s without
+    // a busy status.
+    if client.pending_messages().iter().any(|m| m["method"] == "experimental/serverStatus") {
+        let busy = |m: &Value| m["method"] == "experimental/serverStatus" && m["params"]["quiescent"] == false;
+        let give_up = Instant::now() + Duration::from_secs(300);
+        loop {
+            let last_status = client
+                .pending_messages()
+                .iter()
+                .rev()
+                .find(|m| m["method"] == "experimental/serverStatus")
+                .is_some_and(|m| m["params"]["quiescent"] == true);
+            client.clear_pending();
+            if !last_status && client.try_wait_for(Duration::from_secs(300), quiescent).is_none() {
+                break;
+            }
+            results.ready = Some(spawned.elapsed());
+            if client.try_wait_for(Duration::from_secs(3), busy).is_none() || Instant::now() > give_up {
+                break;
+            }
+        }
+        eprintln!("  {name}: quiescent after {:?}", results.ready);
+    }
+
     // Hover latency: trait names at definitions and at `dyn` uses, one request at a time.
     let mut rng = Rng(0x5EED);
     for _ in 0..config.hovers {
@@ -168,8 +200,12 @@ fn run(name: &str, version: String, command: Command, project: &Path, file: &Pat
         results.hover.push(started.elapsed());
         if response["result"].is_object() {
             results.hover_nonnull += 1;
+        } else if results.hover.len() - results.hover_nonnull == 1 {
+            eprintln!("  {name}: a hover without content: {response}");
         }
     }
+
+    eprintln!("  {name}: {} hovers done", results.hover.len());
 
     // Code-action latency at trait names and method names.
     for _ in 0..config.actions {
@@ -185,16 +221,18 @@ fn run(name: &str, version: String, command: Command, project: &Path, file: &Pat
         results.actions.push(started.elapsed());
     }
 
+    eprintln!("  {name}: {} code actions done", results.actions.len());
+
     // didChange → publishDiagnostics for that version. Edits come in pairs that cancel out
-    // (insert `/**/` at the start of a trait's method line, then remove it), so positions
-    // computed on `text` stay right.
+    // (insert `let ` at the start of a trait's method line — a syntax error, so that both
+    // servers' diagnostics change — then remove it), so positions computed on `text` stay right.
     let mut version = 1;
     let mut line = 0;
     for k in 0..config.edits {
         let change = if k % 2 == 0 {
             let i = rng.below(TRAITS);
             line = position_of(text, &format!("    fn area_{i}(&self) -> f64;"), 0, 0).0;
-            json!({ "range": { "start": { "line": line, "character": 0 }, "end": { "line": line, "character": 0 } }, "text": "/**/" })
+            json!({ "range": { "start": { "line": line, "character": 0 }, "end": { "line": line, "character": 0 } }, "text": "let " })
         } else {
             json!({ "range": { "start": { "line": line, "character": 0 }, "end": { "line": line, "character": 4 } }, "text": "" })
         };
@@ -202,7 +240,7 @@ fn run(name: &str, version: String, command: Command, project: &Path, file: &Pat
         client.clear_pending();
         let started = Instant::now();
         client.notify("textDocument/didChange", json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [change] }));
-        let published = client.try_wait_for(Duration::from_secs(30), |m| {
+        let published = client.try_wait_for(config.diagnostics_timeout, |m| {
             m["method"] == "textDocument/publishDiagnostics"
                 && m["params"]["uri"] == uri
                 && (m["params"]["version"] == json!(version) || m["params"]["version"].is_null())
@@ -256,21 +294,25 @@ fn build_release_server() -> PathBuf {
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let (mut server, mut ra, mut with_ra) = (None, None, true);
-    let mut config = Config { hovers: 500, actions: 200, edits: 40 };
+    let (mut server, mut ra, mut with_ra, mut with_dynlens) = (None, None, true, true);
+    let mut config = Config { hovers: 500, actions: 200, edits: 40, diagnostics_timeout: Duration::from_secs(10) };
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().unwrap_or_else(|| panic!("{name} needs a value"));
         match arg.as_str() {
             "--server" => server = Some(PathBuf::from(value("--server"))),
             "--ra" => ra = Some(PathBuf::from(value("--ra"))),
             "--no-ra" => with_ra = false,
+            "--no-dynlens" => with_dynlens = false,
             "--hovers" => config.hovers = value("--hovers").parse().expect("a number"),
             "--actions" => config.actions = value("--actions").parse().expect("a number"),
             "--edits" => config.edits = value("--edits").parse().expect("a number"),
+            "--diagnostics-timeout" => {
+                config.diagnostics_timeout = Duration::from_secs(value("--diagnostics-timeout").parse().expect("seconds"))
+            }
             other => panic!("unknown argument {other}; see the doc comment of tests/bench/lsp_bench.rs"),
         }
     }
-    let server = server.unwrap_or_else(build_release_server);
+    let server = if with_dynlens { server.unwrap_or_else(build_release_server) } else { PathBuf::new() };
     let text = generate();
     assert_eq!(text.lines().count(), TRAITS * LINES_PER_TRAIT);
 
@@ -279,9 +321,11 @@ fn main() {
     let file = project.write("src/lib.rs", &text);
 
     let mut all = Vec::new();
-    let version = command_output(server.to_str().unwrap_or("dynlens"), &["--version"]).unwrap_or_else(|| "dynlens".to_owned());
-    eprintln!("running dynlens ({})…", server.display());
-    all.push(run("dynlens", version, Command::new(&server), &project.0, &file, &text, &config, json!({})));
+    if with_dynlens {
+        let version = command_output(server.to_str().unwrap_or("dynlens"), &["--version"]).unwrap_or_else(|| "dynlens".to_owned());
+        eprintln!("running dynlens ({})…", server.display());
+        all.push(run("dynlens", version, Command::new(&server), &project.0, &file, &text, &config, json!({})));
+    }
 
     if with_ra {
         let ra = ra.or_else(|| command_output("rustup", &["which", "rust-analyzer"]).map(PathBuf::from));
@@ -315,6 +359,7 @@ fn main() {
     };
     row("spawn → first hover answer", "< 100 ms", &|r| ms(r.first_answer));
     row("spawn → first hover with content", "", &|r| ms(r.first_content));
+    row("spawn → quiescent (rust-analyzer's serverStatus)", "", &|r| ms(r.ready));
     row("hover p50", "", &|r| ms(percentile(&r.hover, 50.0)));
     row("hover p99", "< 5 ms", &|r| ms(percentile(&r.hover, 99.0)));
     row("hovers with content", "", &|r| format!("{}/{}", r.hover_nonnull, r.hover.len()));
@@ -322,7 +367,8 @@ fn main() {
     row("code action p99", "", &|r| ms(percentile(&r.actions, 99.0)));
     row("didChange → publishDiagnostics p50", "", &|r| ms(percentile(&r.diagnostics, 50.0)));
     row("didChange → publishDiagnostics p99", "< 20 ms", &|r| ms(percentile(&r.diagnostics, 99.0)));
-    row("edits without diagnostics in 30 s", "", &|r| r.diagnostics_missed.to_string());
+    let missed = format!("edits without diagnostics within {} s", config.diagnostics_timeout.as_secs());
+    row(&missed, "", &|r| r.diagnostics_missed.to_string());
     row("peak RSS (VmHWM)", "< 100 MB", &|r| r.rss_kib.map_or("n/a".to_owned(), |k| format!("{:.1} MB", k as f64 / 1024.0)));
     println!();
     for r in &all {

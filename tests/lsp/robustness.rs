@@ -33,6 +33,9 @@ fn a_panicking_handler_returns_an_error_and_the_next_request_is_served() {
     // The state survived the panics (its lock is not left poisoned).
     assert_eq!(document_text(&mut client, URI), TEXT);
     assert!(client.stderr().contains("panic while handling dynlens/testPanic"), "logged: {}", client.stderr());
+    client.notification("window/logMessage", |p| {
+        p["type"] == 1 && p["message"].as_str().is_some_and(|m| m.contains("panic while handling dynlens/testPanic"))
+    });
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
 

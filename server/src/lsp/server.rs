@@ -88,6 +88,10 @@ impl Shared {
         result.map_err(|payload| {
             let message = panic_message(payload.as_ref());
             tracing::error!("panic while handling {what}: {message}");
+            if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+                let (client, text) = (self.client.clone(), format!("dynlens: panic while handling {what}: {message}"));
+                runtime.spawn(async move { client.log_message(MessageType::ERROR, text).await });
+            }
             jsonrpc::Error {
                 code: ErrorCode::InternalError,
                 message: format!("dynlens: internal error while handling {what}: {message}").into(),
