@@ -115,12 +115,19 @@ fn unknown_documents_are_answered_or_ignored() {
 #[test]
 fn a_five_megabyte_document() {
     let mut client = Client::start(Options { hooks: true, ..Options::default() });
+    // A generated-code-like file: data tables and comments, with a trait (and a `dyn` use of
+    // it) every tenth block — about 3,800 traits.
     let mut big = String::with_capacity(5_300_000);
     let mut i = 0;
     while big.len() < 5 * 1024 * 1024 {
-        big.push_str(&format!(
-            "/// Trait number {i}, é𝄞.\ntrait T{i} {{\n    fn m{i}(&self) -> u32;\n    fn g{i}<X>(&self, x: X);\n}}\nfn u{i}(_: &dyn T{i}) {{}}\n"
-        ));
+        if i % 10 == 0 {
+            big.push_str(&format!(
+                "/// Trait number {i}, é𝄞.\ntrait T{i} {{\n    fn m{i}(&self) -> u32;\n    fn g{i}<X>(&self, x: X);\n}}\nfn u{i}(_: &dyn T{i}) {{}}\n"
+            ));
+        } else {
+            let row: Vec<String> = (0..16).map(|k| (i * 16 + k).to_string()).collect();
+            big.push_str(&format!("// {i}: generated data, é𝄞 — {}\nstatic D{i}: [u32; 16] = [{}];\n", "lorem ipsum ".repeat(12), row.join(", ")));
+        }
         i += 1;
     }
     let uri = "file:///virtual/big.rs";

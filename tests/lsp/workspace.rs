@@ -37,8 +37,13 @@ fn workspace_files_are_read_and_open_documents_override_them() {
     let ignored = ws.write("target/debug/build/generated.rs", "trait Ignored {}");
     let hidden = ws.write(".hidden/secret.rs", "trait Hidden {}");
     let mut big = String::new();
+    let mut i = 0;
     while big.len() < 5 * 1024 * 1024 {
-        big.push_str("trait Filler { fn f(&self); }\nfn filler(_: &dyn Filler) {}\n");
+        big.push_str(&format!("// generated row {i}\nstatic ROW{i}: [u8; 8] = [1, 2, 3, 4, 5, 6, 7, 8];\n"));
+        if i % 100 == 0 {
+            big.push_str(&format!("trait Filler{i} {{ fn f(&self); }}\nfn filler{i}(_: &dyn Filler{i}) {{}}\n"));
+        }
+        i += 1;
     }
     let big_path = ws.write("src/big.rs", &big);
 
