@@ -115,8 +115,17 @@ struct Config {
     diagnostics_timeout: Duration,
 }
 
+/// What every server is run on.
+struct Workload<'a> {
+    project: &'a Path,
+    file: &'a Path,
+    text: &'a str,
+    config: &'a Config,
+}
+
 /// Runs the whole scenario against one server.
-fn run(name: &str, version: String, command: Command, project: &Path, file: &Path, text: &str, config: &Config, init_options: Value) -> Results {
+fn run(name: &str, version: String, command: Command, work: &Workload<'_>, init_options: Value) -> Results {
+    let Workload { project, file, text, config } = *work;
     let mut results = Results { name: name.to_owned(), version, ..Results::default() };
     let uri = file_uri(file);
     let spawned = Instant::now();
@@ -320,11 +329,12 @@ fn main() {
     project.write("Cargo.toml", "[package]\nname = \"bench\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\n");
     let file = project.write("src/lib.rs", &text);
 
+    let work = Workload { project: &project.0, file: &file, text: &text, config: &config };
     let mut all = Vec::new();
     if with_dynlens {
         let version = command_output(server.to_str().unwrap_or("dynlens"), &["--version"]).unwrap_or_else(|| "dynlens".to_owned());
         eprintln!("running dynlens ({})…", server.display());
-        all.push(run("dynlens", version, Command::new(&server), &project.0, &file, &text, &config, json!({})));
+        all.push(run("dynlens", version, Command::new(&server), &work, json!({})));
     }
 
     if with_ra {
@@ -335,7 +345,7 @@ fn main() {
                 eprintln!("running {version}…");
                 let options = json!({ "checkOnSave": false, "check": { "enable": false }, "cachePriming": { "enable": false },
                                       "procMacro": { "enable": false }, "cargo": { "buildScripts": { "enable": false } } });
-                all.push(run("rust-analyzer", version, Command::new(&ra), &project.0, &file, &text, &config, options));
+                all.push(run("rust-analyzer", version, Command::new(&ra), &work, options));
             }
             None => eprintln!("rust-analyzer not found (rustup component add rust-analyzer); skipped"),
         }

@@ -140,10 +140,10 @@ impl Shared {
                     if shared.with_state("workspace scan", |s| s.is_open_path(&path)).unwrap_or(true) {
                         continue;
                     }
-                    if let Some(text) = workspace::read_source(&path) {
-                        if shared.with_state("workspace scan", |s| s.load_disk_file(path, text)).is_ok() {
-                            loaded += 1;
-                        }
+                    if let Some(text) = workspace::read_source(&path)
+                        && shared.with_state("workspace scan", |s| s.load_disk_file(path, text)).is_ok()
+                    {
+                        loaded += 1;
                     }
                 }
             }

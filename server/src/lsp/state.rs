@@ -51,10 +51,10 @@ pub(crate) struct State {
 /// The path under which a document is known to the core: its file path for `file:` URIs,
 /// the URI itself otherwise (e.g. `untitled:Untitled-1`), so that every document has one.
 pub(crate) fn uri_to_path(uri: &Uri) -> PathBuf {
-    if uri.scheme().as_str().eq_ignore_ascii_case("file") {
-        if let Some(path) = uri.to_file_path() {
-            return path.into_owned();
-        }
+    if uri.scheme().as_str().eq_ignore_ascii_case("file")
+        && let Some(path) = uri.to_file_path()
+    {
+        return path.into_owned();
     }
     PathBuf::from(uri.as_str())
 }
