@@ -34,7 +34,6 @@ pub(crate) struct FileData {
     pub text: String,
     pub parse: Parse<SourceFile>,
     pub model: Arc<FileModel>,
-    pub traits: Vec<Arc<TraitDef>>,
     /// Trait name → index of the first trait with that name in this file.
     pub trait_index: HashMap<String, u32>,
 }
@@ -76,12 +75,15 @@ impl Db {
 
     fn file_data(path: PathBuf, text: String, parse: Parse<SourceFile>) -> FileData {
         let model = model::lower_file(&parse.tree());
-        let traits: Vec<Arc<TraitDef>> = model.traits.iter().cloned().map(Arc::new).collect();
+        Self::with_model(path, text, parse, model)
+    }
+
+    fn with_model(path: PathBuf, text: String, parse: Parse<SourceFile>, model: FileModel) -> FileData {
         let mut trait_index = HashMap::new();
-        for (i, t) in traits.iter().enumerate() {
+        for (i, t) in model.traits.iter().enumerate() {
             trait_index.entry(t.name.clone()).or_insert(i as u32);
         }
-        FileData { path, text, parse, model: Arc::new(model), traits, trait_index }
+        FileData { path, text, parse, model: Arc::new(model), trait_index }
     }
 
     /// Applies one edit, reparsing incrementally (ra_ap_syntax's `Parse::reparse` relexes a
@@ -101,9 +103,37 @@ impl Db {
         let parse = data.parse.reparse(edit.range, &edit.insert, EDITION);
         // The incremental reparser must agree with the text; fall back to a full parse if not.
         let parse = if parse.tree().syntax_text_len() == text.len() { parse } else { SourceFile::parse(&text, EDITION) };
+        // Traits the edit did not touch keep their lowered model (moved by the edit's length
+        // when they come after it): only the edited trait is lowered again.
+        let (old_model, old_text) = (data.model.clone(), &data.text);
+        let inserted_end = start as usize + edit.insert.len();
+        let delta = edit.insert.len() as i64 - i64::from(end - start);
+        let reuse = |t: &ra_ap_syntax::ast::Trait, modules: &[String]| -> Option<Arc<TraitDef>> {
+            use ra_ap_syntax::AstNode;
+            let r = t.syntax().text_range();
+            let (ns, ne) = (usize::from(r.start()), usize::from(r.end()));
+            let (os, oe) = if ne <= start as usize {
+                (ns, ne)
+            } else if ns >= inserted_end {
+                ((ns as i64 - delta) as usize, (ne as i64 - delta) as usize)
+            } else {
+                return None;
+            };
+            let old = old_model.traits.iter().find(|d| usize::from(d.range.start()) == os && usize::from(d.range.end()) == oe)?;
+            if old.module_path != modules || old_text.get(os..oe)? != text.get(ns..ne)? {
+                return None;
+            }
+            if ns == os {
+                return Some(old.clone());
+            }
+            let mut moved = TraitDef::clone(old);
+            model::Shift::shift(&mut moved, delta);
+            Some(Arc::new(moved))
+        };
+        let model = model::lower_file_reusing(&parse.tree(), &reuse);
         let path = data.path.clone();
         self.unindex(file);
-        self.files[file.0 as usize] = Some(Self::file_data(path, text, parse));
+        self.files[file.0 as usize] = Some(Self::with_model(path, text, parse, model));
         self.index(file);
         Ok(())
     }
@@ -120,7 +150,7 @@ impl Db {
     fn index(&mut self, file: FileId) {
         let Some(data) = self.file(file) else { return };
         let entries: Vec<(String, TraitKey)> =
-            data.traits.iter().enumerate().map(|(i, t)| (t.name.clone(), TraitKey::Local(file, i as u32))).collect();
+            data.model.traits.iter().enumerate().map(|(i, t)| (t.name.clone(), TraitKey::Local(file, i as u32))).collect();
         for (name, key) in entries {
             self.names.entry(name).or_default().push(key);
         }
@@ -128,7 +158,7 @@ impl Db {
 
     fn unindex(&mut self, file: FileId) {
         let Some(data) = self.file(file) else { return };
-        let names: Vec<String> = data.traits.iter().map(|t| t.name.clone()).collect();
+        let names: Vec<String> = data.model.traits.iter().map(|t| t.name.clone()).collect();
         for name in names {
             if let Some(v) = self.names.get_mut(&name) {
                 v.retain(|k| !matches!(k, TraitKey::Local(f, _) if *f == file));
@@ -183,7 +213,7 @@ impl Db {
     /// The declaration of a trait.
     pub fn trait_def(&self, key: &TraitKey) -> Option<Arc<TraitDef>> {
         match key {
-            TraitKey::Local(file, i) => self.file(*file)?.traits.get(*i as usize).cloned(),
+            TraitKey::Local(file, i) => self.file(*file)?.model.traits.get(*i as usize).cloned(),
             TraitKey::Std(path) => {
                 // A poisoned lock only means another request panicked mid-insert: the map is
                 // still a valid cache, so keep using it.
@@ -194,7 +224,7 @@ impl Db {
                         let st = self.std.find(path)?;
                         let parse = SourceFile::parse(&st.source, EDITION);
                         let m = model::lower_file(&parse.tree());
-                        let mut def = m.traits.into_iter().find(|t| t.name == st.name)?;
+                        let mut def = TraitDef::clone(m.traits.iter().find(|t| t.name == st.name)?);
                         def.module_path = st.canonical_path.split("::").map(str::to_string).collect();
                         def.module_path.pop();
                         def.is_auto |= st.is_auto;
@@ -265,6 +295,20 @@ mod tests {
         assert!(db.traits_named("A").is_empty());
         let err = db.edit_file(f, &TextEdit { range: TextRange::new(0.into(), 999.into()), insert: String::new() });
         assert!(matches!(err, Err(EditError::OutOfBounds { .. })));
+    }
+
+    #[test]
+    fn incremental_lowering_equals_a_full_lowering() {
+        let src = "trait A { fn a(&self) -> Self; }\nmod m { pub trait B: super::A { fn b<T>(&self, t: T) where T: Copy; } }\ntrait C { type X: PartialEq<Self>; fn c(&self, x: impl Fn(u8) -> Self); }\n";
+        let edits = [(10, 10, "fn z(&self);"), (0, 0, "// hi\n"), (src.len(), src.len(), "trait D {}"), (36, 37, "n")];
+        for (s, e, ins) in edits {
+            let mut db = Db::new(StdLibrary::catalog());
+            let f = db.set_file_text("a.rs".into(), src.to_string());
+            db.edit_file(f, &TextEdit { range: TextRange::new((s as u32).into(), (e as u32).into()), insert: ins.to_string() }).unwrap();
+            let text = db.file_text(f).unwrap().to_string();
+            let full = model::lower_file(&SourceFile::parse(&text, EDITION).tree());
+            assert_eq!(db.model(f).unwrap().traits, full.traits, "after inserting {ins:?} at {s}");
+        }
     }
 
     #[test]

@@ -45,7 +45,7 @@ enum Target {
 /// Hover at `offset` in `file`.
 pub fn hover(db: &Db, file: FileId, offset: TextSize, config: &HoverConfig) -> Option<HoverResult> {
     let target = find_target(db, file, offset)?;
-    let mut cache = VerdictCache::default();
+    let mut cache = if config.show_dyn_star { VerdictCache::with_dyn_star() } else { VerdictCache::default() };
     match target {
         Target::Trait(key, range) => {
             let v = cache.verdict(db, &key)?;
@@ -169,13 +169,14 @@ pub fn trait_markdown(db: &Db, v: &Verdict, config: &HoverConfig) -> String {
             }
         }
     }
-    if config.show_dyn_star {
+    if let Some(star) = v.dyn_star.as_ref().filter(|_| config.show_dyn_star) {
         md.push_str("\n### dyn* (dynlens expansion)\n\n");
-        if v.dyn_star_compatible {
+        if star.compatible {
             let shims: Vec<String> = v
                 .methods
                 .iter()
-                .filter_map(|m| match m.dyn_star {
+                .zip(&star.methods)
+                .filter_map(|(m, (carry, _))| match carry {
                     DynStarCarry::Boxing => Some(format!("`{}` (boxing shim)", m.name)),
                     DynStarCarry::Erasing => Some(format!("`{}` (erasing shim)", m.name)),
                     DynStarCarry::ReturnsSelf => Some(format!("`{}` (returns a new `Dyn{}`)", m.name, v.name)),
@@ -190,7 +191,7 @@ pub fn trait_markdown(db: &Db, v: &Verdict, config: &HoverConfig) -> String {
             }
         } else {
             md.push_str(&format!("❌ `Dyn{}` cannot implement `{}`:\n", v.name, v.name));
-            for b in &v.dyn_star_blockers {
+            for b in &star.blockers {
                 md.push_str(&format!("- {b}\n"));
             }
             md.push_str(&format!("\nThe expansion still gives `Dyn{}` inherent methods for what it can dispatch.\n", v.name));
@@ -234,14 +235,15 @@ pub fn method_markdown(db: &Db, v: &Verdict, m: &MethodVerdict, config: &HoverCo
             }
         }
     }
-    if config.show_dyn_star {
-        let how = match m.dyn_star {
+    let index = v.methods.iter().position(|x| x.name == m.name);
+    if let Some((carry, blocker)) = v.dyn_star.as_ref().filter(|_| config.show_dyn_star).and_then(|d| d.methods.get(index?)) {
+        let how = match carry {
             DynStarCarry::Plain => "through a plain vtable entry".to_string(),
             DynStarCarry::Exempt => "not in the vtable; `impl` for the dyn* value uses the default body".to_string(),
             DynStarCarry::Boxing => "through a boxing shim (the returned future or value is boxed)".to_string(),
             DynStarCarry::Erasing => "through an erasing shim (generic arguments travel as `&dyn`/`&mut dyn`)".to_string(),
             DynStarCarry::ReturnsSelf => format!("through the dyn* value: it returns a new `Dyn{}`", v.name),
-            DynStarCarry::No => format!("cannot be carried: {}", m.dyn_star_blocker.clone().unwrap_or_default()),
+            DynStarCarry::No => format!("cannot be carried: {}", blocker.clone().unwrap_or_default()),
         };
         md.push_str(&format!("\n**dyn\\***: {how}.\n"));
     }

@@ -5,7 +5,9 @@
 //! code produces a model with the parts that parsed (a missing type is [`Ty::Unknown`]).
 
 use ra_ap_syntax::ast::{self, HasGenericArgs, HasGenericParams, HasModuleItem, HasName, HasTypeBounds};
-use ra_ap_syntax::{AstNode, SourceFile, TextRange};
+use std::sync::Arc;
+
+use ra_ap_syntax::{AstNode, SourceFile, TextRange, TextSize};
 
 /// A path such as `std::fmt::Debug` or `Box<Self>`: segments with their generic arguments.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -232,7 +234,7 @@ pub struct Import {
 /// The model of one file: its traits and imports.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FileModel {
-    pub traits: Vec<TraitDef>,
+    pub traits: Vec<Arc<TraitDef>>,
     /// Named imports (globs are kept with alias `*`).
     pub imports: Vec<Import>,
     /// Traits with a blanket impl here (`impl<T: …> Trait for T`), by name.
@@ -273,18 +275,28 @@ impl TyPath {
 
 /// Lowers every trait and import of a parsed file.
 pub fn lower_file(file: &SourceFile) -> FileModel {
+    lower_file_reusing(file, &|_, _| None)
+}
+
+/// Lowers a file, taking already-lowered traits from `reuse` where it has them (after an
+/// edit, the traits the edit did not touch: see `Db::edit_file`).
+pub fn lower_file_reusing(file: &SourceFile, reuse: &dyn Fn(&ast::Trait, &[String]) -> Option<Arc<TraitDef>>) -> FileModel {
     let mut model = FileModel::default();
     let mut modules = Vec::new();
-    lower_items(file.items(), &mut modules, &mut model);
+    lower_items(file.items(), &mut modules, &mut model, reuse);
     model
 }
 
-fn lower_items(items: ast::AstChildren<ast::Item>, modules: &mut Vec<String>, model: &mut FileModel) {
+type Reuse<'a> = &'a dyn Fn(&ast::Trait, &[String]) -> Option<Arc<TraitDef>>;
+
+fn lower_items(items: ast::AstChildren<ast::Item>, modules: &mut Vec<String>, model: &mut FileModel, reuse: Reuse<'_>) {
     for item in items {
         match item {
             ast::Item::Trait(t) => {
-                if let Some(def) = lower_trait(&t, modules) {
+                if let Some(def) = reuse(&t, modules) {
                     model.traits.push(def);
+                } else if let Some(def) = lower_trait(&t, modules) {
+                    model.traits.push(Arc::new(def));
                 }
             }
             ast::Item::Impl(i) => {
@@ -300,7 +312,7 @@ fn lower_items(items: ast::AstChildren<ast::Item>, modules: &mut Vec<String>, mo
             ast::Item::Module(m) => {
                 if let (Some(name), Some(list)) = (m.name(), m.item_list()) {
                     modules.push(name.text().to_string());
-                    lower_items(list.items(), modules, model);
+                    lower_items(list.items(), modules, model, reuse);
                     modules.pop();
                 }
             }
@@ -771,6 +783,162 @@ pub fn lower_ty(ty: &ast::Type) -> Ty {
         ast::Type::NeverType(_) => Ty::Never,
         ast::Type::InferType(_) => Ty::Infer,
         ast::Type::MacroType(_) | ast::Type::PatternType(_) => Ty::Unknown,
+    }
+}
+
+/// Moves every position of a lowered item by `delta` bytes (for traits after an edit, whose
+/// text did not change).
+pub trait Shift {
+    fn shift(&mut self, delta: i64);
+}
+
+fn shift_size(t: &mut TextSize, delta: i64) {
+    *t = TextSize::from((i64::from(u32::from(*t)) + delta).max(0) as u32);
+}
+
+impl Shift for TextRange {
+    fn shift(&mut self, delta: i64) {
+        let (mut a, mut b) = (self.start(), self.end());
+        shift_size(&mut a, delta);
+        shift_size(&mut b, delta);
+        *self = TextRange::new(a, b);
+    }
+}
+
+impl<T: Shift> Shift for Vec<T> {
+    fn shift(&mut self, delta: i64) {
+        self.iter_mut().for_each(|x| x.shift(delta));
+    }
+}
+
+impl<T: Shift> Shift for Option<T> {
+    fn shift(&mut self, delta: i64) {
+        if let Some(x) = self {
+            x.shift(delta)
+        }
+    }
+}
+
+impl Shift for Bound {
+    fn shift(&mut self, delta: i64) {
+        if let Bound::Trait { path, range, .. } = self {
+            path.shift(delta);
+            range.shift(delta);
+        }
+    }
+}
+
+impl Shift for TyPath {
+    fn shift(&mut self, delta: i64) {
+        for seg in &mut self.segments {
+            seg.args.shift(delta);
+        }
+    }
+}
+
+impl Shift for GenericArg {
+    fn shift(&mut self, delta: i64) {
+        match self {
+            GenericArg::Type(t) => t.shift(delta),
+            GenericArg::AssocType { ty, bounds, .. } => {
+                ty.shift(delta);
+                bounds.shift(delta);
+            }
+            GenericArg::Lifetime(_) | GenericArg::Const(_) => {}
+        }
+    }
+}
+
+impl Shift for Ty {
+    fn shift(&mut self, delta: i64) {
+        match self {
+            Ty::Path(p) => p.shift(delta),
+            Ty::Qualified { self_ty, trait_, rest } => {
+                self_ty.shift(delta);
+                trait_.shift(delta);
+                for seg in rest {
+                    seg.args.shift(delta);
+                }
+            }
+            Ty::Ref { inner, .. } | Ty::Ptr { inner, .. } | Ty::Slice(inner) | Ty::Array(inner) => inner.shift(delta),
+            Ty::Tuple(ts) => ts.shift(delta),
+            Ty::FnPtr { params, ret } => {
+                params.shift(delta);
+                if let Some(r) = ret {
+                    r.shift(delta);
+                }
+            }
+            Ty::ImplTrait(bs) | Ty::DynTrait(bs) => bs.shift(delta),
+            Ty::Never | Ty::Infer | Ty::Unknown => {}
+        }
+    }
+}
+
+impl Shift for GenericParam {
+    fn shift(&mut self, delta: i64) {
+        self.bounds.shift(delta);
+        self.default.shift(delta);
+        self.range.shift(delta);
+    }
+}
+
+impl Shift for WherePred {
+    fn shift(&mut self, delta: i64) {
+        self.ty.shift(delta);
+        self.bounds.shift(delta);
+        self.range.shift(delta);
+    }
+}
+
+impl Shift for AssocItem {
+    fn shift(&mut self, delta: i64) {
+        match self {
+            AssocItem::Fn(m) => {
+                m.name_range.shift(delta);
+                m.range.shift(delta);
+                if let Some(r) = &mut m.receiver {
+                    r.ty.shift(delta);
+                    r.range.shift(delta);
+                }
+                m.generics.shift(delta);
+                for p in &mut m.params {
+                    p.ty.shift(delta);
+                    p.range.shift(delta);
+                }
+                if let Some((t, r, _)) = &mut m.ret {
+                    t.shift(delta);
+                    r.shift(delta);
+                }
+                m.where_preds.shift(delta);
+                shift_size(&mut m.where_insert_at, delta);
+                if let Some(o) = &mut m.params_open_at {
+                    shift_size(o, delta);
+                }
+            }
+            AssocItem::Type(t) => {
+                t.name_range.shift(delta);
+                t.range.shift(delta);
+                t.generics.shift(delta);
+                t.bounds.shift(delta);
+                t.where_preds.shift(delta);
+            }
+            AssocItem::Const(c) => {
+                c.name_range.shift(delta);
+                c.range.shift(delta);
+            }
+        }
+    }
+}
+
+impl Shift for TraitDef {
+    fn shift(&mut self, delta: i64) {
+        self.name_range.shift(delta);
+        self.range.shift(delta);
+        self.header_range.shift(delta);
+        self.generics.shift(delta);
+        self.supertraits.shift(delta);
+        self.where_preds.shift(delta);
+        self.items.shift(delta);
     }
 }
 

@@ -225,9 +225,18 @@ pub struct MethodVerdict {
     /// Exempt through `where Self: Sized` (or a bound implying it).
     pub requires_sized: bool,
     pub violations: Vec<Violation>,
-    pub dyn_star: DynStarCarry,
-    /// Why it cannot be carried by dyn*, when it cannot.
-    pub dyn_star_blocker: Option<String>,
+}
+
+/// The dyn* verdict of a trait (computed on request: diagnostics do not need it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DynStarVerdict {
+    /// Can `impl Trait for DynTrait` be written?
+    pub compatible: bool,
+    /// Why not, item by item.
+    pub blockers: Vec<String>,
+    /// How each of the trait's own methods is carried (parallel to `Verdict::methods`), with
+    /// the reason when it cannot be.
+    pub methods: Vec<(DynStarCarry, Option<String>)>,
 }
 
 /// The verdict of one trait.
@@ -241,10 +250,8 @@ pub struct Verdict {
     pub methods: Vec<MethodVerdict>,
     /// Supertraits that could not be resolved (the verdict assumes they are fine).
     pub unresolved: Vec<String>,
-    /// dyn*: can `impl Trait for DynTrait` be written?
-    pub dyn_star_compatible: bool,
-    /// Why not, item by item.
-    pub dyn_star_blockers: Vec<String>,
+    /// The dyn* verdict, when requested ([`VerdictCache::with_dyn_star`]).
+    pub dyn_star: Option<DynStarVerdict>,
 }
 
 impl Verdict {
@@ -283,7 +290,7 @@ pub fn check_file(db: &Db, file: FileId) -> Vec<TraitReport> {
     let path = db.file_path(file).map(|p| p.display().to_string()).unwrap_or_default();
     let index = line_index::LineIndex::new(text);
     let line_of = |offset: crate::TextSize| -> u32 { index.line_col(offset.min(crate::TextSize::of(text))).line + 1 };
-    let mut cache = VerdictCache::default();
+    let mut cache = VerdictCache::with_dyn_star();
     (0..model.traits.len())
         .filter_map(|i| {
             let key = TraitKey::Local(file, i as u32);
@@ -294,7 +301,7 @@ pub fn check_file(db: &Db, file: FileId) -> Vec<TraitReport> {
                 trait_name: def.name.clone(),
                 line: line_of(def.name_range.start()),
                 dyn_compatible: v.dyn_compatible(),
-                dyn_star_compatible: v.dyn_star_compatible,
+                dyn_star_compatible: v.dyn_star.as_ref().is_some_and(|d| d.compatible),
                 violations: v
                     .violations
                     .iter()
@@ -317,15 +324,21 @@ pub fn check_file(db: &Db, file: FileId) -> Vec<TraitReport> {
 #[derive(Default)]
 pub struct VerdictCache {
     verdicts: HashMap<TraitKey, Option<Arc<Verdict>>>,
+    dyn_star: bool,
 }
 
 impl VerdictCache {
+    /// A cache whose verdicts include the dyn* verdict.
+    pub fn with_dyn_star() -> Self {
+        VerdictCache { verdicts: HashMap::new(), dyn_star: true }
+    }
+
     /// The verdict of a trait, computed once per cache.
     pub fn verdict(&mut self, db: &Db, key: &TraitKey) -> Option<Arc<Verdict>> {
         if let Some(v) = self.verdicts.get(key) {
             return v.clone();
         }
-        let v = verdict(db, key).map(Arc::new);
+        let v = verdict(db, key, self.dyn_star).map(Arc::new);
         self.verdicts.insert(key.clone(), v.clone());
         v
     }
@@ -365,8 +378,8 @@ pub fn supertrait_closure(db: &Db, key: &TraitKey) -> (Vec<(TraitKey, Vec<String
     (out, unresolved)
 }
 
-/// The verdict of a trait.
-pub fn verdict(db: &Db, key: &TraitKey) -> Option<Verdict> {
+/// The verdict of a trait; with `with_dyn_star`, the dyn* verdict too.
+pub fn verdict(db: &Db, key: &TraitKey, with_dyn_star: bool) -> Option<Verdict> {
     let def = db.trait_def(key)?;
     let (closure, unresolved) = supertrait_closure(db, key);
     let mut violations = Vec::new();
@@ -380,29 +393,17 @@ pub fn verdict(db: &Db, key: &TraitKey) -> Option<Verdict> {
     for m in def.methods() {
         let requires_sized = trait_sized || method_requires_sized(db, key, m);
         let vs = if requires_sized { Vec::new() } else { method_violations(db, key, &def, m, &[]) };
-        let (carry, blocker) = dyn_star_carry(db, key, &def, m);
-        methods.push(MethodVerdict {
-            name: m.name.clone(),
-            dispatchable: !requires_sized && vs.is_empty(),
-            requires_sized,
-            violations: vs,
-            dyn_star: carry,
-            dyn_star_blocker: blocker,
-        });
+        methods.push(MethodVerdict { name: m.name.clone(), dispatchable: !requires_sized && vs.is_empty(), requires_sized, violations: vs });
     }
-    let mut dyn_star_blockers = dyn_star_blockers(db, &closure, &violations, &methods);
-    for u in &unresolved {
-        dyn_star_blockers.push(format!("the supertrait `{u}` is unknown to dynlens, so its methods cannot be forwarded"));
-    }
-    Some(Verdict {
-        key: key.clone(),
-        name: def.name.clone(),
-        dyn_star_compatible: dyn_star_blockers.is_empty(),
-        dyn_star_blockers,
-        violations,
-        methods,
-        unresolved,
-    })
+    let dyn_star = with_dyn_star.then(|| {
+        let carries: Vec<_> = def.methods().map(|m| dyn_star_carry(db, key, &def, m)).collect();
+        let mut blockers = dyn_star_blockers(db, &closure, &violations, &methods, &carries);
+        for u in &unresolved {
+            blockers.push(format!("the supertrait `{u}` is unknown to dynlens, so its methods cannot be forwarded"));
+        }
+        DynStarVerdict { compatible: blockers.is_empty(), blockers, methods: carries }
+    });
+    Some(Verdict { key: key.clone(), name: def.name.clone(), violations, methods, unresolved, dyn_star })
 }
 
 /// Why `impl Trait for DynTrait` cannot be written (empty: it can). The dyn* value is
@@ -410,7 +411,13 @@ pub fn verdict(db: &Db, key: &TraitKey) -> Option<Verdict> {
 /// needs the erased type by name, and every method (of the trait and its supertraits) that
 /// the expansion cannot route through the vtable. `crate::expand` implements the same rules;
 /// `tests/cli` checks that both agree on every trait of the oracle corpus.
-fn dyn_star_blockers(db: &Db, closure: &[(TraitKey, Vec<String>)], violations: &[Violation], methods: &[MethodVerdict]) -> Vec<String> {
+fn dyn_star_blockers(
+    db: &Db,
+    closure: &[(TraitKey, Vec<String>)],
+    violations: &[Violation],
+    methods: &[MethodVerdict],
+    carries: &[(DynStarCarry, Option<String>)],
+) -> Vec<String> {
     let mut out = Vec::new();
     for v in violations {
         if matches!(
@@ -420,8 +427,8 @@ fn dyn_star_blockers(db: &Db, closure: &[(TraitKey, Vec<String>)], violations: &
             out.push(v.message());
         }
     }
-    for m in methods {
-        if let Some(b) = &m.dyn_star_blocker {
+    for (m, (_, blocker)) in methods.iter().zip(carries) {
+        if let Some(b) = blocker {
             out.push(format!("method `{}`: {b}", m.name));
         }
     }
@@ -1228,7 +1235,7 @@ mod tests {
         let n = db.model(f).map(|m| m.traits.len()).unwrap_or(0);
         (0..n)
             .map(|i| {
-                let v = verdict(&db, &TraitKey::Local(f, i as u32)).expect("verdict");
+                let v = verdict(&db, &TraitKey::Local(f, i as u32), false).expect("verdict");
                 (v.name.clone(), v.violations.iter().map(|x| x.kind.as_str()).collect())
             })
             .collect()

@@ -98,7 +98,7 @@ pub fn expand_key(db: &Db, key: &TraitKey, forwarding_impls: bool) -> Result<Exp
             })
         })
         .collect();
-    let blanket_impl = db.files().any(|f| db.file_text(f).is_some_and(|t| crate::expand::has_blanket_impl(t, &def.name)));
+    let blanket_impl = db.files().any(|f| db.model(f).is_some_and(|m| m.blanket_impls.contains(&def.name)));
     let input = ExpandInput { trait_source, supertraits, forwarding_impls, blanket_impl };
     let exp = expand_trait(&input)?;
     Ok(ExpandOutput { trait_name: def.name.clone(), insert_at: def.range.end(), text: exp.text, title: exp.title })
