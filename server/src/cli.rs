@@ -56,33 +56,39 @@ pub fn rust_files(path: &Path, warnings: &mut Vec<String>) -> Result<Vec<PathBuf
     if meta.is_file() {
         return Ok(vec![path.to_path_buf()]);
     }
+    Ok(walk_rust_files(path, &mut |dir, e| warnings.push(format!("skipping `{}`: {e}", dir.display()))))
+}
+
+/// Every `.rs` file under the directory `root`, sorted. Skips hidden directories (`.git`, …),
+/// `target/` and `node_modules/`; does not follow symbolic links to directories (no cycles).
+/// A directory that cannot be listed is reported to `on_error` and skipped. Shared by the CLI
+/// and the language server's workspace scan.
+pub fn walk_rust_files(root: &Path, on_error: &mut dyn FnMut(&Path, std::io::Error)) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    let mut stack = vec![path.to_path_buf()];
+    let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
         let entries = match std::fs::read_dir(&dir) {
-            Ok(e) => e,
+            Ok(entries) => entries,
             Err(e) => {
-                warnings.push(format!("skipping `{}`: {e}", dir.display()));
+                on_error(&dir, e);
                 continue;
             }
         };
-        let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-        entries.sort_by_key(|e| e.file_name());
-        for e in entries {
-            let p = e.path();
-            let name = e.file_name().to_string_lossy().into_owned();
-            let Ok(ft) = e.file_type() else { continue };
-            if ft.is_dir() {
-                if name != "target" && !name.starts_with('.') && name != "node_modules" {
-                    stack.push(p);
+        for entry in entries.filter_map(Result::ok) {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else { continue };
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if kind.is_dir() {
+                if !(name.starts_with('.') || name == "target" || name == "node_modules") {
+                    stack.push(path);
                 }
-            } else if ft.is_file() && name.ends_with(".rs") {
-                out.push(p);
+            } else if name.ends_with(".rs") && (kind.is_file() || path.is_file()) {
+                out.push(path);
             }
         }
     }
     out.sort();
-    Ok(out)
+    out
 }
 
 /// Reads a source file; invalid UTF-8 is an error with the byte offset.

@@ -48,41 +48,10 @@ pub(crate) fn read_source(path: &Path) -> Option<String> {
     }
 }
 
-/// Whether a directory entry named `name` is walked into.
-fn walk_into(name: &str) -> bool {
-    !(name.starts_with('.') || name == "target" || name == "node_modules")
-}
-
-/// Every `.rs` file under `root`, in a stable order.
+/// Every `.rs` file under `root`, in a stable order (the walk is shared with the CLI:
+/// [`crate::cli::walk_rust_files`]).
 pub(crate) fn rust_files(root: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(entries) => entries,
-            Err(e) => {
-                tracing::warn!("cannot list {}: {e}", dir.display());
-                continue;
-            }
-        };
-        let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-        entries.sort_by_key(|e| e.file_name());
-        for entry in entries.into_iter().rev() {
-            let path = entry.path();
-            let Ok(kind) = entry.file_type() else { continue };
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if kind.is_dir() {
-                if walk_into(&name) {
-                    stack.push(path);
-                }
-            } else if name.ends_with(".rs") && (kind.is_file() || path.is_file()) {
-                out.push(path);
-            }
-        }
-    }
-    out.sort();
-    out
+    crate::cli::walk_rust_files(root, &mut |dir, e| tracing::warn!("cannot list {}: {e}", dir.display()))
 }
 
 #[cfg(test)]
