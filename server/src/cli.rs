@@ -126,7 +126,12 @@ pub fn check(paths: &[PathBuf], json: bool, out: &mut dyn Write, err: &mut dyn W
     }
     let (mut ok, mut bad) = (0, 0);
     for r in &reports {
-        let verdict = if r.dyn_compatible { "dyn compatible".to_string() } else { format!("NOT dyn compatible ({} violations)", r.violations.len()) };
+        let n = r.violations.len();
+        let verdict = if r.dyn_compatible {
+            "dyn compatible".to_string()
+        } else {
+            format!("NOT dyn compatible ({n} violation{})", if n == 1 { "" } else { "s" })
+        };
         let star = if r.dyn_star_compatible { "dyn*: yes" } else { "dyn*: no" };
         let _ = writeln!(out, "{}:{}: trait `{}`: {verdict}; {star}", r.file, r.line, r.trait_name);
         for v in &r.violations {
