@@ -119,7 +119,9 @@ impl Db {
             } else {
                 return None;
             };
-            let old = old_model.traits.iter().find(|d| usize::from(d.range.start()) == os && usize::from(d.range.end()) == oe)?;
+            // Traits are lowered in source order, so the old ones are sorted by position.
+            let i = old_model.traits.binary_search_by_key(&os, |d| usize::from(d.range.start())).ok()?;
+            let old = old_model.traits.get(i).filter(|d| usize::from(d.range.end()) == oe)?;
             if old.module_path != modules || old_text.get(os..oe)? != text.get(ns..ne)? {
                 return None;
             }
