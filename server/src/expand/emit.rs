@@ -139,6 +139,28 @@ impl Ctx {
     }
 }
 
+/// The generic arguments of a user supertrait's `Vtable`/`Dyn` types: the lifetime, the
+/// supertrait's own arguments, then its associated types (as bound by the subtrait, or as the
+/// subtrait's parameters of the same name).
+fn super_generic_args(s: &Super, lt: &Lifetime) -> Vec<TokenStream> {
+    let mut sargs: Vec<TokenStream> = vec![quote!(#lt)];
+    sargs.extend(s.args.iter().map(|a| quote!(#a)));
+    if let Some(it) = &s.item {
+        for ti in &it.items {
+            if let TraitItem::Type(t) = ti {
+                match s.bound_assoc.iter().find(|(n, _)| *n == t.ident) {
+                    Some((_, ty)) => sargs.push(quote!(#ty)),
+                    None => {
+                        let i = &t.ident;
+                        sargs.push(quote!(#i))
+                    }
+                }
+            }
+        }
+    }
+    sargs
+}
+
 /// Expands one trait (recursively including user supertraits' expansions when needed).
 pub(crate) fn expand(
     item: &ItemTrait,
@@ -908,21 +930,7 @@ fn emit_vtable(ctx: &Ctx, slots: &[Slot], supers: &[Super], _flags: &Flags) -> T
         if let SuperKind::User { .. } = s.kind {
             let f = format_ident!("{}", s.snake());
             let sv = format_ident!("{}Vtable", s.name);
-            let mut sargs: Vec<TokenStream> = vec![quote!(#lt)];
-            sargs.extend(s.args.iter().map(|a| quote!(#a)));
-            if let Some(it) = &s.item {
-                for ti in &it.items {
-                    if let TraitItem::Type(t) = ti {
-                        match s.bound_assoc.iter().find(|(n, _)| *n == t.ident) {
-                            Some((_, ty)) => sargs.push(quote!(#ty)),
-                            None => {
-                                let i = &t.ident;
-                                sargs.push(quote!(#i))
-                            }
-                        }
-                    }
-                }
-            }
+            let sargs = super_generic_args(s, lt);
             let doc = format!(" The vtable of the supertrait `{}`, embedded whole so that upcasting `Dyn{name}` to `Dyn{}` only takes a reference to it.", s.name, s.name);
             fields.push(quote!(#[doc = #doc] pub #f: #sv<#(#sargs),*>,));
             inits.push(quote!(#f: #sv::new::<#erased, INLINE, OWNED>(),));
@@ -1128,21 +1136,7 @@ fn emit_dyn(ctx: &Ctx, _slots: &[Slot], supers: &[Super], flags: &Flags) -> Toke
             let m = format_ident!("into_dyn_{}", s.snake());
             let sd = format_ident!("Dyn{}", s.name);
             let sp = format_ident!("{}Payload", s.name);
-            let mut sargs: Vec<TokenStream> = vec![quote!(#lt)];
-            sargs.extend(s.args.iter().map(|a| quote!(#a)));
-            if let Some(it) = &s.item {
-                for ti in &it.items {
-                    if let TraitItem::Type(t) = ti {
-                        match s.bound_assoc.iter().find(|(n, _)| *n == t.ident) {
-                            Some((_, ty)) => sargs.push(quote!(#ty)),
-                            None => {
-                                let i = &t.ident;
-                                sargs.push(quote!(#i))
-                            }
-                        }
-                    }
-                }
-            }
+            let sargs = super_generic_args(s, lt);
             let doc = format!(" Upcasting: the same payload with the embedded `{}` vtable, as `&dyn {name_s}` → `&dyn {}` does.", s.name, s.name);
             upcasts.push(quote! {
                 #[doc = #doc]
