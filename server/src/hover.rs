@@ -315,6 +315,19 @@ mod tests {
     }
 
     #[test]
+    fn compact_and_no_dyn_star_settings() {
+        let text = "trait Shape { fn dup(&self) -> Self; }";
+        let mut db = Db::new(StdLibrary::catalog());
+        let f = db.set_file_text("lib.rs".into(), text.to_string());
+        let at = TextSize::from(8);
+        let full = hover(&db, f, at, &HoverConfig::default()).unwrap().markdown;
+        assert!(full.contains("Why a vtable cannot hold it") && full.contains("dyn* (dynlens expansion)"), "{full}");
+        let compact = hover(&db, f, at, &HoverConfig { full: false, show_dyn_star: false }).unwrap().markdown;
+        assert!(compact.contains("method `dup` returns `Self`"), "{compact}");
+        assert!(!compact.contains("Why a vtable cannot hold it") && !compact.contains("dyn*"), "{compact}");
+    }
+
+    #[test]
     fn hover_elsewhere_is_none() {
         assert_eq!(hover_at("fn m$0ain() { let x = 1; }"), None);
         assert_eq!(hover_at("trait A {}$0"), None);
