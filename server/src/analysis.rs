@@ -118,14 +118,12 @@ impl Analysis {
 
     /// The F2 expansion of the trait named `trait_name` defined in `file`.
     pub fn expand_named(&self, file: FileId, trait_name: &str) -> Result<ExpandOutput, String> {
-        crate::assists::expand_vtable::expand_named(&self.db, file, trait_name)
+        crate::assists::expand_vtable::expand_named(&self.db, file, trait_name, false)
     }
 
     /// The F2 expansion of `trait_name`, optionally with the forwarding impls.
     pub fn expand_named_with(&self, file: FileId, trait_name: &str, forwarding_impls: bool) -> Result<ExpandOutput, String> {
-        let model = self.db.model(file).ok_or_else(|| "unknown file".to_string())?;
-        let i = model.traits.iter().position(|t| t.name == trait_name).ok_or_else(|| format!("no trait named `{trait_name}`"))?;
-        crate::assists::expand_vtable::expand_key(&self.db, &crate::db::TraitKey::Local(file, i as u32), forwarding_impls)
+        crate::assists::expand_vtable::expand_named(&self.db, file, trait_name, forwarding_impls)
     }
 
     /// The dyn-compatibility report of every trait defined in `file` (for `dynlens check`).

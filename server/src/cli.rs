@@ -167,12 +167,7 @@ pub fn expand(file: &Path, trait_name: &str, forwarding: bool, out: &mut dyn Wri
         }
     }
     let id = analysis.set_file_text(file.to_path_buf(), text);
-    let result = if forwarding {
-        analysis.expand_named_with(id, trait_name, true)
-    } else {
-        analysis.expand_named(id, trait_name)
-    };
-    let exp = result.map_err(|e| CliError(format!("cannot expand `{trait_name}` in `{}`: {e}", file.display())))?;
+    let exp = analysis.expand_named_with(id, trait_name, forwarding).map_err(|e| CliError(format!("cannot expand `{trait_name}` in `{}`: {e}", file.display())))?;
     write!(out, "{}", exp.text).map_err(|e| CliError(format!("cannot write output: {e}")))?;
     Ok(())
 }

@@ -717,13 +717,10 @@ fn bound_requires_sized(db: &Db, scope: Scope<'_>, b: &Bound, visiting: &mut Has
 
 /// Does the method's own `where` clause require `Self: Sized` (elaborated)?
 pub fn method_requires_sized(db: &Db, key: &TraitKey, m: &Method) -> bool {
-    m.where_preds
-        .iter()
-        .filter(|p| p.ty.as_ref().is_some_and(Ty::is_self))
-        .flat_map(|p| p.bounds.iter())
-        .any(|b| bound_requires_sized(db, Scope::of(key), b, &mut HashSet::new()))
+    item_requires_sized(db, key, &m.where_preds)
 }
 
+/// Do an item's `where` predicates require `Self: Sized` (elaborated)?
 fn item_requires_sized(db: &Db, key: &TraitKey, preds: &[crate::model::WherePred]) -> bool {
     preds
         .iter()

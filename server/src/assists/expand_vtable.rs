@@ -66,10 +66,11 @@ pub fn expand_at(db: &Db, file: FileId, offset: TextSize) -> Option<Result<Expan
     Some(expand_key(db, &key, false))
 }
 
-/// The expansion of the trait named `name` defined in `file`.
-pub fn expand_named(db: &Db, file: FileId, name: &str) -> Result<ExpandOutput, String> {
+/// The expansion of the trait named `name` defined in `file` (with the forwarding impls on
+/// request).
+pub fn expand_named(db: &Db, file: FileId, name: &str, forwarding_impls: bool) -> Result<ExpandOutput, String> {
     let model = db.model(file).ok_or_else(|| "unknown file".to_string())?;
-    let i = model.traits.iter().position(|t| t.name == name).ok_or_else(|| {
+    let key = db.local_trait_named(file, name).ok_or_else(|| {
         let known: Vec<&str> = model.traits.iter().map(|t| t.name.as_str()).collect();
         if known.is_empty() {
             format!("no trait named `{name}` (the file defines no trait)")
@@ -77,7 +78,7 @@ pub fn expand_named(db: &Db, file: FileId, name: &str) -> Result<ExpandOutput, S
             format!("no trait named `{name}` (the file defines: {})", known.join(", "))
         }
     })?;
-    expand_key(db, &TraitKey::Local(file, i as u32), false)
+    expand_key(db, &key, forwarding_impls)
 }
 
 /// Builds the expansion input (the trait's text and its resolved supertraits) and expands.
