@@ -57,7 +57,9 @@ pub struct Analysis {
 impl Analysis {
     /// An analysis whose standard library comes from `std` (rust-src or the built-in catalog).
     pub fn new(std: crate::std_traits::StdLibrary) -> Self {
-        Analysis { db: crate::db::Db::new(std) }
+        Analysis {
+            db: crate::db::Db::new(std),
+        }
     }
 
     /// An analysis with the toolchain's `rust-src` when it is installed, the built-in catalog
@@ -97,7 +99,12 @@ impl Analysis {
     }
 
     /// Hover at `offset`: on a trait name (definition or use) or a trait method.
-    pub fn hover(&self, file: FileId, offset: TextSize, config: &HoverConfig) -> Option<HoverResult> {
+    pub fn hover(
+        &self,
+        file: FileId,
+        offset: TextSize,
+        config: &HoverConfig,
+    ) -> Option<HoverResult> {
         crate::hover::hover(&self.db, file, offset, config)
     }
 
@@ -112,7 +119,11 @@ impl Analysis {
     }
 
     /// The F2 expansion of the trait at `offset` (its name or header), if there is a trait there.
-    pub fn expand_at(&self, file: FileId, offset: TextSize) -> Option<Result<ExpandOutput, String>> {
+    pub fn expand_at(
+        &self,
+        file: FileId,
+        offset: TextSize,
+    ) -> Option<Result<ExpandOutput, String>> {
         crate::assists::expand_vtable::expand_at(&self.db, file, offset)
     }
 
@@ -122,7 +133,12 @@ impl Analysis {
     }
 
     /// The F2 expansion of `trait_name`, optionally with the forwarding impls.
-    pub fn expand_named_with(&self, file: FileId, trait_name: &str, forwarding_impls: bool) -> Result<ExpandOutput, String> {
+    pub fn expand_named_with(
+        &self,
+        file: FileId,
+        trait_name: &str,
+        forwarding_impls: bool,
+    ) -> Result<ExpandOutput, String> {
         crate::assists::expand_vtable::expand_named(&self.db, file, trait_name, forwarding_impls)
     }
 

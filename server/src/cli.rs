@@ -11,7 +11,11 @@ use clap::{Parser, Subcommand};
 use crate::Analysis;
 
 #[derive(Parser, Debug)]
-#[command(name = "dynlens", version, about = "Makes dynamic dispatch visible: dyn-compatibility verdicts and explicit vtables for Rust traits.")]
+#[command(
+    name = "dynlens",
+    version,
+    about = "Makes dynamic dispatch visible: dyn-compatibility verdicts and explicit vtables for Rust traits."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -52,18 +56,24 @@ pub struct CliError(pub String);
 
 /// Every `.rs` file under `path` (or `path` itself). Unreadable directories are reported.
 pub fn rust_files(path: &Path, warnings: &mut Vec<String>) -> Result<Vec<PathBuf>, CliError> {
-    let meta = std::fs::metadata(path).map_err(|e| CliError(format!("cannot read `{}`: {e}", path.display())))?;
+    let meta = std::fs::metadata(path)
+        .map_err(|e| CliError(format!("cannot read `{}`: {e}", path.display())))?;
     if meta.is_file() {
         return Ok(vec![path.to_path_buf()]);
     }
-    Ok(walk_rust_files(path, &mut |dir, e| warnings.push(format!("skipping `{}`: {e}", dir.display()))))
+    Ok(walk_rust_files(path, &mut |dir, e| {
+        warnings.push(format!("skipping `{}`: {e}", dir.display()))
+    }))
 }
 
 /// Every `.rs` file under the directory `root`, sorted. Skips hidden directories (`.git`, …),
 /// `target/` and `node_modules/`; does not follow symbolic links to directories (no cycles).
 /// A directory that cannot be listed is reported to `on_error` and skipped. Shared by the CLI
 /// and the language server's workspace scan.
-pub fn walk_rust_files(root: &Path, on_error: &mut dyn FnMut(&Path, std::io::Error)) -> Vec<PathBuf> {
+pub fn walk_rust_files(
+    root: &Path,
+    on_error: &mut dyn FnMut(&Path, std::io::Error),
+) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![root.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -76,7 +86,9 @@ pub fn walk_rust_files(root: &Path, on_error: &mut dyn FnMut(&Path, std::io::Err
         };
         for entry in entries.filter_map(Result::ok) {
             let path = entry.path();
-            let Ok(kind) = entry.file_type() else { continue };
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
             let name = entry.file_name().to_string_lossy().into_owned();
             if kind.is_dir() {
                 if !(name.starts_with('.') || name == "target" || name == "node_modules") {
@@ -93,13 +105,24 @@ pub fn walk_rust_files(root: &Path, on_error: &mut dyn FnMut(&Path, std::io::Err
 
 /// Reads a source file; invalid UTF-8 is an error with the byte offset.
 pub fn read_source(path: &Path) -> Result<String, CliError> {
-    let bytes = std::fs::read(path).map_err(|e| CliError(format!("cannot read `{}`: {e}", path.display())))?;
-    String::from_utf8(bytes)
-        .map_err(|e| CliError(format!("`{}` is not valid UTF-8 (at byte {})", path.display(), e.utf8_error().valid_up_to())))
+    let bytes = std::fs::read(path)
+        .map_err(|e| CliError(format!("cannot read `{}`: {e}", path.display())))?;
+    String::from_utf8(bytes).map_err(|e| {
+        CliError(format!(
+            "`{}` is not valid UTF-8 (at byte {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })
 }
 
 /// `dynlens check`.
-pub fn check(paths: &[PathBuf], json: bool, out: &mut dyn Write, err: &mut dyn Write) -> Result<(), CliError> {
+pub fn check(
+    paths: &[PathBuf],
+    json: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), CliError> {
     let mut analysis = Analysis::with_detected_std();
     let mut warnings = Vec::new();
     let mut files = Vec::new();
@@ -120,7 +143,8 @@ pub fn check(paths: &[PathBuf], json: bool, out: &mut dyn Write, err: &mut dyn W
     }
     let reports: Vec<_> = files.iter().flat_map(|f| analysis.check_file(*f)).collect();
     if json {
-        let text = serde_json::to_string_pretty(&reports).map_err(|e| CliError(format!("cannot encode JSON: {e}")))?;
+        let text = serde_json::to_string_pretty(&reports)
+            .map_err(|e| CliError(format!("cannot encode JSON: {e}")))?;
         writeln!(out, "{text}").map_err(|e| CliError(format!("cannot write output: {e}")))?;
         return Ok(());
     }
@@ -130,28 +154,51 @@ pub fn check(paths: &[PathBuf], json: bool, out: &mut dyn Write, err: &mut dyn W
         let verdict = if r.dyn_compatible {
             "dyn compatible".to_string()
         } else {
-            format!("NOT dyn compatible ({n} violation{})", if n == 1 { "" } else { "s" })
+            format!(
+                "NOT dyn compatible ({n} violation{})",
+                if n == 1 { "" } else { "s" }
+            )
         };
-        let star = if r.dyn_star_compatible { "dyn*: yes" } else { "dyn*: no" };
-        let _ = writeln!(out, "{}:{}: trait `{}`: {verdict}; {star}", r.file, r.line, r.trait_name);
+        let star = if r.dyn_star_compatible {
+            "dyn*: yes"
+        } else {
+            "dyn*: no"
+        };
+        let _ = writeln!(
+            out,
+            "{}:{}: trait `{}`: {verdict}; {star}",
+            r.file, r.line, r.trait_name
+        );
         for v in &r.violations {
             let line = v.line.map(|l| format!("line {l}: ")).unwrap_or_default();
             let _ = writeln!(out, "    - {line}{} [{}]", v.message, v.kind);
         }
         if r.dyn_compatible { ok += 1 } else { bad += 1 }
     }
-    let _ = writeln!(out, "{} traits: {ok} dyn compatible, {bad} not dyn compatible", reports.len());
+    let _ = writeln!(
+        out,
+        "{} traits: {ok} dyn compatible, {bad} not dyn compatible",
+        reports.len()
+    );
     Ok(())
 }
 
 /// The directory of the nearest `Cargo.toml` above `file`, if any.
 fn crate_root(file: &Path) -> Option<PathBuf> {
     let abs = std::fs::canonicalize(file).ok()?;
-    abs.ancestors().skip(1).find(|d| d.join("Cargo.toml").is_file()).map(Path::to_path_buf)
+    abs.ancestors()
+        .skip(1)
+        .find(|d| d.join("Cargo.toml").is_file())
+        .map(Path::to_path_buf)
 }
 
 /// `dynlens expand`.
-pub fn expand(file: &Path, trait_name: &str, forwarding: bool, out: &mut dyn Write) -> Result<(), CliError> {
+pub fn expand(
+    file: &Path,
+    trait_name: &str,
+    forwarding: bool,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
     let text = read_source(file)?;
     let mut analysis = Analysis::with_detected_std();
     // The crate's other files, so that supertraits defined elsewhere resolve.
@@ -167,7 +214,14 @@ pub fn expand(file: &Path, trait_name: &str, forwarding: bool, out: &mut dyn Wri
         }
     }
     let id = analysis.set_file_text(file.to_path_buf(), text);
-    let exp = analysis.expand_named_with(id, trait_name, forwarding).map_err(|e| CliError(format!("cannot expand `{trait_name}` in `{}`: {e}", file.display())))?;
+    let exp = analysis
+        .expand_named_with(id, trait_name, forwarding)
+        .map_err(|e| {
+            CliError(format!(
+                "cannot expand `{trait_name}` in `{}`: {e}",
+                file.display()
+            ))
+        })?;
     write!(out, "{}", exp.text).map_err(|e| CliError(format!("cannot write output: {e}")))?;
     Ok(())
 }

@@ -50,7 +50,13 @@ pub struct Db {
 
 impl Db {
     pub fn new(std: StdLibrary) -> Self {
-        Db { std, files: Vec::new(), by_path: HashMap::new(), names: HashMap::new(), std_cache: Mutex::new(HashMap::new()) }
+        Db {
+            std,
+            files: Vec::new(),
+            by_path: HashMap::new(),
+            names: HashMap::new(),
+            std_cache: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Adds or replaces a file's text (full parse).
@@ -78,31 +84,51 @@ impl Db {
         Self::with_model(path, text, parse, model)
     }
 
-    fn with_model(path: PathBuf, text: String, parse: Parse<SourceFile>, model: FileModel) -> FileData {
+    fn with_model(
+        path: PathBuf,
+        text: String,
+        parse: Parse<SourceFile>,
+        model: FileModel,
+    ) -> FileData {
         let mut trait_index = HashMap::new();
         for (i, t) in model.traits.iter().enumerate() {
             trait_index.entry(t.name.clone()).or_insert(i as u32);
         }
-        FileData { path, text, parse, model: Arc::new(model), trait_index }
+        FileData {
+            path,
+            text,
+            parse,
+            model: Arc::new(model),
+            trait_index,
+        }
     }
 
     /// Applies one edit, reparsing incrementally (ra_ap_syntax's `Parse::reparse` relexes a
     /// single token or reparses the smallest enclosing block when it can).
     pub fn edit_file(&mut self, file: FileId, edit: &TextEdit) -> Result<(), EditError> {
-        let data = self.files.get(file.0 as usize).and_then(|f| f.as_ref()).ok_or(EditError::UnknownFile)?;
+        let data = self
+            .files
+            .get(file.0 as usize)
+            .and_then(|f| f.as_ref())
+            .ok_or(EditError::UnknownFile)?;
         let len = data.text.len() as u32;
         let (start, end) = (u32::from(edit.range.start()), u32::from(edit.range.end()));
         if end > len {
             return Err(EditError::OutOfBounds { start, end, len });
         }
-        if !data.text.is_char_boundary(start as usize) || !data.text.is_char_boundary(end as usize) {
+        if !data.text.is_char_boundary(start as usize) || !data.text.is_char_boundary(end as usize)
+        {
             return Err(EditError::NotCharBoundary { start, end });
         }
         let mut text = data.text.clone();
         text.replace_range(start as usize..end as usize, &edit.insert);
         let parse = data.parse.reparse(edit.range, &edit.insert, EDITION);
         // The incremental reparser must agree with the text; fall back to a full parse if not.
-        let parse = if parse.tree().syntax_text_len() == text.len() { parse } else { SourceFile::parse(&text, EDITION) };
+        let parse = if parse.tree().syntax_text_len() == text.len() {
+            parse
+        } else {
+            SourceFile::parse(&text, EDITION)
+        };
         // Traits the edit did not touch keep their lowered model (moved by the edit's length
         // when they come after it): only the edited trait is lowered again.
         let (old_model, old_text) = (data.model.clone(), &data.text);
@@ -120,8 +146,14 @@ impl Db {
                 return None;
             };
             // Traits are lowered in source order, so the old ones are sorted by position.
-            let i = old_model.traits.binary_search_by_key(&os, |d| usize::from(d.range.start())).ok()?;
-            let old = old_model.traits.get(i).filter(|d| usize::from(d.range.end()) == oe)?;
+            let i = old_model
+                .traits
+                .binary_search_by_key(&os, |d| usize::from(d.range.start()))
+                .ok()?;
+            let old = old_model
+                .traits
+                .get(i)
+                .filter(|d| usize::from(d.range.end()) == oe)?;
             if old.module_path != modules || old_text.get(os..oe)? != text.get(ns..ne)? {
                 return None;
             }
@@ -142,17 +174,22 @@ impl Db {
 
     pub fn remove_file(&mut self, file: FileId) {
         self.unindex(file);
-        if let Some(slot) = self.files.get_mut(file.0 as usize) {
-            if let Some(data) = slot.take() {
-                self.by_path.remove(&data.path);
-            }
+        if let Some(slot) = self.files.get_mut(file.0 as usize)
+            && let Some(data) = slot.take()
+        {
+            self.by_path.remove(&data.path);
         }
     }
 
     fn index(&mut self, file: FileId) {
         let Some(data) = self.file(file) else { return };
-        let entries: Vec<(String, TraitKey)> =
-            data.model.traits.iter().enumerate().map(|(i, t)| (t.name.clone(), TraitKey::Local(file, i as u32))).collect();
+        let entries: Vec<(String, TraitKey)> = data
+            .model
+            .traits
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.name.clone(), TraitKey::Local(file, i as u32)))
+            .collect();
         for (name, key) in entries {
             self.names.entry(name).or_default().push(key);
         }
@@ -189,7 +226,11 @@ impl Db {
 
     /// Every known file.
     pub fn files(&self) -> impl Iterator<Item = FileId> + '_ {
-        self.files.iter().enumerate().filter(|(_, f)| f.is_some()).map(|(i, _)| FileId(i as u32))
+        self.files
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.is_some())
+            .map(|(i, _)| FileId(i as u32))
     }
 
     /// The syntax tree of a file.
@@ -204,7 +245,10 @@ impl Db {
 
     /// The first trait with this name defined in `file`.
     pub fn local_trait_named(&self, file: FileId, name: &str) -> Option<TraitKey> {
-        self.file(file)?.trait_index.get(name).map(|&i| TraitKey::Local(file, i))
+        self.file(file)?
+            .trait_index
+            .get(name)
+            .map(|&i| TraitKey::Local(file, i))
     }
 
     /// Workspace traits with this name.
@@ -227,7 +271,8 @@ impl Db {
                         let parse = SourceFile::parse(&st.source, EDITION);
                         let m = model::lower_file(&parse.tree());
                         let mut def = TraitDef::clone(m.traits.iter().find(|t| t.name == st.name)?);
-                        def.module_path = st.canonical_path.split("::").map(str::to_string).collect();
+                        def.module_path =
+                            st.canonical_path.split("::").map(str::to_string).collect();
                         def.module_path.pop();
                         def.is_auto |= st.is_auto;
                         Some(Arc::new(def))
@@ -243,7 +288,8 @@ impl Db {
             TraitKey::Local(file, _) => {
                 let def = self.trait_def(key)?;
                 let text = self.file_text(*file)?;
-                text.get(usize::from(def.range.start())..usize::from(def.range.end())).map(str::to_string)
+                text.get(usize::from(def.range.start())..usize::from(def.range.end()))
+                    .map(str::to_string)
             }
             TraitKey::Std(path) => self.std.find(path).map(|t| t.source.to_string()),
         }
@@ -252,8 +298,15 @@ impl Db {
     /// The name users write for a trait: `std::fmt::Debug` for std, the name for local ones.
     pub fn trait_display_path(&self, key: &TraitKey) -> String {
         match key {
-            TraitKey::Std(path) => self.std.find(path).map(|t| t.public_path.clone()).unwrap_or_else(|| path.to_string()),
-            TraitKey::Local(..) => self.trait_def(key).map(|d| d.name.clone()).unwrap_or_default(),
+            TraitKey::Std(path) => self
+                .std
+                .find(path)
+                .map(|t| t.public_path.clone())
+                .unwrap_or_else(|| path.to_string()),
+            TraitKey::Local(..) => self
+                .trait_def(key)
+                .map(|d| d.name.clone())
+                .unwrap_or_default(),
         }
     }
 
@@ -267,7 +320,8 @@ impl Db {
 
     /// A range inside a file, checked to be valid for its current text.
     pub fn valid_range(&self, file: FileId, range: TextRange) -> bool {
-        self.file(file).is_some_and(|d| range.end() <= TextSize::of(d.text.as_str()))
+        self.file(file)
+            .is_some_and(|d| range.end() <= TextSize::of(d.text.as_str()))
     }
 }
 
@@ -290,26 +344,55 @@ mod tests {
     fn incremental_edits_keep_text_and_tree_in_sync() {
         let mut db = Db::new(StdLibrary::catalog());
         let f = db.set_file_text("a.rs".into(), "trait A { fn f(&self); }\n".to_string());
-        db.edit_file(f, &TextEdit { range: TextRange::new(6.into(), 7.into()), insert: "Bee".into() }).unwrap();
+        db.edit_file(
+            f,
+            &TextEdit {
+                range: TextRange::new(6.into(), 7.into()),
+                insert: "Bee".into(),
+            },
+        )
+        .unwrap();
         assert_eq!(db.file_text(f), Some("trait Bee { fn f(&self); }\n"));
         assert_eq!(db.model(f).unwrap().traits[0].name, "Bee");
         assert_eq!(db.traits_named("Bee").len(), 1);
         assert!(db.traits_named("A").is_empty());
-        let err = db.edit_file(f, &TextEdit { range: TextRange::new(0.into(), 999.into()), insert: String::new() });
+        let err = db.edit_file(
+            f,
+            &TextEdit {
+                range: TextRange::new(0.into(), 999.into()),
+                insert: String::new(),
+            },
+        );
         assert!(matches!(err, Err(EditError::OutOfBounds { .. })));
     }
 
     #[test]
     fn incremental_lowering_equals_a_full_lowering() {
         let src = "trait A { fn a(&self) -> Self; }\nmod m { pub trait B: super::A { fn b<T>(&self, t: T) where T: Copy; } }\ntrait C { type X: PartialEq<Self>; fn c(&self, x: impl Fn(u8) -> Self); }\n";
-        let edits = [(10, 10, "fn z(&self);"), (0, 0, "// hi\n"), (src.len(), src.len(), "trait D {}"), (36, 37, "n")];
+        let edits = [
+            (10, 10, "fn z(&self);"),
+            (0, 0, "// hi\n"),
+            (src.len(), src.len(), "trait D {}"),
+            (36, 37, "n"),
+        ];
         for (s, e, ins) in edits {
             let mut db = Db::new(StdLibrary::catalog());
             let f = db.set_file_text("a.rs".into(), src.to_string());
-            db.edit_file(f, &TextEdit { range: TextRange::new((s as u32).into(), (e as u32).into()), insert: ins.to_string() }).unwrap();
+            db.edit_file(
+                f,
+                &TextEdit {
+                    range: TextRange::new((s as u32).into(), (e as u32).into()),
+                    insert: ins.to_string(),
+                },
+            )
+            .unwrap();
             let text = db.file_text(f).unwrap().to_string();
             let full = model::lower_file(&SourceFile::parse(&text, EDITION).tree());
-            assert_eq!(db.model(f).unwrap().traits, full.traits, "after inserting {ins:?} at {s}");
+            assert_eq!(
+                db.model(f).unwrap().traits,
+                full.traits,
+                "after inserting {ins:?} at {s}"
+            );
         }
     }
 

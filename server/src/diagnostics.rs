@@ -43,20 +43,29 @@ pub const DYN_INCOMPATIBLE: &str = "dyn-incompatible";
 /// Walks only the top-level items whose text contains `dyn`, instead of every node of the
 /// file: on a 20,000-line file this is several times faster.
 pub fn dyn_uses(db: &Db, file: FileId) -> Vec<(TextRange, TraitKey)> {
-    let (Some(root), Some(text)) = (db.syntax(file), db.file_text(file)) else { return Vec::new() };
+    let (Some(root), Some(text)) = (db.syntax(file), db.file_text(file)) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     let items = root.syntax().children().filter(|item| {
         let r = item.text_range();
-        text.get(usize::from(r.start())..usize::from(r.end())).is_some_and(|t| t.contains("dyn"))
+        text.get(usize::from(r.start())..usize::from(r.end()))
+            .is_some_and(|t| t.contains("dyn"))
     });
     for node in items.flat_map(|item| item.descendants()) {
         if node.kind() != SyntaxKind::DYN_TRAIT_TYPE {
             continue;
         }
-        let Some(dyn_ty) = ast::DynTraitType::cast(node) else { continue };
-        let Some(list) = dyn_ty.type_bound_list() else { continue };
+        let Some(dyn_ty) = ast::DynTraitType::cast(node) else {
+            continue;
+        };
+        let Some(list) = dyn_ty.type_bound_list() else {
+            continue;
+        };
         for bound in list.bounds() {
-            let Some(ast::Type::PathType(pt)) = bound.ty() else { continue };
+            let Some(ast::Type::PathType(pt)) = bound.ty() else {
+                continue;
+            };
             let Some(path) = pt.path() else { continue };
             if let Some(key) = resolve_trait(db, Scope::File(file), &lower_path(&path)) {
                 out.push((path.syntax().text_range(), key));
@@ -71,7 +80,9 @@ pub fn diagnostics(db: &Db, file: FileId) -> Vec<Diagnostic> {
     let mut cache = VerdictCache::default();
     let mut out = Vec::new();
     for (range, key) in dyn_uses(db, file) {
-        let Some(v) = cache.verdict(db, &key) else { continue };
+        let Some(v) = cache.verdict(db, &key) else {
+            continue;
+        };
         if v.dyn_compatible() {
             continue;
         }
@@ -89,10 +100,20 @@ pub fn diagnostics(db: &Db, file: FileId) -> Vec<Diagnostic> {
             .iter()
             .filter_map(|x| {
                 let (f, r) = (x.file?, x.range?);
-                db.valid_range(f, r).then(|| RelatedInfo { file: f, range: r, message: x.message() })
+                db.valid_range(f, r).then(|| RelatedInfo {
+                    file: f,
+                    range: r,
+                    message: x.message(),
+                })
             })
             .collect();
-        out.push(Diagnostic { range, severity: Severity::Error, code: DYN_INCOMPATIBLE, message, related });
+        out.push(Diagnostic {
+            range,
+            severity: Severity::Error,
+            code: DYN_INCOMPATIBLE,
+            message,
+            related,
+        });
     }
     out
 }
@@ -110,7 +131,12 @@ mod tests {
         let d = diagnostics(&db, f);
         assert_eq!(d.len(), 1);
         assert_eq!(&src[d[0].range], "A");
-        assert!(d[0].message.starts_with("the trait `A` is not dyn compatible (2 violations)"), "{}", d[0].message);
+        assert!(
+            d[0].message
+                .starts_with("the trait `A` is not dyn compatible (2 violations)"),
+            "{}",
+            d[0].message
+        );
         assert_eq!(d[0].related.len(), 2);
     }
 }

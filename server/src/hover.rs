@@ -8,7 +8,7 @@ use ra_ap_syntax::{AstNode, SyntaxKind, SyntaxNode, SyntaxToken, TokenAtOffset, 
 use crate::db::{Db, FileId, TraitKey};
 use crate::model::lower_path;
 use crate::resolve::{Scope, resolve_trait};
-use crate::rules::{DynStarCarry, MethodVerdict, Verdict, Violation, VerdictCache};
+use crate::rules::{DynStarCarry, MethodVerdict, Verdict, VerdictCache, Violation};
 use crate::vtable::{Slot, layout};
 use crate::{TextRange, TextSize};
 
@@ -23,7 +23,10 @@ pub struct HoverConfig {
 
 impl Default for HoverConfig {
     fn default() -> Self {
-        HoverConfig { full: true, show_dyn_star: true }
+        HoverConfig {
+            full: true,
+            show_dyn_star: true,
+        }
     }
 }
 
@@ -45,16 +48,26 @@ enum Target {
 /// Hover at `offset` in `file`.
 pub fn hover(db: &Db, file: FileId, offset: TextSize, config: &HoverConfig) -> Option<HoverResult> {
     let target = find_target(db, file, offset)?;
-    let mut cache = if config.show_dyn_star { VerdictCache::with_dyn_star() } else { VerdictCache::default() };
+    let mut cache = if config.show_dyn_star {
+        VerdictCache::with_dyn_star()
+    } else {
+        VerdictCache::default()
+    };
     match target {
         Target::Trait(key, range) => {
             let v = cache.verdict(db, &key)?;
-            Some(HoverResult { range, markdown: trait_markdown(db, &v, config) })
+            Some(HoverResult {
+                range,
+                markdown: trait_markdown(db, &v, config),
+            })
         }
         Target::Method(key, name, range) => {
             let v = cache.verdict(db, &key)?;
             let m = v.methods.iter().find(|m| m.name == name)?;
-            Some(HoverResult { range, markdown: method_markdown(db, &v, m, config) })
+            Some(HoverResult {
+                range,
+                markdown: method_markdown(db, &v, m, config),
+            })
         }
     }
 }
@@ -67,7 +80,11 @@ fn token_at(root: &SyntaxNode, offset: TextSize) -> Option<SyntaxToken> {
         TokenAtOffset::None => None,
         TokenAtOffset::Single(t) => Some(t),
         TokenAtOffset::Between(a, b) => {
-            if matches!(b.kind(), SyntaxKind::IDENT) { Some(b) } else { Some(a) }
+            if matches!(b.kind(), SyntaxKind::IDENT) {
+                Some(b)
+            } else {
+                Some(a)
+            }
         }
     }
 }
@@ -85,20 +102,37 @@ fn find_target(db: &Db, file: FileId, offset: TextSize) -> Option<Target> {
         if let Some(t) = ast::Trait::cast(owner.clone()) {
             let model = db.model(file)?;
             let name_range = t.name()?.syntax().text_range();
-            let idx = model.traits.iter().position(|d| d.name_range == name_range)?;
-            return Some(Target::Trait(TraitKey::Local(file, idx as u32), token.text_range()));
+            let idx = model
+                .traits
+                .iter()
+                .position(|d| d.name_range == name_range)?;
+            return Some(Target::Trait(
+                TraitKey::Local(file, idx as u32),
+                token.text_range(),
+            ));
         }
         if let Some(f) = ast::Fn::cast(owner) {
-            let list = f.syntax().parent().filter(|p| p.kind() == SyntaxKind::ASSOC_ITEM_LIST)?;
+            let list = f
+                .syntax()
+                .parent()
+                .filter(|p| p.kind() == SyntaxKind::ASSOC_ITEM_LIST)?;
             let container = list.parent()?;
             let method = name.text().to_string();
             if let Some(t) = ast::Trait::cast(container.clone()) {
                 let model = db.model(file)?;
-                let idx = model.traits.iter().position(|d| Some(d.name_range) == t.name().map(|n| n.syntax().text_range()))?;
-                return Some(Target::Method(TraitKey::Local(file, idx as u32), method, token.text_range()));
+                let idx = model.traits.iter().position(|d| {
+                    Some(d.name_range) == t.name().map(|n| n.syntax().text_range())
+                })?;
+                return Some(Target::Method(
+                    TraitKey::Local(file, idx as u32),
+                    method,
+                    token.text_range(),
+                ));
             }
             if let Some(imp) = ast::Impl::cast(container) {
-                let ast::Type::PathType(pt) = imp.trait_()? else { return None };
+                let ast::Type::PathType(pt) = imp.trait_()? else {
+                    return None;
+                };
                 let key = resolve_trait(db, Scope::File(file), &lower_path(&pt.path()?))?;
                 return Some(Target::Method(key, method, token.text_range()));
             }
@@ -107,12 +141,20 @@ fn find_target(db: &Db, file: FileId, offset: TextSize) -> Option<Target> {
     }
     // A name being used: the path up to and including this segment.
     let name_ref = ast::NameRef::cast(parent)?;
-    let segment = name_ref.syntax().parent().and_then(ast::PathSegment::cast)?;
+    let segment = name_ref
+        .syntax()
+        .parent()
+        .and_then(ast::PathSegment::cast)?;
     let path = segment.syntax().parent().and_then(ast::Path::cast)?;
     let key = resolve_trait(db, Scope::File(file), &lower_path(&path))?;
     // Only hover paths in a type/bound/impl position: a path expression such as `Foo::new()`
     // names a type more often than a trait.
-    let in_type = path.syntax().ancestors().any(|a| matches!(a.kind(), SyntaxKind::PATH_TYPE | SyntaxKind::TYPE_BOUND | SyntaxKind::IMPL));
+    let in_type = path.syntax().ancestors().any(|a| {
+        matches!(
+            a.kind(),
+            SyntaxKind::PATH_TYPE | SyntaxKind::TYPE_BOUND | SyntaxKind::IMPL
+        )
+    });
     if !in_type {
         return None;
     }
@@ -122,10 +164,20 @@ fn find_target(db: &Db, file: FileId, offset: TextSize) -> Option<Target> {
 fn location(db: &Db, v: &Violation) -> String {
     match (v.file, v.range) {
         (Some(f), Some(r)) => {
-            let Some(text) = db.file_text(f) else { return String::new() };
+            let Some(text) = db.file_text(f) else {
+                return String::new();
+            };
             let end = usize::from(r.start()).min(text.len());
-            let line = text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1;
-            let name = db.file_path(f).and_then(|p| p.file_name()).map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let line = text.as_bytes()[..end]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            let name = db
+                .file_path(f)
+                .and_then(|p| p.file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             format!(" — {name}:{line}")
         }
         _ => format!(" — in `{}`", db.trait_display_path(&v.trait_key)),
@@ -137,7 +189,10 @@ pub fn trait_markdown(db: &Db, v: &Verdict, config: &HoverConfig) -> String {
     let path = db.trait_display_path(&v.key);
     let mut md = format!("**dynlens** · trait `{path}`\n\n");
     if v.dyn_compatible() {
-        md.push_str(&format!("✅ **dyn compatible**: `dyn {}` is a valid type.\n", v.name));
+        md.push_str(&format!(
+            "✅ **dyn compatible**: `dyn {}` is a valid type.\n",
+            v.name
+        ));
     } else {
         let n = v.violations.len();
         md.push_str(&format!(
@@ -150,21 +205,37 @@ pub fn trait_markdown(db: &Db, v: &Verdict, config: &HoverConfig) -> String {
         md.push_str(&format!(
             "\n_Could not find the supertrait{} {}; the verdict assumes {} dyn compatible._\n",
             if v.unresolved.len() == 1 { "" } else { "s" },
-            v.unresolved.iter().map(|u| format!("`{u}`")).collect::<Vec<_>>().join(", "),
-            if v.unresolved.len() == 1 { "it is" } else { "they are" }
+            v.unresolved
+                .iter()
+                .map(|u| format!("`{u}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            if v.unresolved.len() == 1 {
+                "it is"
+            } else {
+                "they are"
+            }
         ));
     }
     if !v.violations.is_empty() {
         md.push_str("\n### Violations\n");
         let mut explained = Vec::new();
         for (i, x) in v.violations.iter().enumerate() {
-            md.push_str(&format!("\n{}. **{}**{}\n", i + 1, x.message(), location(db, x)));
+            md.push_str(&format!(
+                "\n{}. **{}**{}\n",
+                i + 1,
+                x.message(),
+                location(db, x)
+            ));
             if config.full && explained.contains(&x.kind) {
                 md.push_str("   - *Rule:* the same as above.\n");
             } else if config.full {
                 explained.push(x.kind);
                 md.push_str(&format!("   - *Rule:* {}.\n", x.kind.rule()));
-                md.push_str(&format!("   - *Why a vtable cannot hold it:* {}\n", x.kind.why()));
+                md.push_str(&format!(
+                    "   - *Why a vtable cannot hold it:* {}\n",
+                    x.kind.why()
+                ));
                 md.push_str(&format!("   - *Fix:* {}\n", x.kind.fix()));
             }
         }
@@ -179,7 +250,9 @@ pub fn trait_markdown(db: &Db, v: &Verdict, config: &HoverConfig) -> String {
                 .filter_map(|(m, (carry, _))| match carry {
                     DynStarCarry::Boxing => Some(format!("`{}` (boxing shim)", m.name)),
                     DynStarCarry::Erasing => Some(format!("`{}` (erasing shim)", m.name)),
-                    DynStarCarry::ReturnsSelf => Some(format!("`{}` (returns a new `Dyn{}`)", m.name, v.name)),
+                    DynStarCarry::ReturnsSelf => {
+                        Some(format!("`{}` (returns a new `Dyn{}`)", m.name, v.name))
+                    }
                     _ => None,
                 })
                 .collect();
@@ -190,29 +263,42 @@ pub fn trait_markdown(db: &Db, v: &Verdict, config: &HoverConfig) -> String {
                 md.push_str(&format!(", through {}.\n", shims.join(", ")));
             }
         } else {
-            md.push_str(&format!("❌ `Dyn{}` cannot implement `{}`:\n", v.name, v.name));
+            md.push_str(&format!(
+                "❌ `Dyn{}` cannot implement `{}`:\n",
+                v.name, v.name
+            ));
             for b in &star.blockers {
                 md.push_str(&format!("- {b}\n"));
             }
-            md.push_str(&format!("\nThe expansion still gives `Dyn{}` inherent methods for what it can dispatch.\n", v.name));
+            md.push_str(&format!(
+                "\nThe expansion still gives `Dyn{}` inherent methods for what it can dispatch.\n",
+                v.name
+            ));
         }
     }
-    if v.dyn_compatible() {
-        if let Some(slots) = layout(db, &v.key) {
-            md.push_str("\n### Vtable layout\n\n| slot | entry |\n|---:|---|\n");
-            for (i, s) in slots.iter().enumerate() {
-                md.push_str(&format!("| {i} | {} |\n", s.describe()));
-            }
-            let skipped: Vec<&MethodVerdict> = v.methods.iter().filter(|m| m.requires_sized).collect();
-            if !skipped.is_empty() {
-                md.push_str(&format!(
-                    "\nNot in the vtable (`where Self: Sized`): {}.\n",
-                    skipped.iter().map(|m| format!("`{}`", m.name)).collect::<Vec<_>>().join(", ")
-                ));
-            }
-            if slots.iter().any(|s| matches!(s, Slot::Method { by_value: true, .. })) {
-                md.push_str("\nBy-value `self` methods take a slot but cannot be called on an unsized `dyn` value (only through `Box<dyn …>` for `FnOnce`).\n");
-            }
+    if v.dyn_compatible()
+        && let Some(slots) = layout(db, &v.key)
+    {
+        md.push_str("\n### Vtable layout\n\n| slot | entry |\n|---:|---|\n");
+        for (i, s) in slots.iter().enumerate() {
+            md.push_str(&format!("| {i} | {} |\n", s.describe()));
+        }
+        let skipped: Vec<&MethodVerdict> = v.methods.iter().filter(|m| m.requires_sized).collect();
+        if !skipped.is_empty() {
+            md.push_str(&format!(
+                "\nNot in the vtable (`where Self: Sized`): {}.\n",
+                skipped
+                    .iter()
+                    .map(|m| format!("`{}`", m.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if slots
+            .iter()
+            .any(|s| matches!(s, Slot::Method { by_value: true, .. }))
+        {
+            md.push_str("\nBy-value `self` methods take a slot but cannot be called on an unsized `dyn` value (only through `Box<dyn …>` for `FnOnce`).\n");
         }
     }
     md
@@ -225,25 +311,51 @@ pub fn method_markdown(db: &Db, v: &Verdict, m: &MethodVerdict, config: &HoverCo
     if m.requires_sized {
         md.push_str("➖ **not in the vtable**: it requires `Self: Sized`, so it is exempt from the dyn compatibility rules and cannot be called on `dyn` values.\n");
     } else if m.dispatchable {
-        md.push_str(&format!("✅ **dispatchable**: it has a slot in `dyn {}`'s vtable.\n", v.name));
+        md.push_str(&format!(
+            "✅ **dispatchable**: it has a slot in `dyn {}`'s vtable.\n",
+            v.name
+        ));
     } else {
-        md.push_str(&format!("❌ **not dispatchable**: it makes `{}` not dyn compatible.\n", v.name));
+        md.push_str(&format!(
+            "❌ **not dispatchable**: it makes `{}` not dyn compatible.\n",
+            v.name
+        ));
         for x in &m.violations {
             md.push_str(&format!("\n- **{}**\n", x.message()));
             if config.full {
-                md.push_str(&format!("  - *Why:* {}\n  - *Fix:* {}\n", x.kind.why(), x.kind.fix()));
+                md.push_str(&format!(
+                    "  - *Why:* {}\n  - *Fix:* {}\n",
+                    x.kind.why(),
+                    x.kind.fix()
+                ));
             }
         }
     }
     let index = v.methods.iter().position(|x| x.name == m.name);
-    if let Some((carry, blocker)) = v.dyn_star.as_ref().filter(|_| config.show_dyn_star).and_then(|d| d.methods.get(index?)) {
+    if let Some((carry, blocker)) = v
+        .dyn_star
+        .as_ref()
+        .filter(|_| config.show_dyn_star)
+        .and_then(|d| d.methods.get(index?))
+    {
         let how = match carry {
             DynStarCarry::Plain => "through a plain vtable entry".to_string(),
-            DynStarCarry::Exempt => "not in the vtable; `impl` for the dyn* value uses the default body".to_string(),
-            DynStarCarry::Boxing => "through a boxing shim (the returned future or value is boxed)".to_string(),
-            DynStarCarry::Erasing => "through an erasing shim (generic arguments travel as `&dyn`/`&mut dyn`)".to_string(),
-            DynStarCarry::ReturnsSelf => format!("through the dyn* value: it returns a new `Dyn{}`", v.name),
-            DynStarCarry::No => format!("cannot be carried: {}", blocker.clone().unwrap_or_default()),
+            DynStarCarry::Exempt => {
+                "not in the vtable; `impl` for the dyn* value uses the default body".to_string()
+            }
+            DynStarCarry::Boxing => {
+                "through a boxing shim (the returned future or value is boxed)".to_string()
+            }
+            DynStarCarry::Erasing => {
+                "through an erasing shim (generic arguments travel as `&dyn`/`&mut dyn`)"
+                    .to_string()
+            }
+            DynStarCarry::ReturnsSelf => {
+                format!("through the dyn* value: it returns a new `Dyn{}`", v.name)
+            }
+            DynStarCarry::No => {
+                format!("cannot be carried: {}", blocker.clone().unwrap_or_default())
+            }
         };
         md.push_str(&format!("\n**dyn\\***: {how}.\n"));
     }
@@ -260,7 +372,13 @@ mod tests {
         let text = src.replacen("$0", "", 1);
         let mut db = Db::new(StdLibrary::catalog());
         let f = db.set_file_text("lib.rs".into(), text);
-        hover(&db, f, TextSize::from(offset as u32), &HoverConfig::default()).map(|h| h.markdown)
+        hover(
+            &db,
+            f,
+            TextSize::from(offset as u32),
+            &HoverConfig::default(),
+        )
+        .map(|h| h.markdown)
     }
 
     #[test]
@@ -269,16 +387,25 @@ mod tests {
         assert!(md.contains("not dyn compatible"), "{md}");
         assert!(md.contains("has no `self` receiver"), "{md}");
         assert!(md.contains("takes `Self` in parameter `o: Self`"), "{md}");
-        assert!(md.contains("2 violations"), "a static function is reported once, as rustc does: {md}");
+        assert!(
+            md.contains("2 violations"),
+            "a static function is reported once, as rustc does: {md}"
+        );
         assert!(md.contains("Why a vtable cannot hold it"), "{md}");
     }
 
     #[test]
     fn hover_on_dyn_use_shows_layout() {
-        let md = hover_at("trait A { fn a(&self); fn b(&self) where Self: Sized; }\nfn f(x: &dyn $0A) {}").unwrap();
+        let md = hover_at(
+            "trait A { fn a(&self); fn b(&self) where Self: Sized; }\nfn f(x: &dyn $0A) {}",
+        )
+        .unwrap();
         assert!(md.contains("✅ **dyn compatible**"), "{md}");
         assert!(md.contains("| 3 | `A::a` |"), "{md}");
-        assert!(md.contains("Not in the vtable (`where Self: Sized`): `b`"), "{md}");
+        assert!(
+            md.contains("Not in the vtable (`where Self: Sized`): `b`"),
+            "{md}"
+        );
     }
 
     #[test]
@@ -299,19 +426,31 @@ mod tests {
             "trait B: $0A {}",
             "fn f(x: Box<dyn $0A + Send>) {}",
         ] {
-            let md = hover_at(&format!("{defs}{use_site}")).unwrap_or_else(|| panic!("no hover in {use_site}"));
-            assert!(md.starts_with("**dynlens** · trait `A`"), "{use_site}: {md}");
+            let md = hover_at(&format!("{defs}{use_site}"))
+                .unwrap_or_else(|| panic!("no hover in {use_site}"));
+            assert!(
+                md.starts_with("**dynlens** · trait `A`"),
+                "{use_site}: {md}"
+            );
         }
         // std traits, by any path.
-        for use_site in ["fn f(x: &dyn fmt::$0Debug) {}", "fn f(x: &dyn std::fmt::$0Debug) {}", "fn f(x: &dyn $0Clone) {}"] {
-            let md = hover_at(&format!("{defs}{use_site}")).unwrap_or_else(|| panic!("no hover in {use_site}"));
+        for use_site in [
+            "fn f(x: &dyn fmt::$0Debug) {}",
+            "fn f(x: &dyn std::fmt::$0Debug) {}",
+            "fn f(x: &dyn $0Clone) {}",
+        ] {
+            let md = hover_at(&format!("{defs}{use_site}"))
+                .unwrap_or_else(|| panic!("no hover in {use_site}"));
             assert!(md.contains("trait `std::"), "{use_site}: {md}");
         }
         let md = hover_at(&format!("{defs}fn f(x: &dyn $0Clone) {{}}")).unwrap();
         assert!(md.contains("not dyn compatible"), "{md}");
         // A method of an impl of the trait.
         let md = hover_at(&format!("{defs}impl A for S {{ fn $0a(&self) {{}} }}")).unwrap();
-        assert!(md.contains("method `A::a`") && md.contains("dispatchable"), "{md}");
+        assert!(
+            md.contains("method `A::a`") && md.contains("dispatchable"),
+            "{md}"
+        );
     }
 
     #[test]
@@ -321,10 +460,27 @@ mod tests {
         let f = db.set_file_text("lib.rs".into(), text.to_string());
         let at = TextSize::from(8);
         let full = hover(&db, f, at, &HoverConfig::default()).unwrap().markdown;
-        assert!(full.contains("Why a vtable cannot hold it") && full.contains("dyn* (dynlens expansion)"), "{full}");
-        let compact = hover(&db, f, at, &HoverConfig { full: false, show_dyn_star: false }).unwrap().markdown;
+        assert!(
+            full.contains("Why a vtable cannot hold it")
+                && full.contains("dyn* (dynlens expansion)"),
+            "{full}"
+        );
+        let compact = hover(
+            &db,
+            f,
+            at,
+            &HoverConfig {
+                full: false,
+                show_dyn_star: false,
+            },
+        )
+        .unwrap()
+        .markdown;
         assert!(compact.contains("method `dup` returns `Self`"), "{compact}");
-        assert!(!compact.contains("Why a vtable cannot hold it") && !compact.contains("dyn*"), "{compact}");
+        assert!(
+            !compact.contains("Why a vtable cannot hold it") && !compact.contains("dyn*"),
+            "{compact}"
+        );
     }
 
     #[test]

@@ -4,7 +4,9 @@
 //! as owned data with byte ranges into the file it came from. Lowering is total: half-typed
 //! code produces a model with the parts that parsed (a missing type is [`Ty::Unknown`]).
 
-use ra_ap_syntax::ast::{self, HasGenericArgs, HasGenericParams, HasModuleItem, HasName, HasTypeBounds};
+use ra_ap_syntax::ast::{
+    self, HasGenericArgs, HasGenericParams, HasModuleItem, HasName, HasTypeBounds,
+};
 use std::sync::Arc;
 
 use ra_ap_syntax::{AstNode, SourceFile, TextRange, TextSize};
@@ -29,7 +31,11 @@ pub enum GenericArg {
     Lifetime(String),
     Const(String),
     /// `Item = u32` or `Item: Debug` (an associated item constraint).
-    AssocType { name: String, ty: Option<Ty>, bounds: Vec<Bound> },
+    AssocType {
+        name: String,
+        ty: Option<Ty>,
+        bounds: Vec<Bound>,
+    },
 }
 
 /// A type, as written.
@@ -38,13 +44,27 @@ pub enum Ty {
     /// `Self`, `T`, `Box<Self>`, `Self::Item`, `std::rc::Rc<Self>`.
     Path(TyPath),
     /// `<Self as Trait>::Item` (qualified path).
-    Qualified { self_ty: Box<Ty>, trait_: Option<TyPath>, rest: Vec<Segment> },
-    Ref { lifetime: Option<String>, mutable: bool, inner: Box<Ty> },
-    Ptr { mutable: bool, inner: Box<Ty> },
+    Qualified {
+        self_ty: Box<Ty>,
+        trait_: Option<TyPath>,
+        rest: Vec<Segment>,
+    },
+    Ref {
+        lifetime: Option<String>,
+        mutable: bool,
+        inner: Box<Ty>,
+    },
+    Ptr {
+        mutable: bool,
+        inner: Box<Ty>,
+    },
     Tuple(Vec<Ty>),
     Slice(Box<Ty>),
     Array(Box<Ty>),
-    FnPtr { params: Vec<Ty>, ret: Option<Box<Ty>> },
+    FnPtr {
+        params: Vec<Ty>,
+        ret: Option<Box<Ty>>,
+    },
     ImplTrait(Vec<Bound>),
     DynTrait(Vec<Bound>),
     Never,
@@ -57,7 +77,12 @@ pub enum Ty {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Bound {
     /// `higher_ranked`: `for<'a> Trait<&'a T>`.
-    Trait { path: TyPath, maybe: bool, range: TextRange, higher_ranked: bool },
+    Trait {
+        path: TyPath,
+        maybe: bool,
+        range: TextRange,
+        higher_ranked: bool,
+    },
     Lifetime(String),
     /// `use<..>` precise capturing and anything else that is not a trait.
     Other,
@@ -160,7 +185,7 @@ pub struct AssocConst {
 /// An item of a trait.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AssocItem {
-    Fn(Method),
+    Fn(Box<Method>),
     Type(AssocType),
     Const(AssocConst),
 }
@@ -200,7 +225,7 @@ impl TraitDef {
     /// Methods in declaration order.
     pub fn methods(&self) -> impl Iterator<Item = &Method> {
         self.items.iter().filter_map(|i| match i {
-            AssocItem::Fn(m) => Some(m),
+            AssocItem::Fn(m) => Some(&**m),
             _ => None,
         })
     }
@@ -264,12 +289,19 @@ impl TyPath {
 
     /// The segment names joined with `::`.
     pub fn joined(&self) -> String {
-        self.segments.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join("::")
+        self.segments
+            .iter()
+            .map(|s| s.name.as_str())
+            .collect::<Vec<_>>()
+            .join("::")
     }
 
     /// The last segment's generic arguments.
     pub fn last_args(&self) -> &[GenericArg] {
-        self.segments.last().map(|s| s.args.as_slice()).unwrap_or(&[])
+        self.segments
+            .last()
+            .map(|s| s.args.as_slice())
+            .unwrap_or(&[])
     }
 }
 
@@ -280,7 +312,10 @@ pub fn lower_file(file: &SourceFile) -> FileModel {
 
 /// Lowers a file, taking already-lowered traits from `reuse` where it has them (after an
 /// edit, the traits the edit did not touch: see `Db::edit_file`).
-pub fn lower_file_reusing(file: &SourceFile, reuse: &dyn Fn(&ast::Trait, &[String]) -> Option<Arc<TraitDef>>) -> FileModel {
+/// Given a trait and its module path, the already-lowered trait to reuse, if any.
+pub type ReuseTrait<'a> = dyn Fn(&ast::Trait, &[String]) -> Option<Arc<TraitDef>> + 'a;
+
+pub fn lower_file_reusing(file: &SourceFile, reuse: &ReuseTrait<'_>) -> FileModel {
     let mut model = FileModel::default();
     let mut modules = Vec::new();
     lower_items(file.items(), &mut modules, &mut model, reuse);
@@ -289,7 +324,12 @@ pub fn lower_file_reusing(file: &SourceFile, reuse: &dyn Fn(&ast::Trait, &[Strin
 
 type Reuse<'a> = &'a dyn Fn(&ast::Trait, &[String]) -> Option<Arc<TraitDef>>;
 
-fn lower_items(items: ast::AstChildren<ast::Item>, modules: &mut Vec<String>, model: &mut FileModel, reuse: Reuse<'_>) {
+fn lower_items(
+    items: ast::AstChildren<ast::Item>,
+    modules: &mut Vec<String>,
+    model: &mut FileModel,
+    reuse: Reuse<'_>,
+) {
     for item in items {
         match item {
             ast::Item::Trait(t) => {
@@ -323,8 +363,12 @@ fn lower_items(items: ast::AstChildren<ast::Item>, modules: &mut Vec<String>, mo
 
 /// `impl<T> Trait for T`: the trait's name, if the impl is for a bare type parameter.
 fn blanket_impl_trait(i: &ast::Impl) -> Option<String> {
-    let ast::Type::PathType(tr) = i.trait_()? else { return None };
-    let ast::Type::PathType(st) = i.self_ty()? else { return None };
+    let ast::Type::PathType(tr) = i.trait_()? else {
+        return None;
+    };
+    let ast::Type::PathType(st) = i.self_ty()? else {
+        return None;
+    };
     let self_path = st.path()?;
     if self_path.qualifier().is_some() {
         return None;
@@ -351,10 +395,15 @@ fn collect_use_tree(tree: &ast::UseTree, prefix: &[String], out: &mut Vec<Import
         return;
     }
     if tree.star_token().is_some() {
-        out.push(Import { alias: "*".to_string(), path });
+        out.push(Import {
+            alias: "*".to_string(),
+            path,
+        });
         return;
     }
-    let Some(last) = path.last().cloned() else { return };
+    let Some(last) = path.last().cloned() else {
+        return;
+    };
     let alias = match tree.rename() {
         Some(r) => match r.name() {
             Some(n) => n.text().to_string(),
@@ -401,21 +450,32 @@ fn lower_trait(t: &ast::Trait, modules: &[String]) -> Option<TraitDef> {
     let header_start = t
         .syntax()
         .children_with_tokens()
-        .find(|e| e.kind() == ra_ap_syntax::SyntaxKind::TRAIT_KW || e.kind() == ra_ap_syntax::SyntaxKind::UNSAFE_KW || e.kind() == ra_ap_syntax::SyntaxKind::AUTO_KW || e.kind() == ra_ap_syntax::SyntaxKind::VISIBILITY)
+        .find(|e| {
+            e.kind() == ra_ap_syntax::SyntaxKind::TRAIT_KW
+                || e.kind() == ra_ap_syntax::SyntaxKind::UNSAFE_KW
+                || e.kind() == ra_ap_syntax::SyntaxKind::AUTO_KW
+                || e.kind() == ra_ap_syntax::SyntaxKind::VISIBILITY
+        })
         .map(|e| e.text_range().start())
         .unwrap_or(range.start());
-    let header_end = t.assoc_item_list().map(|l| l.syntax().text_range().start()).unwrap_or(range.end());
+    let header_end = t
+        .assoc_item_list()
+        .map(|l| l.syntax().text_range().start())
+        .unwrap_or(range.end());
     let mut generics = lower_generic_params(t.generic_param_list());
     let mut where_preds = lower_where(t.where_clause());
     move_inline_bounds(&mut generics, &mut where_preds);
-    let supertraits = t.type_bound_list().map(|l| lower_bounds(&l)).unwrap_or_default();
+    let supertraits = t
+        .type_bound_list()
+        .map(|l| lower_bounds(&l))
+        .unwrap_or_default();
     let mut items = Vec::new();
     if let Some(list) = t.assoc_item_list() {
         for item in list.assoc_items() {
             match item {
                 ast::AssocItem::Fn(f) => {
                     if let Some(m) = lower_method(&f) {
-                        items.push(AssocItem::Fn(m));
+                        items.push(AssocItem::Fn(Box::new(m)));
                     }
                 }
                 ast::AssocItem::TypeAlias(ta) => {
@@ -428,7 +488,10 @@ fn lower_trait(t: &ast::Trait, modules: &[String]) -> Option<TraitDef> {
                             name_range: n.syntax().text_range(),
                             range: ta.syntax().text_range(),
                             generics: g,
-                            bounds: ta.type_bound_list().map(|l| lower_bounds(&l)).unwrap_or_default(),
+                            bounds: ta
+                                .type_bound_list()
+                                .map(|l| lower_bounds(&l))
+                                .unwrap_or_default(),
                             where_preds: wp,
                             has_default: ta.ty().is_some(),
                         }));
@@ -469,7 +532,12 @@ fn move_inline_bounds(generics: &mut [GenericParam], where_preds: &mut Vec<Where
     for g in generics.iter() {
         if g.kind == GenericParamKind::Type && !g.bounds.is_empty() {
             where_preds.push(WherePred {
-                ty: Some(Ty::Path(TyPath { segments: vec![Segment { name: g.name.clone(), args: vec![] }] })),
+                ty: Some(Ty::Path(TyPath {
+                    segments: vec![Segment {
+                        name: g.name.clone(),
+                        args: vec![],
+                    }],
+                })),
                 bounds: g.bounds.clone(),
                 range: g.range,
             });
@@ -484,16 +552,30 @@ fn normalize_ws(s: &str) -> String {
 fn lower_method(f: &ast::Fn) -> Option<Method> {
     let name = f.name()?;
     let range = f.syntax().text_range();
-    let sig_end = f.body().map(|b| b.syntax().text_range().start()).unwrap_or(range.end());
+    let sig_end = f
+        .body()
+        .map(|b| b.syntax().text_range().start())
+        .unwrap_or(range.end());
     let sig_start = f
         .syntax()
         .children_with_tokens()
-        .find(|e| !matches!(e.kind(), ra_ap_syntax::SyntaxKind::ATTR | ra_ap_syntax::SyntaxKind::COMMENT | ra_ap_syntax::SyntaxKind::WHITESPACE))
+        .find(|e| {
+            !matches!(
+                e.kind(),
+                ra_ap_syntax::SyntaxKind::ATTR
+                    | ra_ap_syntax::SyntaxKind::COMMENT
+                    | ra_ap_syntax::SyntaxKind::WHITESPACE
+            )
+        })
         .map(|e| e.text_range().start())
         .unwrap_or(range.start());
     let text = f.syntax().text().to_string();
     let rel = |o: ra_ap_syntax::TextSize| usize::from(o - range.start());
-    let signature = normalize_ws(text.get(rel(sig_start)..rel(sig_end)).unwrap_or("").trim_end_matches(';'));
+    let signature = normalize_ws(
+        text.get(rel(sig_start)..rel(sig_end))
+            .unwrap_or("")
+            .trim_end_matches(';'),
+    );
 
     let mut generics = lower_generic_params(f.generic_param_list());
     let mut where_preds = lower_where(f.where_clause());
@@ -523,18 +605,29 @@ fn lower_method(f: &ast::Fn) -> Option<Method> {
                     from_impl_trait: true,
                 });
             }
-            params.push(Param { ty, text: normalize_ws(&p.syntax().text().to_string()), range: p.syntax().text_range() });
+            params.push(Param {
+                ty,
+                text: normalize_ws(&p.syntax().text().to_string()),
+                range: p.syntax().text_range(),
+            });
         }
         has_params |= receiver.is_some();
     }
     let ret = f.ret_type().and_then(|r| {
         let t = r.ty()?;
-        Some((lower_ty(&t), t.syntax().text_range(), normalize_ws(&t.syntax().text().to_string())))
+        Some((
+            lower_ty(&t),
+            t.syntax().text_range(),
+            normalize_ws(&t.syntax().text().to_string()),
+        ))
     });
     let where_insert_at = match (f.where_clause(), f.body()) {
         (Some(w), _) => w.syntax().text_range().end(),
         (None, Some(b)) => b.syntax().text_range().start(),
-        (None, None) => f.semicolon_token().map(|s| s.text_range().start()).unwrap_or(range.end()),
+        (None, None) => f
+            .semicolon_token()
+            .map(|s| s.text_range().start())
+            .unwrap_or(range.end()),
     };
     Some(Method {
         name: name.text().to_string(),
@@ -569,7 +662,9 @@ fn impl_traits_in(ty: &Ty) -> Vec<Vec<Bound>> {
                     go(t, out)
                 }
             }),
-            Ty::Ref { inner, .. } | Ty::Ptr { inner, .. } | Ty::Slice(inner) | Ty::Array(inner) => go(inner, out),
+            Ty::Ref { inner, .. } | Ty::Ptr { inner, .. } | Ty::Slice(inner) | Ty::Array(inner) => {
+                go(inner, out)
+            }
             Ty::Tuple(ts) => ts.iter().for_each(|t| go(t, out)),
             _ => {}
         }
@@ -580,7 +675,12 @@ fn impl_traits_in(ty: &Ty) -> Vec<Vec<Bound>> {
 }
 
 fn self_ty() -> Ty {
-    Ty::Path(TyPath { segments: vec![Segment { name: "Self".to_string(), args: vec![] }] })
+    Ty::Path(TyPath {
+        segments: vec![Segment {
+            name: "Self".to_string(),
+            args: vec![],
+        }],
+    })
 }
 
 fn lower_self_param(sp: &ast::SelfParam) -> Receiver {
@@ -595,7 +695,11 @@ fn lower_self_param(sp: &ast::SelfParam) -> Receiver {
     } else {
         self_ty()
     };
-    Receiver { ty, text: normalize_ws(&sp.syntax().text().to_string()), range: sp.syntax().text_range() }
+    Receiver {
+        ty,
+        text: normalize_ws(&sp.syntax().text().to_string()),
+        range: sp.syntax().text_range(),
+    }
 }
 
 fn lower_generic_params(list: Option<ast::GenericParamList>) -> Vec<GenericParam> {
@@ -615,7 +719,10 @@ fn lower_generic_params(list: Option<ast::GenericParamList>) -> Vec<GenericParam
                 ast::GenericParam::TypeParam(t) => GenericParam {
                     kind: GenericParamKind::Type,
                     name: t.name()?.text().to_string(),
-                    bounds: t.type_bound_list().map(|l| lower_bounds(&l)).unwrap_or_default(),
+                    bounds: t
+                        .type_bound_list()
+                        .map(|l| lower_bounds(&l))
+                        .unwrap_or_default(),
                     default: t.default_type().map(|d| lower_ty(&d)),
                     range,
                     from_impl_trait: false,
@@ -638,7 +745,10 @@ fn lower_where(w: Option<ast::WhereClause>) -> Vec<WherePred> {
     w.predicates()
         .map(|p| WherePred {
             ty: p.ty().map(|t| lower_ty(&t)),
-            bounds: p.type_bound_list().map(|l| lower_bounds(&l)).unwrap_or_default(),
+            bounds: p
+                .type_bound_list()
+                .map(|l| lower_bounds(&l))
+                .unwrap_or_default(),
             range: p.syntax().text_range(),
         })
         .collect()
@@ -664,14 +774,24 @@ pub fn lower_bounds(list: &ast::TypeBoundList) -> Vec<Bound> {
                 },
                 Some(ast::Type::ForType(ft)) => match ft.ty() {
                     Some(ast::Type::PathType(inner)) => match inner.path() {
-                        Some(p) => Bound::Trait { path: lower_path(&p), maybe: false, range: b.syntax().text_range(), higher_ranked: true },
+                        Some(p) => Bound::Trait {
+                            path: lower_path(&p),
+                            maybe: false,
+                            range: b.syntax().text_range(),
+                            higher_ranked: true,
+                        },
                         None => Bound::Other,
                     },
                     _ => Bound::Other,
                 },
                 Some(ast::Type::ParenType(pt)) => match pt.ty() {
                     Some(ast::Type::PathType(inner)) => match inner.path() {
-                        Some(p) => Bound::Trait { path: lower_path(&p), maybe: false, range: b.syntax().text_range(), higher_ranked },
+                        Some(p) => Bound::Trait {
+                            path: lower_path(&p),
+                            maybe: false,
+                            range: b.syntax().text_range(),
+                            higher_ranked,
+                        },
                         None => Bound::Other,
                     },
                     _ => Bound::Other,
@@ -702,24 +822,45 @@ fn lower_segment(seg: &ast::PathSegment) -> Segment {
     if let Some(list) = seg.generic_arg_list() {
         for a in list.generic_args() {
             args.push(match a {
-                ast::GenericArg::TypeArg(t) => GenericArg::Type(t.ty().map(|t| lower_ty(&t)).unwrap_or(Ty::Unknown)),
-                ast::GenericArg::LifetimeArg(l) => {
-                    GenericArg::Lifetime(l.lifetime().map(|l| l.text().to_string()).unwrap_or_default())
+                ast::GenericArg::TypeArg(t) => {
+                    GenericArg::Type(t.ty().map(|t| lower_ty(&t)).unwrap_or(Ty::Unknown))
                 }
+                ast::GenericArg::LifetimeArg(l) => GenericArg::Lifetime(
+                    l.lifetime()
+                        .map(|l| l.text().to_string())
+                        .unwrap_or_default(),
+                ),
                 ast::GenericArg::ConstArg(c) => GenericArg::Const(c.syntax().text().to_string()),
                 ast::GenericArg::AssocTypeArg(a) => GenericArg::AssocType {
-                    name: a.name_ref().map(|n| n.text().to_string()).unwrap_or_default(),
+                    name: a
+                        .name_ref()
+                        .map(|n| n.text().to_string())
+                        .unwrap_or_default(),
                     ty: a.ty().map(|t| lower_ty(&t)),
-                    bounds: a.type_bound_list().map(|l| lower_bounds(&l)).unwrap_or_default(),
+                    bounds: a
+                        .type_bound_list()
+                        .map(|l| lower_bounds(&l))
+                        .unwrap_or_default(),
                 },
             });
         }
     }
     if let Some(pl) = seg.parenthesized_arg_list() {
-        let tys = pl.type_args().map(|t| t.ty().map(|t| lower_ty(&t)).unwrap_or(Ty::Unknown)).collect();
+        let tys = pl
+            .type_args()
+            .map(|t| t.ty().map(|t| lower_ty(&t)).unwrap_or(Ty::Unknown))
+            .collect();
         args.push(GenericArg::Type(Ty::Tuple(tys)));
-        let out = seg.ret_type().and_then(|r| r.ty()).map(|t| lower_ty(&t)).unwrap_or(Ty::Tuple(Vec::new()));
-        args.push(GenericArg::AssocType { name: "Output".to_string(), ty: Some(out), bounds: Vec::new() });
+        let out = seg
+            .ret_type()
+            .and_then(|r| r.ty())
+            .map(|t| lower_ty(&t))
+            .unwrap_or(Ty::Tuple(Vec::new()));
+        args.push(GenericArg::AssocType {
+            name: "Output".to_string(),
+            ty: Some(out),
+            bounds: Vec::new(),
+        });
     }
     Segment { name, args }
 }
@@ -728,20 +869,17 @@ fn lower_segment(seg: &ast::PathSegment) -> Segment {
 pub fn lower_ty(ty: &ast::Type) -> Ty {
     match ty {
         ast::Type::PathType(pt) => {
-            let Some(path) = pt.path() else { return Ty::Unknown };
+            let Some(path) = pt.path() else {
+                return Ty::Unknown;
+            };
             // `<T as Trait>::Rest`: find the innermost segment with a type anchor.
             let mut first = path.clone();
             let mut rest = Vec::new();
-            loop {
-                match first.qualifier() {
-                    Some(q) => {
-                        if let Some(seg) = first.segment() {
-                            rest.push(lower_segment(&seg));
-                        }
-                        first = q;
-                    }
-                    None => break,
+            while let Some(q) = first.qualifier() {
+                if let Some(seg) = first.segment() {
+                    rest.push(lower_segment(&seg));
                 }
+                first = q;
             }
             if let Some(anchor) = first.segment().and_then(|s| s.type_anchor()) {
                 rest.reverse();
@@ -753,7 +891,11 @@ pub fn lower_ty(ty: &ast::Type) -> Ty {
                     Some(ast::Type::PathType(p)) => p.path().map(|p| lower_path(&p)),
                     _ => None,
                 };
-                return Ty::Qualified { self_ty: Box::new(self_ty), trait_, rest };
+                return Ty::Qualified {
+                    self_ty: Box::new(self_ty),
+                    trait_,
+                    rest,
+                };
             }
             Ty::Path(lower_path(&path))
         }
@@ -767,19 +909,38 @@ pub fn lower_ty(ty: &ast::Type) -> Ty {
             inner: Box::new(p.ty().map(|t| lower_ty(&t)).unwrap_or(Ty::Unknown)),
         },
         ast::Type::TupleType(t) => Ty::Tuple(t.fields().map(|f| lower_ty(&f)).collect()),
-        ast::Type::SliceType(s) => Ty::Slice(Box::new(s.ty().map(|t| lower_ty(&t)).unwrap_or(Ty::Unknown))),
-        ast::Type::ArrayType(a) => Ty::Array(Box::new(a.ty().map(|t| lower_ty(&t)).unwrap_or(Ty::Unknown))),
+        ast::Type::SliceType(s) => Ty::Slice(Box::new(
+            s.ty().map(|t| lower_ty(&t)).unwrap_or(Ty::Unknown),
+        )),
+        ast::Type::ArrayType(a) => Ty::Array(Box::new(
+            a.ty().map(|t| lower_ty(&t)).unwrap_or(Ty::Unknown),
+        )),
         ast::Type::ParenType(p) => p.ty().map(|t| lower_ty(&t)).unwrap_or(Ty::Unknown),
         ast::Type::ForType(f) => f.ty().map(|t| lower_ty(&t)).unwrap_or(Ty::Unknown),
         ast::Type::FnPtrType(f) => Ty::FnPtr {
             params: f
                 .param_list()
-                .map(|pl| pl.params().map(|p| p.ty().map(|t| lower_ty(&t)).unwrap_or(Ty::Unknown)).collect())
+                .map(|pl| {
+                    pl.params()
+                        .map(|p| p.ty().map(|t| lower_ty(&t)).unwrap_or(Ty::Unknown))
+                        .collect()
+                })
                 .unwrap_or_default(),
-            ret: f.ret_type().and_then(|r| r.ty()).map(|t| Box::new(lower_ty(&t))),
+            ret: f
+                .ret_type()
+                .and_then(|r| r.ty())
+                .map(|t| Box::new(lower_ty(&t))),
         },
-        ast::Type::ImplTraitType(i) => Ty::ImplTrait(i.type_bound_list().map(|l| lower_bounds(&l)).unwrap_or_default()),
-        ast::Type::DynTraitType(d) => Ty::DynTrait(d.type_bound_list().map(|l| lower_bounds(&l)).unwrap_or_default()),
+        ast::Type::ImplTraitType(i) => Ty::ImplTrait(
+            i.type_bound_list()
+                .map(|l| lower_bounds(&l))
+                .unwrap_or_default(),
+        ),
+        ast::Type::DynTraitType(d) => Ty::DynTrait(
+            d.type_bound_list()
+                .map(|l| lower_bounds(&l))
+                .unwrap_or_default(),
+        ),
         ast::Type::NeverType(_) => Ty::Never,
         ast::Type::InferType(_) => Ty::Infer,
         ast::Type::MacroType(_) | ast::Type::PatternType(_) => Ty::Unknown,
@@ -853,14 +1014,20 @@ impl Shift for Ty {
     fn shift(&mut self, delta: i64) {
         match self {
             Ty::Path(p) => p.shift(delta),
-            Ty::Qualified { self_ty, trait_, rest } => {
+            Ty::Qualified {
+                self_ty,
+                trait_,
+                rest,
+            } => {
                 self_ty.shift(delta);
                 trait_.shift(delta);
                 for seg in rest {
                     seg.args.shift(delta);
                 }
             }
-            Ty::Ref { inner, .. } | Ty::Ptr { inner, .. } | Ty::Slice(inner) | Ty::Array(inner) => inner.shift(delta),
+            Ty::Ref { inner, .. } | Ty::Ptr { inner, .. } | Ty::Slice(inner) | Ty::Array(inner) => {
+                inner.shift(delta)
+            }
             Ty::Tuple(ts) => ts.shift(delta),
             Ty::FnPtr { params, ret } => {
                 params.shift(delta);
@@ -961,17 +1128,34 @@ mod tests {
         assert_eq!(t.supertraits.len(), 2);
         assert_eq!(t.items.len(), 5);
         let methods: Vec<_> = t.methods().collect();
-        assert_eq!(methods[0].receiver.as_ref().map(|r| r.text.as_str()), Some("&self"));
-        assert!(matches!(&methods[1].receiver.as_ref().map(|r| &r.ty), Some(Ty::Path(p)) if p.last_name() == "Box"));
-        assert_eq!(methods[1].generics.len(), 1, "impl Trait argument becomes a synthetic type parameter");
+        assert_eq!(
+            methods[0].receiver.as_ref().map(|r| r.text.as_str()),
+            Some("&self")
+        );
+        assert!(
+            matches!(&methods[1].receiver.as_ref().map(|r| &r.ty), Some(Ty::Path(p)) if p.last_name() == "Box")
+        );
+        assert_eq!(
+            methods[1].generics.len(),
+            1,
+            "impl Trait argument becomes a synthetic type parameter"
+        );
         assert!(methods[2].is_async);
         assert_eq!(t.generics[0].default.as_ref().map(Ty::is_self), Some(true));
     }
 
     #[test]
     fn lowers_imports_and_modules() {
-        let m = model("use std::fmt::{self, Debug as Dbg};\nuse std::io::*;\nmod inner { pub trait X {} }");
-        assert_eq!(m.imports[0], Import { alias: "fmt".into(), path: vec!["std".into(), "fmt".into()] });
+        let m = model(
+            "use std::fmt::{self, Debug as Dbg};\nuse std::io::*;\nmod inner { pub trait X {} }",
+        );
+        assert_eq!(
+            m.imports[0],
+            Import {
+                alias: "fmt".into(),
+                path: vec!["std".into(), "fmt".into()]
+            }
+        );
         assert_eq!(m.imports[1].alias, "Dbg");
         assert_eq!(m.imports[2].alias, "*");
         assert_eq!(m.traits[0].module_path, vec!["inner".to_string()]);

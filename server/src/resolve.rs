@@ -59,12 +59,16 @@ fn resolve_names(db: &Db, scope: Scope<'_>, names: &[&str], depth: u32) -> Optio
                 // An import naming it.
                 if let Some(imp) = model.imports.iter().find(|i| i.alias == last) {
                     let path: Vec<&str> = imp.path.iter().map(String::as_str).collect();
-                    if path.len() > 1 || path.first() != Some(&last) {
-                        if let Some(k) = resolve_names(db, scope, &path, depth + 1) {
-                            return Some(k);
-                        }
+                    if (path.len() > 1 || path.first() != Some(&last))
+                        && let Some(k) = resolve_names(db, scope, &path, depth + 1)
+                    {
+                        return Some(k);
                     }
-                    return workspace_by_name(db, file, imp.path.last().map(String::as_str).unwrap_or(last));
+                    return workspace_by_name(
+                        db,
+                        file,
+                        imp.path.last().map(String::as_str).unwrap_or(last),
+                    );
                 }
             } else if let Some(imp) = model.imports.iter().find(|i| i.alias == first) {
                 // `fmt::Debug` after `use std::fmt;`
@@ -74,7 +78,12 @@ fn resolve_names(db: &Db, scope: Scope<'_>, names: &[&str], depth: u32) -> Optio
             }
             // A glob import of a std module: `use std::fmt::*;`
             for imp in model.imports.iter().filter(|i| i.alias == "*") {
-                if imp.path.first().is_some_and(|r| STD_ROOTS.contains(&r.as_str())) && names.len() == 1 {
+                if imp
+                    .path
+                    .first()
+                    .is_some_and(|r| STD_ROOTS.contains(&r.as_str()))
+                    && names.len() == 1
+                {
                     let mut path: Vec<&str> = imp.path.iter().map(String::as_str).collect();
                     path.push(last);
                     if let Some(k) = find_std(db, &path.join("::")) {
@@ -85,10 +94,10 @@ fn resolve_names(db: &Db, scope: Scope<'_>, names: &[&str], depth: u32) -> Optio
             if let Some(k) = workspace_by_name(db, file, last) {
                 return Some(k);
             }
-            if names.len() == 1 {
-                if let Some(t) = db.std.prelude(last) {
-                    return Some(TraitKey::Std(t.canonical_path.as_str().into()));
-                }
+            if names.len() == 1
+                && let Some(t) = db.std.prelude(last)
+            {
+                return Some(TraitKey::Std(t.canonical_path.as_str().into()));
             }
             None
         }
@@ -97,7 +106,9 @@ fn resolve_names(db: &Db, scope: Scope<'_>, names: &[&str], depth: u32) -> Optio
 
 fn find_std(db: &Db, path: &str) -> Option<TraitKey> {
     let path = path.trim_start_matches("::");
-    db.std.find(path).map(|t| TraitKey::Std(t.canonical_path.as_str().into()))
+    db.std
+        .find(path)
+        .map(|t| TraitKey::Std(t.canonical_path.as_str().into()))
 }
 
 fn std_by_name(db: &Db, from: &str, name: &str) -> Option<TraitKey> {
@@ -122,7 +133,11 @@ fn workspace_by_name(db: &Db, from: FileId, name: &str) -> Option<TraitKey> {
             let f = db.trait_file(k);
             let same = (f == Some(from)) as usize;
             let shared = match (from_path, f.and_then(|f| db.file_path(f))) {
-                (Some(a), Some(b)) => a.components().zip(b.components()).take_while(|(x, y)| x == y).count(),
+                (Some(a), Some(b)) => a
+                    .components()
+                    .zip(b.components())
+                    .take_while(|(x, y)| x == y)
+                    .count(),
                 _ => 0,
             };
             (same, shared)
@@ -131,9 +146,11 @@ fn workspace_by_name(db: &Db, from: FileId, name: &str) -> Option<TraitKey> {
 }
 
 /// What a bound names, if it is a trait bound (not `?Sized`, not a lifetime).
-pub fn bound_trait<'b>(bound: &'b Bound) -> Option<&'b TyPath> {
+pub fn bound_trait(bound: &Bound) -> Option<&TyPath> {
     match bound {
-        Bound::Trait { path, maybe: false, .. } => Some(path),
+        Bound::Trait {
+            path, maybe: false, ..
+        } => Some(path),
         _ => None,
     }
 }
@@ -183,7 +200,9 @@ impl Resolved {
     pub fn is_auto(&self, db: &Db) -> bool {
         match self {
             Resolved::Auto => true,
-            Resolved::Trait(k) => db.trait_def(k).is_some_and(|d: std::sync::Arc<TraitDef>| d.is_auto),
+            Resolved::Trait(k) => db
+                .trait_def(k)
+                .is_some_and(|d: std::sync::Arc<TraitDef>| d.is_auto),
             _ => false,
         }
     }

@@ -19,10 +19,10 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+use crate::TextRange;
 use crate::db::{Db, FileId, TraitKey};
 use crate::model::{AssocItem, Bound, GenericArg, GenericParamKind, Method, TraitDef, Ty, TyPath};
 use crate::resolve::{Resolved, Scope, bound_trait, resolve_marker_aware, resolve_trait};
-use crate::TextRange;
 
 /// The rule a violation breaks. `as_str` gives the stable name used in `--json`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -79,8 +79,12 @@ impl ViolationKind {
     pub fn rule(self) -> &'static str {
         match self {
             ViolationKind::SizedSelf => "the trait requires `Self: Sized`",
-            ViolationKind::SupertraitSelf => "a supertrait or `where` clause uses `Self` as a type argument",
-            ViolationKind::AssocTypeBoundSelf => "an associated type's bound uses `Self` as a type argument",
+            ViolationKind::SupertraitSelf => {
+                "a supertrait or `where` clause uses `Self` as a type argument"
+            }
+            ViolationKind::AssocTypeBoundSelf => {
+                "an associated type's bound uses `Self` as a type argument"
+            }
             ViolationKind::AssocConst => "associated constants are not allowed",
             ViolationKind::GenericAssocType => "generic associated types are not allowed",
             ViolationKind::StaticMethod => "every function needs a `self` receiver",
@@ -97,38 +101,90 @@ impl ViolationKind {
     /// Why a vtable cannot hold it (SPEC core points 1-3).
     pub fn why(self) -> &'static str {
         match self {
-            ViolationKind::SizedSelf => "`dyn Trait` is unsized: its size is only known at run time, read from the vtable. A trait that demands `Self: Sized` can never be implemented by `dyn Trait` itself, so the compiler cannot write `impl Trait for dyn Trait`.",
-            ViolationKind::SupertraitSelf => "behind `dyn Trait` the concrete type is erased; a bound such as `PartialEq<Self>` would have to name that erased type in the type `dyn Trait` itself, which is impossible.",
-            ViolationKind::AssocTypeBoundSelf => "`dyn Trait<Assoc = X>` must fix `X` once for every implementor, but a bound mentioning `Self` makes `X`'s requirements depend on the erased concrete type.",
-            ViolationKind::AssocConst => "a vtable holds function pointers and the size/alignment, not constants; `<dyn Trait>::CONST` would have no single value.",
-            ViolationKind::GenericAssocType => "`dyn Trait<Assoc = X>` can name one type, but a generic associated type is a family of types (one per argument) that no single `dyn` type can spell out.",
-            ViolationKind::StaticMethod => "a vtable is found through a value (the data pointer's partner); a function without `self` has no value to find it through, so `<dyn Trait>::f()` cannot know which implementation to call.",
-            ViolationKind::SelfInArgument => "the shim in the vtable erases `Self` to `*mut ()` only for the receiver; a second `Self` argument would have to be a value of the erased type, which the caller of `dyn Trait` cannot produce (two `dyn` values need not share a type).",
-            ViolationKind::SelfInReturn => "the caller of a `dyn Trait` method does not know the concrete type, so it cannot reserve space for a returned `Self` or name its type.",
-            ViolationKind::AsyncFn => "an `async fn` returns an anonymous future whose type and size differ for every implementor; a vtable slot needs one function pointer with one return type of known size.",
-            ViolationKind::ReturnImplTrait => "`-> impl Trait` returns a different hidden type per implementor; a vtable slot needs one return type of known size.",
-            ViolationKind::GenericMethod => "a vtable holds one function pointer per method, but a generic method is a family of functions, one per type argument, that cannot all be compiled ahead of time.",
-            ViolationKind::UndispatchableReceiver => "the compiler must turn the receiver into a thin data pointer to call the vtable's function; it can do that only for `&Self`, `&mut Self`, `Box<Self>`, `Rc<Self>`, `Arc<Self>` and `Pin<P>` of those, not e.g. `&Box<Self>` or `Rc<Box<Self>>`.",
-            ViolationKind::WhereClauseSelf => "the vtable is built once per concrete type; a requirement on `Self` beyond the trait (other than auto traits like `Send` or lifetimes) cannot be checked for the erased type at the call.",
+            ViolationKind::SizedSelf => {
+                "`dyn Trait` is unsized: its size is only known at run time, read from the vtable. A trait that demands `Self: Sized` can never be implemented by `dyn Trait` itself, so the compiler cannot write `impl Trait for dyn Trait`."
+            }
+            ViolationKind::SupertraitSelf => {
+                "behind `dyn Trait` the concrete type is erased; a bound such as `PartialEq<Self>` would have to name that erased type in the type `dyn Trait` itself, which is impossible."
+            }
+            ViolationKind::AssocTypeBoundSelf => {
+                "`dyn Trait<Assoc = X>` must fix `X` once for every implementor, but a bound mentioning `Self` makes `X`'s requirements depend on the erased concrete type."
+            }
+            ViolationKind::AssocConst => {
+                "a vtable holds function pointers and the size/alignment, not constants; `<dyn Trait>::CONST` would have no single value."
+            }
+            ViolationKind::GenericAssocType => {
+                "`dyn Trait<Assoc = X>` can name one type, but a generic associated type is a family of types (one per argument) that no single `dyn` type can spell out."
+            }
+            ViolationKind::StaticMethod => {
+                "a vtable is found through a value (the data pointer's partner); a function without `self` has no value to find it through, so `<dyn Trait>::f()` cannot know which implementation to call."
+            }
+            ViolationKind::SelfInArgument => {
+                "the shim in the vtable erases `Self` to `*mut ()` only for the receiver; a second `Self` argument would have to be a value of the erased type, which the caller of `dyn Trait` cannot produce (two `dyn` values need not share a type)."
+            }
+            ViolationKind::SelfInReturn => {
+                "the caller of a `dyn Trait` method does not know the concrete type, so it cannot reserve space for a returned `Self` or name its type."
+            }
+            ViolationKind::AsyncFn => {
+                "an `async fn` returns an anonymous future whose type and size differ for every implementor; a vtable slot needs one function pointer with one return type of known size."
+            }
+            ViolationKind::ReturnImplTrait => {
+                "`-> impl Trait` returns a different hidden type per implementor; a vtable slot needs one return type of known size."
+            }
+            ViolationKind::GenericMethod => {
+                "a vtable holds one function pointer per method, but a generic method is a family of functions, one per type argument, that cannot all be compiled ahead of time."
+            }
+            ViolationKind::UndispatchableReceiver => {
+                "the compiler must turn the receiver into a thin data pointer to call the vtable's function; it can do that only for `&Self`, `&mut Self`, `Box<Self>`, `Rc<Self>`, `Arc<Self>` and `Pin<P>` of those, not e.g. `&Box<Self>` or `Rc<Box<Self>>`."
+            }
+            ViolationKind::WhereClauseSelf => {
+                "the vtable is built once per concrete type; a requirement on `Self` beyond the trait (other than auto traits like `Send` or lifetimes) cannot be checked for the erased type at the call."
+            }
         }
     }
 
     /// The usual fix.
     pub fn fix(self) -> &'static str {
         match self {
-            ViolationKind::SizedSelf => "remove the `Sized` requirement (and supertraits that imply it, such as `Clone`, `Copy`, `Default`); require it on the methods that need it with `where Self: Sized` instead.",
-            ViolationKind::SupertraitSelf => "name a concrete type instead of `Self` (e.g. `PartialEq<u8>`), or move the bound to the methods that need it with `where Self: Sized`.",
-            ViolationKind::AssocTypeBoundSelf => "bound the associated type without `Self` (`Self::Assoc` is fine), or add `where Self: Sized` to the associated type.",
-            ViolationKind::AssocConst => "replace the constant with a method `fn value(&self) -> T`, or move it to a separate trait that is not used as `dyn`.",
-            ViolationKind::GenericAssocType => "add `where Self: Sized` to the associated type (it is then unavailable through `dyn`), or use a non-generic associated type.",
-            ViolationKind::StaticMethod => "add `where Self: Sized` to the function (it stays callable on concrete types), or give it a `&self` receiver.",
-            ViolationKind::SelfInArgument => "take `&dyn Trait` (or a concrete type) instead of `Self`, or add `where Self: Sized` to the method.",
-            ViolationKind::SelfInReturn => "return `Box<dyn Trait>` (or dynlens's dyn* value `DynTrait`), or add `where Self: Sized` to the method.",
-            ViolationKind::AsyncFn => "return `Pin<Box<dyn Future<Output = T> + '_>>` (a boxing shim; dynlens's expansion writes it), or add `where Self: Sized`.",
-            ViolationKind::ReturnImplTrait => "return `Box<dyn Trait + '_>` (a boxing shim; dynlens's expansion writes it), or add `where Self: Sized`.",
-            ViolationKind::GenericMethod => "take `&dyn Trait` / `&mut dyn Trait` instead of the type parameter (an erasing shim; dynlens's expansion writes it), or add `where Self: Sized`.",
-            ViolationKind::UndispatchableReceiver => "use one of the dispatchable receivers (`&self`, `&mut self`, `self: Box<Self>`, `Rc<Self>`, `Arc<Self>`, `Pin<&mut Self>`), or add `where Self: Sized`.",
-            ViolationKind::WhereClauseSelf => "drop the bound or make it a supertrait; or add `where Self: Sized` to the method.",
+            ViolationKind::SizedSelf => {
+                "remove the `Sized` requirement (and supertraits that imply it, such as `Clone`, `Copy`, `Default`); require it on the methods that need it with `where Self: Sized` instead."
+            }
+            ViolationKind::SupertraitSelf => {
+                "name a concrete type instead of `Self` (e.g. `PartialEq<u8>`), or move the bound to the methods that need it with `where Self: Sized`."
+            }
+            ViolationKind::AssocTypeBoundSelf => {
+                "bound the associated type without `Self` (`Self::Assoc` is fine), or add `where Self: Sized` to the associated type."
+            }
+            ViolationKind::AssocConst => {
+                "replace the constant with a method `fn value(&self) -> T`, or move it to a separate trait that is not used as `dyn`."
+            }
+            ViolationKind::GenericAssocType => {
+                "add `where Self: Sized` to the associated type (it is then unavailable through `dyn`), or use a non-generic associated type."
+            }
+            ViolationKind::StaticMethod => {
+                "add `where Self: Sized` to the function (it stays callable on concrete types), or give it a `&self` receiver."
+            }
+            ViolationKind::SelfInArgument => {
+                "take `&dyn Trait` (or a concrete type) instead of `Self`, or add `where Self: Sized` to the method."
+            }
+            ViolationKind::SelfInReturn => {
+                "return `Box<dyn Trait>` (or dynlens's dyn* value `DynTrait`), or add `where Self: Sized` to the method."
+            }
+            ViolationKind::AsyncFn => {
+                "return `Pin<Box<dyn Future<Output = T> + '_>>` (a boxing shim; dynlens's expansion writes it), or add `where Self: Sized`."
+            }
+            ViolationKind::ReturnImplTrait => {
+                "return `Box<dyn Trait + '_>` (a boxing shim; dynlens's expansion writes it), or add `where Self: Sized`."
+            }
+            ViolationKind::GenericMethod => {
+                "take `&dyn Trait` / `&mut dyn Trait` instead of the type parameter (an erasing shim; dynlens's expansion writes it), or add `where Self: Sized`."
+            }
+            ViolationKind::UndispatchableReceiver => {
+                "use one of the dispatchable receivers (`&self`, `&mut self`, `self: Box<Self>`, `Rc<Self>`, `Arc<Self>`, `Pin<&mut Self>`), or add `where Self: Sized`."
+            }
+            ViolationKind::WhereClauseSelf => {
+                "drop the bound or make it a supertrait; or add `where Self: Sized` to the method."
+            }
         }
     }
 }
@@ -156,25 +212,69 @@ impl Violation {
     /// A one-line message: where and what.
     pub fn message(&self) -> String {
         let what = match self.kind {
-            ViolationKind::SizedSelf => format!("`{}` requires `Self: Sized` ({})", self.trait_name, self.detail),
-            ViolationKind::SupertraitSelf => format!("`{}` uses `Self` as a type argument in `{}`", self.trait_name, self.detail),
-            ViolationKind::AssocTypeBoundSelf => format!("associated type `{}` has the bound `{}`, which mentions `Self`", self.item_name(), self.detail),
+            ViolationKind::SizedSelf => format!(
+                "`{}` requires `Self: Sized` ({})",
+                self.trait_name, self.detail
+            ),
+            ViolationKind::SupertraitSelf => format!(
+                "`{}` uses `Self` as a type argument in `{}`",
+                self.trait_name, self.detail
+            ),
+            ViolationKind::AssocTypeBoundSelf => format!(
+                "associated type `{}` has the bound `{}`, which mentions `Self`",
+                self.item_name(),
+                self.detail
+            ),
             ViolationKind::AssocConst => format!("associated const `{}`", self.item_name()),
-            ViolationKind::GenericAssocType => format!("associated type `{}` is generic (`{}`)", self.item_name(), self.detail),
-            ViolationKind::StaticMethod => format!("associated function `{}` has no `self` receiver", self.item_name()),
-            ViolationKind::SelfInArgument => format!("method `{}` takes `Self` in parameter `{}`", self.item_name(), self.detail),
-            ViolationKind::SelfInReturn if self.detail == "Self" => format!("method `{}` returns `Self`", self.item_name()),
-            ViolationKind::SelfInReturn => format!("method `{}` returns `{}`, which mentions `Self`", self.item_name(), self.detail),
+            ViolationKind::GenericAssocType => format!(
+                "associated type `{}` is generic (`{}`)",
+                self.item_name(),
+                self.detail
+            ),
+            ViolationKind::StaticMethod => format!(
+                "associated function `{}` has no `self` receiver",
+                self.item_name()
+            ),
+            ViolationKind::SelfInArgument => format!(
+                "method `{}` takes `Self` in parameter `{}`",
+                self.item_name(),
+                self.detail
+            ),
+            ViolationKind::SelfInReturn if self.detail == "Self" => {
+                format!("method `{}` returns `Self`", self.item_name())
+            }
+            ViolationKind::SelfInReturn => format!(
+                "method `{}` returns `{}`, which mentions `Self`",
+                self.item_name(),
+                self.detail
+            ),
             ViolationKind::AsyncFn => format!("method `{}` is an `async fn`", self.item_name()),
-            ViolationKind::ReturnImplTrait => format!("method `{}` returns `{}`", self.item_name(), self.detail),
-            ViolationKind::GenericMethod => format!("method `{}` has type or const parameters ({})", self.item_name(), self.detail),
-            ViolationKind::UndispatchableReceiver => format!("method `{}` has the receiver `{}`, which cannot be dispatched", self.item_name(), self.detail),
-            ViolationKind::WhereClauseSelf => format!("method `{}` has the bound `{}`, which mentions `Self`", self.item_name(), self.detail),
+            ViolationKind::ReturnImplTrait => {
+                format!("method `{}` returns `{}`", self.item_name(), self.detail)
+            }
+            ViolationKind::GenericMethod => format!(
+                "method `{}` has type or const parameters ({})",
+                self.item_name(),
+                self.detail
+            ),
+            ViolationKind::UndispatchableReceiver => format!(
+                "method `{}` has the receiver `{}`, which cannot be dispatched",
+                self.item_name(),
+                self.detail
+            ),
+            ViolationKind::WhereClauseSelf => format!(
+                "method `{}` has the bound `{}`, which mentions `Self`",
+                self.item_name(),
+                self.detail
+            ),
         };
         if self.via.is_empty() {
             what
         } else {
-            format!("{what}, inherited through the supertrait `{}`", self.via.join("` → `"))
+            format!(
+                "{what}, inherited through the supertrait `{}`",
+                self.via.join("` → `")
+            )
         }
     }
 
@@ -184,17 +284,19 @@ impl Violation {
 
     /// Is the fix mechanical: add `where Self: Sized` to this method?
     pub fn sized_bound_fix(&self) -> bool {
-        self.via.is_empty() && self.item.is_some() && matches!(
-            self.kind,
-            ViolationKind::StaticMethod
-                | ViolationKind::SelfInArgument
-                | ViolationKind::SelfInReturn
-                | ViolationKind::AsyncFn
-                | ViolationKind::ReturnImplTrait
-                | ViolationKind::GenericMethod
-                | ViolationKind::UndispatchableReceiver
-                | ViolationKind::WhereClauseSelf
-        )
+        self.via.is_empty()
+            && self.item.is_some()
+            && matches!(
+                self.kind,
+                ViolationKind::StaticMethod
+                    | ViolationKind::SelfInArgument
+                    | ViolationKind::SelfInReturn
+                    | ViolationKind::AsyncFn
+                    | ViolationKind::ReturnImplTrait
+                    | ViolationKind::GenericMethod
+                    | ViolationKind::UndispatchableReceiver
+                    | ViolationKind::WhereClauseSelf
+            )
     }
 }
 
@@ -286,10 +388,17 @@ pub struct ViolationReport {
 
 /// Reports for every trait defined in a file.
 pub fn check_file(db: &Db, file: FileId) -> Vec<TraitReport> {
-    let (Some(model), Some(text)) = (db.model(file), db.file_text(file)) else { return Vec::new() };
-    let path = db.file_path(file).map(|p| p.display().to_string()).unwrap_or_default();
+    let (Some(model), Some(text)) = (db.model(file), db.file_text(file)) else {
+        return Vec::new();
+    };
+    let path = db
+        .file_path(file)
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
     let index = line_index::LineIndex::new(text);
-    let line_of = |offset: crate::TextSize| -> u32 { index.line_col(offset.min(crate::TextSize::of(text))).line + 1 };
+    let line_of = |offset: crate::TextSize| -> u32 {
+        index.line_col(offset.min(crate::TextSize::of(text))).line + 1
+    };
     let mut cache = VerdictCache::with_dyn_star();
     (0..model.traits.len())
         .filter_map(|i| {
@@ -330,7 +439,10 @@ pub struct VerdictCache {
 impl VerdictCache {
     /// A cache whose verdicts include the dyn* verdict.
     pub fn with_dyn_star() -> Self {
-        VerdictCache { verdicts: HashMap::new(), dyn_star: true }
+        VerdictCache {
+            verdicts: HashMap::new(),
+            dyn_star: true,
+        }
     }
 
     /// The verdict of a trait, computed once per cache.
@@ -354,14 +466,20 @@ pub fn supertrait_closure(db: &Db, key: &TraitKey) -> (Vec<(TraitKey, Vec<String
     seen.insert(key.clone());
     queue.push_back((key.clone(), Vec::new()));
     while let Some((k, via)) = queue.pop_front() {
-        let Some(def) = db.trait_def(&k) else { continue };
+        let Some(def) = db.trait_def(&k) else {
+            continue;
+        };
         for b in def.self_bounds() {
             let Some(path) = bound_trait(b) else { continue };
             match resolve_marker_aware(db, Scope::of(&k), path) {
                 Resolved::Trait(s) => {
                     if seen.insert(s.clone()) {
                         let mut v = via.clone();
-                        v.push(db.trait_def(&s).map(|d| d.name.clone()).unwrap_or_else(|| path.joined()));
+                        v.push(
+                            db.trait_def(&s)
+                                .map(|d| d.name.clone())
+                                .unwrap_or_else(|| path.joined()),
+                        );
                         queue.push_back((s, v));
                     }
                 }
@@ -392,18 +510,43 @@ pub fn verdict(db: &Db, key: &TraitKey, with_dyn_star: bool) -> Option<Verdict> 
     let mut methods = Vec::new();
     for m in def.methods() {
         let requires_sized = trait_sized || method_requires_sized(db, key, m);
-        let vs = if requires_sized { Vec::new() } else { method_violations(db, key, &def, m, &[]) };
-        methods.push(MethodVerdict { name: m.name.clone(), dispatchable: !requires_sized && vs.is_empty(), requires_sized, violations: vs });
+        let vs = if requires_sized {
+            Vec::new()
+        } else {
+            method_violations(db, key, &def, m, &[])
+        };
+        methods.push(MethodVerdict {
+            name: m.name.clone(),
+            dispatchable: !requires_sized && vs.is_empty(),
+            requires_sized,
+            violations: vs,
+        });
     }
     let dyn_star = with_dyn_star.then(|| {
-        let carries: Vec<_> = def.methods().map(|m| dyn_star_carry(db, key, &def, m)).collect();
+        let carries: Vec<_> = def
+            .methods()
+            .map(|m| dyn_star_carry(db, key, &def, m))
+            .collect();
         let mut blockers = dyn_star_blockers(db, &closure, &violations, &methods, &carries);
         for u in &unresolved {
-            blockers.push(format!("the supertrait `{u}` is unknown to dynlens, so its methods cannot be forwarded"));
+            blockers.push(format!(
+                "the supertrait `{u}` is unknown to dynlens, so its methods cannot be forwarded"
+            ));
         }
-        DynStarVerdict { compatible: blockers.is_empty(), blockers, methods: carries }
+        DynStarVerdict {
+            compatible: blockers.is_empty(),
+            blockers,
+            methods: carries,
+        }
     });
-    Some(Verdict { key: key.clone(), name: def.name.clone(), violations, methods, unresolved, dyn_star })
+    Some(Verdict {
+        key: key.clone(),
+        name: def.name.clone(),
+        violations,
+        methods,
+        unresolved,
+        dyn_star,
+    })
 }
 
 /// Why `impl Trait for DynTrait` cannot be written (empty: it can). The dyn* value is
@@ -422,7 +565,10 @@ fn dyn_star_blockers(
     for v in violations {
         if matches!(
             v.kind,
-            ViolationKind::SupertraitSelf | ViolationKind::AssocTypeBoundSelf | ViolationKind::AssocConst | ViolationKind::GenericAssocType
+            ViolationKind::SupertraitSelf
+                | ViolationKind::AssocTypeBoundSelf
+                | ViolationKind::AssocConst
+                | ViolationKind::GenericAssocType
         ) {
             out.push(v.message());
         }
@@ -432,13 +578,16 @@ fn dyn_star_blockers(
             out.push(format!("method `{}`: {b}", m.name));
         }
     }
-    if let Some((key, _)) = closure.first() {
-        if let Some(def) = db.trait_def(key) {
-            // `impl<T> Foo for T` already covers `DynFoo`: a second impl would conflict.
-            let blanket = db.files().any(|f| db.model(f).is_some_and(|m| m.blanket_impls.contains(&def.name)));
-            if blanket {
-                out.push(format!("a blanket `impl<T> {} for T` already covers the dyn* value (a second impl would conflict)", def.name));
-            }
+    if let Some((key, _)) = closure.first()
+        && let Some(def) = db.trait_def(key)
+    {
+        // `impl<T> Foo for T` already covers `DynFoo`: a second impl would conflict.
+        let blanket = db.files().any(|f| {
+            db.model(f)
+                .is_some_and(|m| m.blanket_impls.contains(&def.name))
+        });
+        if blanket {
+            out.push(format!("a blanket `impl<T> {} for T` already covers the dyn* value (a second impl would conflict)", def.name));
         }
     }
     for (i, (k, _)) in closure.iter().enumerate() {
@@ -446,18 +595,29 @@ fn dyn_star_blockers(
         let ctx = SelfCtx::new(db, k);
         // A trait `where` clause bounding a type built from `Self` (`where Box<Self>: Debug`).
         for p in &def.where_preds {
-            if let Some(ty) = &p.ty {
-                if !ty.is_self() && ctx.mentions_self(ty, true) {
-                    out.push(format!("`{}`'s `where` clause bounds `{}`, a type built from the erased `Self`", def.name, ty_text(ty)));
-                }
+            if let Some(ty) = &p.ty
+                && !ty.is_self()
+                && ctx.mentions_self(ty, true)
+            {
+                out.push(format!(
+                    "`{}`'s `where` clause bounds `{}`, a type built from the erased `Self`",
+                    def.name,
+                    ty_text(ty)
+                ));
             }
         }
         for t in def.assoc_types() {
             // Generic associated types, even under `where Self: Sized`: the impl for the
             // (`Sized`) dyn* value would have to name the erased type's GAT.
             if !t.generics.is_empty() {
-                let v = format!("generic associated type `{}::{}` cannot be named for the erased type", def.name, t.name);
-                if !out.iter().any(|o| o.contains(&format!("associated type `{}`", t.name))) {
+                let v = format!(
+                    "generic associated type `{}::{}` cannot be named for the erased type",
+                    def.name, t.name
+                );
+                if !out
+                    .iter()
+                    .any(|o| o.contains(&format!("associated type `{}`", t.name)))
+                {
                     out.push(v);
                 }
             }
@@ -465,10 +625,12 @@ fn dyn_star_blockers(
             for b in &t.bounds {
                 let Some(path) = bound_trait(b) else { continue };
                 for a in path.last_args() {
-                    if let GenericArg::AssocType { name, ty: Some(x), .. } = a {
-                        if ctx.mentions_self(x, true) {
-                            out.push(format!("associated type `{}`'s bound binds `{name} = {}`, a type built from the erased `Self`", t.name, ty_text(x)));
-                        }
+                    if let GenericArg::AssocType {
+                        name, ty: Some(x), ..
+                    } = a
+                        && ctx.mentions_self(x, true)
+                    {
+                        out.push(format!("associated type `{}`'s bound binds `{name} = {}`, a type built from the erased `Self`", t.name, ty_text(x)));
                     }
                 }
             }
@@ -479,7 +641,10 @@ fn dyn_star_blockers(
             AssocItem::Const(c) => Some(c),
             _ => None,
         }) {
-            let v = format!("associated const `{}::{}` has no value for the erased type", def.name, c.name);
+            let v = format!(
+                "associated const `{}::{}` has no value for the erased type",
+                def.name, c.name
+            );
             if !out.contains(&v) {
                 out.push(v);
             }
@@ -489,16 +654,31 @@ fn dyn_star_blockers(
         for b in def.self_bounds() {
             let Some(path) = bound_trait(b) else { continue };
             for a in path.last_args() {
-                if let GenericArg::AssocType { name, ty: Some(t), .. } = a {
-                    if SelfCtx::new(db, k).mentions_self(t, true) && resolve_trait(db, scope, path).is_some() {
-                        out.push(format!("`{}` binds `{name} = {}`, a type built from the erased `Self`", path_text(path), ty_text(t)));
-                    }
+                if let GenericArg::AssocType {
+                    name, ty: Some(t), ..
+                } = a
+                    && SelfCtx::new(db, k).mentions_self(t, true)
+                    && resolve_trait(db, scope, path).is_some()
+                {
+                    out.push(format!(
+                        "`{}` binds `{name} = {}`, a type built from the erased `Self`",
+                        path_text(path),
+                        ty_text(t)
+                    ));
                 }
             }
         }
         for b in def.self_bounds() {
-            if let Bound::Trait { path, higher_ranked: true, .. } = b {
-                out.push(format!("the higher-ranked supertrait `for<…> {}` is not carried", path_text(path)));
+            if let Bound::Trait {
+                path,
+                higher_ranked: true,
+                ..
+            } = b
+            {
+                out.push(format!(
+                    "the higher-ranked supertrait `for<…> {}` is not carried",
+                    path_text(path)
+                ));
             }
         }
         if i == 0 || def.is_auto {
@@ -514,7 +694,12 @@ fn dyn_star_blockers(
                 out.push("`Copy` cannot be implemented for a dyn* value: it owns its payload and has drop glue".to_string());
                 continue;
             }
-            "std::ops::Fn" | "std::ops::FnMut" | "std::ops::FnOnce" | "std::ops::AsyncFn" | "std::ops::AsyncFnMut" | "std::ops::AsyncFnOnce" => {
+            "std::ops::Fn"
+            | "std::ops::FnMut"
+            | "std::ops::FnOnce"
+            | "std::ops::AsyncFn"
+            | "std::ops::AsyncFnMut"
+            | "std::ops::AsyncFnOnce" => {
                 out.push(format!("`{}` cannot be implemented on stable Rust (its methods use the `rust-call` ABI)", def.name));
                 continue;
             }
@@ -530,9 +715,15 @@ fn dyn_star_blockers(
 }
 
 /// How the dyn* value carries one method, with the reason when it cannot.
-fn dyn_star_carry(db: &Db, key: &TraitKey, def: &TraitDef, m: &Method) -> (DynStarCarry, Option<String>) {
+fn dyn_star_carry(
+    db: &Db,
+    key: &TraitKey,
+    def: &TraitDef,
+    m: &Method,
+) -> (DynStarCarry, Option<String>) {
     let no = |why: String| (DynStarCarry::No, Some(why));
-    let requires_sized = method_requires_sized(db, key, m) || requires_sized_trait(db, key, &mut HashSet::new());
+    let requires_sized =
+        method_requires_sized(db, key, m) || requires_sized_trait(db, key, &mut HashSet::new());
     if m.receiver.is_none() {
         // `impl Foo for DynFoo` needs a body for it, and has no value to dispatch on.
         return if m.has_body {
@@ -559,23 +750,31 @@ fn dyn_star_carry(db: &Db, key: &TraitKey, def: &TraitDef, m: &Method) -> (DynSt
                 && bound_requires_sized(db, Scope::of(key), b, &mut HashSet::new())
         })
     {
-        return no(format!("it requires `Self: {}` and has no default body; the dyn* value cannot promise that", path_text(b.1)));
+        return no(format!(
+            "it requires `Self: {}` and has no default body; the dyn* value cannot promise that",
+            path_text(b.1)
+        ));
     }
     if m.has_abi {
         return no("an `extern` function cannot be a shim".into());
     }
     let receiver = &m.receiver.as_ref().map(|r| (r.ty.clone(), r.text.clone()));
-    if let Some((ty, text)) = receiver {
-        if !dyn_star_receiver(ty) {
-            return no(format!("the receiver `{text}` cannot be built from a dyn* value (only `self`, `&self`, `&mut self`, `Box<Self>`, `Pin<&mut Self>`)"));
-        }
+    if let Some((ty, text)) = receiver
+        && !dyn_star_receiver(ty)
+    {
+        return no(format!(
+            "the receiver `{text}` cannot be built from a dyn* value (only `self`, `&self`, `&mut self`, `Box<Self>`, `Pin<&mut Self>`)"
+        ));
     }
     let vs = method_violations(db, key, def, m, &[]);
     let mut carry = DynStarCarry::Plain;
     for v in &vs {
         match v.kind {
             ViolationKind::AsyncFn => {
-                if m.ret.as_ref().is_some_and(|(t, ..)| SelfCtx::new(db, key).mentions_self(t, true)) {
+                if m.ret
+                    .as_ref()
+                    .is_some_and(|(t, ..)| SelfCtx::new(db, key).mentions_self(t, true))
+                {
                     return no("an `async fn` returning `Self` is not carried".into());
                 }
                 carry = DynStarCarry::Boxing;
@@ -594,12 +793,20 @@ fn dyn_star_carry(db: &Db, key: &TraitKey, def: &TraitDef, m: &Method) -> (DynSt
                     carry = DynStarCarry::Erasing;
                 }
             }
-            ViolationKind::WhereClauseSelf => return no(format!("its bound `{}` mentions `Self`", v.detail)),
+            ViolationKind::WhereClauseSelf => {
+                return no(format!("its bound `{}` mentions `Self`", v.detail));
+            }
             ViolationKind::SelfInArgument => {
-                return no(format!("parameter `{}` would need a value of the erased type", v.detail));
+                return no(format!(
+                    "parameter `{}` would need a value of the erased type",
+                    v.detail
+                ));
             }
             ViolationKind::SelfInReturn => {
-                return no(format!("the return type `{}` mentions `Self`; only a plain `-> Self` can be rebuilt as a dyn* value", v.detail));
+                return no(format!(
+                    "the return type `{}` mentions `Self`; only a plain `-> Self` can be rebuilt as a dyn* value",
+                    v.detail
+                ));
             }
             _ => return no(v.message()),
         }
@@ -619,7 +826,14 @@ fn dyn_star_receiver(ty: &Ty) -> bool {
             });
             match (p.last_name(), arg) {
                 ("Box", Some(t)) => t.is_self(),
-                ("Pin", Some(Ty::Ref { mutable: true, inner, .. })) => inner.is_self(),
+                (
+                    "Pin",
+                    Some(Ty::Ref {
+                        mutable: true,
+                        inner,
+                        ..
+                    }),
+                ) => inner.is_self(),
                 _ => false,
             }
         }
@@ -633,30 +847,50 @@ fn generics_not_erasable(db: &Db, key: &TraitKey, m: &Method) -> Option<String> 
     for g in &m.generics {
         match g.kind {
             GenericParamKind::Lifetime => {}
-            GenericParamKind::Const => return Some(format!("const parameter `{}` cannot be erased", g.name)),
+            GenericParamKind::Const => {
+                return Some(format!("const parameter `{}` cannot be erased", g.name));
+            }
             GenericParamKind::Type => {
                 let mut bounds: Vec<&Bound> = g.bounds.iter().collect();
                 for p in &m.where_preds {
-                    if matches!(&p.ty, Some(Ty::Path(tp)) if tp.segments.len() == 1 && tp.segments[0].name == g.name) {
+                    if matches!(&p.ty, Some(Ty::Path(tp)) if tp.segments.len() == 1 && tp.segments[0].name == g.name)
+                    {
                         bounds.extend(p.bounds.iter());
                     }
                 }
                 if !bounds.iter().any(|b| bound_trait(b).is_some()) {
-                    return Some(format!("`{}` has no trait bound, so there is no `dyn Trait` to erase it to", display_generic(&g.name)));
+                    return Some(format!(
+                        "`{}` has no trait bound, so there is no `dyn Trait` to erase it to",
+                        display_generic(&g.name)
+                    ));
                 }
                 for b in bounds {
                     let Some(path) = bound_trait(b) else { continue };
                     match resolve_marker_aware(db, Scope::of(key), path) {
                         Resolved::Trait(k) => {
                             if let Some(assoc) = unnamed_assoc_type(db, &k, path) {
-                                return Some(format!("the bound `{}` leaves `{assoc}` unnamed, so `dyn {}` is not a complete type", path_text(path), path.last_name()));
+                                return Some(format!(
+                                    "the bound `{}` leaves `{assoc}` unnamed, so `dyn {}` is not a complete type",
+                                    path_text(path),
+                                    path.last_name()
+                                ));
                             }
                             let ok = verdict_shallow_compatible(db, &k);
                             if !ok {
-                                return Some(format!("the bound `{}` on `{}` is not dyn compatible, so it cannot be erased to `dyn {}`", path.joined(), display_generic(&g.name), path.last_name()));
+                                return Some(format!(
+                                    "the bound `{}` on `{}` is not dyn compatible, so it cannot be erased to `dyn {}`",
+                                    path.joined(),
+                                    display_generic(&g.name),
+                                    path.last_name()
+                                ));
                             }
                         }
-                        Resolved::Sized => return Some(format!("`{}: Sized` cannot be erased", display_generic(&g.name))),
+                        Resolved::Sized => {
+                            return Some(format!(
+                                "`{}: Sized` cannot be erased",
+                                display_generic(&g.name)
+                            ));
+                        }
                         _ => {}
                     }
                 }
@@ -673,14 +907,21 @@ fn unnamed_assoc_type(db: &Db, key: &TraitKey, path: &TyPath) -> Option<String> 
         .last_args()
         .iter()
         .filter_map(|a| match a {
-            GenericArg::AssocType { name, ty: Some(_), .. } => Some(name.as_str()),
+            GenericArg::AssocType {
+                name, ty: Some(_), ..
+            } => Some(name.as_str()),
             _ => None,
         })
         .collect();
     for (k, _) in supertrait_closure(db, key).0 {
-        let Some(def) = db.trait_def(&k) else { continue };
+        let Some(def) = db.trait_def(&k) else {
+            continue;
+        };
         for t in def.assoc_types() {
-            if t.generics.is_empty() && !item_requires_sized(db, &k, &t.where_preds) && !named.contains(&t.name.as_str()) {
+            if t.generics.is_empty()
+                && !item_requires_sized(db, &k, &t.where_preds)
+                && !named.contains(&t.name.as_str())
+            {
                 return Some(t.name.clone());
             }
         }
@@ -689,12 +930,19 @@ fn unnamed_assoc_type(db: &Db, key: &TraitKey, path: &TyPath) -> Option<String> 
 }
 
 fn display_generic(name: &str) -> String {
-    if name.starts_with("impl#") { "impl Trait".to_string() } else { name.to_string() }
+    if name.starts_with("impl#") {
+        "impl Trait".to_string()
+    } else {
+        name.to_string()
+    }
 }
 
 fn verdict_shallow_compatible(db: &Db, key: &TraitKey) -> bool {
     let (closure, _) = supertrait_closure(db, key);
-    closure.iter().all(|(k, via)| db.trait_def(k).is_none_or(|d| own_violations(db, k, &d, via).is_empty()))
+    closure.iter().all(|(k, via)| {
+        db.trait_def(k)
+            .is_none_or(|d| own_violations(db, k, &d, via).is_empty())
+    })
 }
 
 /// Does the trait require `Self: Sized` (its bounds on `Self`, elaborated)?
@@ -702,12 +950,22 @@ pub fn requires_sized_trait(db: &Db, key: &TraitKey, visiting: &mut HashSet<Trai
     if !visiting.insert(key.clone()) {
         return false;
     }
-    let Some(def) = db.trait_def(key) else { return false };
-    def.self_bounds().any(|b| bound_requires_sized(db, Scope::of(key), b, visiting))
+    let Some(def) = db.trait_def(key) else {
+        return false;
+    };
+    def.self_bounds()
+        .any(|b| bound_requires_sized(db, Scope::of(key), b, visiting))
 }
 
-fn bound_requires_sized(db: &Db, scope: Scope<'_>, b: &Bound, visiting: &mut HashSet<TraitKey>) -> bool {
-    let Some(path) = bound_trait(b) else { return false };
+fn bound_requires_sized(
+    db: &Db,
+    scope: Scope<'_>,
+    b: &Bound,
+    visiting: &mut HashSet<TraitKey>,
+) -> bool {
+    let Some(path) = bound_trait(b) else {
+        return false;
+    };
     match resolve_marker_aware(db, scope, path) {
         Resolved::Sized => true,
         Resolved::Trait(k) => requires_sized_trait(db, &k, visiting),
@@ -750,14 +1008,29 @@ fn own_violations(db: &Db, key: &TraitKey, def: &TraitDef, via: &[String]) -> Ve
     if !trait_sized {
         for item in &def.items {
             match item {
-                AssocItem::Const(c) => out.push(mk(ViolationKind::AssocConst, Some(&c.name), Some(c.name_range), String::new())),
+                AssocItem::Const(c) => out.push(mk(
+                    ViolationKind::AssocConst,
+                    Some(&c.name),
+                    Some(c.name_range),
+                    String::new(),
+                )),
                 AssocItem::Type(t) => {
                     if item_requires_sized(db, key, &t.where_preds) {
                         continue;
                     }
                     if !t.generics.is_empty() {
-                        let params = t.generics.iter().map(|g| g.name.clone()).collect::<Vec<_>>().join(", ");
-                        out.push(mk(ViolationKind::GenericAssocType, Some(&t.name), Some(t.name_range), format!("type {}<{params}>", t.name)));
+                        let params = t
+                            .generics
+                            .iter()
+                            .map(|g| g.name.clone())
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        out.push(mk(
+                            ViolationKind::GenericAssocType,
+                            Some(&t.name),
+                            Some(t.name_range),
+                            format!("type {}<{params}>", t.name),
+                        ));
                     }
                 }
                 AssocItem::Fn(m) => {
@@ -782,30 +1055,67 @@ fn own_violations(db: &Db, key: &TraitKey, def: &TraitDef, via: &[String]) -> Ve
             .collect();
         let detail = spans
             .iter()
-            .map(|(_, t)| if t.rsplit("::").next() == Some("Sized") { "a `Sized` bound".to_string() } else { format!("through `{t}`") })
+            .map(|(_, t)| {
+                if t.rsplit("::").next() == Some("Sized") {
+                    "a `Sized` bound".to_string()
+                } else {
+                    format!("through `{t}`")
+                }
+            })
             .collect::<Vec<_>>()
             .join(", ");
-        let detail = if detail.is_empty() { "through a supertrait".to_string() } else { detail };
-        out.push(mk(ViolationKind::SizedSelf, None, spans.first().map(|s| s.0).or(Some(def.name_range)), detail));
+        let detail = if detail.is_empty() {
+            "through a supertrait".to_string()
+        } else {
+            detail
+        };
+        out.push(mk(
+            ViolationKind::SizedSelf,
+            None,
+            spans.first().map(|s| s.0).or(Some(def.name_range)),
+            detail,
+        ));
     }
 
     // `Self` as a type argument in supertraits and `where` clauses (no projections allowed).
-    let self_ty = Ty::Path(TyPath { segments: vec![crate::model::Segment { name: "Self".into(), args: vec![] }] });
+    let self_ty = Ty::Path(TyPath {
+        segments: vec![crate::model::Segment {
+            name: "Self".into(),
+            args: vec![],
+        }],
+    });
     let ctx = SelfCtx::new(db, key);
     for b in &def.supertraits {
-        if let Bound::Trait { path, maybe: false, range, .. } = b {
-            if ctx.bound_args_reference_self(&self_ty, path, false) {
-                out.push(mk(ViolationKind::SupertraitSelf, None, Some(*range), path_text(path)));
-            }
+        if let Bound::Trait {
+            path,
+            maybe: false,
+            range,
+            ..
+        } = b
+            && ctx.bound_args_reference_self(&self_ty, path, false)
+        {
+            out.push(mk(
+                ViolationKind::SupertraitSelf,
+                None,
+                Some(*range),
+                path_text(path),
+            ));
         }
     }
     for p in &def.where_preds {
         let Some(ty) = &p.ty else { continue };
         for b in &p.bounds {
-            if let Bound::Trait { path, maybe: false, .. } = b {
-                if ctx.bound_args_reference_self(ty, path, false) {
-                    out.push(mk(ViolationKind::SupertraitSelf, None, Some(p.range), path_text(path)));
-                }
+            if let Bound::Trait {
+                path, maybe: false, ..
+            } = b
+                && ctx.bound_args_reference_self(ty, path, false)
+            {
+                out.push(mk(
+                    ViolationKind::SupertraitSelf,
+                    None,
+                    Some(p.range),
+                    path_text(path),
+                ));
             }
         }
     }
@@ -816,15 +1126,31 @@ fn own_violations(db: &Db, key: &TraitKey, def: &TraitDef, via: &[String]) -> Ve
         }
         let proj = Ty::Path(TyPath {
             segments: vec![
-                crate::model::Segment { name: "Self".into(), args: vec![] },
-                crate::model::Segment { name: t.name.clone(), args: vec![] },
+                crate::model::Segment {
+                    name: "Self".into(),
+                    args: vec![],
+                },
+                crate::model::Segment {
+                    name: t.name.clone(),
+                    args: vec![],
+                },
             ],
         });
         for b in &t.bounds {
-            if let Bound::Trait { path, maybe: false, range, .. } = b {
-                if ctx.bound_args_reference_self(&proj, path, true) {
-                    out.push(mk(ViolationKind::AssocTypeBoundSelf, Some(&t.name), Some(*range), path_text(path)));
-                }
+            if let Bound::Trait {
+                path,
+                maybe: false,
+                range,
+                ..
+            } = b
+                && ctx.bound_args_reference_self(&proj, path, true)
+            {
+                out.push(mk(
+                    ViolationKind::AssocTypeBoundSelf,
+                    Some(&t.name),
+                    Some(*range),
+                    path_text(path),
+                ));
             }
         }
     }
@@ -832,11 +1158,21 @@ fn own_violations(db: &Db, key: &TraitKey, def: &TraitDef, via: &[String]) -> Ve
 }
 
 fn closure_keys(db: &Db, key: &TraitKey) -> HashSet<TraitKey> {
-    supertrait_closure(db, key).0.into_iter().map(|(k, _)| k).collect()
+    supertrait_closure(db, key)
+        .0
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect()
 }
 
 /// The violations of one method (not exempt by `Self: Sized`).
-pub fn method_violations(db: &Db, key: &TraitKey, def: &TraitDef, m: &Method, via: &[String]) -> Vec<Violation> {
+pub fn method_violations(
+    db: &Db,
+    key: &TraitKey,
+    def: &TraitDef,
+    m: &Method,
+    via: &[String],
+) -> Vec<Violation> {
     let file = db.trait_file(key);
     let mk = |kind, range: TextRange, detail: String| Violation {
         kind,
@@ -849,7 +1185,11 @@ pub fn method_violations(db: &Db, key: &TraitKey, def: &TraitDef, m: &Method, vi
         via: via.to_vec(),
     };
     let Some(receiver) = &m.receiver else {
-        return vec![mk(ViolationKind::StaticMethod, m.name_range, m.signature.clone())];
+        return vec![mk(
+            ViolationKind::StaticMethod,
+            m.name_range,
+            m.signature.clone(),
+        )];
     };
     let ctx = SelfCtx::new(db, key);
     let mut out = Vec::new();
@@ -859,7 +1199,11 @@ pub fn method_violations(db: &Db, key: &TraitKey, def: &TraitDef, m: &Method, vi
         }
     }
     if m.is_async {
-        out.push(mk(ViolationKind::AsyncFn, m.name_range, m.signature.clone()));
+        out.push(mk(
+            ViolationKind::AsyncFn,
+            m.name_range,
+            m.signature.clone(),
+        ));
     } else if let Some((ret, range, text)) = &m.ret {
         if ctx.mentions_self(ret, true) {
             out.push(mk(ViolationKind::SelfInReturn, *range, text.clone()));
@@ -872,13 +1216,27 @@ pub fn method_violations(db: &Db, key: &TraitKey, def: &TraitDef, m: &Method, vi
         .generics
         .iter()
         .filter(|g| g.kind != GenericParamKind::Lifetime)
-        .map(|g| if g.from_impl_trait { "an `impl Trait` argument".to_string() } else { format!("`{}`", g.name) })
+        .map(|g| {
+            if g.from_impl_trait {
+                "an `impl Trait` argument".to_string()
+            } else {
+                format!("`{}`", g.name)
+            }
+        })
         .collect();
     if !generic.is_empty() {
-        out.push(mk(ViolationKind::GenericMethod, m.name_range, generic.join(", ")));
+        out.push(mk(
+            ViolationKind::GenericMethod,
+            m.name_range,
+            generic.join(", "),
+        ));
     }
     if !receiver.ty.is_self() && !receiver_is_dispatchable(&receiver.ty) {
-        out.push(mk(ViolationKind::UndispatchableReceiver, receiver.range, receiver.text.clone()));
+        out.push(mk(
+            ViolationKind::UndispatchableReceiver,
+            receiver.range,
+            receiver.text.clone(),
+        ));
     }
     // `where` clauses, inline bounds and the bounds of `impl Trait` arguments.
     let synthetic: Vec<crate::model::WherePred> = m
@@ -886,7 +1244,12 @@ pub fn method_violations(db: &Db, key: &TraitKey, def: &TraitDef, m: &Method, vi
         .iter()
         .filter(|g| g.from_impl_trait)
         .map(|g| crate::model::WherePred {
-            ty: Some(Ty::Path(TyPath { segments: vec![crate::model::Segment { name: g.name.clone(), args: vec![] }] })),
+            ty: Some(Ty::Path(TyPath {
+                segments: vec![crate::model::Segment {
+                    name: g.name.clone(),
+                    args: vec![],
+                }],
+            })),
             bounds: g.bounds.clone(),
             range: g.range,
         })
@@ -894,7 +1257,12 @@ pub fn method_violations(db: &Db, key: &TraitKey, def: &TraitDef, m: &Method, vi
     for p in m.where_preds.iter().chain(synthetic.iter()) {
         let Some(ty) = &p.ty else { continue };
         for b in &p.bounds {
-            let Bound::Trait { path, maybe: false, .. } = b else { continue };
+            let Bound::Trait {
+                path, maybe: false, ..
+            } = b
+            else {
+                continue;
+            };
             if ty.is_self() && resolve_marker_aware(db, Scope::of(key), path).is_auto(db) {
                 continue; // `where Self: Send` is allowed
             }
@@ -905,7 +1273,11 @@ pub fn method_violations(db: &Db, key: &TraitKey, def: &TraitDef, m: &Method, vi
                 continue;
             }
             if ctx.mentions_self(ty, true) || ctx.bound_args_reference_self(ty, path, true) {
-                let text = if p.range == TextRange::default() { path_text(path) } else { format!("{}: {}", ty_text(ty), path_text(path)) };
+                let text = if p.range == TextRange::default() {
+                    path_text(path)
+                } else {
+                    format!("{}: {}", ty_text(ty), path_text(path))
+                };
                 out.push(mk(ViolationKind::WhereClauseSelf, p.range, text));
             }
         }
@@ -918,10 +1290,14 @@ pub fn receiver_is_dispatchable(ty: &Ty) -> bool {
     match ty {
         Ty::Ref { inner, .. } => inner.is_self(),
         Ty::Path(p) => {
-            let args: Vec<&Ty> = p.last_args().iter().filter_map(|a| match a {
-                GenericArg::Type(t) => Some(t),
-                _ => None,
-            }).collect();
+            let args: Vec<&Ty> = p
+                .last_args()
+                .iter()
+                .filter_map(|a| match a {
+                    GenericArg::Type(t) => Some(t),
+                    _ => None,
+                })
+                .collect();
             match (p.last_name(), args.first()) {
                 ("Box" | "Rc" | "Arc", Some(t)) => t.is_self(),
                 ("Pin", Some(t)) => !t.is_self() && receiver_is_dispatchable(t),
@@ -946,7 +1322,11 @@ fn walk_ty(ty: &Ty, f: &mut dyn FnMut(&Ty)) {
     f(ty);
     match ty {
         Ty::Path(p) => walk_path(p, f),
-        Ty::Qualified { self_ty, trait_, rest } => {
+        Ty::Qualified {
+            self_ty,
+            trait_,
+            rest,
+        } => {
             walk_ty(self_ty, f);
             if let Some(t) = trait_ {
                 walk_path(t, f);
@@ -955,7 +1335,9 @@ fn walk_ty(ty: &Ty, f: &mut dyn FnMut(&Ty)) {
                 walk_args(&s.args, f);
             }
         }
-        Ty::Ref { inner, .. } | Ty::Ptr { inner, .. } | Ty::Slice(inner) | Ty::Array(inner) => walk_ty(inner, f),
+        Ty::Ref { inner, .. } | Ty::Ptr { inner, .. } | Ty::Slice(inner) | Ty::Array(inner) => {
+            walk_ty(inner, f)
+        }
         Ty::Tuple(ts) => ts.iter().for_each(|t| walk_ty(t, f)),
         Ty::FnPtr { params, ret } => {
             params.iter().for_each(|t| walk_ty(t, f));
@@ -1009,7 +1391,11 @@ struct SelfCtx<'a> {
 
 impl<'a> SelfCtx<'a> {
     fn new(db: &'a Db, key: &'a TraitKey) -> Self {
-        SelfCtx { db, key, closure: std::cell::OnceCell::new() }
+        SelfCtx {
+            db,
+            key,
+            closure: std::cell::OnceCell::new(),
+        }
     }
 
     fn closure(&self) -> &HashSet<TraitKey> {
@@ -1032,25 +1418,38 @@ impl<'a> SelfCtx<'a> {
                 }
                 self.path_args_mention_self(p, allow_projections)
             }
-            Ty::Qualified { self_ty, trait_, rest } => {
-                if allow_projections && self_ty.is_self() {
-                    if let Some(t) = trait_ {
-                        if let Some(k) = resolve_trait(self.db, Scope::of(self.key), t) {
-                            if self.closure().contains(&k) {
-                                return false;
-                            }
-                        }
-                    }
+            Ty::Qualified {
+                self_ty,
+                trait_,
+                rest,
+            } => {
+                if allow_projections
+                    && self_ty.is_self()
+                    && let Some(t) = trait_
+                    && let Some(k) = resolve_trait(self.db, Scope::of(self.key), t)
+                    && self.closure().contains(&k)
+                {
+                    return false;
                 }
                 self.mentions_self(self_ty, allow_projections)
-                    || trait_.as_ref().is_some_and(|t| self.path_args_mention_self(t, allow_projections))
-                    || rest.iter().any(|s| self.args_mention_self(&s.args, allow_projections))
+                    || trait_
+                        .as_ref()
+                        .is_some_and(|t| self.path_args_mention_self(t, allow_projections))
+                    || rest
+                        .iter()
+                        .any(|s| self.args_mention_self(&s.args, allow_projections))
             }
-            Ty::Ref { inner, .. } | Ty::Ptr { inner, .. } | Ty::Slice(inner) | Ty::Array(inner) => self.mentions_self(inner, allow_projections),
+            Ty::Ref { inner, .. } | Ty::Ptr { inner, .. } | Ty::Slice(inner) | Ty::Array(inner) => {
+                self.mentions_self(inner, allow_projections)
+            }
             Ty::Tuple(ts) => ts.iter().any(|t| self.mentions_self(t, allow_projections)),
             Ty::FnPtr { params, ret } => {
-                params.iter().any(|t| self.mentions_self(t, allow_projections))
-                    || ret.as_ref().is_some_and(|r| self.mentions_self(r, allow_projections))
+                params
+                    .iter()
+                    .any(|t| self.mentions_self(t, allow_projections))
+                    || ret
+                        .as_ref()
+                        .is_some_and(|r| self.mentions_self(r, allow_projections))
             }
             Ty::DynTrait(bs) => bs.iter().any(|b| match b {
                 Bound::Trait { path, .. } => self.path_args_mention_self(path, allow_projections),
@@ -1064,7 +1463,9 @@ impl<'a> SelfCtx<'a> {
     }
 
     fn path_args_mention_self(&self, p: &TyPath, allow: bool) -> bool {
-        p.segments.iter().any(|s| self.args_mention_self(&s.args, allow))
+        p.segments
+            .iter()
+            .any(|s| self.args_mention_self(&s.args, allow))
     }
 
     fn args_mention_self(&self, args: &[GenericArg], allow: bool) -> bool {
@@ -1086,7 +1487,9 @@ impl<'a> SelfCtx<'a> {
     /// with omitted arguments filled from their defaults (`PartialEq`'s `Rhs = Self` is the
     /// bounded type) and associated-type bounds checked as predicates of their own.
     fn bound_args_reference_self(&self, bounded: &Ty, path: &TyPath, allow: bool) -> bool {
-        let Some(last) = path.segments.last() else { return false };
+        let Some(last) = path.segments.last() else {
+            return false;
+        };
         let explicit: Vec<&Ty> = last
             .args
             .iter()
@@ -1104,30 +1507,41 @@ impl<'a> SelfCtx<'a> {
                 let proj = Ty::Qualified {
                     self_ty: Box::new(bounded.clone()),
                     trait_: Some(path.clone()),
-                    rest: vec![crate::model::Segment { name: name.clone(), args: vec![] }],
+                    rest: vec![crate::model::Segment {
+                        name: name.clone(),
+                        args: vec![],
+                    }],
                 };
                 for b in bounds {
-                    if let Bound::Trait { path: bp, maybe: false, .. } = b {
-                        if self.bound_args_reference_self(&proj, bp, allow) {
-                            return true;
-                        }
+                    if let Bound::Trait {
+                        path: bp,
+                        maybe: false,
+                        ..
+                    } = b
+                        && self.bound_args_reference_self(&proj, bp, allow)
+                    {
+                        return true;
                     }
                 }
             }
         }
         // Defaults of omitted type parameters (`Rhs = Self` means "the bounded type").
-        if let Some(k) = resolve_trait(self.db, Scope::of(self.key), path) {
-            if let Some(def) = self.db.trait_def(&k) {
-                let params: Vec<_> = def.generics.iter().filter(|g| g.kind == GenericParamKind::Type).collect();
-                for g in params.iter().skip(explicit.len()) {
-                    if let Some(d) = &g.default {
-                        if d.is_self() {
-                            if self.mentions_self(bounded, allow) {
-                                return true;
-                            }
-                        } else if mentions_literal_self(d) && self.mentions_self(bounded, allow) {
+        if let Some(k) = resolve_trait(self.db, Scope::of(self.key), path)
+            && let Some(def) = self.db.trait_def(&k)
+        {
+            let params: Vec<_> = def
+                .generics
+                .iter()
+                .filter(|g| g.kind == GenericParamKind::Type)
+                .collect();
+            for g in params.iter().skip(explicit.len()) {
+                if let Some(d) = &g.default {
+                    if d.is_self() {
+                        if self.mentions_self(bounded, allow) {
                             return true;
                         }
+                    } else if mentions_literal_self(d) && self.mentions_self(bounded, allow) {
+                        return true;
                     }
                 }
             }
@@ -1167,7 +1581,9 @@ fn arg_text(a: &GenericArg) -> String {
         GenericArg::Type(t) => ty_text(t),
         GenericArg::Lifetime(l) => l.clone(),
         GenericArg::Const(c) => c.clone(),
-        GenericArg::AssocType { name, ty: Some(t), .. } => format!("{name} = {}", ty_text(t)),
+        GenericArg::AssocType {
+            name, ty: Some(t), ..
+        } => format!("{name} = {}", ty_text(t)),
         GenericArg::AssocType { name, bounds, .. } => format!("{name}: {}", bounds_text(bounds)),
     }
 }
@@ -1175,7 +1591,9 @@ fn arg_text(a: &GenericArg) -> String {
 fn bounds_text(bs: &[Bound]) -> String {
     bs.iter()
         .map(|b| match b {
-            Bound::Trait { path, maybe, .. } => format!("{}{}", if *maybe { "?" } else { "" }, path_text(path)),
+            Bound::Trait { path, maybe, .. } => {
+                format!("{}{}", if *maybe { "?" } else { "" }, path_text(path))
+            }
             Bound::Lifetime(l) => l.clone(),
             Bound::Other => "..".to_string(),
         })
@@ -1187,7 +1605,11 @@ fn bounds_text(bs: &[Bound]) -> String {
 pub fn ty_text(t: &Ty) -> String {
     match t {
         Ty::Path(p) => path_text(p),
-        Ty::Qualified { self_ty, trait_, rest } => {
+        Ty::Qualified {
+            self_ty,
+            trait_,
+            rest,
+        } => {
             let mut s = match trait_ {
                 Some(tr) => format!("<{} as {}>", ty_text(self_ty), path_text(tr)),
                 None => format!("<{}>", ty_text(self_ty)),
@@ -1198,20 +1620,36 @@ pub fn ty_text(t: &Ty) -> String {
             }
             s
         }
-        Ty::Ref { lifetime, mutable, inner } => format!(
+        Ty::Ref {
+            lifetime,
+            mutable,
+            inner,
+        } => format!(
             "&{}{}{}",
-            lifetime.as_ref().map(|l| format!("{l} ")).unwrap_or_default(),
+            lifetime
+                .as_ref()
+                .map(|l| format!("{l} "))
+                .unwrap_or_default(),
             if *mutable { "mut " } else { "" },
             ty_text(inner)
         ),
-        Ty::Ptr { mutable, inner } => format!("*{} {}", if *mutable { "mut" } else { "const" }, ty_text(inner)),
-        Ty::Tuple(ts) => format!("({})", ts.iter().map(ty_text).collect::<Vec<_>>().join(", ")),
+        Ty::Ptr { mutable, inner } => format!(
+            "*{} {}",
+            if *mutable { "mut" } else { "const" },
+            ty_text(inner)
+        ),
+        Ty::Tuple(ts) => format!(
+            "({})",
+            ts.iter().map(ty_text).collect::<Vec<_>>().join(", ")
+        ),
         Ty::Slice(t) => format!("[{}]", ty_text(t)),
         Ty::Array(t) => format!("[{}; _]", ty_text(t)),
         Ty::FnPtr { params, ret } => format!(
             "fn({}){}",
             params.iter().map(ty_text).collect::<Vec<_>>().join(", "),
-            ret.as_ref().map(|r| format!(" -> {}", ty_text(r))).unwrap_or_default()
+            ret.as_ref()
+                .map(|r| format!(" -> {}", ty_text(r)))
+                .unwrap_or_default()
         ),
         Ty::ImplTrait(bs) => format!("impl {}", bounds_text(bs)),
         Ty::DynTrait(bs) => format!("dyn {}", bounds_text(bs)),
@@ -1233,7 +1671,10 @@ mod tests {
         (0..n)
             .map(|i| {
                 let v = verdict(&db, &TraitKey::Local(f, i as u32), false).expect("verdict");
-                (v.name.clone(), v.violations.iter().map(|x| x.kind.as_str()).collect())
+                (
+                    v.name.clone(),
+                    v.violations.iter().map(|x| x.kind.as_str()).collect(),
+                )
             })
             .collect()
     }
@@ -1253,8 +1694,19 @@ mod tests {
         assert_eq!(v[0].1, Vec::<&str>::new());
         assert_eq!(v[1].1, vec!["static_method"]);
         assert_eq!(v[2].1, vec!["self_in_argument", "self_in_return"]);
-        assert_eq!(v[3].1, vec!["async_fn", "return_impl_trait", "generic_method", "generic_method"]);
-        assert_eq!(v[4].1, vec!["undispatchable_receiver", "undispatchable_receiver"]);
+        assert_eq!(
+            v[3].1,
+            vec![
+                "async_fn",
+                "return_impl_trait",
+                "generic_method",
+                "generic_method"
+            ]
+        );
+        assert_eq!(
+            v[4].1,
+            vec!["undispatchable_receiver", "undispatchable_receiver"]
+        );
         assert_eq!(v[5].1, vec!["where_clause_self"]);
         assert_eq!(v[7].1, Vec::<&str>::new());
     }
@@ -1281,7 +1733,11 @@ mod tests {
         assert_eq!(v[4].1, Vec::<&str>::new());
         assert_eq!(v[5].1, vec!["assoc_type_bound_self"]);
         assert_eq!(v[6].1, Vec::<&str>::new());
-        assert_eq!(v[7].1, vec!["sized_self", "sized_self"], "H's own Sized requirement and A's");
+        assert_eq!(
+            v[7].1,
+            vec!["sized_self", "sized_self"],
+            "H's own Sized requirement and A's"
+        );
         assert_eq!(v[8].1, vec!["supertrait_self"]);
         assert_eq!(v[10].1, Vec::<&str>::new());
     }
@@ -1289,14 +1745,39 @@ mod tests {
     #[test]
     fn receivers() {
         let parse = |s: &str| {
-            let f = ra_ap_syntax::SourceFile::parse(&format!("trait T {{ fn f(self: {s}); }}"), crate::db::EDITION).tree();
+            let f = ra_ap_syntax::SourceFile::parse(
+                &format!("trait T {{ fn f(self: {s}); }}"),
+                crate::db::EDITION,
+            )
+            .tree();
             let m = crate::model::lower_file(&f);
-            m.traits[0].methods().next().unwrap().receiver.clone().unwrap().ty
+            m.traits[0]
+                .methods()
+                .next()
+                .unwrap()
+                .receiver
+                .clone()
+                .unwrap()
+                .ty
         };
-        for ok in ["&Self", "&mut Self", "Box<Self>", "Rc<Self>", "std::sync::Arc<Self>", "Pin<&mut Self>", "Pin<Box<Self>>"] {
+        for ok in [
+            "&Self",
+            "&mut Self",
+            "Box<Self>",
+            "Rc<Self>",
+            "std::sync::Arc<Self>",
+            "Pin<&mut Self>",
+            "Pin<Box<Self>>",
+        ] {
             assert!(receiver_is_dispatchable(&parse(ok)), "{ok}");
         }
-        for bad in ["&Box<Self>", "Rc<Box<Self>>", "Box<Box<Self>>", "Pin<Self>", "*const Self"] {
+        for bad in [
+            "&Box<Self>",
+            "Rc<Box<Self>>",
+            "Box<Box<Self>>",
+            "Pin<Self>",
+            "*const Self",
+        ] {
             assert!(!receiver_is_dispatchable(&parse(bad)), "{bad}");
         }
     }

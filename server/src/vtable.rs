@@ -27,9 +27,15 @@ pub enum Slot {
     Size,
     Align,
     /// A method of `trait_name`; `by_value` when it takes `self` by value.
-    Method { trait_name: String, method: String, by_value: bool },
+    Method {
+        trait_name: String,
+        method: String,
+        by_value: bool,
+    },
     /// The pointer to a supertrait's own vtable (for upcasting).
-    Vptr { trait_name: String },
+    Vptr {
+        trait_name: String,
+    },
 }
 
 impl Slot {
@@ -39,11 +45,23 @@ impl Slot {
             Slot::DropInPlace => "`drop_in_place` — drops the erased value".to_string(),
             Slot::Size => "`size` — `size_of` the erased type".to_string(),
             Slot::Align => "`align` — `align_of` the erased type".to_string(),
-            Slot::Method { trait_name, method, by_value: false } => format!("`{trait_name}::{method}`"),
-            Slot::Method { trait_name, method, by_value: true } => {
-                format!("`{trait_name}::{method}` (by-value `self`: a vtable shim receives the value through a pointer)")
+            Slot::Method {
+                trait_name,
+                method,
+                by_value: false,
+            } => format!("`{trait_name}::{method}`"),
+            Slot::Method {
+                trait_name,
+                method,
+                by_value: true,
+            } => {
+                format!(
+                    "`{trait_name}::{method}` (by-value `self`: a vtable shim receives the value through a pointer)"
+                )
             }
-            Slot::Vptr { trait_name } => format!("vtable pointer for `dyn {trait_name}` (upcasting)"),
+            Slot::Vptr { trait_name } => {
+                format!("vtable pointer for `dyn {trait_name}` (upcasting)")
+            }
         }
     }
 }
@@ -55,12 +73,15 @@ pub fn layout(db: &Db, key: &TraitKey) -> Option<Vec<Slot>> {
     visited.insert(key.clone());
     let mut emit_vptr_on_new_entry = false;
     // Each stack entry: (trait, emit_vptr, remaining siblings to visit).
-    let mut stack: Vec<(TraitKey, bool, std::vec::IntoIter<TraitKey>)> = vec![(key.clone(), false, Vec::new().into_iter())];
+    let mut stack: Vec<(TraitKey, bool, std::vec::IntoIter<TraitKey>)> =
+        vec![(key.clone(), false, Vec::new().into_iter())];
     db.trait_def(key)?;
     'outer: loop {
         // Dive into the first unvisited supertrait, repeatedly.
         loop {
-            let Some((top, _, _)) = stack.last() else { break 'outer };
+            let Some((top, _, _)) = stack.last() else {
+                break 'outer;
+            };
             let mut supers = direct_supertraits(db, top).into_iter();
             match supers.by_ref().find(|s| visited.insert(s.clone())) {
                 Some(next) => stack.push((next, emit_vptr_on_new_entry, supers)),
@@ -72,7 +93,9 @@ pub fn layout(db: &Db, key: &TraitKey) -> Option<Vec<Slot>> {
             let has_entries = any_entries_below(db, &k);
             slots.extend(own_entries(db, &k));
             if emit_vptr && has_entries {
-                slots.push(Slot::Vptr { trait_name: db.trait_display_path(&k) });
+                slots.push(Slot::Vptr {
+                    trait_name: db.trait_display_path(&k),
+                });
             }
             emit_vptr_on_new_entry |= has_entries;
             if let Some(next) = siblings.by_ref().find(|s| visited.insert(s.clone())) {
@@ -87,7 +110,9 @@ pub fn layout(db: &Db, key: &TraitKey) -> Option<Vec<Slot>> {
 
 /// Direct supertraits (bounds on `Self`, in order), skipping `Sized` and unknown ones.
 fn direct_supertraits(db: &Db, key: &TraitKey) -> Vec<TraitKey> {
-    let Some(def) = db.trait_def(key) else { return Vec::new() };
+    let Some(def) = db.trait_def(key) else {
+        return Vec::new();
+    };
     def.self_bounds()
         .filter_map(bound_trait)
         .filter_map(|p| match resolve_marker_aware(db, Scope::of(key), p) {
@@ -99,14 +124,22 @@ fn direct_supertraits(db: &Db, key: &TraitKey) -> Vec<TraitKey> {
 
 /// The trait's own vtable-safe methods.
 fn own_entries(db: &Db, key: &TraitKey) -> Vec<Slot> {
-    let Some(def) = db.trait_def(key) else { return Vec::new() };
+    let Some(def) = db.trait_def(key) else {
+        return Vec::new();
+    };
     let name = db.trait_display_path(key);
     def.methods()
-        .filter(|m| !method_requires_sized(db, key, m) && method_violations(db, key, &def, m, &[]).is_empty())
+        .filter(|m| {
+            !method_requires_sized(db, key, m)
+                && method_violations(db, key, &def, m, &[]).is_empty()
+        })
         .map(|m| Slot::Method {
             trait_name: name.clone(),
             method: m.name.clone(),
-            by_value: m.receiver.as_ref().is_some_and(|r| matches!(&r.ty, t if Ty::is_self(t))),
+            by_value: m
+                .receiver
+                .as_ref()
+                .is_some_and(|r| matches!(&r.ty, t if Ty::is_self(t))),
         })
         .collect()
 }
@@ -131,7 +164,9 @@ mod tests {
                 Slot::DropInPlace => "drop".to_string(),
                 Slot::Size => "size".to_string(),
                 Slot::Align => "align".to_string(),
-                Slot::Method { trait_name, method, .. } => format!("{trait_name}::{method}"),
+                Slot::Method {
+                    trait_name, method, ..
+                } => format!("{trait_name}::{method}"),
                 Slot::Vptr { trait_name } => format!("{trait_name}-vptr"),
             })
             .collect()
@@ -140,7 +175,10 @@ mod tests {
     #[test]
     fn single_trait_skips_sized_methods() {
         assert_eq!(
-            names("trait A { fn a(&self); fn b(&self) where Self: Sized; fn c(self); }", 0),
+            names(
+                "trait A { fn a(&self); fn b(&self) where Self: Sized; fn c(self); }",
+                0
+            ),
             ["drop", "size", "align", "A::a", "A::c"]
         );
     }
@@ -149,14 +187,24 @@ mod tests {
     fn multiple_inheritance_matches_rustc_comment() {
         // D --> C --> A, C --> B : DSA, A, B, B-vptr, C, D
         let src = "trait A { fn a(&self); } trait B { fn b(&self); } trait C: A + B { fn c(&self); } trait D: C { fn d(&self); }";
-        assert_eq!(names(src, 3), ["drop", "size", "align", "A::a", "B::b", "B-vptr", "C::c", "D::d"]);
+        assert_eq!(
+            names(src, 3),
+            [
+                "drop", "size", "align", "A::a", "B::b", "B-vptr", "C::c", "D::d"
+            ]
+        );
     }
 
     #[test]
     fn diamond_matches_rustc_comment() {
         // D --> B --> A, D --> C --> A : DSA, A, B, C, C-vptr, D
         let src = "trait A { fn a(&self); } trait B: A { fn b(&self); } trait C: A { fn c(&self); } trait D: B + C { fn d(&self); }";
-        assert_eq!(names(src, 3), ["drop", "size", "align", "A::a", "B::b", "C::c", "C-vptr", "D::d"]);
+        assert_eq!(
+            names(src, 3),
+            [
+                "drop", "size", "align", "A::a", "B::b", "C::c", "C-vptr", "D::d"
+            ]
+        );
     }
 
     #[test]

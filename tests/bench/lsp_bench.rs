@@ -31,13 +31,22 @@ const LINES_PER_TRAIT: usize = 20;
 fn block(i: usize) -> String {
     let (decl, imp) = match i % 5 {
         0 => (String::new(), String::new()),
-        1 => (format!("    fn dup_{i}<T: Clone>(&self, t: T) -> T;\n"), format!("    fn dup_{i}<T: Clone>(&self, t: T) -> T {{ t }}\n")),
+        1 => (
+            format!("    fn dup_{i}<T: Clone>(&self, t: T) -> T;\n"),
+            format!("    fn dup_{i}<T: Clone>(&self, t: T) -> T {{ t }}\n"),
+        ),
         2 => (
             format!("    fn make_{i}() -> Self where Self: Sized;\n"),
             format!("    fn make_{i}() -> Self {{ S{i} {{ v: 0.0 }} }}\n"),
         ),
-        3 => (format!("    fn fresh_{i}(&self) -> Self;\n"), format!("    fn fresh_{i}(&self) -> Self {{ S{i} {{ v: self.v }} }}\n")),
-        _ => (format!("    fn count_{i}() -> usize;\n"), format!("    fn count_{i}() -> usize {{ {i} }}\n")),
+        3 => (
+            format!("    fn fresh_{i}(&self) -> Self;\n"),
+            format!("    fn fresh_{i}(&self) -> Self {{ S{i} {{ v: self.v }} }}\n"),
+        ),
+        _ => (
+            format!("    fn count_{i}() -> usize;\n"),
+            format!("    fn count_{i}() -> usize {{ {i} }}\n"),
+        ),
     };
     let mut text = format!(
         "/// Trait {i} of the benchmark.\n\
@@ -124,9 +133,24 @@ struct Workload<'a> {
 }
 
 /// Runs the whole scenario against one server.
-fn run(name: &str, version: String, command: Command, work: &Workload<'_>, init_options: Value) -> Results {
-    let Workload { project, file, text, config } = *work;
-    let mut results = Results { name: name.to_owned(), version, ..Results::default() };
+fn run(
+    name: &str,
+    version: String,
+    command: Command,
+    work: &Workload<'_>,
+    init_options: Value,
+) -> Results {
+    let Workload {
+        project,
+        file,
+        text,
+        config,
+    } = *work;
+    let mut results = Results {
+        name: name.to_owned(),
+        version,
+        ..Results::default()
+    };
     let uri = file_uri(file);
     let spawned = Instant::now();
     let mut client = Client::spawn_command(command);
@@ -151,7 +175,10 @@ fn run(name: &str, version: String, command: Command, work: &Workload<'_>, init_
             }
         }),
     );
-    assert!(init.get("error").is_none(), "{name}: initialize failed: {init}");
+    assert!(
+        init.get("error").is_none(),
+        "{name}: initialize failed: {init}"
+    );
     client.notify("initialized", json!({}));
     client.open(&uri, text);
 
@@ -160,7 +187,11 @@ fn run(name: &str, version: String, command: Command, work: &Workload<'_>, init_
     let deadline = Instant::now() + Duration::from_secs(180);
     while Instant::now() < deadline {
         let id = client.request_nowait("textDocument/hover", json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": col } }));
-        let Some(response) = client.try_wait_for(Duration::from_secs(180), |m| m.get("method").is_none() && m["id"] == json!(id)) else { break };
+        let Some(response) = client.try_wait_for(Duration::from_secs(180), |m| {
+            m.get("method").is_none() && m["id"] == json!(id)
+        }) else {
+            break;
+        };
         results.first_answer.get_or_insert(spawned.elapsed());
         if response["result"].is_object() {
             results.first_content = Some(spawned.elapsed());
@@ -169,15 +200,25 @@ fn run(name: &str, version: String, command: Command, work: &Workload<'_>, init_
         std::thread::sleep(Duration::from_millis(5));
     }
 
-    eprintln!("  {name}: first hover {:?} / with content {:?}", results.first_answer, results.first_content);
+    eprintln!(
+        "  {name}: first hover {:?} / with content {:?}",
+        results.first_answer, results.first_content
+    );
 
     // rust-analyzer keeps loading (cargo metadata, sysroot) after its first answers and says
     // when it is done with `experimental/serverStatus`; measure it once it is quiescent.
-    let quiescent = |m: &Value| m["method"] == "experimental/serverStatus" && m["params"]["quiescent"] == true;
+    let quiescent =
+        |m: &Value| m["method"] == "experimental/serverStatus" && m["params"]["quiescent"] == true;
     // It may turn busy again (a second workspace fetch): ready = quiescent, then 3 s without
     // a busy status.
-    if client.pending_messages().iter().any(|m| m["method"] == "experimental/serverStatus") {
-        let busy = |m: &Value| m["method"] == "experimental/serverStatus" && m["params"]["quiescent"] == false;
+    if client
+        .pending_messages()
+        .iter()
+        .any(|m| m["method"] == "experimental/serverStatus")
+    {
+        let busy = |m: &Value| {
+            m["method"] == "experimental/serverStatus" && m["params"]["quiescent"] == false
+        };
         let give_up = Instant::now() + Duration::from_secs(300);
         loop {
             let last_status = client
@@ -187,11 +228,17 @@ fn run(name: &str, version: String, command: Command, work: &Workload<'_>, init_
                 .find(|m| m["method"] == "experimental/serverStatus")
                 .is_some_and(|m| m["params"]["quiescent"] == true);
             client.clear_pending();
-            if !last_status && client.try_wait_for(Duration::from_secs(300), quiescent).is_none() {
+            if !last_status
+                && client
+                    .try_wait_for(Duration::from_secs(300), quiescent)
+                    .is_none()
+            {
                 break;
             }
             results.ready = Some(spawned.elapsed());
-            if client.try_wait_for(Duration::from_secs(3), busy).is_none() || Instant::now() > give_up {
+            if client.try_wait_for(Duration::from_secs(3), busy).is_none()
+                || Instant::now() > give_up
+            {
                 break;
             }
         }
@@ -202,7 +249,11 @@ fn run(name: &str, version: String, command: Command, work: &Workload<'_>, init_
     let mut rng = Rng(0x5EED);
     for _ in 0..config.hovers {
         let i = rng.below(TRAITS);
-        let (needle, shift) = if rng.below(2) == 0 { (format!("pub trait Tr{i} "), 10) } else { (format!("&dyn Tr{i})"), 6) };
+        let (needle, shift) = if rng.below(2) == 0 {
+            (format!("pub trait Tr{i} "), 10)
+        } else {
+            (format!("&dyn Tr{i})"), 6)
+        };
         let (line, col) = position_of(text, &needle, 0, shift);
         let started = Instant::now();
         let response = client.request("textDocument/hover", json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": col } }));
@@ -219,7 +270,11 @@ fn run(name: &str, version: String, command: Command, work: &Workload<'_>, init_
     // Code-action latency at trait names and method names.
     for _ in 0..config.actions {
         let i = rng.below(TRAITS);
-        let (needle, shift) = if rng.below(2) == 0 { (format!("pub trait Tr{i} "), 10) } else { (format!("fn area_{i}(&self) -> f64;"), 4) };
+        let (needle, shift) = if rng.below(2) == 0 {
+            (format!("pub trait Tr{i} "), 10)
+        } else {
+            (format!("fn area_{i}(&self) -> f64;"), 4)
+        };
         let (line, col) = position_of(text, &needle, 0, shift);
         let at = json!({ "line": line, "character": col });
         let started = Instant::now();
@@ -269,14 +324,22 @@ fn run(name: &str, version: String, command: Command, work: &Workload<'_>, init_
 
 fn command_output(program: &str, args: &[&str]) -> Option<String> {
     let out = Command::new(program).args(args).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
 fn machine() -> String {
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let cpu = cpuinfo.lines().find_map(|l| l.strip_prefix("model name")).map(|l| l.trim_start_matches([' ', '\t', ':']).to_owned());
+    let cpu = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .map(|l| l.trim_start_matches([' ', '\t', ':']).to_owned());
     let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
-    let mem = meminfo.lines().find(|l| l.starts_with("MemTotal")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok());
+    let mem = meminfo
+        .lines()
+        .find(|l| l.starts_with("MemTotal"))
+        .and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok());
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
     format!(
         "{} × {}, {} GiB RAM, {}",
@@ -288,7 +351,10 @@ fn machine() -> String {
 }
 
 fn build_release_server() -> PathBuf {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace").to_path_buf();
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace")
+        .to_path_buf();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let status = Command::new(cargo)
         .args(["build", "--release", "-p", "dynlens", "--bin", "dynlens"])
@@ -296,17 +362,31 @@ fn build_release_server() -> PathBuf {
         .status()
         .expect("running cargo build");
     assert!(status.success(), "cargo build --release -p dynlens failed");
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace.join("target"));
-    let target = if target.is_absolute() { target } else { workspace.join(target) };
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace.join("target"));
+    let target = if target.is_absolute() {
+        target
+    } else {
+        workspace.join(target)
+    };
     target.join("release").join("dynlens")
 }
 
 fn main() {
     let mut args = std::env::args().skip(1);
     let (mut server, mut ra, mut with_ra, mut with_dynlens) = (None, None, true, true);
-    let mut config = Config { hovers: 500, actions: 200, edits: 40, diagnostics_timeout: Duration::from_secs(10) };
+    let mut config = Config {
+        hovers: 500,
+        actions: 200,
+        edits: 40,
+        diagnostics_timeout: Duration::from_secs(10),
+    };
     while let Some(arg) = args.next() {
-        let mut value = |name: &str| args.next().unwrap_or_else(|| panic!("{name} needs a value"));
+        let mut value = |name: &str| {
+            args.next()
+                .unwrap_or_else(|| panic!("{name} needs a value"))
+        };
         match arg.as_str() {
             "--server" => server = Some(PathBuf::from(value("--server"))),
             "--ra" => ra = Some(PathBuf::from(value("--ra"))),
@@ -316,43 +396,84 @@ fn main() {
             "--actions" => config.actions = value("--actions").parse().expect("a number"),
             "--edits" => config.edits = value("--edits").parse().expect("a number"),
             "--diagnostics-timeout" => {
-                config.diagnostics_timeout = Duration::from_secs(value("--diagnostics-timeout").parse().expect("seconds"))
+                config.diagnostics_timeout =
+                    Duration::from_secs(value("--diagnostics-timeout").parse().expect("seconds"))
             }
-            other => panic!("unknown argument {other}; see the doc comment of tests/bench/lsp_bench.rs"),
+            other => {
+                panic!("unknown argument {other}; see the doc comment of tests/bench/lsp_bench.rs")
+            }
         }
     }
-    let server = if with_dynlens { server.unwrap_or_else(build_release_server) } else { PathBuf::new() };
+    let server = if with_dynlens {
+        server.unwrap_or_else(build_release_server)
+    } else {
+        PathBuf::new()
+    };
     let text = generate();
     assert_eq!(text.lines().count(), TRAITS * LINES_PER_TRAIT);
 
     let project = TempDir::new("lsp-bench");
-    project.write("Cargo.toml", "[package]\nname = \"bench\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\n");
+    project.write(
+        "Cargo.toml",
+        "[package]\nname = \"bench\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\n",
+    );
     let file = project.write("src/lib.rs", &text);
 
-    let work = Workload { project: &project.0, file: &file, text: &text, config: &config };
+    let work = Workload {
+        project: &project.0,
+        file: &file,
+        text: &text,
+        config: &config,
+    };
     let mut all = Vec::new();
     if with_dynlens {
-        let version = command_output(server.to_str().unwrap_or("dynlens"), &["--version"]).unwrap_or_else(|| "dynlens".to_owned());
+        let version = command_output(server.to_str().unwrap_or("dynlens"), &["--version"])
+            .unwrap_or_else(|| "dynlens".to_owned());
         eprintln!("running dynlens ({})…", server.display());
-        all.push(run("dynlens", version, Command::new(&server), &work, json!({})));
+        all.push(run(
+            "dynlens",
+            version,
+            Command::new(&server),
+            &work,
+            json!({}),
+        ));
     }
 
     if with_ra {
-        let ra = ra.or_else(|| command_output("rustup", &["which", "rust-analyzer"]).map(PathBuf::from));
+        let ra =
+            ra.or_else(|| command_output("rustup", &["which", "rust-analyzer"]).map(PathBuf::from));
         match ra {
             Some(ra) => {
-                let version = command_output(ra.to_str().unwrap_or("rust-analyzer"), &["--version"]).unwrap_or_default();
+                let version =
+                    command_output(ra.to_str().unwrap_or("rust-analyzer"), &["--version"])
+                        .unwrap_or_default();
                 eprintln!("running {version}…");
                 let options = json!({ "checkOnSave": false, "check": { "enable": false }, "cachePriming": { "enable": false },
                                       "procMacro": { "enable": false }, "cargo": { "buildScripts": { "enable": false } } });
-                all.push(run("rust-analyzer", version, Command::new(&ra), &work, options));
+                all.push(run(
+                    "rust-analyzer",
+                    version,
+                    Command::new(&ra),
+                    &work,
+                    options,
+                ));
             }
-            None => eprintln!("rust-analyzer not found (rustup component add rust-analyzer); skipped"),
+            None => {
+                eprintln!("rust-analyzer not found (rustup component add rust-analyzer); skipped")
+            }
         }
     }
 
     println!("Machine: {}", machine());
-    println!("File: {} lines, {} traits ({} bytes); {} hovers, {} code actions, {} edits.\n", TRAITS * LINES_PER_TRAIT, TRAITS, text.len(), config.hovers, config.actions, config.edits);
+    println!(
+        "File: {} lines, {} traits ({} bytes); {} hovers, {} code actions, {} edits.\n",
+        TRAITS * LINES_PER_TRAIT,
+        TRAITS,
+        text.len(),
+        config.hovers,
+        config.actions,
+        config.edits
+    );
     let mut header = String::from("| measure | target |");
     let mut rule = String::from("|---|---|");
     for r in &all {
@@ -367,19 +488,39 @@ fn main() {
         }
         println!("{line}");
     };
-    row("spawn → first hover answer", "< 100 ms", &|r| ms(r.first_answer));
-    row("spawn → first hover with content", "", &|r| ms(r.first_content));
-    row("spawn → quiescent (rust-analyzer's serverStatus)", "", &|r| ms(r.ready));
+    row("spawn → first hover answer", "< 100 ms", &|r| {
+        ms(r.first_answer)
+    });
+    row("spawn → first hover with content", "", &|r| {
+        ms(r.first_content)
+    });
+    row(
+        "spawn → quiescent (rust-analyzer's serverStatus)",
+        "",
+        &|r| ms(r.ready),
+    );
     row("hover p50", "", &|r| ms(percentile(&r.hover, 50.0)));
     row("hover p99", "< 5 ms", &|r| ms(percentile(&r.hover, 99.0)));
-    row("hovers with content", "", &|r| format!("{}/{}", r.hover_nonnull, r.hover.len()));
+    row("hovers with content", "", &|r| {
+        format!("{}/{}", r.hover_nonnull, r.hover.len())
+    });
     row("code action p50", "", &|r| ms(percentile(&r.actions, 50.0)));
     row("code action p99", "", &|r| ms(percentile(&r.actions, 99.0)));
-    row("didChange → publishDiagnostics p50", "", &|r| ms(percentile(&r.diagnostics, 50.0)));
-    row("didChange → publishDiagnostics p99", "< 20 ms", &|r| ms(percentile(&r.diagnostics, 99.0)));
-    let missed = format!("edits without diagnostics within {} s", config.diagnostics_timeout.as_secs());
+    row("didChange → publishDiagnostics p50", "", &|r| {
+        ms(percentile(&r.diagnostics, 50.0))
+    });
+    row("didChange → publishDiagnostics p99", "< 20 ms", &|r| {
+        ms(percentile(&r.diagnostics, 99.0))
+    });
+    let missed = format!(
+        "edits without diagnostics within {} s",
+        config.diagnostics_timeout.as_secs()
+    );
     row(&missed, "", &|r| r.diagnostics_missed.to_string());
-    row("peak RSS (VmHWM)", "< 100 MB", &|r| r.rss_kib.map_or("n/a".to_owned(), |k| format!("{:.1} MB", k as f64 / 1024.0)));
+    row("peak RSS (VmHWM)", "< 100 MB", &|r| {
+        r.rss_kib
+            .map_or("n/a".to_owned(), |k| format!("{:.1} MB", k as f64 / 1024.0))
+    });
     println!();
     for r in &all {
         println!("- {}: {}", r.name, r.version);

@@ -94,14 +94,33 @@ impl Counter2 for Small { fn add(&mut self, x: u64) -> u64 { Counter::add(self, 
 "#;
 
 fn main() {
-    let e = expand_trait(&ExpandInput { trait_source: TRAIT.into(), ..Default::default() }).expect("expansion");
+    let e = expand_trait(&ExpandInput {
+        trait_source: TRAIT.into(),
+        ..Default::default()
+    })
+    .expect("expansion");
     let dir = std::env::temp_dir().join(format!("dynlens-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let src = dir.join("bench.rs");
-    std::fs::write(&src, format!("#![allow(async_fn_in_trait)]\n{TRAIT}\n{}\n{PROGRAM}", e.text)).expect("write");
+    std::fs::write(
+        &src,
+        format!(
+            "#![allow(async_fn_in_trait)]\n{TRAIT}\n{}\n{PROGRAM}",
+            e.text
+        ),
+    )
+    .expect("write");
     let exe = dir.join("bench");
     let ok = Command::new("rustc")
-        .args(["--edition", "2024", "-C", "opt-level=3", "-C", "codegen-units=1", "-o"])
+        .args([
+            "--edition",
+            "2024",
+            "-C",
+            "opt-level=3",
+            "-C",
+            "codegen-units=1",
+            "-o",
+        ])
         .arg(&exe)
         .arg(&src)
         .status()

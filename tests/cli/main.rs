@@ -9,12 +9,17 @@ use dynlens::Analysis;
 use dynlens::std_traits::StdLibrary;
 
 fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
 }
 
 /// The dynlens binary, built by cargo for this test run.
 fn dynlens() -> Command {
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace().join("target"));
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target"));
     let status = Command::new(env!("CARGO"))
         .args(["build", "-q", "-p", "dynlens", "--bin", "dynlens"])
         .current_dir(workspace())
@@ -28,12 +33,23 @@ fn dynlens() -> Command {
 
 #[test]
 fn check_json_has_the_documented_shape() {
-    let out = dynlens().args(["check", "--json", "examples"]).output().expect("run");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = dynlens()
+        .args(["check", "--json", "examples"])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let arr = v.as_array().expect("array");
     assert!(arr.len() >= 10);
-    let find = |name: &str| arr.iter().find(|r| r["trait"] == name).unwrap_or_else(|| panic!("{name} missing"));
+    let find = |name: &str| {
+        arr.iter()
+            .find(|r| r["trait"] == name)
+            .unwrap_or_else(|| panic!("{name} missing"))
+    };
     let a = find("AsyncIter");
     assert_eq!(a["dyn_compatible"], false);
     assert_eq!(a["dyn_star_compatible"], true);
@@ -41,25 +57,53 @@ fn check_json_has_the_documented_shape() {
     assert_eq!(a["violations"][0]["item"], "next");
     let line = a["violations"][0]["line"].as_u64().expect("line");
     let text = std::fs::read_to_string(workspace().join("examples/dispatch.rs")).unwrap();
-    assert!(text.lines().nth(line as usize - 1).unwrap().contains("async fn next"), "line {line} is 1-based");
-    assert!(find("DoTheThing")["violations"].as_array().unwrap().is_empty());
+    assert!(
+        text.lines()
+            .nth(line as usize - 1)
+            .unwrap()
+            .contains("async fn next"),
+        "line {line} is 1-based"
+    );
+    assert!(
+        find("DoTheThing")["violations"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     assert!(a["file"].as_str().unwrap().ends_with("dispatch.rs"));
 }
 
 #[test]
 fn check_text_report() {
-    let out = dynlens().args(["check", "examples/dispatch.rs"]).output().expect("run");
+    let out = dynlens()
+        .args(["check", "examples/dispatch.rs"])
+        .output()
+        .expect("run");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("trait `Shape`: NOT dyn compatible"), "{stdout}");
+    assert!(
+        stdout.contains("trait `Shape`: NOT dyn compatible"),
+        "{stdout}"
+    );
     assert!(stdout.contains("[sized_self]"), "{stdout}");
 }
 
 #[test]
 fn expand_prints_the_vtable() {
-    let out = dynlens().args(["expand", "examples/dispatch.rs", "WidgetContainer"]).output().expect("run");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = dynlens()
+        .args(["expand", "examples/dispatch.rs", "WidgetContainer"])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let s = String::from_utf8_lossy(&out.stdout);
-    for needle in ["struct WidgetContainerVtable", "struct DynWidgetContainer", "WidgetContainer for DynWidgetContainer"] {
+    for needle in [
+        "struct WidgetContainerVtable",
+        "struct DynWidgetContainer",
+        "WidgetContainer for DynWidgetContainer",
+    ] {
         assert!(s.contains(needle), "missing {needle}:\n{s}");
     }
     assert!(!s.contains("unimplemented!"));
@@ -70,23 +114,48 @@ fn assert_one_line_error(out: &std::process::Output, needle: &str) {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
-    assert!(err.starts_with("dynlens: error: ") && err.contains(needle), "{err}");
+    assert!(
+        err.starts_with("dynlens: error: ") && err.contains(needle),
+        "{err}"
+    );
     assert!(!err.contains("panicked"));
 }
 
 #[test]
 fn errors_are_one_line_and_nonzero() {
-    assert_one_line_error(&dynlens().args(["check", "no/such/dir"]).output().unwrap(), "cannot read `no/such/dir`");
-    assert_one_line_error(&dynlens().args(["expand", "no_such.rs", "X"]).output().unwrap(), "cannot read `no_such.rs`");
-    assert_one_line_error(&dynlens().args(["expand", "examples/dispatch.rs", "Nope"]).output().unwrap(), "no trait named `Nope`");
+    assert_one_line_error(
+        &dynlens().args(["check", "no/such/dir"]).output().unwrap(),
+        "cannot read `no/such/dir`",
+    );
+    assert_one_line_error(
+        &dynlens()
+            .args(["expand", "no_such.rs", "X"])
+            .output()
+            .unwrap(),
+        "cannot read `no_such.rs`",
+    );
+    assert_one_line_error(
+        &dynlens()
+            .args(["expand", "examples/dispatch.rs", "Nope"])
+            .output()
+            .unwrap(),
+        "no trait named `Nope`",
+    );
     let dir = std::env::temp_dir().join(format!("dynlens-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let bad = dir.join("bad.rs");
     std::fs::write(&bad, b"trait A {}\n\xff\xfe").unwrap();
-    assert_one_line_error(&dynlens().arg("check").arg(&bad).output().unwrap(), "not valid UTF-8");
+    assert_one_line_error(
+        &dynlens().arg("check").arg(&bad).output().unwrap(),
+        "not valid UTF-8",
+    );
     // Found while walking a directory, the same file is skipped with a warning.
     std::fs::write(dir.join("good.rs"), "trait Good { fn f(&self); }").unwrap();
-    let out = dynlens().args(["check", "--json"]).arg(&dir).output().unwrap();
+    let out = dynlens()
+        .args(["check", "--json"])
+        .arg(&dir)
+        .output()
+        .unwrap();
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("warning: skipping"));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -108,23 +177,42 @@ fn dyn_star_verdict_matches_the_expansion() {
         let mut a = Analysis::new(StdLibrary::catalog());
         let id = a.set_file_text(f.clone(), std::fs::read_to_string(&f).unwrap());
         for r in a.check_file(id) {
-            let Ok(exp) = a.expand_named(id, &r.trait_name) else { continue };
+            let Ok(exp) = a.expand_named(id, &r.trait_name) else {
+                continue;
+            };
             checked += 1;
-            let complete = exp.text.contains(&format!("for Dyn{}", r.trait_name)) && !exp.title.contains("without `impl");
+            let complete = exp.text.contains(&format!("for Dyn{}", r.trait_name))
+                && !exp.title.contains("without `impl");
             if complete != r.dyn_star_compatible {
-                mismatches.push(format!("{}::{}: verdict {} but expansion {} ({})", f.file_name().unwrap().to_string_lossy(), r.trait_name, r.dyn_star_compatible, complete, exp.title));
+                mismatches.push(format!(
+                    "{}::{}: verdict {} but expansion {} ({})",
+                    f.file_name().unwrap().to_string_lossy(),
+                    r.trait_name,
+                    r.dyn_star_compatible,
+                    complete,
+                    exp.title
+                ));
             }
         }
     }
     assert!(checked > 100, "only {checked} expansions");
-    assert!(mismatches.is_empty(), "{} of {checked} disagree:\n{}", mismatches.len(), mismatches.join("\n"));
+    assert!(
+        mismatches.is_empty(),
+        "{} of {checked} disagree:\n{}",
+        mismatches.len(),
+        mismatches.join("\n")
+    );
 }
 
 #[test]
 fn stdio_flag_is_accepted_like_clients_send_it() {
     // `dynlens --stdio` and `dynlens lsp --stdio` start the server; with stdin closed it ends.
     for args in [vec!["--stdio"], vec!["lsp", "--stdio"]] {
-        let out = dynlens().args(&args).stdin(std::process::Stdio::null()).output().unwrap();
+        let out = dynlens()
+            .args(&args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(!err.contains("unexpected argument"), "{args:?}: {err}");
     }

@@ -33,15 +33,22 @@ use serde_json::Value;
 
 /// The repository root (the tests crate lives in `<repo>/tests`).
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().map(Path::to_path_buf).unwrap_or_default()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 fn cache() -> PathBuf {
-    std::env::var_os("DYNLENS_EDITORS_CACHE").map(PathBuf::from).unwrap_or_else(|| repo().join(".cache/editors"))
+    std::env::var_os("DYNLENS_EDITORS_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join(".cache/editors"))
 }
 
 fn in_ci() -> bool {
-    std::env::var("CI").map(|v| !v.is_empty() && v != "false" && v != "0").unwrap_or(false)
+    std::env::var("CI")
+        .map(|v| !v.is_empty() && v != "false" && v != "0")
+        .unwrap_or(false)
 }
 
 /// A required tool is missing: fail in CI, otherwise skip with a message nobody can miss.
@@ -52,7 +59,9 @@ fn missing(what: &str) {
     }
     // Straight to the process's stderr: libtest captures eprintln! of passing tests.
     let bar = "!".repeat(78);
-    let banner = format!("\n{bar}\n!! SKIPPED: {what} is missing, so this editor test did NOT run.\n!! {hint}\n{bar}\n");
+    let banner = format!(
+        "\n{bar}\n!! SKIPPED: {what} is missing, so this editor test did NOT run.\n!! {hint}\n{bar}\n"
+    );
     let _ = std::io::Write::write_all(&mut std::io::stderr(), banner.as_bytes());
 }
 
@@ -63,7 +72,9 @@ static BUILD_LOCK: Mutex<()> = Mutex::new(());
 /// overrides.
 fn server_binary() -> Result<PathBuf> {
     static BIN: OnceLock<std::result::Result<PathBuf, String>> = OnceLock::new();
-    BIN.get_or_init(|| build_server().map_err(|e| format!("{e:#}"))).clone().map_err(anyhow::Error::msg)
+    BIN.get_or_init(|| build_server().map_err(|e| format!("{e:#}")))
+        .clone()
+        .map_err(anyhow::Error::msg)
 }
 
 fn build_server() -> Result<PathBuf> {
@@ -72,7 +83,10 @@ fn build_server() -> Result<PathBuf> {
     }
     // <target>/<profile>/deps/editors-<hash>
     let exe = std::env::current_exe().context("locating the test binary")?;
-    let profile_dir = exe.parent().and_then(Path::parent).context("test binary outside a target dir")?;
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .context("test binary outside a target dir")?;
     let release = profile_dir.file_name().is_some_and(|n| n == "release");
     let mut cargo = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
     cargo.args(["build", "-p", "dynlens"]).current_dir(repo());
@@ -102,16 +116,25 @@ struct Vsix {
 /// Packages the extension both ways (once per test run).
 fn vsix() -> Result<Vsix> {
     static VSIX: OnceLock<std::result::Result<Vsix, String>> = OnceLock::new();
-    VSIX.get_or_init(|| package_extension().map_err(|e| format!("{e:#}"))).clone().map_err(anyhow::Error::msg)
+    VSIX.get_or_init(|| package_extension().map_err(|e| format!("{e:#}")))
+        .clone()
+        .map_err(anyhow::Error::msg)
 }
 
 fn package_extension() -> Result<Vsix> {
     let dir = repo().join("editors/vscode");
     let manifest: Value = serde_json::from_str(&fs::read_to_string(dir.join("package.json"))?)?;
-    let version = manifest["version"].as_str().context("package.json has no version")?;
+    let version = manifest["version"]
+        .as_str()
+        .context("package.json has no version")?;
     if !dir.join("node_modules/.bin/vsce").exists() {
-        run_logged(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir), Duration::from_secs(300))
-            .context("npm ci in editors/vscode")?;
+        run_logged(
+            Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund"])
+                .current_dir(&dir),
+            Duration::from_secs(300),
+        )
+        .context("npm ci in editors/vscode")?;
     }
     let out = dir.join(format!("dynlens-{version}.vsix"));
     let remove_bundled_server = || {
@@ -122,24 +145,41 @@ fn package_extension() -> Result<Vsix> {
     let _ = fs::remove_file(&out);
     let _ = fs::remove_file(&bundled);
     let packaged = run_logged(
-        Command::new("npm").args(["run", "bundle-server"]).env("DYNLENS_BUNDLE_BIN", server_binary()?).current_dir(&dir),
+        Command::new("npm")
+            .args(["run", "bundle-server"])
+            .env("DYNLENS_BUNDLE_BIN", server_binary()?)
+            .current_dir(&dir),
         Duration::from_secs(120),
     )
     .context("npm run bundle-server")
     .and_then(|()| {
-        run_logged(Command::new("npm").args(["run", "package"]).current_dir(&dir), Duration::from_secs(300))
-            .context("npm run package (with the server)")
+        run_logged(
+            Command::new("npm")
+                .args(["run", "package"])
+                .current_dir(&dir),
+            Duration::from_secs(300),
+        )
+        .context("npm run package (with the server)")
     });
     remove_bundled_server();
     packaged?;
-    fs::rename(&out, &bundled).with_context(|| format!("npm run package did not produce {}", out.display()))?;
+    fs::rename(&out, &bundled)
+        .with_context(|| format!("npm run package did not produce {}", out.display()))?;
 
-    run_logged(Command::new("npm").args(["run", "package"]).current_dir(&dir), Duration::from_secs(300))
-        .context("npm run package in editors/vscode")?;
+    run_logged(
+        Command::new("npm")
+            .args(["run", "package"])
+            .current_dir(&dir),
+        Duration::from_secs(300),
+    )
+    .context("npm run package in editors/vscode")?;
     if !out.is_file() {
         bail!("npm run package did not produce {}", out.display());
     }
-    Ok(Vsix { plain: out, bundled })
+    Ok(Vsix {
+        plain: out,
+        bundled,
+    })
 }
 
 /// Output of a child that was run to completion or killed at its deadline.
@@ -182,14 +222,24 @@ fn run(cmd: &mut Command, timeout: Duration) -> Result<Finished> {
     let mut output = String::new();
     fs::File::open(&log)?.read_to_string(&mut output)?;
     let _ = fs::remove_file(&log);
-    Ok(Finished { success: status.is_some_and(|s| s.success()), timed_out, output, elapsed: start.elapsed() })
+    Ok(Finished {
+        success: status.is_some_and(|s| s.success()),
+        timed_out,
+        output,
+        elapsed: start.elapsed(),
+    })
 }
 
 /// [`run`], failing with the child's output unless it succeeded.
 fn run_logged(cmd: &mut Command, timeout: Duration) -> Result<()> {
     let f = run(cmd, timeout)?;
     if !f.success {
-        bail!("{cmd:?} {} after {:?}:\n{}", if f.timed_out { "timed out" } else { "failed" }, f.elapsed, tail(&f.output, 4000));
+        bail!(
+            "{cmd:?} {} after {:?}:\n{}",
+            if f.timed_out { "timed out" } else { "failed" },
+            f.elapsed,
+            tail(&f.output, 4000)
+        );
     }
     Ok(())
 }
@@ -203,14 +253,29 @@ fn tempfile_path(tag: &str) -> PathBuf {
 /// Parent pid of every process, from /proc.
 fn parents() -> Vec<(u32, u32, u32)> {
     let mut out = Vec::new();
-    let Ok(dir) = fs::read_dir("/proc") else { return out };
+    let Ok(dir) = fs::read_dir("/proc") else {
+        return out;
+    };
     for entry in dir.flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else { continue };
-        let Ok(stat) = fs::read_to_string(entry.path().join("stat")) else { continue };
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(stat) = fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
         // "pid (comm) state ppid pgrp ..." — comm may contain spaces and parentheses.
-        let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) else { continue };
+        let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) else {
+            continue;
+        };
         let fields: Vec<&str> = rest.split_whitespace().collect();
-        if let (Some(ppid), Some(pgrp)) = (fields.get(1).and_then(|s| s.parse().ok()), fields.get(2).and_then(|s| s.parse().ok())) {
+        if let (Some(ppid), Some(pgrp)) = (
+            fields.get(1).and_then(|s| s.parse().ok()),
+            fields.get(2).and_then(|s| s.parse().ok()),
+        ) {
             out.push((pid, ppid, pgrp));
         }
     }
@@ -225,19 +290,40 @@ fn kill_tree(root: u32) {
     let mut i = 0;
     while i < pids.len() {
         let p = pids[i];
-        pids.extend(table.iter().filter(|(_, ppid, _)| *ppid == p).map(|(pid, _, _)| *pid));
+        pids.extend(
+            table
+                .iter()
+                .filter(|(_, ppid, _)| *ppid == p)
+                .map(|(pid, _, _)| *pid),
+        );
         i += 1;
     }
-    let mut groups: Vec<u32> = table.iter().filter(|(pid, _, _)| pids.contains(pid)).map(|(_, _, g)| *g).collect();
+    let mut groups: Vec<u32> = table
+        .iter()
+        .filter(|(pid, _, _)| pids.contains(pid))
+        .map(|(_, _, g)| *g)
+        .collect();
     groups.push(root);
     groups.sort_unstable();
     groups.dedup();
     let me = std::process::id();
-    let my_group = table.iter().find(|(pid, _, _)| *pid == me).map(|(_, _, g)| *g);
+    let my_group = table
+        .iter()
+        .find(|(pid, _, _)| *pid == me)
+        .map(|(_, _, g)| *g);
     let mut args: Vec<String> = vec!["-KILL".into(), "--".into()];
-    args.extend(groups.iter().filter(|g| Some(**g) != my_group && **g > 1).map(|g| format!("-{g}")));
+    args.extend(
+        groups
+            .iter()
+            .filter(|g| Some(**g) != my_group && **g > 1)
+            .map(|g| format!("-{g}")),
+    );
     args.extend(pids.iter().filter(|p| **p != me).map(|p| p.to_string()));
-    let _ = Command::new("kill").args(&args).stdout(Stdio::null()).stderr(Stdio::null()).status();
+    let _ = Command::new("kill")
+        .args(&args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
 }
 
 fn tail(s: &str, max: usize) -> &str {
@@ -250,8 +336,18 @@ fn tail(s: &str, max: usize) -> &str {
 
 /// Prints an editor script's checks and fails unless it ran to the end with every check passed.
 fn assert_result(name: &str, result_file: &Path, finished: &Finished, extra_logs: &[PathBuf]) {
-    let result: Option<Value> = fs::read_to_string(result_file).ok().and_then(|s| serde_json::from_str(&s).ok());
-    eprintln!("==== {name}: {:.1} s{}", finished.elapsed.as_secs_f64(), if finished.timed_out { " (TIMED OUT)" } else { "" });
+    let result: Option<Value> = fs::read_to_string(result_file)
+        .ok()
+        .and_then(|s| serde_json::from_str(&s).ok());
+    eprintln!(
+        "==== {name}: {:.1} s{}",
+        finished.elapsed.as_secs_f64(),
+        if finished.timed_out {
+            " (TIMED OUT)"
+        } else {
+            ""
+        }
+    );
     let mut failed = Vec::new();
     if let Some(checks) = result.as_ref().and_then(|r| r["checks"].as_array()) {
         for c in checks {
@@ -268,9 +364,15 @@ fn assert_result(name: &str, result_file: &Path, finished: &Finished, extra_logs
     } else {
         failed.push(format!("no result file {}", result_file.display()));
     }
-    let ok = finished.success && !finished.timed_out && failed.is_empty() && result.as_ref().is_some_and(|r| r["ok"] == true);
+    let ok = finished.success
+        && !finished.timed_out
+        && failed.is_empty()
+        && result.as_ref().is_some_and(|r| r["ok"] == true);
     if !ok {
-        eprintln!("---- {name} output (tail):\n{}", tail(&finished.output, 6000));
+        eprintln!(
+            "---- {name} output (tail):\n{}",
+            tail(&finished.output, 6000)
+        );
         for log in extra_logs {
             if let Ok(text) = fs::read_to_string(log) {
                 eprintln!("---- {} (tail):\n{}", log.display(), tail(&text, 4000));
@@ -310,7 +412,9 @@ fn artifacts(sub: &str) -> PathBuf {
 
 /// Files under `dir` (recursively) whose name contains `needle`.
 fn find_files(dir: &Path, needle: &str, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = fs::read_dir(dir) else { return };
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -323,12 +427,20 @@ fn find_files(dir: &Path, needle: &str, out: &mut Vec<PathBuf>) {
 
 fn path_with(dir: &Path) -> std::ffi::OsString {
     let mut paths = vec![dir.to_path_buf()];
-    paths.extend(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()));
+    paths.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
     std::env::join_paths(paths).unwrap_or_default()
 }
 
 /// Runs one of the headless Neovim scripts on a fresh fixture copy.
-fn run_nvim(name: &str, nvim: &Path, script: &str, bin: &Path, extra_env: &[(&str, &str)]) -> Result<()> {
+fn run_nvim(
+    name: &str,
+    nvim: &Path,
+    script: &str,
+    bin: &Path,
+    extra_env: &[(&str, &str)],
+) -> Result<()> {
     let work = tempfile_path(name);
     fs::create_dir_all(&work)?;
     let fixture = fixture_copy(&work)?;
@@ -372,24 +484,43 @@ fn neovim_lsp_config_hover_diagnostics_code_action() -> Result<()> {
         server_binary()?
     };
     // Next to rust-analyzer, as users run it (`rustup component add rust-analyzer`).
-    let with_ra = Command::new("rust-analyzer").arg("--version").output().is_ok_and(|o| o.status.success());
+    let with_ra = Command::new("rust-analyzer")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     if !with_ra {
         missing("rust-analyzer (the Neovim test then runs dynlens alone)");
     }
-    run_nvim("neovim-0.11", &nvim, "e2e.lua", &bin, &[("DYNLENS_WITH_RA", if with_ra { "1" } else { "0" })])
+    run_nvim(
+        "neovim-0.11",
+        &nvim,
+        "e2e.lua",
+        &bin,
+        &[("DYNLENS_WITH_RA", if with_ra { "1" } else { "0" })],
+    )
 }
 
 #[test]
 fn neovim_0_7_legacy_setup_smoke() -> Result<()> {
     let nvim = PathBuf::from("/usr/bin/nvim");
-    let version = Command::new(&nvim).arg("--version").output().map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
+    let version = Command::new(&nvim)
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned());
     let Ok(version) = version else {
         missing("Debian's Neovim (/usr/bin/nvim)");
         return Ok(());
     };
     // The legacy setup is for 0.7–0.10; a newer system Neovim tests nothing legacy.
-    if !version.lines().next().is_some_and(|l| ["v0.7.", "v0.8.", "v0.9.", "v0.10."].iter().any(|v| l.contains(v))) {
-        missing(&format!("a Neovim 0.7–0.10 at /usr/bin/nvim (found {})", version.lines().next().unwrap_or("?")));
+    if !version.lines().next().is_some_and(|l| {
+        ["v0.7.", "v0.8.", "v0.9.", "v0.10."]
+            .iter()
+            .any(|v| l.contains(v))
+    }) {
+        missing(&format!(
+            "a Neovim 0.7–0.10 at /usr/bin/nvim (found {})",
+            version.lines().next().unwrap_or("?")
+        ));
         return Ok(());
     }
     let bin = {
@@ -403,8 +534,13 @@ fn neovim_0_7_legacy_setup_smoke() -> Result<()> {
 fn vscode_tools() -> Option<(PathBuf, PathBuf, PathBuf)> {
     let entry = cache().join("code-server/node_modules/code-server/out/node/entry.js");
     let playwright = cache().join("playwright/node_modules/playwright-core");
-    let chromium = PathBuf::from(std::env::var_os("CHROMIUM").unwrap_or_else(|| "/usr/bin/chromium".into()));
-    for (what, path) in [("code-server 4.100.3", &entry), ("playwright-core", &playwright), ("Chromium", &chromium)] {
+    let chromium =
+        PathBuf::from(std::env::var_os("CHROMIUM").unwrap_or_else(|| "/usr/bin/chromium".into()));
+    for (what, path) in [
+        ("code-server 4.100.3", &entry),
+        ("playwright-core", &playwright),
+        ("Chromium", &chromium),
+    ] {
         if !path.exists() {
             missing(&format!("{what} ({})", path.display()));
             return None;
@@ -419,7 +555,9 @@ fn vscode_tools() -> Option<(PathBuf, PathBuf, PathBuf)> {
 
 /// Runs `vscode/e2e.mjs` with the plain .vsix (server from the setting) or the bundled one.
 fn run_vscode(name: &str, bundled: bool) -> Result<()> {
-    let Some((entry, playwright, chromium)) = vscode_tools() else { return Ok(()) };
+    let Some((entry, playwright, chromium)) = vscode_tools() else {
+        return Ok(());
+    };
     let (bin, vsix) = {
         let _guard = BUILD_LOCK.lock().unwrap_or_else(|e| e.into_inner());
         (server_binary()?, vsix()?)
@@ -446,7 +584,10 @@ fn run_vscode(name: &str, bundled: bool) -> Result<()> {
     }
     let finished = run(&mut cmd, Duration::from_secs(240))?;
     // code-server runs in its own process group; make sure it is gone even if node was killed.
-    if let Some(pgid) = fs::read_to_string(work.join("code-server.pgid")).ok().and_then(|s| s.trim().parse::<u32>().ok()) {
+    if let Some(pgid) = fs::read_to_string(work.join("code-server.pgid"))
+        .ok()
+        .and_then(|s| s.trim().parse::<u32>().ok())
+    {
         kill_tree(pgid);
     }
     let result = work.join("result.json");
@@ -497,7 +638,10 @@ fn neovim_screen_in_tmux_hover_code_action() -> Result<()> {
     let mut cmd = Command::new("node");
     cmd.arg(repo().join("tests/editors/nvim/screen.mjs"))
         .current_dir(&fixture)
-        .env("PATH", path_with(bin.parent().context("server binary has no folder")?))
+        .env(
+            "PATH",
+            path_with(bin.parent().context("server binary has no folder")?),
+        )
         .env("NVIM", &nvim)
         .env("DYNLENS_NVIM_CONFIG", repo().join("editors/neovim"))
         .env("DYNLENS_TEST_DIR", repo().join("tests/editors/nvim"))
@@ -511,9 +655,17 @@ fn neovim_screen_in_tmux_hover_code_action() -> Result<()> {
     }
     let finished = run(&mut cmd, Duration::from_secs(120))?;
     // The tmux server daemonizes, out of node's process tree: stop it by its socket.
-    let _ = Command::new("tmux").args(["-L", &socket, "kill-server"]).stderr(Stdio::null()).status();
+    let _ = Command::new("tmux")
+        .args(["-L", &socket, "kill-server"])
+        .stderr(Stdio::null())
+        .status();
     let _ = fs::copy(&result, artifacts("neovim").join("neovim-screen.json"));
-    assert_result("neovim-screen", &result, &finished, &[work.join("state/nvim/lsp.log")]);
+    assert_result(
+        "neovim-screen",
+        &result,
+        &finished,
+        &[work.join("state/nvim/lsp.log")],
+    );
     let _ = fs::remove_dir_all(&work);
     Ok(())
 }
@@ -523,19 +675,43 @@ fn neovim_screen_in_tmux_hover_code_action() -> Result<()> {
 /// server understands (plus the client-side ones).
 #[test]
 fn vscode_manifest_declares_the_contract() -> Result<()> {
-    let manifest: Value = serde_json::from_str(&fs::read_to_string(repo().join("editors/vscode/package.json"))?)?;
+    let manifest: Value = serde_json::from_str(&fs::read_to_string(
+        repo().join("editors/vscode/package.json"),
+    )?)?;
     assert_eq!(manifest["engines"]["vscode"], "^1.100.0");
-    assert!(manifest["dependencies"]["vscode-languageclient"].as_str().is_some_and(|v| v.starts_with('9')));
-    assert_eq!(manifest["capabilities"]["untrustedWorkspaces"]["supported"], true);
-    assert!(manifest["activationEvents"].as_array().is_some_and(|a| a.iter().any(|e| e == "onLanguage:rust")));
+    assert!(
+        manifest["dependencies"]["vscode-languageclient"]
+            .as_str()
+            .is_some_and(|v| v.starts_with('9'))
+    );
+    assert_eq!(
+        manifest["capabilities"]["untrustedWorkspaces"]["supported"],
+        true
+    );
+    assert!(
+        manifest["activationEvents"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|e| e == "onLanguage:rust"))
+    );
     let commands: Vec<(&str, &str)> = manifest["contributes"]["commands"]
         .as_array()
         .context("no commands")?
         .iter()
-        .map(|c| (c["command"].as_str().unwrap_or(""), c["title"].as_str().unwrap_or("")))
+        .map(|c| {
+            (
+                c["command"].as_str().unwrap_or(""),
+                c["title"].as_str().unwrap_or(""),
+            )
+        })
         .collect();
-    assert!(commands.contains(&("dynlens.showExpansion", "Show vtable expansion")), "{commands:?}");
-    assert!(commands.iter().any(|(c, _)| *c == "dynlens.restartServer"), "{commands:?}");
+    assert!(
+        commands.contains(&("dynlens.showExpansion", "Show vtable expansion")),
+        "{commands:?}"
+    );
+    assert!(
+        commands.iter().any(|(c, _)| *c == "dynlens.restartServer"),
+        "{commands:?}"
+    );
     let mut settings: Vec<&str> = manifest["contributes"]["configuration"]["properties"]
         .as_object()
         .context("no settings")?
@@ -545,7 +721,13 @@ fn vscode_manifest_declares_the_contract() -> Result<()> {
     settings.sort_unstable();
     assert_eq!(
         settings,
-        ["dynlens.diagnostics.enable", "dynlens.dynStar.enable", "dynlens.hover.detail", "dynlens.server.path", "dynlens.trace.server"]
+        [
+            "dynlens.diagnostics.enable",
+            "dynlens.dynStar.enable",
+            "dynlens.hover.detail",
+            "dynlens.server.path",
+            "dynlens.trace.server"
+        ]
     );
     let detail = &manifest["contributes"]["configuration"]["properties"]["dynlens.hover.detail"];
     assert_eq!(detail["enum"], serde_json::json!(["full", "compact"]));

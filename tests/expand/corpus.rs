@@ -33,12 +33,18 @@ struct Case {
 
 impl Case {
     fn complete(&self) -> Option<bool> {
-        self.result.as_ref().ok().map(|(_, title)| !title.contains("(without `impl"))
+        self.result
+            .as_ref()
+            .ok()
+            .map(|(_, title)| !title.contains("(without `impl"))
     }
 }
 
 fn workspace() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace root").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("workspace root")
+        .to_path_buf()
 }
 
 fn corpus_files() -> Vec<PathBuf> {
@@ -73,7 +79,9 @@ fn has_impl_of_trait_for_dyn(text: &str, name: &str) -> bool {
         }
         let header = header.trim_start();
         let header = header.strip_prefix("unsafe ").unwrap_or(header);
-        let Some(rest) = header.strip_prefix("impl") else { return false };
+        let Some(rest) = header.strip_prefix("impl") else {
+            return false;
+        };
         // Skip the impl's generics `<…>` (balanced).
         let rest = if rest.starts_with('<') {
             let mut depth = 0usize;
@@ -96,7 +104,10 @@ fn has_impl_of_trait_for_dyn(text: &str, name: &str) -> bool {
             rest
         };
         let rest = rest.trim_start();
-        let head: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        let head: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
         head == name && rest.contains(&format!(" for Dyn{name}"))
     })
 }
@@ -110,7 +121,16 @@ fn rustc(source: &str, dir: &Path, stem: &str) -> Result<(), String> {
     let path = dir.join(format!("{stem}.rs"));
     std::fs::write(&path, source).expect("write source");
     let out = Command::new("rustc")
-        .args(["--edition", "2024", "--crate-type", "lib", "--emit=metadata", "--error-format=short", "-A", "warnings"])
+        .args([
+            "--edition",
+            "2024",
+            "--crate-type",
+            "lib",
+            "--emit=metadata",
+            "--error-format=short",
+            "-A",
+            "warnings",
+        ])
         .arg("--crate-name")
         .arg(format!("corpus_{}", stem.replace('-', "_")))
         .arg("-o")
@@ -128,7 +148,15 @@ fn rustc(source: &str, dir: &Path, stem: &str) -> Result<(), String> {
 /// The first lines of rustc's errors, for the table.
 fn first_errors(stderr: &str, n: usize) -> String {
     let errs: Vec<&str> = stderr.lines().filter(|l| l.contains(": error")).collect();
-    let mut s: Vec<String> = errs.iter().take(n).map(|l| l.split_once(": error").map(|(_, e)| format!("error{e}")).unwrap_or_else(|| l.to_string())).collect();
+    let mut s: Vec<String> = errs
+        .iter()
+        .take(n)
+        .map(|l| {
+            l.split_once(": error")
+                .map(|(_, e)| format!("error{e}"))
+                .unwrap_or_else(|| l.to_string())
+        })
+        .collect();
     if errs.len() > n {
         s.push(format!("… {} more", errs.len() - n));
     }
@@ -139,17 +167,33 @@ fn first_errors(stderr: &str, n: usize) -> String {
 /// compile failures `(trait, rustc's errors)`.
 fn check_file(path: &Path, dir: &Path) -> (Vec<Case>, Vec<(String, String)>) {
     let text = std::fs::read_to_string(path).expect("corpus file");
-    let file = path.file_name().and_then(|f| f.to_str()).expect("file name").to_string();
-    let stem = path.file_stem().and_then(|f| f.to_str()).expect("stem").to_string();
+    let file = path
+        .file_name()
+        .and_then(|f| f.to_str())
+        .expect("file name")
+        .to_string();
+    let stem = path
+        .file_stem()
+        .and_then(|f| f.to_str())
+        .expect("stem")
+        .to_string();
     let mut analysis = Analysis::new(StdLibrary::catalog());
     let id = analysis.set_file_text(path.to_path_buf(), text.clone());
-    let names: Vec<String> = analysis.check_file(id).into_iter().map(|r| r.trait_name).collect();
+    let names: Vec<String> = analysis
+        .check_file(id)
+        .into_iter()
+        .map(|r| r.trait_name)
+        .collect();
     assert!(!names.is_empty(), "{file}: no traits found");
     let cases: Vec<Case> = names
         .into_iter()
         .map(|name| {
             let result = analysis.expand_named(id, &name).map(|o| (o.text, o.title));
-            Case { file: file.clone(), name, result }
+            Case {
+                file: file.clone(),
+                name,
+                result,
+            }
         })
         .collect();
 
@@ -162,7 +206,10 @@ fn check_file(path: &Path, dir: &Path) -> (Vec<Case>, Vec<(String, String)>) {
     for c in &cases {
         let Ok((exp, _)) = &c.result else { continue };
         let start = batch.lines().count() + 1;
-        batch.push_str(&format!("mod {} {{\n#[allow(unused_imports)]\nuse super::*;\n{exp}\n}}\n", module_name(&c.name)));
+        batch.push_str(&format!(
+            "mod {} {{\n#[allow(unused_imports)]\nuse super::*;\n{exp}\n}}\n",
+            module_name(&c.name)
+        ));
         ranges.push((start, batch.lines().count(), c.name.as_str()));
     }
     let mut suspects: Vec<&str> = Vec::new();
@@ -170,7 +217,10 @@ fn check_file(path: &Path, dir: &Path) -> (Vec<Case>, Vec<(String, String)>) {
         let file_name = format!("{stem}.rs:");
         let mut unmapped = false;
         for line in stderr.lines().filter(|l| l.contains(": error")) {
-            let n: Option<usize> = line.split_once(&file_name).and_then(|(_, r)| r.split(':').next()).and_then(|n| n.parse().ok());
+            let n: Option<usize> = line
+                .split_once(&file_name)
+                .and_then(|(_, r)| r.split(':').next())
+                .and_then(|n| n.parse().ok());
             match n.and_then(|n| ranges.iter().find(|(s, e, _)| (*s..=*e).contains(&n))) {
                 Some((_, _, t)) => {
                     if !suspects.contains(t) {
@@ -208,11 +258,13 @@ fn every_corpus_trait_expands_to_code_that_compiles() {
     let results = std::sync::Mutex::new(Vec::new());
     std::thread::scope(|s| {
         for _ in 0..2 {
-            s.spawn(|| loop {
-                let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                let Some(f) = files.get(i) else { break };
-                let r = check_file(f, &dir);
-                results.lock().expect("results").push((i, r));
+            s.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some(f) = files.get(i) else { break };
+                    let r = check_file(f, &dir);
+                    results.lock().expect("results").push((i, r));
+                }
             });
         }
     });
@@ -249,10 +301,19 @@ fn every_corpus_trait_expands_to_code_that_compiles() {
             }
             let expected_err = CANNOT_EXPAND.contains(&(c.file.as_str(), c.name.as_str()));
             match &c.result {
-                Err(e) if !expected_err => problems.push(format!("{:<22} {:<32} Err (not in CANNOT_EXPAND): {e}", c.file, c.name)),
-                Err(e) if e.trim().is_empty() || e.contains('\n') => problems.push(format!("{:<22} {:<32} Err without a one-line message: {e:?}", c.file, c.name)),
+                Err(e) if !expected_err => problems.push(format!(
+                    "{:<22} {:<32} Err (not in CANNOT_EXPAND): {e}",
+                    c.file, c.name
+                )),
+                Err(e) if e.trim().is_empty() || e.contains('\n') => problems.push(format!(
+                    "{:<22} {:<32} Err without a one-line message: {e:?}",
+                    c.file, c.name
+                )),
                 Err(_) => {}
-                Ok(_) if expected_err => problems.push(format!("{:<22} {:<32} expands now: remove it from CANNOT_EXPAND", c.file, c.name)),
+                Ok(_) if expected_err => problems.push(format!(
+                    "{:<22} {:<32} expands now: remove it from CANNOT_EXPAND",
+                    c.file, c.name
+                )),
                 Ok((text, _)) => {
                     let is_complete = c.complete() == Some(true);
                     if has_impl_of_trait_for_dyn(text, &c.name) != is_complete {
@@ -265,12 +326,20 @@ fn every_corpus_trait_expands_to_code_that_compiles() {
                             c.name
                         ));
                     }
-                    if !is_complete && !text.contains(&format!("// No `impl {} for Dyn{}`", c.name, c.name)) {
-                        problems.push(format!("{:<22} {:<32} not complete, but no comment says why", c.file, c.name));
+                    if !is_complete
+                        && !text.contains(&format!("// No `impl {} for Dyn{}`", c.name, c.name))
+                    {
+                        problems.push(format!(
+                            "{:<22} {:<32} not complete, but no comment says why",
+                            c.file, c.name
+                        ));
                     }
                     for banned in ["unimplemented!", "todo!"] {
                         if text.contains(banned) {
-                            problems.push(format!("{:<22} {:<32} generated `{banned}`", c.file, c.name));
+                            problems.push(format!(
+                                "{:<22} {:<32} generated `{banned}`",
+                                c.file, c.name
+                            ));
                         }
                     }
                 }
@@ -278,7 +347,10 @@ fn every_corpus_trait_expands_to_code_that_compiles() {
         }
         for (name, stderr) in failures {
             let file = cases.first().map(|c| c.file.as_str()).unwrap_or("");
-            problems.push(format!("{file:<22} {name:<32} does not compile: {}", first_errors(stderr, 3)));
+            problems.push(format!(
+                "{file:<22} {name:<32} does not compile: {}",
+                first_errors(stderr, 3)
+            ));
             if verbose {
                 eprintln!("---- {file} {name}\n{stderr}");
             }
@@ -290,8 +362,17 @@ fn every_corpus_trait_expands_to_code_that_compiles() {
         CANNOT_EXPAND.len()
     );
     let _ = std::fs::remove_dir_all(&dir);
-    assert!(total >= 290, "only {total} traits: the corpus is incomplete");
+    assert!(
+        total >= 290,
+        "only {total} traits: the corpus is incomplete"
+    );
     if !problems.is_empty() {
-        panic!("{} problem(s):\n{:<22} {:<32} problem\n{}", problems.len(), "file", "trait", problems.join("\n"));
+        panic!(
+            "{} problem(s):\n{:<22} {:<32} problem\n{}",
+            problems.len(),
+            "file",
+            "trait",
+            problems.join("\n")
+        );
     }
 }

@@ -21,9 +21,21 @@ const SEPARATOR: &str = "// ---- program ----";
 
 /// Declarations of the std traits the fixtures use as supertraits (as the std catalog gives them).
 const STD: &[(&str, &str, &str)] = &[
-    ("Debug", "std::fmt::Debug", "pub trait Debug { fn fmt(&self, f: &mut Formatter<'_>) -> Result; }"),
-    ("Display", "std::fmt::Display", "pub trait Display { fn fmt(&self, f: &mut Formatter<'_>) -> Result; }"),
-    ("Clone", "Clone", "pub trait Clone: Sized { fn clone(&self) -> Self; fn clone_from(&mut self, source: &Self) { *self = source.clone() } }"),
+    (
+        "Debug",
+        "std::fmt::Debug",
+        "pub trait Debug { fn fmt(&self, f: &mut Formatter<'_>) -> Result; }",
+    ),
+    (
+        "Display",
+        "std::fmt::Display",
+        "pub trait Display { fn fmt(&self, f: &mut Formatter<'_>) -> Result; }",
+    ),
+    (
+        "Clone",
+        "Clone",
+        "pub trait Clone: Sized { fn clone(&self) -> Self; fn clone_from(&mut self, source: &Self) { *self = source.clone() } }",
+    ),
 ];
 
 struct Fixture {
@@ -36,13 +48,22 @@ struct Fixture {
 fn fixtures() -> Vec<Fixture> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("expand/fixtures");
     let mut out = Vec::new();
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir).expect("fixtures dir").map(|e| e.expect("entry").path()).collect();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("fixtures dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
     entries.sort();
     for path in entries {
         let text = std::fs::read_to_string(&path).expect("fixture");
-        let (traits, program) = text.split_once(SEPARATOR).unwrap_or_else(|| panic!("{}: no `{SEPARATOR}`", path.display()));
+        let (traits, program) = text
+            .split_once(SEPARATOR)
+            .unwrap_or_else(|| panic!("{}: no `{SEPARATOR}`", path.display()));
         out.push(Fixture {
-            name: path.file_stem().and_then(|s| s.to_str()).expect("name").to_string(),
+            name: path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .expect("name")
+                .to_string(),
             forwarding: traits.starts_with("//! forwarding"),
             traits: traits.to_string(),
             program: program.to_string(),
@@ -55,16 +76,30 @@ fn fixtures() -> Vec<Fixture> {
 /// The supertraits of `item`, transitively, as the server resolves them.
 fn supertraits(file: &syn::File, item: &syn::ItemTrait, out: &mut Vec<SupertraitInput>) {
     for b in &item.supertraits {
-        let syn::TypeParamBound::Trait(t) = b else { continue };
-        let Some(last) = t.path.segments.last() else { continue };
+        let syn::TypeParamBound::Trait(t) = b else {
+            continue;
+        };
+        let Some(last) = t.path.segments.last() else {
+            continue;
+        };
         let name = last.ident.to_string();
         if out.iter().any(|s| s.path.ends_with(&name)) {
             continue;
         }
         if matches!(name.as_str(), "Send" | "Sync" | "Unpin") {
-            out.push(SupertraitInput { path: name.clone(), source: format!("pub unsafe auto trait {name} {{}}"), is_auto: true, already_expanded: false });
+            out.push(SupertraitInput {
+                path: name.clone(),
+                source: format!("pub unsafe auto trait {name} {{}}"),
+                is_auto: true,
+                already_expanded: false,
+            });
         } else if let Some((_, path, src)) = STD.iter().find(|(n, _, _)| *n == name) {
-            out.push(SupertraitInput { path: path.to_string(), source: src.to_string(), is_auto: false, already_expanded: false });
+            out.push(SupertraitInput {
+                path: path.to_string(),
+                source: src.to_string(),
+                is_auto: false,
+                already_expanded: false,
+            });
         } else {
             let sup = file.items.iter().find_map(|i| match i {
                 syn::Item::Trait(t) if t.ident == name => Some(t.clone()),
@@ -92,15 +127,23 @@ fn expand(f: &Fixture) -> Expansion {
     let mut supers = Vec::new();
     supertraits(&file, &item, &mut supers);
     let source = quote::quote!(#item).to_string();
-    expand_trait(&ExpandInput { trait_source: source, supertraits: supers, forwarding_impls: f.forwarding, blanket_impl: false })
-        .unwrap_or_else(|e| panic!("{}: {e}", f.name))
+    expand_trait(&ExpandInput {
+        trait_source: source,
+        supertraits: supers,
+        forwarding_impls: f.forwarding,
+        blanket_impl: false,
+    })
+    .unwrap_or_else(|e| panic!("{}: {e}", f.name))
 }
 
 #[test]
 fn snapshots() {
     for f in fixtures() {
         let e = expand(&f);
-        let text = format!("// title: {}\n// complete: {}\n\n{}", e.title, e.complete, e.text);
+        let text = format!(
+            "// title: {}\n// complete: {}\n\n{}",
+            e.title, e.complete, e.text
+        );
         expect_test::expect_file![format!("snapshots/{}.rs", f.name)].assert_eq(&text);
     }
 }
@@ -110,15 +153,42 @@ fn titles_name_what_is_not_carried() {
     for f in fixtures() {
         let e = expand(&f);
         let name = f.name.clone();
-        assert!(e.title.starts_with("dynlens: Expand `"), "{name}: {}", e.title);
-        assert_eq!(e.complete, !e.title.contains("(without `impl"), "{name}: {}", e.title);
+        assert!(
+            e.title.starts_with("dynlens: Expand `"),
+            "{name}: {}",
+            e.title
+        );
+        assert_eq!(
+            e.complete,
+            !e.title.contains("(without `impl"),
+            "{name}: {}",
+            e.title
+        );
         if name == "not_carryable" {
             assert!(!e.complete);
-            assert!(e.title.contains("`fn same(&self, other: Self) -> bool`: it takes `Self` by value"), "{}", e.title);
+            assert!(
+                e.title
+                    .contains("`fn same(&self, other: Self) -> bool`: it takes `Self` by value"),
+                "{}",
+                e.title
+            );
             assert!(e.title.contains("`self: Rc<Self>`"), "{}", e.title);
-            assert!(e.title.contains("`fn make() -> Self`: it has no `self` receiver"), "{}", e.title);
-            assert!(!e.text.contains("impl<'a> Compare for DynCompare"), "{}", e.text);
-            assert!(e.text.contains("// No `impl Compare for DynCompare`"), "{}", e.text);
+            assert!(
+                e.title
+                    .contains("`fn make() -> Self`: it has no `self` receiver"),
+                "{}",
+                e.title
+            );
+            assert!(
+                !e.text.contains("impl<'a> Compare for DynCompare"),
+                "{}",
+                e.text
+            );
+            assert!(
+                e.text.contains("// No `impl Compare for DynCompare`"),
+                "{}",
+                e.text
+            );
         } else {
             assert!(e.complete, "{name}: {}", e.title);
         }
@@ -130,27 +200,40 @@ fn titles_name_what_is_not_carried() {
 
 #[test]
 fn a_trait_that_does_not_parse_is_a_readable_error() {
-    let err = expand_trait(&ExpandInput { trait_source: "trait Foo { fn f(&self) ".into(), ..Default::default() }).unwrap_err();
+    let err = expand_trait(&ExpandInput {
+        trait_source: "trait Foo { fn f(&self) ".into(),
+        ..Default::default()
+    })
+    .unwrap_err();
     assert!(err.contains("does not parse"), "{err}");
 }
 
 /// The crate of all expansions (a library: `#![deny(warnings)]` then sees dead code) and the
 /// program crate that uses it.
 fn write_sources(dir: &Path) -> (PathBuf, PathBuf, Vec<String>) {
-    let mut lib = String::from("#![deny(warnings)]\n// The fixtures' own traits may use `async fn`; the lint is about their API, not ours.\n#![allow(async_fn_in_trait)]\n");
-    let mut main = String::from("#![deny(warnings)]\n// Fixture types carry drop-counting tokens they never read.\n#![allow(dead_code)]\nmod support {\n");
+    let mut lib = String::from(
+        "#![deny(warnings)]\n// The fixtures' own traits may use `async fn`; the lint is about their API, not ours.\n#![allow(async_fn_in_trait)]\n",
+    );
+    let mut main = String::from(
+        "#![deny(warnings)]\n// Fixture types carry drop-counting tokens they never read.\n#![allow(dead_code)]\nmod support {\n",
+    );
     main.push_str(include_str!("support.rs"));
     main.push_str("}\n");
     let mut names = Vec::new();
     for f in fixtures() {
         let e = expand(&f);
-        lib.push_str(&format!("pub mod {} {{\n{}\n{}\n}}\n", f.name, f.traits, e.text));
+        lib.push_str(&format!(
+            "pub mod {} {{\n{}\n{}\n}}\n",
+            f.name, f.traits, e.text
+        ));
         main.push_str(&format!("mod {} {{\n#[allow(unused_imports)]\nuse crate::support::*;\nuse fixtures::{}::*;\n{}\n}}\n", f.name, f.name, f.program));
         names.push(f.name);
     }
     main.push_str("fn main() {\n");
     for n in &names {
-        main.push_str(&format!("    {n}::run();\n    support::check_drops(\"{n}\");\n    println!(\"ok {n}\");\n"));
+        main.push_str(&format!(
+            "    {n}::run();\n    support::check_drops(\"{n}\");\n    println!(\"ok {n}\");\n"
+        ));
     }
     main.push_str("}\n");
     let lib_path = dir.join("lib.rs");
@@ -168,7 +251,9 @@ fn scratch(name: &str) -> PathBuf {
 }
 
 fn run(cmd: &mut Command, what: &str) -> String {
-    let out = cmd.output().unwrap_or_else(|e| panic!("{what}: cannot run: {e}"));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("{what}: cannot run: {e}"));
     let stdout = String::from_utf8_lossy(&out.stdout).to_string();
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
     assert!(out.status.success(), "{what} failed:\n{stdout}\n{stderr}");
@@ -181,20 +266,46 @@ fn expansions_compile_and_run() {
     let (lib, main, names) = write_sources(&dir);
     let start = Instant::now();
     run(
-        Command::new("rustc").args(["--edition", "2024", "--crate-type", "rlib", "--crate-name", "fixtures", "-o"]).arg(dir.join("libfixtures.rlib")).arg(&lib),
+        Command::new("rustc")
+            .args([
+                "--edition",
+                "2024",
+                "--crate-type",
+                "rlib",
+                "--crate-name",
+                "fixtures",
+                "-o",
+            ])
+            .arg(dir.join("libfixtures.rlib"))
+            .arg(&lib),
         "rustc (expansions)",
     );
     let exe = dir.join("program");
     run(
-        Command::new("rustc").args(["--edition", "2024", "--crate-name", "program", "--extern"]).arg(format!("fixtures={}", dir.join("libfixtures.rlib").display())).arg("-o").arg(&exe).arg(&main),
+        Command::new("rustc")
+            .args(["--edition", "2024", "--crate-name", "program", "--extern"])
+            .arg(format!(
+                "fixtures={}",
+                dir.join("libfixtures.rlib").display()
+            ))
+            .arg("-o")
+            .arg(&exe)
+            .arg(&main),
         "rustc (programs)",
     );
     let compiled = start.elapsed();
     let stdout = run(&mut Command::new(&exe), "the fixture programs");
     for n in &names {
-        assert!(stdout.contains(&format!("ok {n}\n")), "{n} did not finish:\n{stdout}");
+        assert!(
+            stdout.contains(&format!("ok {n}\n")),
+            "{n} did not finish:\n{stdout}"
+        );
     }
-    eprintln!("{} fixtures compiled in {compiled:.1?}, ran in {:.1?}", names.len(), start.elapsed() - compiled);
+    eprintln!(
+        "{} fixtures compiled in {compiled:.1?}, ran in {:.1?}",
+        names.len(),
+        start.elapsed() - compiled
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -203,18 +314,34 @@ fn miri_available() -> bool {
     if ok(Command::new("cargo").args(["+nightly", "miri", "--version"])) {
         return true;
     }
-    eprintln!("Miri is not installed; trying `rustup component add --toolchain nightly miri rust-src`");
-    ok(Command::new("rustup").args(["component", "add", "--toolchain", "nightly", "miri", "rust-src"]))
-        && ok(Command::new("cargo").args(["+nightly", "miri", "--version"]))
+    eprintln!(
+        "Miri is not installed; trying `rustup component add --toolchain nightly miri rust-src`"
+    );
+    ok(Command::new("rustup").args([
+        "component",
+        "add",
+        "--toolchain",
+        "nightly",
+        "miri",
+        "rust-src",
+    ])) && ok(Command::new("cargo").args(["+nightly", "miri", "--version"]))
 }
 
 #[test]
 fn expansions_pass_miri() {
     if !miri_available() {
-        eprintln!("\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!");
-        eprintln!("!!! SKIPPED: Miri is not available (`rustup component add --toolchain nightly  !!!");
-        eprintln!("!!! miri rust-src` failed). The expansions were NOT checked under Miri.        !!!");
-        eprintln!("!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n");
+        eprintln!(
+            "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
+        );
+        eprintln!(
+            "!!! SKIPPED: Miri is not available (`rustup component add --toolchain nightly  !!!"
+        );
+        eprintln!(
+            "!!! miri rust-src` failed). The expansions were NOT checked under Miri.        !!!"
+        );
+        eprintln!(
+            "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
+        );
         return;
     }
     let dir = scratch("miri");
@@ -226,7 +353,10 @@ fn expansions_pass_miri() {
         "[package]\nname = \"fixtures\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n[[bin]]\nname = \"program\"\npath = \"src/main.rs\"\n\n[workspace]\n",
     )
     .expect("Cargo.toml");
-    for (label, flags) in [("Stacked Borrows", ""), ("Tree Borrows", "-Zmiri-tree-borrows")] {
+    for (label, flags) in [
+        ("Stacked Borrows", ""),
+        ("Tree Borrows", "-Zmiri-tree-borrows"),
+    ] {
         let start = Instant::now();
         let stdout = run(
             Command::new("cargo")
@@ -238,9 +368,16 @@ fn expansions_pass_miri() {
             &format!("Miri ({label})"),
         );
         for n in &names {
-            assert!(stdout.contains(&format!("ok {n}\n")), "Miri ({label}): {n} did not finish:\n{stdout}");
+            assert!(
+                stdout.contains(&format!("ok {n}\n")),
+                "Miri ({label}): {n} did not finish:\n{stdout}"
+            );
         }
-        eprintln!("Miri ({label}): {} fixtures clean in {:.1?}", names.len(), start.elapsed());
+        eprintln!(
+            "Miri ({label}): {} fixtures clean in {:.1?}",
+            names.len(),
+            start.elapsed()
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -25,7 +25,10 @@ pub fn dynlens_binary() -> PathBuf {
         if let Some(bin) = std::env::var_os("DYNLENS_BIN") {
             return PathBuf::from(bin);
         }
-        let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/ has a parent").to_path_buf();
+        let workspace = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("tests/ has a parent")
+            .to_path_buf();
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
         let status = Command::new(cargo)
             .args(["build", "-p", "dynlens", "--bin", "dynlens"])
@@ -33,9 +36,17 @@ pub fn dynlens_binary() -> PathBuf {
             .status()
             .expect("running cargo build");
         assert!(status.success(), "cargo build -p dynlens failed");
-        let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| workspace.join("target"));
-        let target = if target.is_absolute() { target } else { workspace.join(target) };
-        target.join("debug").join(format!("dynlens{}", std::env::consts::EXE_SUFFIX))
+        let target = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| workspace.join("target"));
+        let target = if target.is_absolute() {
+            target
+        } else {
+            workspace.join(target)
+        };
+        target
+            .join("debug")
+            .join(format!("dynlens{}", std::env::consts::EXE_SUFFIX))
     })
     .clone()
 }
@@ -91,7 +102,9 @@ pub fn file_uri(path: &Path) -> String {
     let mut uri = String::from("file://");
     for byte in path.to_string_lossy().bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => uri.push(byte as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' | b'~' => {
+                uri.push(byte as char)
+            }
             _ => uri.push_str(&format!("%{byte:02X}")),
         }
     }
@@ -113,7 +126,10 @@ impl Client {
 
     /// Spawns any language server (stdin/stdout/stderr are piped here).
     pub fn spawn_command(mut command: Command) -> Client {
-        command.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         let mut child = command.spawn().expect("spawning the language server");
         let stdout = child.stdout.take().expect("piped stdout");
         let (tx, incoming) = channel();
@@ -134,11 +150,22 @@ impl Client {
                 if n == 0 {
                     break;
                 }
-                sink.lock().unwrap_or_else(|e| e.into_inner()).push_str(&String::from_utf8_lossy(&buf[..n]));
+                sink.lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push_str(&String::from_utf8_lossy(&buf[..n]));
             }
         });
         let stdin = child.stdin.take();
-        Client { child, stdin, incoming, pending: VecDeque::new(), next_id: 1, stderr, initialize_result: Value::Null, configuration: Value::Null }
+        Client {
+            child,
+            stdin,
+            incoming,
+            pending: VecDeque::new(),
+            next_id: 1,
+            stderr,
+            initialize_result: Value::Null,
+            configuration: Value::Null,
+        }
     }
 
     /// The server's process id.
@@ -166,14 +193,20 @@ impl Client {
             params["initializationOptions"] = init;
         }
         let result = client.request("initialize", params);
-        client.initialize_result = result.get("result").cloned().unwrap_or_else(|| panic!("initialize failed: {result}"));
+        client.initialize_result = result
+            .get("result")
+            .cloned()
+            .unwrap_or_else(|| panic!("initialize failed: {result}"));
         client.notify("initialized", json!({}));
         client
     }
 
     /// Everything the server wrote on stderr so far.
     pub fn stderr(&self) -> String {
-        self.stderr.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.stderr
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Writes raw bytes on the server's stdin.
@@ -231,7 +264,8 @@ impl Client {
                         let id = message["id"].clone();
                         let result = match message["method"].as_str() {
                             Some("workspace/configuration") => {
-                                let items = message["params"]["items"].as_array().map_or(0, Vec::len);
+                                let items =
+                                    message["params"]["items"].as_array().map_or(0, Vec::len);
                                 Value::Array(vec![self.configuration.clone(); items])
                             }
                             _ => Value::Null,
@@ -256,7 +290,11 @@ impl Client {
     }
 
     /// Like [`Client::wait_for`], with a given timeout; `None` when it passes.
-    pub fn try_wait_for(&mut self, timeout: Duration, mut pred: impl FnMut(&Value) -> bool) -> Option<Value> {
+    pub fn try_wait_for(
+        &mut self,
+        timeout: Duration,
+        mut pred: impl FnMut(&Value) -> bool,
+    ) -> Option<Value> {
         if let Some(i) = self.pending.iter().position(&mut pred) {
             return self.pending.remove(i);
         }
@@ -272,7 +310,9 @@ impl Client {
 
     /// Waits for the response to request `id`.
     pub fn response(&mut self, id: i64) -> Value {
-        self.wait_for(&format!("the response to request {id}"), |m| m.get("method").is_none() && m["id"] == json!(id))
+        self.wait_for(&format!("the response to request {id}"), |m| {
+            m.get("method").is_none() && m["id"] == json!(id)
+        })
     }
 
     /// Waits for a notification `method` satisfying `pred`; returns its params.
@@ -286,7 +326,10 @@ impl Client {
         let params = self.notification("textDocument/publishDiagnostics", |p| {
             p["uri"] == uri && version.is_none_or(|v| p["version"] == json!(v))
         });
-        params["diagnostics"].as_array().cloned().unwrap_or_default()
+        params["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// The messages received and not yet asked for, in arrival order.
@@ -320,7 +363,10 @@ impl Client {
     /// `shutdown` then `exit`; the exit status (the child is killed after the timeout).
     pub fn shutdown_and_exit(mut self) -> ExitStatus {
         let response = self.request("shutdown", Value::Null);
-        assert!(response.get("error").is_none(), "shutdown failed: {response}");
+        assert!(
+            response.get("error").is_none(),
+            "shutdown failed: {response}"
+        );
         self.notify("exit", Value::Null);
         self.wait_exit()
     }

@@ -29,13 +29,19 @@ fn hover_markdown(client: &mut Client, text: &str, needle: &str, n: usize) -> St
     let result = &response["result"];
     assert!(!result.is_null(), "no hover on `{needle}` #{n}");
     assert_eq!(result["contents"]["kind"], "markdown");
-    result["contents"]["value"].as_str().expect("markdown string").to_owned()
+    result["contents"]["value"]
+        .as_str()
+        .expect("markdown string")
+        .to_owned()
 }
 
 /// Applies a WorkspaceEdit's edits for `uri` to `text` (ranges in the same UTF-16 terms).
 fn apply_edits(text: &str, edit: &Value, uri: &str) -> String {
     let offset = |pos: &Value| {
-        let (line, col) = (pos["line"].as_u64().unwrap() as usize, pos["character"].as_u64().unwrap() as usize);
+        let (line, col) = (
+            pos["line"].as_u64().unwrap() as usize,
+            pos["character"].as_u64().unwrap() as usize,
+        );
         let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
         let line_text = text[start..].split('\n').next().unwrap_or("");
         let mut units = 0;
@@ -51,7 +57,13 @@ fn apply_edits(text: &str, edit: &Value, uri: &str) -> String {
         .as_array()
         .unwrap_or_else(|| panic!("no edits for {uri} in {edit}"))
         .iter()
-        .map(|e| (offset(&e["range"]["start"]), offset(&e["range"]["end"]), e["newText"].as_str().unwrap().to_owned()))
+        .map(|e| {
+            (
+                offset(&e["range"]["start"]),
+                offset(&e["range"]["end"]),
+                e["newText"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect();
     edits.sort_by_key(|e| std::cmp::Reverse(e.0));
     let mut out = text.to_owned();
@@ -65,11 +77,19 @@ fn apply_edits(text: &str, edit: &Value, uri: &str) -> String {
 fn initialize_advertises_the_contract_and_shutdown_exits_with_zero() {
     let client = Client::start(Options::default());
     let caps = &client.initialize_result["capabilities"];
-    assert_eq!(caps["textDocumentSync"]["change"], 2, "incremental sync: {caps}");
+    assert_eq!(
+        caps["textDocumentSync"]["change"], 2,
+        "incremental sync: {caps}"
+    );
     assert_eq!(caps["textDocumentSync"]["openClose"], true);
     assert_eq!(caps["hoverProvider"], true);
-    let kinds = caps["codeActionProvider"]["codeActionKinds"].as_array().expect("code action kinds");
-    assert!(kinds.contains(&json!("quickfix")) && kinds.contains(&json!("refactor.rewrite")), "{kinds:?}");
+    let kinds = caps["codeActionProvider"]["codeActionKinds"]
+        .as_array()
+        .expect("code action kinds");
+    assert!(
+        kinds.contains(&json!("quickfix")) && kinds.contains(&json!("refactor.rewrite")),
+        "{kinds:?}"
+    );
     assert_eq!(client.initialize_result["serverInfo"]["name"], "dynlens");
     let status = client.shutdown_and_exit();
     assert_eq!(status.code(), Some(0));
@@ -80,7 +100,11 @@ fn exit_without_shutdown_is_a_nonzero_exit() {
     let mut client = Client::start(Options::default());
     client.notify("exit", Value::Null);
     let status = client.wait_exit();
-    assert_ne!(status.code(), Some(0), "LSP: exit without shutdown exits with 1");
+    assert_ne!(
+        status.code(),
+        Some(0),
+        "LSP: exit without shutdown exits with 1"
+    );
 }
 
 #[test]
@@ -95,7 +119,10 @@ fn closing_stdin_ends_the_server() {
 fn requests_before_initialize_are_refused() {
     let mut client = Client::spawn_raw(false);
     let response = client.hover(URI, 0, 0);
-    assert_eq!(response["error"]["code"], -32002, "server not initialized: {response}");
+    assert_eq!(
+        response["error"]["code"], -32002,
+        "server not initialized: {response}"
+    );
 }
 
 #[test]
@@ -103,20 +130,35 @@ fn hover_explains_the_verdict() {
     let mut client = Client::start(Options::default());
     client.open(URI, SHAPES);
     let cloner = hover_markdown(&mut client, SHAPES, "Cloner", 0);
-    assert!(cloner.starts_with("**dynlens** · trait `Cloner`"), "{cloner}");
+    assert!(
+        cloner.starts_with("**dynlens** · trait `Cloner`"),
+        "{cloner}"
+    );
     assert!(cloner.contains("not dyn compatible"), "{cloner}");
-    assert!(cloner.contains("dup"), "the violation names the method: {cloner}");
+    assert!(
+        cloner.contains("dup"),
+        "the violation names the method: {cloner}"
+    );
     // At a use: `&dyn Cloner`.
     let at_use = hover_markdown(&mut client, SHAPES, "Cloner", 1);
     assert!(at_use.contains("not dyn compatible"), "{at_use}");
     let shape = hover_markdown(&mut client, SHAPES, "Shape", 0);
     assert!(shape.starts_with("**dynlens** · trait `Shape`"), "{shape}");
-    assert!(shape.contains("dyn compatible") && !shape.contains("not dyn compatible"), "{shape}");
-    assert!(shape.contains("drop_in_place") && shape.contains("area"), "vtable layout: {shape}");
+    assert!(
+        shape.contains("dyn compatible") && !shape.contains("not dyn compatible"),
+        "{shape}"
+    );
+    assert!(
+        shape.contains("drop_in_place") && shape.contains("area"),
+        "vtable layout: {shape}"
+    );
     // Nothing to say on a keyword.
     let (line, col) = position_of(SHAPES, "fn draw", 0, 0);
     let nothing = client.hover(URI, line, col);
-    assert!(nothing.get("error").is_none() && nothing["result"].is_null(), "{nothing}");
+    assert!(
+        nothing.get("error").is_none() && nothing["result"].is_null(),
+        "{nothing}"
+    );
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
 
@@ -125,17 +167,38 @@ fn diagnostics_are_published_and_follow_edits() {
     let mut client = Client::start(Options::default());
     client.open(URI, SHAPES);
     let diagnostics = client.diagnostics(URI, Some(1));
-    assert_eq!(diagnostics.len(), 1, "one `dyn` use of a non-dyn-compatible trait: {diagnostics:?}");
+    assert_eq!(
+        diagnostics.len(),
+        1,
+        "one `dyn` use of a non-dyn-compatible trait: {diagnostics:?}"
+    );
     let d = &diagnostics[0];
     assert_eq!(d["source"], "dynlens");
     assert_eq!(d["code"], "dyn-incompatible");
     assert_eq!(d["severity"], 1);
-    assert!(d["message"].as_str().unwrap().starts_with("the trait `Cloner` is not dyn compatible"), "{d}");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("the trait `Cloner` is not dyn compatible"),
+        "{d}"
+    );
     let (line, _) = position_of(SHAPES, "fn copy", 0, 0);
-    assert_eq!(d["range"]["start"]["line"], line, "on the `dyn Cloner` use: {d}");
-    let related = d["relatedInformation"].as_array().expect("related information");
+    assert_eq!(
+        d["range"]["start"]["line"], line,
+        "on the `dyn Cloner` use: {d}"
+    );
+    let related = d["relatedInformation"]
+        .as_array()
+        .expect("related information");
     let (dup_line, _) = position_of(SHAPES, "fn dup", 0, 0);
-    assert!(related.iter().any(|r| r["location"]["range"]["start"]["line"] == dup_line && r["location"]["uri"] == URI), "{related:?}");
+    assert!(
+        related
+            .iter()
+            .any(|r| r["location"]["range"]["start"]["line"] == dup_line
+                && r["location"]["uri"] == URI),
+        "{related:?}"
+    );
 
     // Make `dup` exempt: the diagnostic goes away.
     let (line, col) = position_of(SHAPES, " -> T;", 0, 5);
@@ -158,8 +221,15 @@ fn diagnostics_can_be_disabled_and_reenabled() {
         ..Options::default()
     });
     client.open(URI, SHAPES);
-    assert_eq!(client.diagnostics(URI, Some(1)), Vec::<Value>::new(), "disabled by initializationOptions");
-    client.notify("workspace/didChangeConfiguration", json!({ "settings": { "dynlens": { "diagnostics": { "enable": true } } } }));
+    assert_eq!(
+        client.diagnostics(URI, Some(1)),
+        Vec::<Value>::new(),
+        "disabled by initializationOptions"
+    );
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": { "dynlens": { "diagnostics": { "enable": true } } } }),
+    );
     let diagnostics = client.diagnostics(URI, None);
     assert_eq!(diagnostics.len(), 1, "re-enabled: {diagnostics:?}");
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
@@ -193,7 +263,11 @@ fn code_actions_offer_the_fix_and_the_expansion() {
     let actions = actions.as_array().cloned().unwrap_or_default();
     let expand = actions
         .iter()
-        .find(|a| a["title"].as_str().is_some_and(|t| t.starts_with("dynlens: Expand `Shape` into explicit vtable")))
+        .find(|a| {
+            a["title"]
+                .as_str()
+                .is_some_and(|t| t.starts_with("dynlens: Expand `Shape` into explicit vtable"))
+        })
         .unwrap_or_else(|| panic!("no expansion among {actions:?}"));
     assert_eq!(expand["kind"], "refactor.rewrite");
     assert!(apply_edits(SHAPES, &expand["edit"], URI).contains("ShapeVtable"));
@@ -205,7 +279,10 @@ fn code_actions_offer_the_fix_and_the_expansion() {
                 "context": { "diagnostics": [], "only": ["quickfix"] } }),
     );
     let only_fixes = only_fixes.as_array().cloned().unwrap_or_default();
-    assert!(only_fixes.iter().all(|a| a["kind"] == "quickfix"), "{only_fixes:?}");
+    assert!(
+        only_fixes.iter().all(|a| a["kind"] == "quickfix"),
+        "{only_fixes:?}"
+    );
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
 
@@ -219,8 +296,20 @@ fn expand_trait_request() {
         json!({ "textDocument": { "uri": URI }, "position": { "line": line, "character": col } }),
     );
     assert_eq!(result["traitName"], "Shape", "{result}");
-    assert!(result["text"].as_str().unwrap_or("").contains("ShapeVtable"), "{result}");
-    assert!(result["title"].as_str().unwrap_or("").starts_with("dynlens: Expand `Shape`"), "{result}");
+    assert!(
+        result["text"]
+            .as_str()
+            .unwrap_or("")
+            .contains("ShapeVtable"),
+        "{result}"
+    );
+    assert!(
+        result["title"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("dynlens: Expand `Shape`"),
+        "{result}"
+    );
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
 
@@ -233,13 +322,22 @@ fn expand_trait_answers_null_where_there_is_no_trait_and_errors_on_bad_params() 
         "dynlens/expandTrait",
         json!({ "textDocument": { "uri": URI }, "position": { "line": line, "character": col } }),
     );
-    assert!(nothing.get("error").is_none() && nothing["result"].is_null(), "{nothing}");
+    assert!(
+        nothing.get("error").is_none() && nothing["result"].is_null(),
+        "{nothing}"
+    );
     let missing = client.request("dynlens/expandTrait", Value::Null);
     assert_eq!(missing["error"]["code"], -32602, "{missing}");
     let unknown = client.request(
         "dynlens/expandTrait",
         json!({ "textDocument": { "uri": "file:///nowhere/x.rs" }, "position": { "line": 0, "character": 0 } }),
     );
-    assert!(unknown["error"]["message"].as_str().unwrap_or("").contains("unknown document"), "{unknown}");
+    assert!(
+        unknown["error"]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("unknown document"),
+        "{unknown}"
+    );
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }

@@ -32,7 +32,16 @@ fn boundary(rng: &mut Rng, text: &str) -> usize {
 }
 
 const SNIPPETS: &[&str] = &[
-    "x", "é", "𝄞", "\n", "trait T { fn f<X>(&self); }\n", "fn g(_: &dyn T) {}\n", "// ünïcödé 😀\n", "", "  ", "Self",
+    "x",
+    "é",
+    "𝄞",
+    "\n",
+    "trait T { fn f<X>(&self); }\n",
+    "fn g(_: &dyn T) {}\n",
+    "// ünïcödé 😀\n",
+    "",
+    "  ",
+    "Self",
 ];
 
 fn lsp_range(text: &str, start: usize, end: usize) -> Value {
@@ -45,7 +54,10 @@ fn lsp_range(text: &str, start: usize, end: usize) -> Value {
 fn a_thousand_interleaved_changes_and_hovers_leave_the_same_text() {
     let uri = "file:///virtual/churn.rs";
     let mut text = String::from("trait Start { fn go(&self); }\nfn use_it(_: &dyn Start) {}\n");
-    let mut client = Client::start(Options { hooks: true, ..Options::default() });
+    let mut client = Client::start(Options {
+        hooks: true,
+        ..Options::default()
+    });
     client.open(uri, &text);
 
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
@@ -76,11 +88,18 @@ fn a_thousand_interleaved_changes_and_hovers_leave_the_same_text() {
         ));
     }
 
-    let server = client.call("dynlens/documentText", json!({ "textDocument": { "uri": uri } }));
+    let server = client.call(
+        "dynlens/documentText",
+        json!({ "textDocument": { "uri": uri } }),
+    );
     assert_eq!(server["version"], version);
     let server_text = server["text"].as_str().expect("text");
     if server_text != text {
-        let common = server_text.bytes().zip(text.bytes()).take_while(|(a, b)| a == b).count();
+        let common = server_text
+            .bytes()
+            .zip(text.bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
         panic!(
             "texts differ from byte {common} (server {} bytes, client {} bytes)\nserver: {:?}\nclient: {:?}",
             server_text.len(),
@@ -91,7 +110,10 @@ fn a_thousand_interleaved_changes_and_hovers_leave_the_same_text() {
     }
     for id in hovers {
         let response = client.response(id);
-        assert!(response.get("error").is_none(), "hover {id} failed: {response}");
+        assert!(
+            response.get("error").is_none(),
+            "hover {id} failed: {response}"
+        );
     }
 
     // Diagnostics were published in order (bursts of changes may share one publication), the
@@ -103,6 +125,9 @@ fn a_thousand_interleaved_changes_and_hovers_leave_the_same_text() {
         .filter(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri)
         .filter_map(|m| m["params"]["version"].as_i64())
         .collect();
-    assert!(versions.windows(2).all(|w| w[0] <= w[1]), "publications out of order: {versions:?}");
+    assert!(
+        versions.windows(2).all(|w| w[0] <= w[1]),
+        "publications out of order: {versions:?}"
+    );
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }

@@ -16,25 +16,46 @@ fn assert_alive(client: &mut Client) {
 }
 
 fn document_text(client: &mut Client, uri: &str) -> String {
-    let result = client.call("dynlens/documentText", json!({ "textDocument": { "uri": uri } }));
+    let result = client.call(
+        "dynlens/documentText",
+        json!({ "textDocument": { "uri": uri } }),
+    );
     result["text"].as_str().expect("text").to_owned()
 }
 
 #[test]
 fn a_panicking_handler_returns_an_error_and_the_next_request_is_served() {
-    let mut client = Client::start(Options { hooks: true, ..Options::default() });
+    let mut client = Client::start(Options {
+        hooks: true,
+        ..Options::default()
+    });
     client.open(URI, TEXT);
     for _ in 0..3 {
         let response = client.request("dynlens/testPanic", Value::Null);
         assert_eq!(response["error"]["code"], -32603, "{response}");
-        assert!(response["error"]["message"].as_str().unwrap_or("").contains("deliberate panic"), "{response}");
+        assert!(
+            response["error"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("deliberate panic"),
+            "{response}"
+        );
         assert_alive(&mut client);
     }
     // The state survived the panics (its lock is not left poisoned).
     assert_eq!(document_text(&mut client, URI), TEXT);
-    assert!(client.stderr().contains("panic while handling dynlens/testPanic"), "logged: {}", client.stderr());
+    assert!(
+        client
+            .stderr()
+            .contains("panic while handling dynlens/testPanic"),
+        "logged: {}",
+        client.stderr()
+    );
     client.notification("window/logMessage", |p| {
-        p["type"] == 1 && p["message"].as_str().is_some_and(|m| m.contains("panic while handling dynlens/testPanic"))
+        p["type"] == 1
+            && p["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("panic while handling dynlens/testPanic"))
     });
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
@@ -51,22 +72,41 @@ fn test_hooks_are_unknown_methods_without_the_environment_variable() {
 
 #[test]
 fn positions_past_the_end_of_a_line_and_of_the_file_are_clamped() {
-    let mut client = Client::start(Options { hooks: true, ..Options::default() });
+    let mut client = Client::start(Options {
+        hooks: true,
+        ..Options::default()
+    });
     client.open(URI, TEXT);
-    for (line, character) in [(0, 9_999), (1, 200), (3, u32::MAX), (4, 0), (9_999, 0), (u32::MAX, u32::MAX)] {
+    for (line, character) in [
+        (0, 9_999),
+        (1, 200),
+        (3, u32::MAX),
+        (4, 0),
+        (9_999, 0),
+        (u32::MAX, u32::MAX),
+    ] {
         let response = client.hover(URI, line, character);
-        assert!(response.get("error").is_none(), "hover at {line}:{character}: {response}");
+        assert!(
+            response.get("error").is_none(),
+            "hover at {line}:{character}: {response}"
+        );
         let range = json!({ "start": { "line": line, "character": character }, "end": { "line": u32::MAX, "character": 5 } });
         let actions = client.request(
             "textDocument/codeAction",
             json!({ "textDocument": { "uri": URI }, "range": range, "context": { "diagnostics": [] } }),
         );
-        assert!(actions.get("error").is_none(), "codeAction at {line}:{character}: {actions}");
+        assert!(
+            actions.get("error").is_none(),
+            "codeAction at {line}:{character}: {actions}"
+        );
         let expand = client.request(
             "dynlens/expandTrait",
             json!({ "textDocument": { "uri": URI }, "position": { "line": line, "character": character } }),
         );
-        assert!(client.is_running(), "expandTrait at {line}:{character}: {expand}");
+        assert!(
+            client.is_running(),
+            "expandTrait at {line}:{character}: {expand}"
+        );
     }
     // Edits past the end clamp: to the end of the line, and to the end of the file.
     client.notify(
@@ -86,35 +126,58 @@ fn positions_past_the_end_of_a_line_and_of_the_file_are_clamped() {
 
 #[test]
 fn unknown_documents_are_answered_or_ignored() {
-    let mut client = Client::start(Options { hooks: true, ..Options::default() });
+    let mut client = Client::start(Options {
+        hooks: true,
+        ..Options::default()
+    });
     client.open(URI, TEXT);
     let unknown = "file:///nowhere/unknown.rs";
-    let at = json!({ "textDocument": { "uri": unknown }, "position": { "line": 0, "character": 0 } });
+    let at =
+        json!({ "textDocument": { "uri": unknown }, "position": { "line": 0, "character": 0 } });
     let hover = client.request("textDocument/hover", at.clone());
-    assert!(hover.get("error").is_some() || hover["result"].is_null(), "{hover}");
+    assert!(
+        hover.get("error").is_some() || hover["result"].is_null(),
+        "{hover}"
+    );
     let actions = client.request(
         "textDocument/codeAction",
         json!({ "textDocument": { "uri": unknown }, "range": { "start": at["position"], "end": at["position"] }, "context": { "diagnostics": [] } }),
     );
-    assert!(actions.get("error").is_some() || actions["result"].is_null(), "{actions}");
+    assert!(
+        actions.get("error").is_some() || actions["result"].is_null(),
+        "{actions}"
+    );
     let expand = client.request("dynlens/expandTrait", at);
     assert!(expand.get("error").is_some(), "{expand}");
     client.notify(
         "textDocument/didChange",
         json!({ "textDocument": { "uri": unknown, "version": 2 }, "contentChanges": [{ "text": "trait X {}" }] }),
     );
-    client.notify("textDocument/didClose", json!({ "textDocument": { "uri": unknown } }));
+    client.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": unknown } }),
+    );
     // A non-file URI works like any other document.
     client.open("untitled:Untitled-1", "trait Scratch {}\n");
-    assert_eq!(document_text(&mut client, "untitled:Untitled-1"), "trait Scratch {}\n");
+    assert_eq!(
+        document_text(&mut client, "untitled:Untitled-1"),
+        "trait Scratch {}\n"
+    );
     assert_alive(&mut client);
-    assert_eq!(document_text(&mut client, URI), TEXT, "the change to the unknown document touched nothing");
+    assert_eq!(
+        document_text(&mut client, URI),
+        TEXT,
+        "the change to the unknown document touched nothing"
+    );
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
 
 #[test]
 fn a_five_megabyte_document() {
-    let mut client = Client::start(Options { hooks: true, ..Options::default() });
+    let mut client = Client::start(Options {
+        hooks: true,
+        ..Options::default()
+    });
     // A generated-code-like file: data tables and comments, with a trait (and a `dyn` use of
     // it) every tenth block — about 3,800 traits.
     let mut big = String::with_capacity(5_300_000);
@@ -126,7 +189,11 @@ fn a_five_megabyte_document() {
             ));
         } else {
             let row: Vec<String> = (0..16).map(|k| (i * 16 + k).to_string()).collect();
-            big.push_str(&format!("// {i}: generated data, é𝄞 — {}\nstatic D{i}: [u32; 16] = [{}];\n", "lorem ipsum ".repeat(12), row.join(", ")));
+            big.push_str(&format!(
+                "// {i}: generated data, é𝄞 — {}\nstatic D{i}: [u32; 16] = [{}];\n",
+                "lorem ipsum ".repeat(12),
+                row.join(", ")
+            ));
         }
         i += 1;
     }
@@ -143,7 +210,10 @@ fn a_five_megabyte_document() {
     );
     big.push_str("trait Last {}\n");
     assert_eq!(document_text(&mut client, uri).len(), big.len());
-    assert!(document_text(&mut client, uri) == big, "the 5 MB text is intact after an edit");
+    assert!(
+        document_text(&mut client, uri) == big,
+        "the 5 MB text is intact after an edit"
+    );
     assert_alive(&mut client);
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
@@ -156,12 +226,17 @@ fn frame(client: &mut Client, content_length: usize, body: &[u8]) {
 }
 
 fn error_with_null_id(client: &mut Client, code: i64) -> Value {
-    client.wait_for(&format!("an error {code} with id null"), |m| m["id"].is_null() && m["error"]["code"] == code)
+    client.wait_for(&format!("an error {code} with id null"), |m| {
+        m["id"].is_null() && m["error"]["code"] == code
+    })
 }
 
 #[test]
 fn malformed_json_rpc_is_answered_with_errors_and_never_ends_the_session() {
-    let mut client = Client::start(Options { hooks: true, ..Options::default() });
+    let mut client = Client::start(Options {
+        hooks: true,
+        ..Options::default()
+    });
     client.open(URI, TEXT);
 
     // Not JSON.
@@ -177,11 +252,17 @@ fn malformed_json_rpc_is_answered_with_errors_and_never_ends_the_session() {
     assert_alive(&mut client);
 
     // JSON, but not a JSON-RPC message (here: no `"jsonrpc": "2.0"`): invalid request, with its id.
-    for body in [json!({ "id": 4242, "method": "textDocument/hover" }), json!([1, 2, 3]), json!("just a string")] {
+    for body in [
+        json!({ "id": 4242, "method": "textDocument/hover" }),
+        json!([1, 2, 3]),
+        json!("just a string"),
+    ] {
         let bytes = serde_json::to_vec(&body).unwrap();
         frame(&mut client, bytes.len(), &bytes);
     }
-    client.wait_for("invalid request 4242", |m| m["id"] == 4242 && m["error"]["code"] == -32600);
+    client.wait_for("invalid request 4242", |m| {
+        m["id"] == 4242 && m["error"]["code"] == -32600
+    });
     error_with_null_id(&mut client, -32600);
     error_with_null_id(&mut client, -32600);
     assert_alive(&mut client);
@@ -203,8 +284,10 @@ fn malformed_json_rpc_is_answered_with_errors_and_never_ends_the_session() {
     assert_alive(&mut client);
 
     // Content-Length too small: the body is cut, its tail is garbage.
-    let hover = serde_json::to_vec(&json!({ "jsonrpc": "2.0", "id": 9001, "method": "textDocument/hover",
-        "params": { "textDocument": { "uri": URI }, "position": { "line": 0, "character": 7 } } }))
+    let hover = serde_json::to_vec(
+        &json!({ "jsonrpc": "2.0", "id": 9001, "method": "textDocument/hover",
+        "params": { "textDocument": { "uri": URI }, "position": { "line": 0, "character": 7 } } }),
+    )
     .unwrap();
     frame(&mut client, hover.len() - 10, &hover);
     error_with_null_id(&mut client, -32700);
@@ -212,15 +295,26 @@ fn malformed_json_rpc_is_answered_with_errors_and_never_ends_the_session() {
 
     // Content-Length too large: the body swallows the start of the next message; the
     // server resynchronises on the message after.
-    let hover = serde_json::to_vec(&json!({ "jsonrpc": "2.0", "id": 9002, "method": "textDocument/hover",
-        "params": { "textDocument": { "uri": URI }, "position": { "line": 0, "character": 7 } } }))
+    let hover = serde_json::to_vec(
+        &json!({ "jsonrpc": "2.0", "id": 9002, "method": "textDocument/hover",
+        "params": { "textDocument": { "uri": URI }, "position": { "line": 0, "character": 7 } } }),
+    )
     .unwrap();
     frame(&mut client, hover.len() + 10, &hover);
-    let sacrificed = client.request_nowait("textDocument/hover", json!({ "textDocument": { "uri": URI }, "position": { "line": 0, "character": 7 } }));
+    let sacrificed = client.request_nowait(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": URI }, "position": { "line": 0, "character": 7 } }),
+    );
     error_with_null_id(&mut client, -32700);
     let after = client.hover(URI, 0, 7);
     assert!(after.get("error").is_none(), "{after}");
-    assert!(client.pending_messages().iter().all(|m| m["id"] != sacrificed), "the swallowed request was not answered");
+    assert!(
+        client
+            .pending_messages()
+            .iter()
+            .all(|m| m["id"] != sacrificed),
+        "the swallowed request was not answered"
+    );
 
     // The document state went through all of it untouched.
     assert_eq!(document_text(&mut client, URI), TEXT);

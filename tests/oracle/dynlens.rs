@@ -175,10 +175,10 @@ pub fn index_reports(reports: Vec<Report>) -> (HashMap<(String, String), Report>
             file_name(Path::new(&report.file)),
             report.trait_name.clone(),
         );
-        if index.contains_key(&key) {
-            duplicates.push(report);
+        if let std::collections::hash_map::Entry::Vacant(e) = index.entry(key) {
+            e.insert(report);
         } else {
-            index.insert(key, report);
+            duplicates.push(report);
         }
     }
     (index, duplicates)

@@ -38,18 +38,35 @@ mod tests {
     #[test]
     fn adds_receiver() {
         assert_eq!(
-            check_assist("add_self_receiver", "trait Named { fn $0name() -> String; }").as_deref(),
+            check_assist(
+                "add_self_receiver",
+                "trait Named { fn $0name() -> String; }"
+            )
+            .as_deref(),
             Some("trait Named { fn name(&self) -> String; }")
         );
         assert_eq!(
-            check_assist("add_self_receiver", "trait Named { fn $0with(x: u8) -> u8; }").as_deref(),
+            check_assist(
+                "add_self_receiver",
+                "trait Named { fn $0with(x: u8) -> u8; }"
+            )
+            .as_deref(),
             Some("trait Named { fn with(&self, x: u8) -> u8; }")
         );
     }
 
     #[test]
     fn not_for_methods_or_exempt_functions() {
-        assert_eq!(check_assist("add_self_receiver", "trait A { fn $0f(&self); }"), None);
-        assert_eq!(check_assist("add_self_receiver", "trait A { fn $0new() -> Self where Self: Sized; }"), None);
+        assert_eq!(
+            check_assist("add_self_receiver", "trait A { fn $0f(&self); }"),
+            None
+        );
+        assert_eq!(
+            check_assist(
+                "add_self_receiver",
+                "trait A { fn $0new() -> Self where Self: Sized; }"
+            ),
+            None
+        );
     }
 }

@@ -29,11 +29,19 @@ pub fn add_sized_bound(ctx: &AssistCtx<'_>, acc: &mut Vec<Assist>) -> Option<()>
         let at = m.where_insert_at;
         let insert = if m.has_where_clause {
             let before = text.get(..usize::from(at))?.trim_end();
-            if before.ends_with(',') { " Self: Sized".to_string() } else { ", Self: Sized".to_string() }
+            if before.ends_with(',') {
+                " Self: Sized".to_string()
+            } else {
+                ", Self: Sized".to_string()
+            }
         } else if m.has_body {
             // Just before the body's `{`, after the existing space.
             let prev = text.get(..usize::from(at))?.chars().last();
-            if prev.is_some_and(char::is_whitespace) { "where Self: Sized ".to_string() } else { " where Self: Sized ".to_string() }
+            if prev.is_some_and(char::is_whitespace) {
+                "where Self: Sized ".to_string()
+            } else {
+                " where Self: Sized ".to_string()
+            }
         } else {
             " where Self: Sized".to_string()
         };
@@ -54,7 +62,11 @@ mod tests {
     #[test]
     fn adds_where_clause_before_semicolon() {
         assert_eq!(
-            check_assist("add_sized_bound", "trait Shape { fn $0scaled(&self, k: f64) -> Self; }").as_deref(),
+            check_assist(
+                "add_sized_bound",
+                "trait Shape { fn $0scaled(&self, k: f64) -> Self; }"
+            )
+            .as_deref(),
             Some("trait Shape { fn scaled(&self, k: f64) -> Self where Self: Sized; }")
         );
     }
@@ -66,20 +78,40 @@ mod tests {
             Some("trait A { fn f<T>(&self, t: T) where Self: Sized { } }")
         );
         assert_eq!(
-            check_assist("add_sized_bound", "trait A { fn $0f<T>(&self, t: T) where T: Copy; }").as_deref(),
+            check_assist(
+                "add_sized_bound",
+                "trait A { fn $0f<T>(&self, t: T) where T: Copy; }"
+            )
+            .as_deref(),
             Some("trait A { fn f<T>(&self, t: T) where T: Copy, Self: Sized; }")
         );
     }
 
     #[test]
     fn offered_from_a_dyn_use() {
-        let out = check_assist("add_sized_bound", "trait A { fn f(&self) -> Self; }\nfn g(_: &dyn $0A) {}").unwrap();
-        assert!(out.contains("fn f(&self) -> Self where Self: Sized;"), "{out}");
+        let out = check_assist(
+            "add_sized_bound",
+            "trait A { fn f(&self) -> Self; }\nfn g(_: &dyn $0A) {}",
+        )
+        .unwrap();
+        assert!(
+            out.contains("fn f(&self) -> Self where Self: Sized;"),
+            "{out}"
+        );
     }
 
     #[test]
     fn not_offered_for_dispatchable_or_exempt_methods() {
-        assert_eq!(check_assist("add_sized_bound", "trait A { fn $0f(&self); }"), None);
-        assert_eq!(check_assist("add_sized_bound", "trait A { fn $0f(&self) -> Self where Self: Sized; }"), None);
+        assert_eq!(
+            check_assist("add_sized_bound", "trait A { fn $0f(&self); }"),
+            None
+        );
+        assert_eq!(
+            check_assist(
+                "add_sized_bound",
+                "trait A { fn $0f(&self) -> Self where Self: Sized; }"
+            ),
+            None
+        );
     }
 }

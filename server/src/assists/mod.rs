@@ -29,7 +29,15 @@ pub struct SourceChange {
 impl SourceChange {
     /// A single insertion.
     pub fn insert(file: FileId, at: TextSize, text: String) -> Self {
-        SourceChange { edits: vec![(file, vec![TextEdit { range: TextRange::empty(at), insert: text }])] }
+        SourceChange {
+            edits: vec![(
+                file,
+                vec![TextEdit {
+                    range: TextRange::empty(at),
+                    insert: text,
+                }],
+            )],
+        }
     }
 }
 
@@ -55,7 +63,8 @@ impl AssistCtx<'_> {
     pub fn trait_at_header(&self) -> Option<(TraitKey, std::sync::Arc<TraitDef>)> {
         let model = self.db.model(self.file)?;
         let i = model.traits.iter().position(|t| {
-            t.header_range.contains_inclusive(self.range.start()) || t.name_range.contains_inclusive(self.range.start())
+            t.header_range.contains_inclusive(self.range.start())
+                || t.name_range.contains_inclusive(self.range.start())
         })?;
         let key = TraitKey::Local(self.file, i as u32);
         let def = self.db.trait_def(&key)?;
@@ -72,10 +81,14 @@ impl AssistCtx<'_> {
                     continue;
                 }
                 let key = TraitKey::Local(self.file, i as u32);
-                let Some(def) = self.db.trait_def(&key) else { continue };
+                let Some(def) = self.db.trait_def(&key) else {
+                    continue;
+                };
                 for m in t.methods() {
                     let sig_end = m.where_insert_at.max(m.name_range.end());
-                    if TextRange::new(m.range.start(), sig_end).contains_inclusive(self.range.start()) {
+                    if TextRange::new(m.range.start(), sig_end)
+                        .contains_inclusive(self.range.start())
+                    {
                         out.push((key.clone(), def.clone(), m.clone()));
                     }
                 }
@@ -83,13 +96,17 @@ impl AssistCtx<'_> {
         }
         if out.is_empty() {
             for (range, key) in crate::diagnostics::dyn_uses(self.db, self.file) {
-                if range.intersect(self.range).is_none() && !range.contains_inclusive(self.range.start()) {
+                if range.intersect(self.range).is_none()
+                    && !range.contains_inclusive(self.range.start())
+                {
                     continue;
                 }
                 if !matches!(key, TraitKey::Local(..)) {
                     continue;
                 }
-                let Some(def) = self.db.trait_def(&key) else { continue };
+                let Some(def) = self.db.trait_def(&key) else {
+                    continue;
+                };
                 for m in def.methods() {
                     out.push((key.clone(), def.clone(), m.clone()));
                 }
@@ -123,10 +140,18 @@ pub(crate) mod test_util {
         let all = assists(&db, f, TextRange::empty(TextSize::from(offset as u32)));
         let a = all.into_iter().find(|a| a.id == id)?;
         let mut out = text;
-        let mut edits = a.change.edits.into_iter().flat_map(|(_, e)| e).collect::<Vec<_>>();
+        let mut edits = a
+            .change
+            .edits
+            .into_iter()
+            .flat_map(|(_, e)| e)
+            .collect::<Vec<_>>();
         edits.sort_by_key(|e| std::cmp::Reverse(e.range.start()));
         for e in edits {
-            out.replace_range(usize::from(e.range.start())..usize::from(e.range.end()), &e.insert);
+            out.replace_range(
+                usize::from(e.range.start())..usize::from(e.range.end()),
+                &e.insert,
+            );
         }
         Some(out)
     }

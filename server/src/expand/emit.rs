@@ -9,9 +9,7 @@ use super::supers::{Super, SuperKind, ident, resolve};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::visit_mut::VisitMut;
-use syn::{
-    FnArg, GenericParam, Ident, ItemTrait, Lifetime, Pat, TraitItem, Type, WherePredicate,
-};
+use syn::{FnArg, GenericParam, Ident, ItemTrait, Lifetime, Pat, TraitItem, Type, WherePredicate};
 
 /// The generated tokens and what could not be carried.
 pub(crate) struct Out {
@@ -131,7 +129,11 @@ impl Ctx {
     }
     fn twhere(&self) -> TokenStream {
         let p = &self.twhere;
-        if p.is_empty() { quote!() } else { quote!(where #(#p),*) }
+        if p.is_empty() {
+            quote!()
+        } else {
+            quote!(where #(#p),*)
+        }
     }
     fn vt_ty(&self) -> TokenStream {
         let (v, a) = (&self.vtable, &self.args);
@@ -181,10 +183,17 @@ pub(crate) fn expand(
     }
     let fresh = |cands: &[&str]| -> String {
         let pick = cands.iter().find(|c| !used.iter().any(|u| u == *c));
-        pick.map(|c| c.to_string()).unwrap_or_else(|| format!("{}_{}", cands[cands.len() - 1], used.len()))
+        pick.map(|c| c.to_string())
+            .unwrap_or_else(|| format!("{}_{}", cands[cands.len() - 1], used.len()))
     };
-    let lt = Lifetime::new(&format!("'{}", fresh(&["a", "erased", "dyn_erased"])), proc_macro2::Span::call_site());
-    let borrow = Lifetime::new(&format!("'{}", fresh(&["s", "this", "borrow_of_self"])), proc_macro2::Span::call_site());
+    let lt = Lifetime::new(
+        &format!("'{}", fresh(&["a", "erased", "dyn_erased"])),
+        proc_macro2::Span::call_site(),
+    );
+    let borrow = Lifetime::new(
+        &format!("'{}", fresh(&["s", "this", "borrow_of_self"])),
+        proc_macro2::Span::call_site(),
+    );
     let erased = format_ident!("{}", fresh(&["T", "X", "Erased", "ErasedT"]));
     let all_supers = resolve(item, inputs, &borrow)?;
     let mut tokens = TokenStream::new();
@@ -210,7 +219,9 @@ pub(crate) fn expand(
     // learn whether each can be implemented for our dyn value.
     let mut super_missing: Vec<(Ident, String)> = Vec::new();
     for s in &supers {
-        let (SuperKind::User { already_expanded }, Some(sitem)) = (&s.kind, &s.original) else { continue };
+        let (SuperKind::User { already_expanded }, Some(sitem)) = (&s.kind, &s.original) else {
+            continue;
+        };
         let key = s.name.to_string();
         let sub_missing = match emitted.iter().find(|(n, _)| *n == key) {
             Some((_, m)) => m.clone(),
@@ -229,16 +240,27 @@ pub(crate) fn expand(
             }
         };
         if let Some(m) = sub_missing {
-            missing.push(format!("the supertrait `{}` cannot be implemented for a dyn value ({m})", s.name));
+            missing.push(format!(
+                "the supertrait `{}` cannot be implemented for a dyn value ({m})",
+                s.name
+            ));
             super_missing.push((s.name.clone(), m));
         }
     }
 
     // Trait-level `where` clauses that are not supertraits (`where Box<Self>: Debug`).
-    for p in item.generics.where_clause.iter().flat_map(|w| w.predicates.iter()) {
+    for p in item
+        .generics
+        .where_clause
+        .iter()
+        .flat_map(|w| w.predicates.iter())
+    {
         if let WherePredicate::Type(pt) = p {
             let mentions = super::model::mentions_bare_self(&pt.bounded_ty)
-                || pt.bounds.iter().any(|b| super::model::tokens_mention_self(quote!(#b)));
+                || pt
+                    .bounds
+                    .iter()
+                    .any(|b| super::model::tokens_mention_self(quote!(#b)));
             if mentions && !is_self_type(&pt.bounded_ty) {
                 missing.push(format!(
                     "the trait's `where {}` names `Self`, which for the dyn value would be the erased type",
@@ -250,23 +272,48 @@ pub(crate) fn expand(
 
     // Predicates naming `Self` that every `T: Foo` must prove (`Box<Self>: Debug`).
     let mut self_preds: Vec<WherePredicate> = Vec::new();
-    for p in item.generics.where_clause.iter().flat_map(|w| w.predicates.iter()) {
-        if let WherePredicate::Type(pt) = p {
-            if !is_self_type(&pt.bounded_ty) && (mentions_bare_self(&pt.bounded_ty) || pt.bounds.iter().any(bound_mentions_bare_self)) {
-                self_preds.push(p.clone());
-            }
+    for p in item
+        .generics
+        .where_clause
+        .iter()
+        .flat_map(|w| w.predicates.iter())
+    {
+        if let WherePredicate::Type(pt) = p
+            && !is_self_type(&pt.bounded_ty)
+            && (mentions_bare_self(&pt.bounded_ty)
+                || pt.bounds.iter().any(bound_mentions_bare_self))
+        {
+            self_preds.push(p.clone());
         }
     }
     // Supertraits written on the trait that the caller could not resolve.
-    let known: Vec<String> = inputs.iter().map(|i| i.path.rsplit("::").next().unwrap_or(&i.path).split('<').next().unwrap_or("").trim().to_string()).collect();
+    let known: Vec<String> = inputs
+        .iter()
+        .map(|i| {
+            i.path
+                .rsplit("::")
+                .next()
+                .unwrap_or(&i.path)
+                .split('<')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        })
+        .collect();
     let mut outlives: Vec<Lifetime> = Vec::new();
     for b in super::supers::written_bounds(item) {
         match b {
             syn::TypeParamBound::Trait(t) => {
-                let Some(last) = t.path.segments.last() else { continue };
+                let Some(last) = t.path.segments.last() else {
+                    continue;
+                };
                 let n = last.ident.to_string();
                 let maybe = matches!(t.modifier, syn::TraitBoundModifier::Maybe(_));
-                if !maybe && !matches!(n.as_str(), "Sized" | "PointeeSized" | "MetaSized") && !known.contains(&n) {
+                if !maybe
+                    && !matches!(n.as_str(), "Sized" | "PointeeSized" | "MetaSized")
+                    && !known.contains(&n)
+                {
                     missing.push(format!("the supertrait `{n}` is unknown to dynlens, so the dyn value cannot implement it"));
                 }
             }
@@ -287,10 +334,14 @@ pub(crate) fn expand(
                 continue;
             }
             let mut bounds: Vec<syn::TypeParamBound> = Vec::new();
-            let own_names: Vec<Ident> = item.items.iter().filter_map(|ti| match ti {
-                TraitItem::Type(t) if t.generics.params.is_empty() => Some(t.ident.clone()),
-                _ => None,
-            }).collect();
+            let own_names: Vec<Ident> = item
+                .items
+                .iter()
+                .filter_map(|ti| match ti {
+                    TraitItem::Type(t) if t.generics.params.is_empty() => Some(t.ident.clone()),
+                    _ => None,
+                })
+                .collect();
             for b in &t.bounds {
                 let mut replaced = b.clone();
                 ReplaceSelfAssoc { assoc: &own_names }.visit_type_param_bound_mut(&mut replaced);
@@ -304,12 +355,20 @@ pub(crate) fn expand(
                     bounds.push(b.clone());
                 }
             }
-            for p in t.generics.where_clause.iter().flat_map(|w| w.predicates.iter()) {
-                let WherePredicate::Type(pt) = p else { continue };
+            for p in t
+                .generics
+                .where_clause
+                .iter()
+                .flat_map(|w| w.predicates.iter())
+            {
+                let WherePredicate::Type(pt) = p else {
+                    continue;
+                };
                 if !super::model::tokens_mention_self(quote!(#p)) {
                     continue;
                 }
-                let on_self = is_self_type(&pt.bounded_ty) && !pt.bounds.iter().any(bound_mentions_bare_self);
+                let on_self =
+                    is_self_type(&pt.bounded_ty) && !pt.bounds.iter().any(bound_mentions_bare_self);
                 let only_sized = on_self
                     && pt.bounds.iter().all(|b| matches!(b, syn::TypeParamBound::Trait(tb) if tb.path.is_ident("Sized")));
                 if only_sized {
@@ -347,14 +406,19 @@ pub(crate) fn expand(
             GenericParam::Lifetime(l) => {
                 let lt2 = &l.lifetime;
                 let bounds = &l.bounds;
-                decl_params.push(if bounds.is_empty() { quote!(#lt2) } else { quote!(#lt2: #bounds) });
+                decl_params.push(if bounds.is_empty() {
+                    quote!(#lt2)
+                } else {
+                    quote!(#lt2: #bounds)
+                });
                 use_params.push(quote!(#lt2));
                 bound_args.push(quote!(#lt2));
                 phantom_parts.push(quote!(&#lt2 ()));
             }
             GenericParam::Type(t) => {
                 let id = &t.ident;
-                let mut bounds: syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]> = syn::punctuated::Punctuated::new();
+                let mut bounds: syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]> =
+                    syn::punctuated::Punctuated::new();
                 for b in &t.bounds {
                     if bound_mentions_bare_self(b) {
                         missing.push(format!(
@@ -371,7 +435,11 @@ pub(crate) fn expand(
                         replace.visit_path_mut(&mut tb.path);
                     }
                 }
-                decl_params.push(if bounds.is_empty() { quote!(#id) } else { quote!(#id: #bounds) });
+                decl_params.push(if bounds.is_empty() {
+                    quote!(#id)
+                } else {
+                    quote!(#id: #bounds)
+                });
                 use_params.push(quote!(#id));
                 bound_args.push(quote!(#id));
                 phantom_parts.push(quote!(#id));
@@ -392,7 +460,11 @@ pub(crate) fn expand(
             }
         }
         let bounds: Vec<_> = bounds.into_iter().collect();
-        decl_params.push(if bounds.is_empty() { quote!(#a) } else { quote!(#a: #(#bounds)+*) });
+        decl_params.push(if bounds.is_empty() {
+            quote!(#a)
+        } else {
+            quote!(#a: #(#bounds)+*)
+        });
     }
     for a in assoc.iter().skip(own_assoc.len()) {
         let bounds: Vec<syn::TypeParamBound> = supers
@@ -409,9 +481,17 @@ pub(crate) fn expand(
                     .collect()
             })
             .unwrap_or_default();
-        decl_params.push(if bounds.is_empty() { quote!(#a) } else { quote!(#a: #(#bounds)+*) });
+        decl_params.push(if bounds.is_empty() {
+            quote!(#a)
+        } else {
+            quote!(#a: #(#bounds)+*)
+        });
     }
-    let trait_ref = if bound_args.is_empty() { quote!(#name) } else { quote!(#name<#(#bound_args),*>) };
+    let trait_ref = if bound_args.is_empty() {
+        quote!(#name)
+    } else {
+        quote!(#name<#(#bound_args),*>)
+    };
     for a in &assoc {
         use_params.push(quote!(#a));
         bound_args.push(quote!(#a = #a));
@@ -434,8 +514,16 @@ pub(crate) fn expand(
     for l in &outlives {
         where_preds.push(syn::parse_quote!(#lt: #l));
     }
-    let where_clause = if where_preds.is_empty() { quote!() } else { quote!(where #(#where_preds),*) };
-    let bound = if bound_args.is_empty() { quote!(#name) } else { quote!(#name<#(#bound_args),*>) };
+    let where_clause = if where_preds.is_empty() {
+        quote!()
+    } else {
+        quote!(where #(#where_preds),*)
+    };
+    let bound = if bound_args.is_empty() {
+        quote!(#name)
+    } else {
+        quote!(#name<#(#bound_args),*>)
+    };
     let phantom = if phantom_parts.is_empty() {
         None
     } else {
@@ -462,7 +550,15 @@ pub(crate) fn expand(
     // Classify the trait's own items and the std supertraits' methods into slots.
     let items: Vec<TraitItem> = item.items.clone();
     let trait_sized = item.supertraits.iter().any(|b| matches!(b, syn::TypeParamBound::Trait(t) if t.path.segments.last().is_some_and(|s| super::model::implies_sized(&s.ident.to_string()))));
-    let own = classify(&items, &ClassifyCtx { assoc: &assoc, borrow: borrow.clone(), trait_sized }, &name_s);
+    let own = classify(
+        &items,
+        &ClassifyCtx {
+            assoc: &assoc,
+            borrow: borrow.clone(),
+            trait_sized,
+        },
+        &name_s,
+    );
     // What methods' `where Self: Send` / `where Self: 'static` require of every value.
     let mut extra: Vec<syn::TypeParamBound> = Vec::new();
     let mut add_extra = |plan: &MethodPlan| {
@@ -476,7 +572,10 @@ pub(crate) fn expand(
         }
     };
     own.iter().for_each(|m| add_extra(&m.plan));
-    supers.iter().flat_map(|s| s.methods.iter()).for_each(|m| add_extra(&m.plan));
+    supers
+        .iter()
+        .flat_map(|s| s.methods.iter())
+        .for_each(|m| add_extra(&m.plan));
     {
         let (b, l) = (&ctx.bound, &ctx.lt);
         ctx.tbound = quote!(#b + #l #(+ #extra)*);
@@ -493,18 +592,40 @@ pub(crate) fn expand(
     // for every value, so the dyn type exists only where they hold.
     let mut method_preds: Vec<WherePredicate> = Vec::new();
     for m in &own {
-        let MethodPlan::Slot(d) = &m.plan else { continue };
-        for p in d.sig.generics.where_clause.iter().flat_map(|w| w.predicates.iter()) {
-            let WherePredicate::Type(pt) = p else { continue };
-            if is_self_type(&pt.bounded_ty) || d.sig.generics.type_params().any(|tp| super::model::type_mentions_ident(&pt.bounded_ty, &tp.ident)) {
+        let MethodPlan::Slot(d) = &m.plan else {
+            continue;
+        };
+        for p in d
+            .sig
+            .generics
+            .where_clause
+            .iter()
+            .flat_map(|w| w.predicates.iter())
+        {
+            let WherePredicate::Type(pt) = p else {
+                continue;
+            };
+            if is_self_type(&pt.bounded_ty)
+                || d.sig
+                    .generics
+                    .type_params()
+                    .any(|tp| super::model::type_mentions_ident(&pt.bounded_ty, &tp.ident))
+            {
                 continue;
             }
-            if d.sig.generics.lifetimes().any(|l| super::model::tokens_mention_lifetime(quote!(#p), &l.lifetime)) {
+            if d.sig
+                .generics
+                .lifetimes()
+                .any(|l| super::model::tokens_mention_lifetime(quote!(#p), &l.lifetime))
+            {
                 continue;
             }
             let mut p = p.clone();
             ReplaceSelfAssoc { assoc: &assoc }.visit_where_predicate_mut(&mut p);
-            if !method_preds.iter().any(|q| quote!(#q).to_string() == quote!(#p).to_string()) {
+            if !method_preds
+                .iter()
+                .any(|q| quote!(#q).to_string() == quote!(#p).to_string())
+            {
                 method_preds.push(p);
             }
         }
@@ -513,7 +634,10 @@ pub(crate) fn expand(
         let mut all = where_preds.clone();
         all.extend(method_preds.iter().cloned());
         ctx.where_clause = quote!(where #(#all),*);
-        let shown: Vec<String> = method_preds.iter().map(|p| super::model::tidy_tokens(&quote!(#p).to_string())).collect();
+        let shown: Vec<String> = method_preds
+            .iter()
+            .map(|p| super::model::tidy_tokens(&quote!(#p).to_string()))
+            .collect();
         tokens.extend(comment(&format!(
             "`Dyn{name_s}` exists where `{}`: a method requires it, and the vtable is built for every value.",
             shown.join(", ")
@@ -532,7 +656,13 @@ pub(crate) fn expand(
                 };
                 let shim = format_ident!("{}_shim", field);
                 let b = &ctx.trait_ref;
-                slots.push(Slot { field: field.clone(), shim, trait_path: b.clone(), method: m.name.clone(), d: (**d).clone() });
+                slots.push(Slot {
+                    field: field.clone(),
+                    shim,
+                    trait_path: b.clone(),
+                    method: m.name.clone(),
+                    d: (**d).clone(),
+                });
                 own_impl.push((m.name.clone(), SlotRef::Own(field)));
             }
             MethodPlan::Default => {}
@@ -541,7 +671,7 @@ pub(crate) fn expand(
     }
     // Supertrait impls: (super, per-method plan) — std ones through own slots, user ones
     // through the embedded vtable (except `-> Self`, which must build a `DynFoo`).
-    let mut super_impls: Vec<(usize, Vec<(Ident, SlotRef)>, Option<String>)> = Vec::new();
+    let mut super_impls: Vec<SuperImpl> = Vec::new();
     for (si, s) in supers.iter().enumerate() {
         if s.kind == SuperKind::Auto {
             continue;
@@ -556,7 +686,13 @@ pub(crate) fn expand(
                         let field = format_ident!("{}_{}", s.snake(), m.name);
                         let shim = format_ident!("{}_shim", field);
                         let path = s.impl_path();
-                        slots.push(Slot { field: field.clone(), shim, trait_path: quote!(#path), method: m.name.clone(), d: (**d).clone() });
+                        slots.push(Slot {
+                            field: field.clone(),
+                            shim,
+                            trait_path: quote!(#path),
+                            method: m.name.clone(),
+                            d: (**d).clone(),
+                        });
                         plan.push((m.name.clone(), SlotRef::Own(field)));
                     } else {
                         plan.push((m.name.clone(), SlotRef::Embedded));
@@ -569,10 +705,16 @@ pub(crate) fn expand(
             }
         }
         if let Some(w) = &why {
-            missing.push(format!("`{}` cannot be implemented for `Dyn{name_s}`: {w}", s.name));
+            missing.push(format!(
+                "`{}` cannot be implemented for `Dyn{name_s}`: {w}",
+                s.name
+            ));
         }
         if why.is_none() {
-            why = super_missing.iter().find(|(n, _)| *n == s.name).map(|(_, m)| m.clone());
+            why = super_missing
+                .iter()
+                .find(|(n, _)| *n == s.name)
+                .map(|(_, m)| m.clone());
         }
         super_impls.push((si, plan, why));
     }
@@ -582,7 +724,11 @@ pub(crate) fn expand(
     tokens.extend(emit_vtable(&ctx, &slots, &supers, &flags));
     tokens.extend(emit_dyn(&ctx, &slots, &supers, &flags));
 
-    let missing_text = if missing.is_empty() { None } else { Some(missing.join("; ")) };
+    let missing_text = if missing.is_empty() {
+        None
+    } else {
+        Some(missing.join("; "))
+    };
     // `impl Foo for DynFoo`, or inherent methods when something cannot be carried.
     let own_methods: Vec<TokenStream> = own_impl
         .iter()
@@ -601,7 +747,9 @@ pub(crate) fn expand(
             "No `impl {name_s} for Dyn{name_s}`: {why}.\nThe dispatchable methods are inherent methods of `Dyn{name_s}` instead."
         )));
         if !own_methods.is_empty() {
-            let doc = format!(" `{name_s}`'s dispatchable methods, called through the vtable (see the comment above for why this is not `impl {name_s} for Dyn{name_s}`).");
+            let doc = format!(
+                " `{name_s}`'s dispatchable methods, called through the vtable (see the comment above for why this is not `impl {name_s} for Dyn{name_s}`)."
+            );
             tokens.extend(quote! {
                 #[doc = #doc]
                 impl #decl #dyn_ty #wc { #(#own_methods)* }
@@ -615,11 +763,17 @@ pub(crate) fn expand(
                 _ => None,
             })
         };
-        let assoc_items = ctx.assoc.iter().filter(|a| own_assoc.iter().any(|(o, _)| o == *a)).map(|a| {
-            let w = assoc_where(a);
-            quote!(type #a = #a #w;)
-        });
-        let doc = format!(" What the compiler writes as `impl {name_s} for dyn {name_s}`: every method loads its function pointer from the vtable and calls it with the erased `self`.");
+        let assoc_items = ctx
+            .assoc
+            .iter()
+            .filter(|a| own_assoc.iter().any(|(o, _)| o == *a))
+            .map(|a| {
+                let w = assoc_where(a);
+                quote!(type #a = #a #w;)
+            });
+        let doc = format!(
+            " What the compiler writes as `impl {name_s} for dyn {name_s}`: every method loads its function pointer from the vtable and calls it with the erased `self`."
+        );
         let trait_ref = &ctx.trait_ref;
         let unsafety = item.unsafety.map(|_| {
             let c = format!(" SAFETY: `{name_s}` is an `unsafe trait`: every erased value implements it (its own `unsafe impl` upholds the contract), and every method forwards to that value.");
@@ -648,7 +802,11 @@ pub(crate) fn expand(
         }
         // The impl names the trait without `Assoc = T`; the associated types become items.
         let path = &s.impl_path();
-        let unsafety = s.item.as_ref().and_then(|i| i.unsafety).map(|_| quote!(unsafe));
+        let unsafety = s
+            .item
+            .as_ref()
+            .and_then(|i| i.unsafety)
+            .map(|_| quote!(unsafe));
         let mut methods = Vec::new();
         for (mname, r) in plan {
             match r {
@@ -658,7 +816,9 @@ pub(crate) fn expand(
                     }
                 }
                 SlotRef::Embedded => {
-                    if let Some(MethodPlan::Slot(d)) = s.methods.iter().find(|m| m.name == *mname).map(|m| &m.plan) {
+                    if let Some(MethodPlan::Slot(d)) =
+                        s.methods.iter().find(|m| m.name == *mname).map(|m| &m.plan)
+                    {
                         let slot = Slot {
                             field: mname.clone(),
                             shim: mname.clone(),
@@ -671,13 +831,29 @@ pub(crate) fn expand(
                 }
             }
         }
-        let mut assoc_items: Vec<TokenStream> = s.free_assoc.iter().map(|a| quote!(type #a = #a;)).collect();
-        let declared = |a: &Ident| s.original.as_ref().is_some_and(|o| o.items.iter().any(|ti| matches!(ti, TraitItem::Type(t) if t.ident == *a)));
-        assoc_items.extend(s.bound_assoc.iter().filter(|(a, _)| declared(a)).map(|(a, t)| quote!(type #a = #t;)));
+        let mut assoc_items: Vec<TokenStream> =
+            s.free_assoc.iter().map(|a| quote!(type #a = #a;)).collect();
+        let declared = |a: &Ident| {
+            s.original.as_ref().is_some_and(|o| {
+                o.items
+                    .iter()
+                    .any(|ti| matches!(ti, TraitItem::Type(t) if t.ident == *a))
+            })
+        };
+        assoc_items.extend(
+            s.bound_assoc
+                .iter()
+                .filter(|(a, _)| declared(a))
+                .map(|(a, t)| quote!(type #a = #t;)),
+        );
         let doc = format!(
             " `{}` is a supertrait of `{name_s}`, so `dyn {name_s}` implements it too: {}.",
             s.name,
-            if s.kind == SuperKind::Std { "through slots of the vtable" } else { "through its vtable embedded in ours" }
+            if s.kind == SuperKind::Std {
+                "through slots of the vtable"
+            } else {
+                "through its vtable embedded in ours"
+            }
         );
         tokens.extend(quote! {
             #[doc = #doc]
@@ -690,10 +866,17 @@ pub(crate) fn expand(
     if forwarding {
         tokens.extend(super::forward::emit(item, &own, &supers, &ctx.bound));
     }
-    Ok(Out { tokens, missing: missing_text })
+    Ok(Out {
+        tokens,
+        missing: missing_text,
+    })
 }
 
 /// Where an impl method finds its function pointer.
+/// A supertrait impl to write: the supertrait's index, how each of its methods is reached,
+/// and why it cannot be written, if it cannot.
+type SuperImpl = (usize, Vec<(Ident, SlotRef)>, Option<String>);
+
 enum SlotRef {
     /// A field of our vtable.
     Own(Ident),
@@ -720,10 +903,16 @@ impl Flags {
             borrowable: true,
             mutable_borrow: true,
             pinned: false,
-            send: supers.iter().any(|s| s.kind == SuperKind::Auto && s.name == "Send"),
-            sync: supers.iter().any(|s| s.kind == SuperKind::Auto && s.name == "Sync"),
+            send: supers
+                .iter()
+                .any(|s| s.kind == SuperKind::Auto && s.name == "Send"),
+            sync: supers
+                .iter()
+                .any(|s| s.kind == SuperKind::Auto && s.name == "Sync"),
         };
-        let unpin = supers.iter().any(|s| s.kind == SuperKind::Auto && s.name == "Unpin");
+        let unpin = supers
+            .iter()
+            .any(|s| s.kind == SuperKind::Auto && s.name == "Unpin");
         // Embedded user supertraits' methods count for the receivers too.
         let mut receivers: Vec<Receiver> = slots.iter().map(|s| s.d.receiver.clone()).collect();
         for s in supers {
@@ -766,30 +955,34 @@ fn emit_payload(ctx: &Ctx, flags: &Flags) -> TokenStream {
     let doc = format!(
         " The erased `self` of `Dyn{name}`: one pointer-sized slot holding the value itself (when it\n fits) or a pointer to it (boxed or borrowed). The compiler's `dyn {name}` erases `self` to a\n data pointer; a dyn* value may also keep a small value in place of the pointer.\n\n `UnsafeCell`: a `&self` method may mutate a value stored inline (a `Cell`, for instance)."
     );
-    let into_value = flags.into_value.then(|| quote! {
-        /// Moves the value out (for `self` methods). The slot must not be used afterwards.
-        ///
-        /// # Safety
-        /// The slot holds an owned `T` (inline when `INLINE`, boxed otherwise).
-        unsafe fn into_value<T, const INLINE: bool>(self) -> T {
-            if INLINE {
-                unsafe { self.value::<T, INLINE>().read() }
-            } else {
-                *unsafe { Box::from_raw(self.value::<T, INLINE>()) }
+    let into_value = flags.into_value.then(|| {
+        quote! {
+            /// Moves the value out (for `self` methods). The slot must not be used afterwards.
+            ///
+            /// # Safety
+            /// The slot holds an owned `T` (inline when `INLINE`, boxed otherwise).
+            unsafe fn into_value<T, const INLINE: bool>(self) -> T {
+                if INLINE {
+                    unsafe { self.value::<T, INLINE>().read() }
+                } else {
+                    *unsafe { Box::from_raw(self.value::<T, INLINE>()) }
+                }
             }
         }
     });
-    let into_box = flags.into_box.then(|| quote! {
-        /// Moves the value into a `Box` (for `self: Box<Self>` methods), reusing the
-        /// allocation when it is boxed already.
-        ///
-        /// # Safety
-        /// The slot holds an owned `T` (inline when `INLINE`, boxed otherwise).
-        unsafe fn into_box<T, const INLINE: bool>(self) -> Box<T> {
-            if INLINE {
-                Box::new(unsafe { self.value::<T, INLINE>().read() })
-            } else {
-                unsafe { Box::from_raw(self.value::<T, INLINE>()) }
+    let into_box = flags.into_box.then(|| {
+        quote! {
+            /// Moves the value into a `Box` (for `self: Box<Self>` methods), reusing the
+            /// allocation when it is boxed already.
+            ///
+            /// # Safety
+            /// The slot holds an owned `T` (inline when `INLINE`, boxed otherwise).
+            unsafe fn into_box<T, const INLINE: bool>(self) -> Box<T> {
+                if INLINE {
+                    Box::new(unsafe { self.value::<T, INLINE>().read() })
+                } else {
+                    unsafe { Box::from_raw(self.value::<T, INLINE>()) }
+                }
             }
         }
     });
@@ -831,7 +1024,10 @@ fn borrow_of(d: &Dispatchable) -> Option<&Lifetime> {
 }
 
 /// The types of a slot: (for-lifetimes, receiver type, argument types, return type).
-fn slot_types(ctx: &Ctx, d: &Dispatchable) -> (Vec<Lifetime>, TokenStream, Vec<TokenStream>, TokenStream) {
+fn slot_types(
+    ctx: &Ctx,
+    d: &Dispatchable,
+) -> (Vec<Lifetime>, TokenStream, Vec<TokenStream>, TokenStream) {
     let (payload, lt) = (&ctx.payload, &ctx.lt);
     let borrow = borrow_of(d);
     // A bounded method lifetime (`'b: 'a`) cannot be in a `for<…>`: the slot uses the shorter
@@ -842,11 +1038,17 @@ fn slot_types(ctx: &Ctx, d: &Dispatchable) -> (Vec<Lifetime>, TokenStream, Vec<T
         .lifetimes()
         .filter_map(|l| l.bounds.first().map(|b| (l.lifetime.clone(), b.clone())))
         .collect();
-    let mut fors: Vec<Lifetime> = d.sig.generics.lifetimes().filter(|l| l.bounds.is_empty()).map(|l| l.lifetime.clone()).collect();
-    if let Some(b) = borrow {
-        if !fors.contains(b) {
-            fors.insert(0, b.clone());
-        }
+    let mut fors: Vec<Lifetime> = d
+        .sig
+        .generics
+        .lifetimes()
+        .filter(|l| l.bounds.is_empty())
+        .map(|l| l.lifetime.clone())
+        .collect();
+    if let Some(b) = borrow
+        && !fors.contains(b)
+    {
+        fors.insert(0, b.clone());
     }
     let amp = match borrow {
         Some(b) => quote!(&#b),
@@ -874,14 +1076,24 @@ fn slot_types(ctx: &Ctx, d: &Dispatchable) -> (Vec<Lifetime>, TokenStream, Vec<T
                 let t = name_all(&a.ty);
                 quote!(#t)
             }
-            ArgKind::Erased { dyn_ty, mutable, .. } => {
+            ArgKind::Erased {
+                dyn_ty, mutable, ..
+            } => {
                 let r = match (boxing, borrow) {
                     (true, Some(b)) => quote!(&#b),
                     _ => quote!(&),
                 };
-                let multi = matches!(dyn_ty, Type::TraitObject(o) if o.bounds.len() > 1);
-                let inner = if multi { quote!((#dyn_ty)) } else { quote!(#dyn_ty) };
-                if *mutable { quote!(#r mut #inner) } else { quote!(#r #inner) }
+                let multi = matches!(&**dyn_ty, Type::TraitObject(o) if o.bounds.len() > 1);
+                let inner = if multi {
+                    quote!((#dyn_ty))
+                } else {
+                    quote!(#dyn_ty)
+                };
+                if *mutable {
+                    quote!(#r mut #inner)
+                } else {
+                    quote!(#r #inner)
+                }
             }
         })
         .collect();
@@ -901,7 +1113,11 @@ fn slot_types(ctx: &Ctx, d: &Dispatchable) -> (Vec<Lifetime>, TokenStream, Vec<T
         }
         Output::SelfValue => ctx.dyn_ty(),
         Output::Async(t) => {
-            let t = t.as_ref().map(|t| name_all(t)).map(|t| quote!(#t)).unwrap_or(quote!(()));
+            let t = t
+                .as_ref()
+                .map(name_all)
+                .map(|t| quote!(#t))
+                .unwrap_or(quote!(()));
             quote!(::core::pin::Pin<Box<dyn Future<Output = #t> + #cap>>)
         }
         Output::Boxed { dyn_ty, pinned } => {
@@ -931,7 +1147,10 @@ fn emit_vtable(ctx: &Ctx, slots: &[Slot], supers: &[Super], _flags: &Flags) -> T
             let f = format_ident!("{}", s.snake());
             let sv = format_ident!("{}Vtable", s.name);
             let sargs = super_generic_args(s, lt);
-            let doc = format!(" The vtable of the supertrait `{}`, embedded whole so that upcasting `Dyn{name}` to `Dyn{}` only takes a reference to it.", s.name, s.name);
+            let doc = format!(
+                " The vtable of the supertrait `{}`, embedded whole so that upcasting `Dyn{name}` to `Dyn{}` only takes a reference to it.",
+                s.name, s.name
+            );
             fields.push(quote!(#[doc = #doc] pub #f: #sv<#(#sargs),*>,));
             inits.push(quote!(#f: #sv::new::<#erased, INLINE, OWNED>(),));
         }
@@ -941,7 +1160,11 @@ fn emit_vtable(ctx: &Ctx, slots: &[Slot], supers: &[Super], _flags: &Flags) -> T
         let field = &s.field;
         let sig = super::model::signature_display(&s.d.sig);
         let doc = format!(" `{sig}` with `self` erased.");
-        let binder = if fors.is_empty() { quote!() } else { quote!(for<#(#fors),*>) };
+        let binder = if fors.is_empty() {
+            quote!()
+        } else {
+            quote!(for<#(#fors),*>)
+        };
         let arrow = (ret.to_string() != "()").then(|| quote!(-> #ret));
         fields.push(quote!(#[doc = #doc] pub #field: #binder unsafe fn(#recv, #(#args),*) #arrow,));
         let shim = &s.shim;
@@ -955,11 +1178,16 @@ fn emit_vtable(ctx: &Ctx, slots: &[Slot], supers: &[Super], _flags: &Flags) -> T
             marker: ::core::marker::PhantomData<#p>,
         }
     });
-    let marker_init = ctx.phantom.as_ref().map(|_| quote!(marker: ::core::marker::PhantomData,));
+    let marker_init = ctx
+        .phantom
+        .as_ref()
+        .map(|_| quote!(marker: ::core::marker::PhantomData,));
     let doc = format!(
         " The vtable of `{name}`: what the compiler stores behind the second word of a `&dyn {name}`.\n One is built per concrete type (and storage), at compile time."
     );
-    let doc_new = format!(" The vtable for a `T: {name}` stored inline (`INLINE`) or behind a pointer, owned (`OWNED`: dropping the dyn value drops the `T`) or borrowed.\n\n A `const fn`, so that `&{vtable}::new::<T, …>()` in a constant is promoted to a `'static`:\n no allocation and no `static` per type, like the compiler's vtables.");
+    let doc_new = format!(
+        " The vtable for a `T: {name}` stored inline (`INLINE`) or behind a pointer, owned (`OWNED`: dropping the dyn value drops the `T`) or borrowed.\n\n A `const fn`, so that `&{vtable}::new::<T, …>()` in a constant is promoted to a `'static`:\n no allocation and no `static` per type, like the compiler's vtables."
+    );
     quote! {
         #[doc = #doc]
         pub struct #vtable #decl #wc {
@@ -1014,21 +1242,36 @@ fn emit_shim(
     let this_expr = match d.receiver {
         Receiver::Ref(_) => quote!(unsafe { &*this.value::<#erased, INLINE>() }),
         Receiver::Mut(_) => quote!(unsafe { &mut *this.value::<#erased, INLINE>() }),
-        Receiver::PinMut(_) => quote!(unsafe { ::core::pin::Pin::new_unchecked(&mut *this.value::<#erased, INLINE>()) }),
+        Receiver::PinMut(_) => {
+            quote!(unsafe { ::core::pin::Pin::new_unchecked(&mut *this.value::<#erased, INLINE>()) })
+        }
         Receiver::Value => quote!(unsafe { this.into_value::<#erased, INLINE>() }),
         Receiver::Boxed => quote!(unsafe { this.into_box::<#erased, INLINE>() }),
     };
     let names: Vec<&Ident> = d.args.iter().map(|a| &a.name).collect();
     // An erased `&mut T` is passed on as `&mut &mut dyn Bound` (a `Sized` type implementing the bound).
-    let params = names.iter().zip(args.iter()).zip(d.args.iter()).map(|((n, t), a)| match a.kind {
-        ArgKind::Erased { shape: ErasedShape::Mut, .. } => quote!(mut #n: #t),
-        _ => quote!(#n: #t),
-    });
+    let params = names
+        .iter()
+        .zip(args.iter())
+        .zip(d.args.iter())
+        .map(|((n, t), a)| match a.kind {
+            ArgKind::Erased {
+                shape: ErasedShape::Mut,
+                ..
+            } => quote!(mut #n: #t),
+            _ => quote!(#n: #t),
+        });
     let pass = d.args.iter().map(|a| {
         let n = &a.name;
         match &a.kind {
-            ArgKind::Erased { shape: ErasedShape::Ref, .. } => quote!(&#n),
-            ArgKind::Erased { shape: ErasedShape::Mut, .. } => quote!(&mut #n),
+            ArgKind::Erased {
+                shape: ErasedShape::Ref,
+                ..
+            } => quote!(&#n),
+            ArgKind::Erased {
+                shape: ErasedShape::Mut,
+                ..
+            } => quote!(&mut #n),
             _ => quote!(#n),
         }
     });
@@ -1054,7 +1297,14 @@ fn emit_shim(
         .iter()
         .flat_map(|w| w.predicates.iter())
         .filter(|p| match p {
-            WherePredicate::Type(pt) => !is_self_type(&pt.bounded_ty) && !d.sig.generics.type_params().any(|tp| super::model::type_mentions_ident(&pt.bounded_ty, &tp.ident)),
+            WherePredicate::Type(pt) => {
+                !is_self_type(&pt.bounded_ty)
+                    && !d
+                        .sig
+                        .generics
+                        .type_params()
+                        .any(|tp| super::model::type_mentions_ident(&pt.bounded_ty, &tp.ident))
+            }
             _ => true,
         })
         .map(|p| {
@@ -1063,17 +1313,32 @@ fn emit_shim(
             p
         })
         .collect();
-    let extra_where: Vec<WherePredicate> = extra_where.into_iter().chain(ctx.twhere.iter().cloned()).collect();
-    let wc = if extra_where.is_empty() { quote!() } else { quote!(where #(#extra_where),*) };
+    let extra_where: Vec<WherePredicate> = extra_where
+        .into_iter()
+        .chain(ctx.twhere.iter().cloned())
+        .collect();
+    let wc = if extra_where.is_empty() {
+        quote!()
+    } else {
+        quote!(where #(#extra_where),*)
+    };
     let shim = &s.shim;
     let arrow = (ret.to_string() != "()").then(|| quote!(-> #ret));
-    let doc = format!(" The shim in the `{}` slot: turns the erased `self` back into the `T` it was made from and calls `T::{}`{}.", s.field, s.method, match &d.output {
-        Output::Async(_) => ", boxing the future it returns (a boxing shim)",
-        Output::Boxed { .. } => ", boxing the `impl Trait` it returns (a boxing shim)",
-        Output::SelfValue => ", wrapping the returned `T` in a new dyn value",
-        _ => "",
-    });
-    let has_erased = d.args.iter().any(|a| matches!(a.kind, ArgKind::Erased { .. }));
+    let doc = format!(
+        " The shim in the `{}` slot: turns the erased `self` back into the `T` it was made from and calls `T::{}`{}.",
+        s.field,
+        s.method,
+        match &d.output {
+            Output::Async(_) => ", boxing the future it returns (a boxing shim)",
+            Output::Boxed { .. } => ", boxing the `impl Trait` it returns (a boxing shim)",
+            Output::SelfValue => ", wrapping the returned `T` in a new dyn value",
+            _ => "",
+        }
+    );
+    let has_erased = d
+        .args
+        .iter()
+        .any(|a| matches!(a.kind, ArgKind::Erased { .. }));
     let doc2 = has_erased.then(|| quote!(#[doc = " Arguments of generic type arrive as trait objects (an erasing shim): `&dyn Trait` implements `Trait`."]));
     quote! {
         #[doc = #doc]
@@ -1089,17 +1354,22 @@ fn emit_shim(
 }
 
 fn emit_dyn(ctx: &Ctx, _slots: &[Slot], supers: &[Super], flags: &Flags) -> TokenStream {
-    let (dyn_name, payload, vtable, lt, name) = (&ctx.dyn_name, &ctx.payload, &ctx.vtable, &ctx.lt, &ctx.name);
+    let (dyn_name, payload, vtable, lt, name) =
+        (&ctx.dyn_name, &ctx.payload, &ctx.vtable, &ctx.lt, &ctx.name);
     let (decl, wc, args) = (&ctx.decl, &ctx.where_clause, &ctx.args);
     let (erased, tbound, twhere) = (&ctx.erased, &ctx.tbound, ctx.twhere());
     let vt_ty = ctx.vt_ty();
     let name_s = name.to_string();
-    let pinned = flags.pinned.then(|| quote! {
-        /// `Pin<&mut Self>` methods: a pinned `T` stored inline must not move, so, like
-        /// `dyn Future`, the dyn value is `!Unpin` (pin it with `pin!` or `Box::pin`).
-        pinned: ::core::marker::PhantomData<::core::marker::PhantomPinned>,
+    let pinned = flags.pinned.then(|| {
+        quote! {
+            /// `Pin<&mut Self>` methods: a pinned `T` stored inline must not move, so, like
+            /// `dyn Future`, the dyn value is `!Unpin` (pin it with `pin!` or `Box::pin`).
+            pinned: ::core::marker::PhantomData<::core::marker::PhantomPinned>,
+        }
     });
-    let pinned_init = flags.pinned.then(|| quote!(pinned: ::core::marker::PhantomData,));
+    let pinned_init = flags
+        .pinned
+        .then(|| quote!(pinned: ::core::marker::PhantomData,));
     let doc = format!(
         " `dyn {name_s}` as a dyn* value: `Sized`, two words (the payload and the vtable), so it can be\n moved, returned and passed by value, which is what makes `self`, `-> Self`, `impl Trait`\n arguments and `async fn` dispatchable. Dropping it drops the value exactly once.\n\n `'a` bounds the erased value's borrows, as in `dyn {name_s} + 'a`."
     );
@@ -1137,7 +1407,10 @@ fn emit_dyn(ctx: &Ctx, _slots: &[Slot], supers: &[Super], flags: &Flags) -> Toke
             let sd = format_ident!("Dyn{}", s.name);
             let sp = format_ident!("{}Payload", s.name);
             let sargs = super_generic_args(s, lt);
-            let doc = format!(" Upcasting: the same payload with the embedded `{}` vtable, as `&dyn {name_s}` → `&dyn {}` does.", s.name, s.name);
+            let doc = format!(
+                " Upcasting: the same payload with the embedded `{}` vtable, as `&dyn {name_s}` → `&dyn {}` does.",
+                s.name, s.name
+            );
             upcasts.push(quote! {
                 #[doc = #doc]
                 pub fn #m(self) -> #sd<#(#sargs),*> {
@@ -1252,8 +1525,19 @@ fn impl_method(ctx: &Ctx, s: &Slot, inherent: bool, embedded: Option<&Super>) ->
     for (input, a) in sig.inputs.iter_mut().skip(1).zip(d.args.iter()) {
         if let FnArg::Typed(pt) = input {
             let n = &a.name;
-            let m = matches!(a.kind, ArgKind::Erased { shape: ErasedShape::Value, mutable: true, .. });
-            let pat: Pat = if m { syn::parse_quote!(mut #n) } else { syn::parse_quote!(#n) };
+            let m = matches!(
+                a.kind,
+                ArgKind::Erased {
+                    shape: ErasedShape::Value,
+                    mutable: true,
+                    ..
+                }
+            );
+            let pat: Pat = if m {
+                syn::parse_quote!(mut #n)
+            } else {
+                syn::parse_quote!(#n)
+            };
             *pt.pat = pat;
             pt.attrs.clear();
             replace.visit_type_mut(&mut pt.ty);
@@ -1269,7 +1553,12 @@ fn impl_method(ctx: &Ctx, s: &Slot, inherent: bool, embedded: Option<&Super>) ->
     let (field_path, payload_cast_ref, payload_cast_mut, payload_cast_val) = match embedded {
         None => {
             let f = &s.field;
-            (quote!(vtable.#f), quote!(&self.payload), quote!(&mut this.payload), quote!(::core::ptr::read(&this.payload)))
+            (
+                quote!(vtable.#f),
+                quote!(&self.payload),
+                quote!(&mut this.payload),
+                quote!(::core::ptr::read(&this.payload)),
+            )
         }
         Some(sup) => {
             let sf = format_ident!("{}", sup.snake());
@@ -1289,17 +1578,35 @@ fn impl_method(ctx: &Ctx, s: &Slot, inherent: bool, embedded: Option<&Super>) ->
         .map(|a| {
             let n = &a.name;
             match &a.kind {
-                ArgKind::Erased { shape: ErasedShape::Value, mutable: true, .. } => quote!(&mut #n),
-                ArgKind::Erased { shape: ErasedShape::Value, mutable: false, .. } => quote!(&#n),
+                ArgKind::Erased {
+                    shape: ErasedShape::Value,
+                    mutable: true,
+                    ..
+                } => quote!(&mut #n),
+                ArgKind::Erased {
+                    shape: ErasedShape::Value,
+                    mutable: false,
+                    ..
+                } => quote!(&#n),
                 // `&T` with `T: ?Sized` cannot coerce to `&dyn Bound`; `&&T` can (`&T: Bound`).
-                ArgKind::Erased { shape: ErasedShape::Ref, maybe_unsized: true, .. } => quote!(&#n),
+                ArgKind::Erased {
+                    shape: ErasedShape::Ref,
+                    maybe_unsized: true,
+                    ..
+                } => quote!(&#n),
                 _ => quote!(#n),
             }
         })
         .collect();
     let (setup, call) = match d.receiver {
-        Receiver::Ref(_) => (quote!(), quote!((self.#field_path)(#payload_cast_ref, #(#pass),*))),
-        Receiver::Mut(_) => (quote!(let this = self;), quote!((this.#field_path)(#payload_cast_mut, #(#pass),*))),
+        Receiver::Ref(_) => (
+            quote!(),
+            quote!((self.#field_path)(#payload_cast_ref, #(#pass),*)),
+        ),
+        Receiver::Mut(_) => (
+            quote!(let this = self;),
+            quote!((this.#field_path)(#payload_cast_mut, #(#pass),*)),
+        ),
         Receiver::PinMut(_) => (
             quote! {
                 __dynlens_comment!("SAFETY: the value is not moved out of the pinned dyn value; the shim re-pins it.");
@@ -1317,7 +1624,9 @@ fn impl_method(ctx: &Ctx, s: &Slot, inherent: bool, embedded: Option<&Super>) ->
         ),
     };
     let safety = match d.receiver {
-        Receiver::Value | Receiver::Boxed => "SAFETY: the vtable matches the payload; `this` is not dropped, so the value moves into the shim.",
+        Receiver::Value | Receiver::Boxed => {
+            "SAFETY: the vtable matches the payload; `this` is not dropped, so the value moves into the shim."
+        }
         _ => "SAFETY: the vtable was built for the type and storage of the payload.",
     };
     let body = if d.sig.asyncness.is_some() {

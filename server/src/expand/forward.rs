@@ -33,7 +33,12 @@ struct Needs {
 }
 
 /// Emits the forwarding impls, and a comment for each one that would not be sound.
-pub(crate) fn emit(item: &ItemTrait, _own: &[Method], supers: &[Super], bound: &TokenStream) -> TokenStream {
+pub(crate) fn emit(
+    item: &ItemTrait,
+    _own: &[Method],
+    supers: &[Super],
+    bound: &TokenStream,
+) -> TokenStream {
     let mut out = TokenStream::new();
     let name = &item.ident;
     for target in [Target::Boxed, Target::Shared, Target::Exclusive] {
@@ -48,7 +53,12 @@ pub(crate) fn emit(item: &ItemTrait, _own: &[Method], supers: &[Super], bound: &
     out
 }
 
-fn forward_impl(item: &ItemTrait, supers: &[Super], _bound: &TokenStream, target: Target) -> Result<TokenStream, String> {
+fn forward_impl(
+    item: &ItemTrait,
+    supers: &[Super],
+    _bound: &TokenStream,
+    target: Target,
+) -> Result<TokenStream, String> {
     let mut needs = Needs::default();
     let mut extra_sync = false;
     for s in supers {
@@ -61,13 +71,23 @@ fn forward_impl(item: &ItemTrait, supers: &[Super], _bound: &TokenStream, target
             }
             SuperKind::Std => {
                 let ok = match n.as_str() {
-                    "Debug" | "Display" | "Hash" | "Binary" | "Octal" | "LowerHex" | "UpperHex" | "LowerExp" | "UpperExp" | "Pointer" => true,
-                    "Iterator" | "DoubleEndedIterator" | "ExactSizeIterator" | "Write" | "Read" | "BufRead" | "Hasher" => target != Target::Shared,
+                    "Debug" | "Display" | "Hash" | "Binary" | "Octal" | "LowerHex" | "UpperHex"
+                    | "LowerExp" | "UpperExp" | "Pointer" => true,
+                    "Iterator"
+                    | "DoubleEndedIterator"
+                    | "ExactSizeIterator"
+                    | "Write"
+                    | "Read"
+                    | "BufRead"
+                    | "Hasher" => target != Target::Shared,
                     "Error" => target != Target::Exclusive,
                     _ => false,
                 };
                 if !ok {
-                    return Err(format!("`{}` does not implement the supertrait `{n}`", target.label()));
+                    return Err(format!(
+                        "`{}` does not implement the supertrait `{n}`",
+                        target.label()
+                    ));
                 }
             }
             SuperKind::User { .. } => {}
@@ -99,8 +119,16 @@ fn forward_impl(item: &ItemTrait, supers: &[Super], _bound: &TokenStream, target
             _ => {}
         }
     }
-    let sized = if needs.sized { quote!() } else { quote!(+ ?Sized) };
-    let unpin = if needs.unpin { quote!(+ Unpin) } else { quote!() };
+    let sized = if needs.sized {
+        quote!()
+    } else {
+        quote!(+ ?Sized)
+    };
+    let unpin = if needs.unpin {
+        quote!(+ Unpin)
+    } else {
+        quote!()
+    };
     let sync = if extra_sync { quote!(+ Sync) } else { quote!() };
     let self_ty = match target {
         Target::Boxed => quote!(Box<T>),
@@ -108,8 +136,15 @@ fn forward_impl(item: &ItemTrait, supers: &[Super], _bound: &TokenStream, target
         Target::Exclusive => quote!(&mut T),
     };
     let where_clause = &item.generics.where_clause;
-    let doc = format!(" Forwards every method to the `T` behind the `{}`, so that it can be a dyn* payload too.", target.label());
-    let lead = if params.is_empty() { quote!() } else { quote!(#params,) };
+    let doc = format!(
+        " Forwards every method to the `T` behind the `{}`, so that it can be a dyn* payload too.",
+        target.label()
+    );
+    let lead = if params.is_empty() {
+        quote!()
+    } else {
+        quote!(#params,)
+    };
     Ok(quote! {
         #[doc = #doc]
         impl<#lead T: #trait_path #sized #unpin #sync> #trait_path for #self_ty #where_clause {
@@ -118,7 +153,12 @@ fn forward_impl(item: &ItemTrait, supers: &[Super], _bound: &TokenStream, target
     })
 }
 
-fn forward_fn(f: &TraitItemFn, target: Target, trait_path: &TokenStream, needs: &mut Needs) -> Result<TokenStream, String> {
+fn forward_fn(
+    f: &TraitItemFn,
+    target: Target,
+    trait_path: &TokenStream,
+    needs: &mut Needs,
+) -> Result<TokenStream, String> {
     let sig = &f.sig;
     let m = &sig.ident;
     if has_self_sized(sig) {
@@ -176,7 +216,10 @@ fn forward_fn(f: &TraitItemFn, target: Target, trait_path: &TokenStream, needs: 
     if let ReturnType::Type(_, t) = &sig.output {
         if is_self_type(t) {
             if target != Target::Boxed {
-                return Err(format!("`{m}` returns `Self`, which a `{}` cannot own", target.label()));
+                return Err(format!(
+                    "`{m}` returns `Self`, which a `{}` cannot own",
+                    target.label()
+                ));
             }
             needs.sized = true;
             call = quote!(Box::new(#call));
@@ -211,7 +254,11 @@ fn receiver_shape(r: &syn::Receiver) -> Option<RecvShape> {
         });
     }
     match &*r.ty {
-        Type::Reference(rf) if is_self_type(&rf.elem) => Some(if rf.mutability.is_some() { RecvShape::Mut } else { RecvShape::Ref }),
+        Type::Reference(rf) if is_self_type(&rf.elem) => Some(if rf.mutability.is_some() {
+            RecvShape::Mut
+        } else {
+            RecvShape::Ref
+        }),
         t if is_self_type(t) => Some(RecvShape::Value),
         Type::Path(tp) => {
             let last = tp.path.segments.last()?;
@@ -225,7 +272,9 @@ fn receiver_shape(r: &syn::Receiver) -> Option<RecvShape> {
             match last.ident.to_string().as_str() {
                 "Box" if is_self_type(&inner) => Some(RecvShape::Boxed),
                 "Pin" => match inner {
-                    Type::Reference(rf) if rf.mutability.is_some() && is_self_type(&rf.elem) => Some(RecvShape::PinMut),
+                    Type::Reference(rf) if rf.mutability.is_some() && is_self_type(&rf.elem) => {
+                        Some(RecvShape::PinMut)
+                    }
                     _ => None,
                 },
                 _ => None,

@@ -47,16 +47,24 @@ pub fn has_blanket_impl(file_text: &str, trait_name: &str) -> bool {
     if !file_text.contains(&format!("{trait_name} for ")) {
         return false;
     }
-    let Ok(file) = syn::parse_file(file_text) else { return false };
+    let Ok(file) = syn::parse_file(file_text) else {
+        return false;
+    };
     fn walk(items: &[syn::Item], name: &str) -> bool {
         items.iter().any(|item| match item {
             syn::Item::Impl(i) => {
-                let is_trait = i.trait_.as_ref().is_some_and(|(_, p, _)| p.segments.last().is_some_and(|s| s.ident == name));
+                let is_trait = i
+                    .trait_
+                    .as_ref()
+                    .is_some_and(|(_, p, _)| p.segments.last().is_some_and(|s| s.ident == name));
                 let self_param = matches!(&*i.self_ty, syn::Type::Path(tp) if tp.qself.is_none()
                     && i.generics.type_params().any(|g| tp.path.is_ident(&g.ident)));
                 is_trait && self_param
             }
-            syn::Item::Mod(m) => m.content.as_ref().is_some_and(|(_, items)| walk(items, name)),
+            syn::Item::Mod(m) => m
+                .content
+                .as_ref()
+                .is_some_and(|(_, items)| walk(items, name)),
             _ => false,
         })
     }
@@ -78,7 +86,13 @@ pub struct Expansion {
 pub fn expand_trait(input: &ExpandInput) -> Result<Expansion, String> {
     let item = parse_trait(&input.trait_source)?;
     let name = item.ident.to_string();
-    let out = emit::expand(&item, &input.supertraits, input.forwarding_impls, input.blanket_impl, &mut Vec::new())?;
+    let out = emit::expand(
+        &item,
+        &input.supertraits,
+        input.forwarding_impls,
+        input.blanket_impl,
+        &mut Vec::new(),
+    )?;
     let file: syn::File = syn::parse2(out.tokens)
         .map_err(|e| format!("dynlens generated invalid Rust for `{name}` (a bug): {e}"))?;
     let text = emit::finish_comments(&prettyplease::unparse(&file));
@@ -87,9 +101,15 @@ pub fn expand_trait(input: &ExpandInput) -> Result<Expansion, String> {
         title.push_str(" with forwarding impls");
     }
     if let Some(missing) = &out.missing {
-        title.push_str(&format!(" (without `impl {name} for Dyn{name}`: {missing})"));
+        title.push_str(&format!(
+            " (without `impl {name} for Dyn{name}`: {missing})"
+        ));
     }
-    Ok(Expansion { text, title, complete: out.missing.is_none() })
+    Ok(Expansion {
+        text,
+        title,
+        complete: out.missing.is_none(),
+    })
 }
 
 /// Parses a trait item; accepts a whole file holding one trait too.

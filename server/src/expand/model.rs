@@ -4,8 +4,8 @@
 use proc_macro2::Span;
 use syn::visit_mut::VisitMut;
 use syn::{
-    FnArg, GenericParam, Ident, Lifetime, Pat, ReturnType, Signature, TraitItem, TraitItemFn,
-    Type, TypeParamBound, WherePredicate,
+    FnArg, GenericParam, Ident, Lifetime, Pat, ReturnType, Signature, TraitItem, TraitItemFn, Type,
+    TypeParamBound, WherePredicate,
 };
 
 /// How a method receives `self`.
@@ -26,7 +26,10 @@ pub(crate) enum Receiver {
 impl Receiver {
     /// The receiver borrows the value (the result may borrow it too).
     pub(crate) fn borrows(&self) -> bool {
-        matches!(self, Receiver::Ref(_) | Receiver::Mut(_) | Receiver::PinMut(_))
+        matches!(
+            self,
+            Receiver::Ref(_) | Receiver::Mut(_) | Receiver::PinMut(_)
+        )
     }
     /// The named lifetime of a borrowing receiver, if the user wrote one.
     pub(crate) fn lifetime(&self) -> Option<&Lifetime> {
@@ -45,7 +48,7 @@ pub(crate) enum ArgKind {
     /// A generic or `impl Trait` argument passed as a trait object.
     Erased {
         /// `dyn Bound + …` (without the reference).
-        dyn_ty: Type,
+        dyn_ty: Box<Type>,
         /// `&mut dyn` (the bound's methods need `&mut self`) rather than `&dyn`.
         mutable: bool,
         /// How the method takes it: by value, `&T` or `&mut T`.
@@ -140,14 +143,13 @@ impl VisitMut for ReplaceSelfAssoc<'_> {
             let is_self_assoc = (tp.qself.as_ref().is_some_and(|q| is_self_type(&q.ty))
                 && segs.len() >= 2)
                 || (tp.qself.is_none() && segs.len() == 2 && segs[0].ident == "Self");
-            if is_self_assoc {
-                if let Some(last) = segs.last() {
-                    if self.assoc.iter().any(|a| *a == last.ident) {
-                        let ident = last.ident.clone();
-                        *ty = syn::parse_quote!(#ident);
-                        return;
-                    }
-                }
+            if is_self_assoc
+                && let Some(last) = segs.last()
+                && self.assoc.contains(&last.ident)
+            {
+                let ident = last.ident.clone();
+                *ty = syn::parse_quote!(#ident);
+                return;
             }
         }
         syn::visit_mut::visit_type_mut(self, ty);
@@ -166,7 +168,9 @@ pub(crate) fn mentions_self_projection(ty: &Type) -> bool {
     impl<'ast> syn::visit::Visit<'ast> for Finder {
         fn visit_type_path(&mut self, tp: &'ast syn::TypePath) {
             if tp.qself.as_ref().is_some_and(|q| is_self_type(&q.ty))
-                || (tp.qself.is_none() && tp.path.segments.len() >= 2 && tp.path.segments[0].ident == "Self")
+                || (tp.qself.is_none()
+                    && tp.path.segments.len() >= 2
+                    && tp.path.segments[0].ident == "Self")
             {
                 self.0 = true;
             }
@@ -197,7 +201,9 @@ pub(crate) fn tokens_mention_lifetime(tokens: proc_macro2::TokenStream, lt: &Lif
                 continue;
             }
             proc_macro2::TokenTree::Ident(i) if prev_quote && i == lt.ident => return true,
-            proc_macro2::TokenTree::Group(g) if tokens_mention_lifetime(g.stream(), lt) => return true,
+            proc_macro2::TokenTree::Group(g) if tokens_mention_lifetime(g.stream(), lt) => {
+                return true;
+            }
             _ => {}
         }
         prev_quote = false;
@@ -221,21 +227,39 @@ struct MethodWhere {
 }
 
 fn method_where(sig: &Signature) -> MethodWhere {
-    let mut w = MethodWhere { sized: false, extra: Vec::new(), not_carried: None };
-    let Some(wc) = &sig.generics.where_clause else { return w };
+    let mut w = MethodWhere {
+        sized: false,
+        extra: Vec::new(),
+        not_carried: None,
+    };
+    let Some(wc) = &sig.generics.where_clause else {
+        return w;
+    };
     for p in &wc.predicates {
-        let WherePredicate::Type(pt) = p else { continue };
+        let WherePredicate::Type(pt) = p else {
+            continue;
+        };
         if is_self_type(&pt.bounded_ty) && pt.lifetimes.is_none() {
             for b in &pt.bounds {
                 match b {
                     TypeParamBound::Trait(t) if t.path.segments.len() <= 3 => {
-                        let name = t.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+                        let name = t
+                            .path
+                            .segments
+                            .last()
+                            .map(|s| s.ident.to_string())
+                            .unwrap_or_default();
                         if implies_sized(&name) {
                             w.sized = true;
                             if name != "Sized" {
                                 w.not_carried.get_or_insert_with(|| format!("its `where Self: {name}` asks of the dyn value what it cannot know"));
                             }
-                        } else if is_auto_marker(&name) && matches!(t.path.segments.last().map(|s| &s.arguments), Some(syn::PathArguments::None)) {
+                        } else if is_auto_marker(&name)
+                            && matches!(
+                                t.path.segments.last().map(|s| &s.arguments),
+                                Some(syn::PathArguments::None)
+                            )
+                        {
                             w.extra.push(b.clone());
                         } else {
                             let text = tidy_tokens(&quote::quote!(#t).to_string());
@@ -243,17 +267,29 @@ fn method_where(sig: &Signature) -> MethodWhere {
                         }
                     }
                     // `Self: 'b` with the method's own `'b`: implied by the receiver's borrow.
-                    TypeParamBound::Lifetime(l) if sig.generics.lifetimes().any(|g| g.lifetime == *l) => {}
+                    TypeParamBound::Lifetime(l)
+                        if sig.generics.lifetimes().any(|g| g.lifetime == *l) => {}
                     TypeParamBound::Lifetime(_) => w.extra.push(b.clone()),
                     other => {
                         let text = tidy_tokens(&quote::quote!(#other).to_string());
-                        w.not_carried.get_or_insert_with(|| format!("its `where Self: {text}` asks of the dyn value what it cannot know"));
+                        w.not_carried.get_or_insert_with(|| {
+                            format!(
+                                "its `where Self: {text}` asks of the dyn value what it cannot know"
+                            )
+                        });
                     }
                 }
             }
-        } else if mentions_bare_self(&pt.bounded_ty) || pt.bounds.iter().any(|b| tokens_mention_self(quote::quote!(#b))) {
+        } else if mentions_bare_self(&pt.bounded_ty)
+            || pt
+                .bounds
+                .iter()
+                .any(|b| tokens_mention_self(quote::quote!(#b)))
+        {
             let text = tidy_tokens(&quote::quote!(#pt).to_string());
-            w.not_carried.get_or_insert_with(|| format!("its `where {text}` names `Self`, which the dyn value cannot stand for"));
+            w.not_carried.get_or_insert_with(|| {
+                format!("its `where {text}` names `Self`, which the dyn value cannot stand for")
+            });
         }
     }
     w
@@ -264,20 +300,26 @@ pub(crate) fn mentions_bare_self(ty: &Type) -> bool {
     struct Finder(bool);
     impl<'ast> syn::visit::Visit<'ast> for Finder {
         fn visit_type_path(&mut self, tp: &'ast syn::TypePath) {
-            if tp.qself.is_none() && tp.path.segments.len() == 1 && tp.path.segments[0].ident == "Self" {
+            if tp.qself.is_none()
+                && tp.path.segments.len() == 1
+                && tp.path.segments[0].ident == "Self"
+            {
                 self.0 = true;
             }
-            if tp.qself.is_none() && tp.path.segments.len() >= 2 && tp.path.segments[0].ident == "Self" {
+            if tp.qself.is_none()
+                && tp.path.segments.len() >= 2
+                && tp.path.segments[0].ident == "Self"
+            {
                 // `Self::Assoc`: fine, the associated type is a parameter of the dyn type.
                 for seg in tp.path.segments.iter().skip(1) {
                     syn::visit::visit_path_arguments(self, &seg.arguments);
                 }
                 return;
             }
-            if let Some(q) = &tp.qself {
-                if is_self_type(&q.ty) {
-                    return;
-                }
+            if let Some(q) = &tp.qself
+                && is_self_type(&q.ty)
+            {
+                return;
             }
             syn::visit::visit_type_path(self, tp);
         }
@@ -293,7 +335,10 @@ pub(crate) fn has_self_sized(sig: &Signature) -> bool {
         w.predicates.iter().any(|p| match p {
             WherePredicate::Type(pt) => {
                 is_self_type(&pt.bounded_ty)
-                    && pt.bounds.iter().any(|b| matches!(b, TypeParamBound::Trait(t) if t.path.is_ident("Sized")))
+                    && pt
+                        .bounds
+                        .iter()
+                        .any(|b| matches!(b, TypeParamBound::Trait(t) if t.path.is_ident("Sized")))
             }
             _ => false,
         })
@@ -306,8 +351,14 @@ fn erasable_bound(name: &str) -> Option<bool> {
     Some(match name {
         "Debug" | "Display" | "Binary" | "Octal" | "LowerHex" | "UpperHex" | "LowerExp"
         | "UpperExp" | "Pointer" | "Fn" | "AsRef" | "Error" | "ToString" => false,
-        "Iterator" | "DoubleEndedIterator" | "ExactSizeIterator" | "FnMut" | "Read" | "Write"
-        | "BufRead" | "Hasher" => true,
+        "Iterator"
+        | "DoubleEndedIterator"
+        | "ExactSizeIterator"
+        | "FnMut"
+        | "Read"
+        | "Write"
+        | "BufRead"
+        | "Hasher" => true,
         _ => return None,
     })
 }
@@ -316,8 +367,20 @@ fn erasable_bound(name: &str) -> Option<bool> {
 fn boxable_bound(name: &str) -> bool {
     matches!(
         name,
-        "Debug" | "Display" | "Error" | "Iterator" | "DoubleEndedIterator" | "ExactSizeIterator"
-            | "Fn" | "FnMut" | "FnOnce" | "Read" | "Write" | "BufRead" | "Hasher" | "Future"
+        "Debug"
+            | "Display"
+            | "Error"
+            | "Iterator"
+            | "DoubleEndedIterator"
+            | "ExactSizeIterator"
+            | "Fn"
+            | "FnMut"
+            | "FnOnce"
+            | "Read"
+            | "Write"
+            | "BufRead"
+            | "Hasher"
+            | "Future"
     )
 }
 
@@ -338,7 +401,9 @@ fn erase_bounds<'b>(
     for b in bounds {
         match b {
             TypeParamBound::Trait(t) => {
-                let Some(last) = t.path.segments.last() else { continue };
+                let Some(last) = t.path.segments.last() else {
+                    continue;
+                };
                 let name = last.ident.to_string();
                 if name == "Sized" {
                     continue;
@@ -357,7 +422,11 @@ fn erase_bounds<'b>(
                         is_future = name == "Future";
                         out.push(b.clone());
                     }
-                    None => return Err(format!("`{name}` is not a bound a trait object can carry here")),
+                    None => {
+                        return Err(format!(
+                            "`{name}` is not a bound a trait object can carry here"
+                        ));
+                    }
                 }
             }
             TypeParamBound::Lifetime(_) => {}
@@ -391,7 +460,9 @@ pub(crate) fn classify(items: &[TraitItem], cx: &ClassifyCtx<'_>, trait_name: &s
 }
 
 fn receiver_of(sig: &Signature) -> Result<Option<Receiver>, String> {
-    let Some(FnArg::Receiver(r)) = sig.inputs.first() else { return Ok(None) };
+    let Some(FnArg::Receiver(r)) = sig.inputs.first() else {
+        return Ok(None);
+    };
     if r.colon_token.is_none() {
         return Ok(Some(match &r.reference {
             Some((_, lt)) if r.mutability.is_some() => Receiver::Mut(lt.clone()),
@@ -420,17 +491,25 @@ fn receiver_of(sig: &Signature) -> Result<Option<Receiver>, String> {
             };
             match (last.ident.to_string().as_str(), inner) {
                 ("Box", Some(t)) if is_self_type(&t) => Ok(Some(Receiver::Boxed)),
-                ("Pin", Some(Type::Reference(rf))) if rf.mutability.is_some() && is_self_type(&rf.elem) => {
+                ("Pin", Some(Type::Reference(rf)))
+                    if rf.mutability.is_some() && is_self_type(&rf.elem) =>
+                {
                     Ok(Some(Receiver::PinMut(rf.lifetime.clone())))
                 }
                 ("Rc" | "Arc", _) => Err(format!(
                     "`self: {}<Self>` needs the value inside an `{}` allocation, which a dyn* value cannot hand out",
                     last.ident, last.ident
                 )),
-                _ => Err(format!("the receiver `{}` has no dyn* equivalent", quote::quote!(#ty))),
+                _ => Err(format!(
+                    "the receiver `{}` has no dyn* equivalent",
+                    quote::quote!(#ty)
+                )),
             }
         }
-        _ => Err(format!("the receiver `{}` has no dyn* equivalent", quote::quote!(#ty))),
+        _ => Err(format!(
+            "the receiver `{}` has no dyn* equivalent",
+            quote::quote!(#ty)
+        )),
     }
 }
 
@@ -492,16 +571,19 @@ fn plan_fn(f: &TraitItemFn, cx: &ClassifyCtx<'_>) -> Result<MethodPlan, String> 
         match gp {
             GenericParam::Lifetime(_) => {}
             GenericParam::Const(c) => {
-                return Err(format!("the const parameter `{}` would need one vtable entry per value", c.ident));
+                return Err(format!(
+                    "the const parameter `{}` would need one vtable entry per value",
+                    c.ident
+                ));
             }
             GenericParam::Type(t) => {
                 let mut bounds: Vec<TypeParamBound> = t.bounds.iter().cloned().collect();
                 if let Some(w) = &sig.generics.where_clause {
                     for p in &w.predicates {
-                        if let WherePredicate::Type(pt) = p {
-                            if matches!(&pt.bounded_ty, Type::Path(tp) if tp.path.is_ident(&t.ident)) {
-                                bounds.extend(pt.bounds.iter().cloned());
-                            }
+                        if let WherePredicate::Type(pt) = p
+                            && matches!(&pt.bounded_ty, Type::Path(tp) if tp.path.is_ident(&t.ident))
+                        {
+                            bounds.extend(pt.bounds.iter().cloned());
                         }
                     }
                 }
@@ -516,7 +598,10 @@ fn plan_fn(f: &TraitItemFn, cx: &ClassifyCtx<'_>) -> Result<MethodPlan, String> 
         let FnArg::Typed(pt) = input else { continue };
         let mut ty = (*pt.ty).clone();
         if is_self_type(&ty) {
-            return Err("it takes `Self` by value, and a dyn value cannot know the other value's type".into());
+            return Err(
+                "it takes `Self` by value, and a dyn value cannot know the other value's type"
+                    .into(),
+            );
         }
         if mentions_bare_self(&ty) {
             return Err(format!(
@@ -540,12 +625,18 @@ fn plan_fn(f: &TraitItemFn, cx: &ClassifyCtx<'_>) -> Result<MethodPlan, String> 
     }
     for (p, _) in &erasable {
         if !used_params.contains(p) {
-            return Err(format!("the type parameter `{p}` is not only the type of an argument"));
+            return Err(format!(
+                "the type parameter `{p}` is not only the type of an argument"
+            ));
         }
     }
     let output = match &sig.output {
         ReturnType::Default => {
-            if sig.asyncness.is_some() { Output::Async(None) } else { Output::Plain(None) }
+            if sig.asyncness.is_some() {
+                Output::Async(None)
+            } else {
+                Output::Plain(None)
+            }
         }
         ReturnType::Type(_, t) => {
             let mut t = (**t).clone();
@@ -573,8 +664,12 @@ fn plan_fn(f: &TraitItemFn, cx: &ClassifyCtx<'_>) -> Result<MethodPlan, String> 
                 if sig.asyncness.is_some() {
                     Output::Async(Some(t))
                 } else if let Type::ImplTrait(it) = &t {
-                    let (bounds, _, is_future) = erase_bounds(it.bounds.iter(), |n| boxable_bound(n).then_some(false))?;
-                    Output::Boxed { dyn_ty: syn::parse_quote!(dyn #(#bounds)+*), pinned: is_future }
+                    let (bounds, _, is_future) =
+                        erase_bounds(it.bounds.iter(), |n| boxable_bound(n).then_some(false))?;
+                    Output::Boxed {
+                        dyn_ty: syn::parse_quote!(dyn #(#bounds)+*),
+                        pinned: is_future,
+                    }
                 } else if contains_impl_trait(&t) {
                     return Err("an `impl Trait` nested inside its return type".into());
                 } else {
@@ -589,13 +684,26 @@ fn plan_fn(f: &TraitItemFn, cx: &ClassifyCtx<'_>) -> Result<MethodPlan, String> 
     }
     let needs_borrow = receiver.borrows()
         && (boxing
-            || receiver.lifetime().is_some() || matches!(&output, Output::Plain(Some(t)) if type_has_elided_lifetime(t)));
+            || receiver.lifetime().is_some()
+            || matches!(&output, Output::Plain(Some(t)) if type_has_elided_lifetime(t)));
     let borrow = if needs_borrow {
-        Some(receiver.lifetime().cloned().unwrap_or_else(|| cx.borrow.clone()))
+        Some(
+            receiver
+                .lifetime()
+                .cloned()
+                .unwrap_or_else(|| cx.borrow.clone()),
+        )
     } else {
         None
     };
-    Ok(MethodPlan::Slot(Box::new(Dispatchable { sig: sig.clone(), receiver, args, output, borrow, extra_bounds })))
+    Ok(MethodPlan::Slot(Box::new(Dispatchable {
+        sig: sig.clone(),
+        receiver,
+        args,
+        output,
+        borrow,
+        extra_bounds,
+    })))
 }
 
 fn erase_arg(
@@ -604,17 +712,25 @@ fn erase_arg(
     used: &mut Vec<Ident>,
 ) -> Result<ArgKind, String> {
     let (inner, shape) = match ty {
-        Type::Reference(r) => (&*r.elem, if r.mutability.is_some() { ErasedShape::Mut } else { ErasedShape::Ref }),
+        Type::Reference(r) => (
+            &*r.elem,
+            if r.mutability.is_some() {
+                ErasedShape::Mut
+            } else {
+                ErasedShape::Ref
+            },
+        ),
         other => (other, ErasedShape::Value),
     };
     let bounds: Option<Vec<TypeParamBound>> = match inner {
         Type::ImplTrait(it) => Some(it.bounds.iter().cloned().collect()),
-        Type::Path(tp) if tp.qself.is_none() => {
-            erasable.iter().find(|(p, _)| tp.path.is_ident(p)).map(|(p, b)| {
+        Type::Path(tp) if tp.qself.is_none() => erasable
+            .iter()
+            .find(|(p, _)| tp.path.is_ident(p))
+            .map(|(p, b)| {
                 used.push(p.clone());
                 b.clone()
-            })
-        }
+            }),
         _ => None,
     };
     let Some(bounds) = bounds else {
@@ -623,7 +739,9 @@ fn erase_arg(
         }
         for (p, _) in erasable {
             if type_mentions_ident(ty, p) {
-                return Err(format!("the type parameter `{p}` is nested inside an argument type"));
+                return Err(format!(
+                    "the type parameter `{p}` is nested inside an argument type"
+                ));
             }
         }
         return Ok(ArgKind::Plain);
@@ -636,11 +754,18 @@ fn erase_arg(
         .map_err(|e| format!("an argument cannot be erased: {e}"))?;
     let mutable = match shape {
         ErasedShape::Value => mutable,
-        ErasedShape::Ref if mutable => return Err("a `&` argument whose bound needs `&mut` to be called".into()),
+        ErasedShape::Ref if mutable => {
+            return Err("a `&` argument whose bound needs `&mut` to be called".into());
+        }
         ErasedShape::Ref => false,
         ErasedShape::Mut => true,
     };
-    Ok(ArgKind::Erased { dyn_ty: syn::parse_quote!(dyn #(#bounds)+*), mutable, shape, maybe_unsized })
+    Ok(ArgKind::Erased {
+        dyn_ty: syn::parse_quote!(dyn #(#bounds)+*),
+        mutable,
+        shape,
+        maybe_unsized,
+    })
 }
 
 fn contains_impl_trait(ty: &Type) -> bool {

@@ -6,7 +6,9 @@ use super::SupertraitInput;
 use super::model::{ClassifyCtx, Method, classify, tokens_mention_self};
 use proc_macro2::Span;
 use syn::visit_mut::VisitMut;
-use syn::{GenericArgument, Ident, ItemTrait, Path, PathArguments, TraitItem, Type, TypeParamBound};
+use syn::{
+    GenericArgument, Ident, ItemTrait, Path, PathArguments, TraitItem, Type, TypeParamBound,
+};
 
 /// What kind of supertrait.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,12 +53,17 @@ impl Super {
     /// The trait as an `impl` or `<T as …>` names it: without `Assoc = T`.
     pub(crate) fn impl_path(&self) -> Path {
         let mut path = self.path.clone();
-        if let Some(seg) = path.segments.last_mut() {
-            if let PathArguments::AngleBracketed(a) = &mut seg.arguments {
-                a.args = a.args.iter().filter(|g| !matches!(g, GenericArgument::AssocType(_))).cloned().collect();
-                if a.args.is_empty() {
-                    seg.arguments = PathArguments::None;
-                }
+        if let Some(seg) = path.segments.last_mut()
+            && let PathArguments::AngleBracketed(a) = &mut seg.arguments
+        {
+            a.args = a
+                .args
+                .iter()
+                .filter(|g| !matches!(g, GenericArgument::AssocType(_)))
+                .cloned()
+                .collect();
+            if a.args.is_empty() {
+                seg.arguments = PathArguments::None;
             }
         }
         path
@@ -107,15 +114,16 @@ pub(crate) fn resolve(
         })
         .collect();
     for b in written_bounds(item) {
-        if let TypeParamBound::Trait(t) = b {
-            if let Some(PathArguments::AngleBracketed(a)) = t.path.segments.last().map(|s| &s.arguments) {
-                for g in &a.args {
-                    if let GenericArgument::AssocType(at) = g {
-                        // `Iterator<Item = Self::Out>`: `Out` is a parameter of the dyn type.
-                        let mut ty = at.ty.clone();
-                        super::model::ReplaceSelfAssoc { assoc: &own_assoc }.visit_type_mut(&mut ty);
-                        bindings.push((at.ident.clone(), ty));
-                    }
+        if let TypeParamBound::Trait(t) = b
+            && let Some(PathArguments::AngleBracketed(a)) =
+                t.path.segments.last().map(|s| &s.arguments)
+        {
+            for g in &a.args {
+                if let GenericArgument::AssocType(at) = g {
+                    // `Iterator<Item = Self::Out>`: `Out` is a parameter of the dyn type.
+                    let mut ty = at.ty.clone();
+                    super::model::ReplaceSelfAssoc { assoc: &own_assoc }.visit_type_mut(&mut ty);
+                    bindings.push((at.ident.clone(), ty));
                 }
             }
         }
@@ -123,9 +131,15 @@ pub(crate) fn resolve(
     for input in inputs {
         let mut path: Path = syn::parse_str(input.path.trim())
             .map_err(|e| format!("the supertrait path `{}` does not parse: {e}", input.path))?;
-        let Some(last) = path.segments.last() else { continue };
+        let Some(last) = path.segments.last() else {
+            continue;
+        };
         let name = last.ident.clone();
-        if out.iter().any(|s| s.name == name) || name == "Sized" || name == "PointeeSized" || name == "MetaSized" {
+        if out.iter().any(|s| s.name == name)
+            || name == "Sized"
+            || name == "PointeeSized"
+            || name == "MetaSized"
+        {
             continue;
         }
         // The bound as written on the trait carries generic arguments and `Assoc = T`; for a
@@ -134,18 +148,25 @@ pub(crate) fn resolve(
             out.iter().find_map(|o| {
                 let decl = o.original.as_ref()?;
                 let mut p = written_bound(decl, &name)?;
-                Subst { params: &o.subst, assoc: &[] }.visit_path_mut(&mut p);
+                Subst {
+                    params: &o.subst,
+                    assoc: &[],
+                }
+                .visit_path_mut(&mut p);
                 Some(p)
             })
         });
-        if let Some(w) = &written {
-            if let (Some(seg), Some(wseg)) = (path.segments.last_mut(), w.segments.last()) {
-                if matches!(seg.arguments, PathArguments::None) {
-                    seg.arguments = wseg.arguments.clone();
-                }
-            }
+        if let Some(w) = &written
+            && let (Some(seg), Some(wseg)) = (path.segments.last_mut(), w.segments.last())
+            && matches!(seg.arguments, PathArguments::None)
+        {
+            seg.arguments = wseg.arguments.clone();
         }
-        let first = path.segments.first().map(|s| s.ident.to_string()).unwrap_or_default();
+        let first = path
+            .segments
+            .first()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
         let is_std = STD_ROOTS.contains(&first.as_str())
             || (path.segments.len() == 1 && PRELUDE_TRAITS.contains(&name.to_string().as_str()));
         if is_std && path.leading_colon.is_none() && STD_ROOTS.contains(&first.as_str()) {
@@ -156,7 +177,9 @@ pub(crate) fn resolve(
         } else if is_std {
             SuperKind::Std
         } else {
-            SuperKind::User { already_expanded: input.already_expanded }
+            SuperKind::User {
+                already_expanded: input.already_expanded,
+            }
         };
         let (args, mut bound_assoc) = split_args(&path);
         for (_, t) in bound_assoc.iter_mut() {
@@ -178,46 +201,65 @@ pub(crate) fn resolve(
             assoc_bounds: Vec::new(),
         };
         if written.as_ref().is_some_and(|_| higher_ranked(item, &name)) {
-            sup.not_carried = Some(format!("the higher-ranked supertrait `for<…> {name}`: one vtable cannot serve every lifetime"));
+            sup.not_carried = Some(format!(
+                "the higher-ranked supertrait `for<…> {name}`: one vtable cannot serve every lifetime"
+            ));
         }
         let n = name.to_string();
         if n == "Copy" {
             sup.not_carried = Some("the supertrait `Copy`: a dyn* value has drop glue (it may own a `Box`), so it cannot be `Copy`".into());
         } else if kind == SuperKind::Std && n == "Any" {
             sup.not_carried = Some("the supertrait `Any`: std implements it for every `'static` type, so the dyn value would report its own `TypeId`, not the value's (downcasting would fail)".into());
-        } else if matches!(n.as_str(), "Fn" | "FnMut" | "FnOnce" | "AsyncFn" | "AsyncFnMut" | "AsyncFnOnce") {
-            sup.not_carried = Some(format!("the supertrait `{n}`: implementing it needs the unstable `extern \"rust-call\"` ABI"));
+        } else if matches!(
+            n.as_str(),
+            "Fn" | "FnMut" | "FnOnce" | "AsyncFn" | "AsyncFnMut" | "AsyncFnOnce"
+        ) {
+            sup.not_carried = Some(format!(
+                "the supertrait `{n}`: implementing it needs the unstable `extern \"rust-call\"` ABI"
+            ));
         }
         if kind != SuperKind::Auto {
             let mut titem = parse_super_source(&input.source, &name)?;
             sup.original = Some(titem.clone());
             for ti in &titem.items {
                 if let TraitItem::Type(t) = ti {
-                    if let Some((_, ty)) = bindings.iter().find(|(a, _)| *a == t.ident) {
-                        if !sup.bound_assoc.iter().any(|(a, _)| *a == t.ident) {
-                            sup.bound_assoc.push((t.ident.clone(), ty.clone()));
-                        }
+                    if let Some((_, ty)) = bindings.iter().find(|(a, _)| *a == t.ident)
+                        && !sup.bound_assoc.iter().any(|(a, _)| *a == t.ident)
+                    {
+                        sup.bound_assoc.push((t.ident.clone(), ty.clone()));
                     }
-                    if t.bounds.iter().any(|b| bound_has_bare_self(b)) || t.generics.where_clause.is_some() {
+                    if t.bounds.iter().any(bound_has_bare_self) || t.generics.where_clause.is_some()
+                    {
                         sup.not_carried.get_or_insert_with(|| format!(
                             "the supertrait `{name}`: its associated type `{}` has a bound naming `Self`, which for the dyn value would be the erased type",
                             t.ident
                         ));
                     }
                     if !t.generics.params.is_empty() {
-                        sup.not_carried.get_or_insert_with(|| format!("the supertrait `{name}` has a generic associated type `{}`", t.ident));
+                        sup.not_carried.get_or_insert_with(|| {
+                            format!(
+                                "the supertrait `{name}` has a generic associated type `{}`",
+                                t.ident
+                            )
+                        });
                     }
                 }
             }
             if kind == SuperKind::Std {
                 strip_unstable(&mut titem);
-                Qualify { module: module_of(&sup.path) }.visit_item_trait_mut(&mut titem);
+                Qualify {
+                    module: module_of(&sup.path),
+                }
+                .visit_item_trait_mut(&mut titem);
             }
             // Substitute the trait's own parameters (their defaults where the bound leaves them
             // out: `PartialEq` is `PartialEq<Self>`) and the fixed associated types.
             let mut subst: Vec<(Ident, Type)> = Vec::new();
-            let params: Vec<(Ident, Option<Type>)> =
-                titem.generics.type_params().map(|p| (p.ident.clone(), p.default.clone())).collect();
+            let params: Vec<(Ident, Option<Type>)> = titem
+                .generics
+                .type_params()
+                .map(|p| (p.ident.clone(), p.default.clone()))
+                .collect();
             let given: Vec<Type> = sup
                 .args
                 .iter()
@@ -236,7 +278,9 @@ pub(crate) fn resolve(
                             args.push(GenericArgument::Type(d.clone()));
                             let assoc = sup.bound_assoc.iter().map(|(a, t)| quote::quote!(#a = #t));
                             let args = args.iter().map(|a| quote::quote!(#a));
-                            seg.arguments = PathArguments::AngleBracketed(syn::parse_quote!(<#(#args,)* #(#assoc),*>));
+                            seg.arguments = PathArguments::AngleBracketed(
+                                syn::parse_quote!(<#(#args,)* #(#assoc),*>),
+                            );
                         }
                         sup.args.push(GenericArgument::Type(d.clone()));
                         d.clone()
@@ -246,9 +290,17 @@ pub(crate) fn resolve(
                 self_arg |= tokens_mention_self(quote::quote!(#t));
                 subst.push((p.clone(), t));
             }
-            if self_arg || sup.bound_assoc.iter().any(|(_, t)| super::model::mentions_bare_self(t)) {
+            if self_arg
+                || sup
+                    .bound_assoc
+                    .iter()
+                    .any(|(_, t)| super::model::mentions_bare_self(t))
+            {
                 let p = &sup.path;
-                let shown = quote::quote!(#p).to_string().replace(' ', "").replace(",", ", ");
+                let shown = quote::quote!(#p)
+                    .to_string()
+                    .replace(' ', "")
+                    .replace(",", ", ");
                 sup.not_carried.get_or_insert_with(|| format!(
                     "the supertrait `{shown}` names `Self` as a type argument, which for the dyn value would be the erased type"
                 ));
@@ -257,7 +309,10 @@ pub(crate) fn resolve(
                 // Only the required methods go through slots; the provided ones run their
                 // default body on the dyn value (std's declarations here carry no stability
                 // attributes, and many provided methods are unstable or name private types).
-                let keep = |f: &syn::TraitItemFn| f.default.is_none() || STABLE_PROVIDED.contains(&f.sig.ident.to_string().as_str());
+                let keep = |f: &syn::TraitItemFn| {
+                    f.default.is_none()
+                        || STABLE_PROVIDED.contains(&f.sig.ident.to_string().as_str())
+                };
                 titem.items.retain(|ti| match ti {
                     TraitItem::Fn(f) => keep(f),
                     _ => true,
@@ -272,18 +327,27 @@ pub(crate) fn resolve(
                     }
                 }
             }
-            Subst { params: &subst, assoc: &sup.bound_assoc }.visit_item_trait_mut(&mut titem);
+            Subst {
+                params: &subst,
+                assoc: &sup.bound_assoc,
+            }
+            .visit_item_trait_mut(&mut titem);
             sup.subst = subst.clone();
             for ti in &titem.items {
-                if let TraitItem::Type(t) = ti {
-                    if sup.free_assoc.contains(&t.ident) {
-                        sup.assoc_bounds.push((t.ident.clone(), t.bounds.iter().cloned().collect()));
-                    }
+                if let TraitItem::Type(t) = ti
+                    && sup.free_assoc.contains(&t.ident)
+                {
+                    sup.assoc_bounds
+                        .push((t.ident.clone(), t.bounds.iter().cloned().collect()));
                 }
             }
             let items: Vec<TraitItem> = titem.items.clone();
             let trait_sized = titem.supertraits.iter().any(|b| matches!(b, TypeParamBound::Trait(t) if t.path.segments.last().is_some_and(|s| super::model::implies_sized(&s.ident.to_string()))));
-            let cx = ClassifyCtx { assoc: &assoc_all, borrow: borrow.clone(), trait_sized };
+            let cx = ClassifyCtx {
+                assoc: &assoc_all,
+                borrow: borrow.clone(),
+                trait_sized,
+            };
             sup.methods = classify(&items, &cx, &name.to_string());
             if let SuperKind::User { .. } = kind {
                 sup.inputs = transitive_inputs(&titem, inputs);
@@ -299,11 +363,19 @@ pub(crate) fn resolve(
             if out[i].not_carried.is_some() {
                 continue;
             }
-            let Some(decl) = &out[i].original else { continue };
+            let Some(decl) = &out[i].original else {
+                continue;
+            };
             let below = bound_names(decl);
-            let bad = out.iter().find(|o| o.not_carried.is_some() && below.contains(&o.name.to_string())).map(|o| o.name.to_string());
+            let bad = out
+                .iter()
+                .find(|o| o.not_carried.is_some() && below.contains(&o.name.to_string()))
+                .map(|o| o.name.to_string());
             if let Some(b) = bad {
-                out[i].not_carried = Some(format!("the supertrait `{}` requires `{b}`, which cannot be carried", out[i].name));
+                out[i].not_carried = Some(format!(
+                    "the supertrait `{}` requires `{b}`, which cannot be carried",
+                    out[i].name
+                ));
                 changed = true;
             }
         }
@@ -316,10 +388,17 @@ pub(crate) fn resolve(
 
 /// The bounds on `Self` written on the trait: its supertraits and `where Self: …`.
 pub(crate) fn written_bounds(item: &ItemTrait) -> Vec<&TypeParamBound> {
-    let where_bounds = item.generics.where_clause.iter().flat_map(|w| w.predicates.iter()).flat_map(|p| match p {
-        syn::WherePredicate::Type(pt) if super::model::is_self_type(&pt.bounded_ty) => pt.bounds.iter().collect::<Vec<_>>(),
-        _ => Vec::new(),
-    });
+    let where_bounds = item
+        .generics
+        .where_clause
+        .iter()
+        .flat_map(|w| w.predicates.iter())
+        .flat_map(|p| match p {
+            syn::WherePredicate::Type(pt) if super::model::is_self_type(&pt.bounded_ty) => {
+                pt.bounds.iter().collect::<Vec<_>>()
+            }
+            _ => Vec::new(),
+        });
     item.supertraits.iter().chain(where_bounds).collect()
 }
 
@@ -342,29 +421,76 @@ fn bound_has_bare_self(b: &TypeParamBound) -> bool {
 /// Provided methods of std traits that are stable, name only nameable types, and are worth
 /// their own slot (a type's override is kept: `size_hint`, `Hasher::write_u8`, …).
 const STABLE_PROVIDED: &[&str] = &[
-    "size_hint", "len", "next_back", "source", "write_u8", "write_u16", "write_u32", "write_u64",
-    "write_u128", "write_usize", "write_i8", "write_i16", "write_i32", "write_i64", "write_i128",
-    "write_isize", "read_to_end", "read_to_string", "read_exact", "write_all", "write_char",
+    "size_hint",
+    "len",
+    "next_back",
+    "source",
+    "write_u8",
+    "write_u16",
+    "write_u32",
+    "write_u64",
+    "write_u128",
+    "write_usize",
+    "write_i8",
+    "write_i16",
+    "write_i32",
+    "write_i64",
+    "write_i128",
+    "write_isize",
+    "read_to_end",
+    "read_to_string",
+    "read_exact",
+    "write_all",
+    "write_char",
 ];
 
 /// Traits of the Rust 2024 prelude (and common std traits) that may be named without a path.
 const PRELUDE_TRAITS: [&str; 20] = [
-    "Clone", "Copy", "Debug", "Display", "Default", "PartialEq", "Eq", "PartialOrd", "Ord",
-    "Hash", "Iterator", "DoubleEndedIterator", "ExactSizeIterator", "IntoIterator", "AsRef",
-    "AsMut", "ToString", "Error", "Future", "Extend",
+    "Clone",
+    "Copy",
+    "Debug",
+    "Display",
+    "Default",
+    "PartialEq",
+    "Eq",
+    "PartialOrd",
+    "Ord",
+    "Hash",
+    "Iterator",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
+    "IntoIterator",
+    "AsRef",
+    "AsMut",
+    "ToString",
+    "Error",
+    "Future",
+    "Extend",
 ];
 
 fn written_bound(item: &ItemTrait, name: &Ident) -> Option<Path> {
-    let where_bounds = item.generics.where_clause.iter().flat_map(|w| w.predicates.iter()).flat_map(|p| match p {
-        syn::WherePredicate::Type(pt) if super::model::is_self_type(&pt.bounded_ty) => pt.bounds.iter().collect::<Vec<_>>(),
-        _ => Vec::new(),
-    });
-    item.supertraits.iter().chain(where_bounds).find_map(|b| match b {
-        TypeParamBound::Trait(t) if t.path.segments.last().is_some_and(|s| s.ident == *name) => {
-            Some(t.path.clone())
-        }
-        _ => None,
-    })
+    let where_bounds = item
+        .generics
+        .where_clause
+        .iter()
+        .flat_map(|w| w.predicates.iter())
+        .flat_map(|p| match p {
+            syn::WherePredicate::Type(pt) if super::model::is_self_type(&pt.bounded_ty) => {
+                pt.bounds.iter().collect::<Vec<_>>()
+            }
+            _ => Vec::new(),
+        });
+    item.supertraits
+        .iter()
+        .chain(where_bounds)
+        .find_map(|b| match b {
+            TypeParamBound::Trait(t)
+                if t.path.segments.last().is_some_and(|s| s.ident == *name) =>
+            {
+                Some(t.path.clone())
+            }
+            _ => None,
+        })
 }
 
 fn split_args(path: &Path) -> (Vec<GenericArgument>, Vec<(Ident, Type)>) {
@@ -389,10 +515,10 @@ fn parse_super_source(source: &str, name: &Ident) -> Result<ItemTrait, String> {
     let relaxed = source.replacen("const trait", "trait", 1);
     if let Ok(file) = syn::parse_file(&relaxed) {
         for item in file.items {
-            if let syn::Item::Trait(t) = item {
-                if t.ident == *name {
-                    return Ok(t);
-                }
+            if let syn::Item::Trait(t) = item
+                && t.ident == *name
+            {
+                return Ok(t);
             }
         }
     }
@@ -488,28 +614,36 @@ impl VisitMut for Subst<'_> {
     fn visit_type_mut(&mut self, ty: &mut Type) {
         if let Type::Path(tp) = ty {
             let segs = &tp.path.segments;
-            if tp.qself.is_none() && segs.len() == 1 {
-                if let Some((_, t)) = self.params.iter().find(|(p, _)| segs[0].ident == *p) {
-                    *ty = match t {
-                        // `Relation<dyn Debug>` means `dyn Debug + 'static` (the default object
-                        // lifetime of a type argument): spelled out, so that `&T` does not elide it.
-                        Type::TraitObject(o) if !o.bounds.iter().any(|b| matches!(b, TypeParamBound::Lifetime(_))) => {
-                            syn::parse_quote!((#o + 'static))
-                        }
-                        _ => t.clone(),
-                    };
-                    return;
-                }
+            if tp.qself.is_none()
+                && segs.len() == 1
+                && let Some((_, t)) = self.params.iter().find(|(p, _)| segs[0].ident == *p)
+            {
+                *ty = match t {
+                    // `Relation<dyn Debug>` means `dyn Debug + 'static` (the default object
+                    // lifetime of a type argument): spelled out, so that `&T` does not elide it.
+                    Type::TraitObject(o)
+                        if !o
+                            .bounds
+                            .iter()
+                            .any(|b| matches!(b, TypeParamBound::Lifetime(_))) =>
+                    {
+                        syn::parse_quote!((#o + 'static))
+                    }
+                    _ => t.clone(),
+                };
+                return;
             }
             let self_assoc = (tp.qself.is_none() && segs.len() == 2 && segs[0].ident == "Self")
-                || (tp.qself.as_ref().is_some_and(|q| super::model::is_self_type(&q.ty)));
-            if self_assoc {
-                if let Some(last) = segs.last() {
-                    if let Some((_, t)) = self.assoc.iter().find(|(a, _)| last.ident == *a) {
-                        *ty = t.clone();
-                        return;
-                    }
-                }
+                || (tp
+                    .qself
+                    .as_ref()
+                    .is_some_and(|q| super::model::is_self_type(&q.ty)));
+            if self_assoc
+                && let Some(last) = segs.last()
+                && let Some((_, t)) = self.assoc.iter().find(|(a, _)| last.ident == *a)
+            {
+                *ty = t.clone();
+                return;
             }
         }
         syn::visit_mut::visit_type_mut(self, ty);
@@ -523,14 +657,14 @@ fn transitive_inputs(item: &ItemTrait, inputs: &[SupertraitInput]) -> Vec<Supert
     let mut i = 0;
     while i < names.len() {
         let n = names[i].clone();
-        if let Some(inp) = inputs.iter().find(|s| last_ident(&s.path) == n) {
-            if !out.iter().any(|o| o.path == inp.path) {
-                out.push(inp.clone());
-                if let Ok(t) = syn::parse_str::<ItemTrait>(inp.source.trim()) {
-                    for b in bound_names(&t) {
-                        if !names.contains(&b) {
-                            names.push(b);
-                        }
+        if let Some(inp) = inputs.iter().find(|s| last_ident(&s.path) == n)
+            && !out.iter().any(|o| o.path == inp.path)
+        {
+            out.push(inp.clone());
+            if let Ok(t) = syn::parse_str::<ItemTrait>(inp.source.trim()) {
+                for b in bound_names(&t) {
+                    if !names.contains(&b) {
+                        names.push(b);
                     }
                 }
             }

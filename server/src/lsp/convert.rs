@@ -76,7 +76,10 @@ mod tests {
 
     fn map_of(text: &str, f: impl FnOnce(&LineMap<'_>)) {
         let index = LineIndex::new(text);
-        f(&LineMap { text, index: &index });
+        f(&LineMap {
+            text,
+            index: &index,
+        });
     }
 
     #[test]
@@ -87,7 +90,10 @@ mod tests {
             let x = map.offset(Position::new(1, 6));
             assert_eq!(&text[usize::from(x)..usize::from(x) + 1], "x");
             assert_eq!(map.position(x), Position::new(1, 6));
-            assert_eq!(map.offset(Position::new(2, 0)), TextSize::of("fn a() {}\r\n// é𝄞x\n"));
+            assert_eq!(
+                map.offset(Position::new(2, 0)),
+                TextSize::of("fn a() {}\r\n// é𝄞x\n")
+            );
         });
     }
 
@@ -95,11 +101,22 @@ mod tests {
     fn positions_out_of_bounds_clamp() {
         let text = "ab\r\ncd\n";
         map_of(text, |map| {
-            assert_eq!(map.offset(Position::new(0, 99)), TextSize::from(2), "end of line, before \\r\\n");
+            assert_eq!(
+                map.offset(Position::new(0, 99)),
+                TextSize::from(2),
+                "end of line, before \\r\\n"
+            );
             assert_eq!(map.offset(Position::new(1, u32::MAX)), TextSize::from(6));
-            assert_eq!(map.offset(Position::new(2, 5)), TextSize::from(7), "the empty last line");
+            assert_eq!(
+                map.offset(Position::new(2, 5)),
+                TextSize::from(7),
+                "the empty last line"
+            );
             assert_eq!(map.offset(Position::new(99, 0)), TextSize::of(text));
-            assert_eq!(map.offset(Position::new(u32::MAX, u32::MAX)), TextSize::of(text));
+            assert_eq!(
+                map.offset(Position::new(u32::MAX, u32::MAX)),
+                TextSize::of(text)
+            );
             assert_eq!(map.position(TextSize::from(1000)), Position::new(2, 0));
         });
     }

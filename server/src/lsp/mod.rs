@@ -46,15 +46,31 @@ fn test_hooks_enabled() -> bool {
 pub fn run_stdio() -> anyhow::Result<()> {
     let filter = tracing_subscriber::EnvFilter::try_from_env("DYNLENS_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let _ = tracing_subscriber::fmt().with_writer(std::io::stderr).with_ansi(false).with_env_filter(filter).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init();
 
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()?;
     let analysis = Analysis::with_detected_std();
-    let clean_exit = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout(), analysis, test_hooks_enabled()));
+    let clean_exit = runtime.block_on(serve(
+        tokio::io::stdin(),
+        tokio::io::stdout(),
+        analysis,
+        test_hooks_enabled(),
+    ));
     // stdin may still be open (a client need not close it after `exit`): don't wait for the
     // blocking read.
     runtime.shutdown_background();
-    if clean_exit { Ok(()) } else { anyhow::bail!("the client ended the session without `shutdown`") }
+    if clean_exit {
+        Ok(())
+    } else {
+        anyhow::bail!("the client ended the session without `shutdown`")
+    }
 }
 
 /// Serves one session on the given streams; `true` when it ended with `shutdown` + `exit`.
@@ -131,11 +147,21 @@ where
     });
 
     // Concurrency 1: messages are handled strictly in arrival order (see `server`).
-    Server::new(server_in, server_out, socket).concurrency_level(1).serve(service).await;
+    Server::new(server_in, server_out, socket)
+        .concurrency_level(1)
+        .serve(service)
+        .await;
     let _ = forwarder.await;
     let _ = out_tx.send(None);
     let _ = writer.await;
     let clean = shutdown_requested.load(Ordering::SeqCst);
-    tracing::info!("session ended ({})", if clean { "shutdown and exit" } else { "without shutdown" });
+    tracing::info!(
+        "session ended ({})",
+        if clean {
+            "shutdown and exit"
+        } else {
+            "without shutdown"
+        }
+    );
     clean
 }

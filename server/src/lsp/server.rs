@@ -21,12 +21,12 @@ use tower_lsp_server::jsonrpc::{self, ErrorCode};
 use tower_lsp_server::ls_types::{
     CodeActionOptions, CodeActionParams, CodeActionProviderCapability, CodeActionResponse,
     DidChangeConfigurationParams, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
-    DidChangeWatchedFilesRegistrationOptions, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
-    FileChangeType, FileSystemWatcher, GlobPattern, Hover, HoverContents, HoverParams,
-    HoverProviderCapability, InitializeParams, InitializeResult, InitializedParams, MarkupContent,
-    MarkupKind, MessageType, Position, Registration, ServerCapabilities, ServerInfo,
-    TextDocumentIdentifier, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
-    Uri,
+    DidChangeWatchedFilesRegistrationOptions, DidCloseTextDocumentParams,
+    DidOpenTextDocumentParams, FileChangeType, FileSystemWatcher, GlobPattern, Hover,
+    HoverContents, HoverParams, HoverProviderCapability, InitializeParams, InitializeResult,
+    InitializedParams, MarkupContent, MarkupKind, MessageType, Position, Registration,
+    ServerCapabilities, ServerInfo, TextDocumentIdentifier, TextDocumentSyncCapability,
+    TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
 };
 use tower_lsp_server::{Client, LanguageServer};
 
@@ -64,13 +64,21 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
 }
 
 fn invalid_params(message: String) -> jsonrpc::Error {
-    jsonrpc::Error { code: ErrorCode::InvalidParams, message: message.into(), data: None }
+    jsonrpc::Error {
+        code: ErrorCode::InvalidParams,
+        message: message.into(),
+        data: None,
+    }
 }
 
 impl Shared {
     /// Runs `f` on the state. A panic inside becomes an internal-error response (the lock's
     /// poison is cleared: the next request is served).
-    pub(crate) fn with_state<R>(&self, what: &str, f: impl FnOnce(&mut State) -> R) -> jsonrpc::Result<R> {
+    pub(crate) fn with_state<R>(
+        &self,
+        what: &str,
+        f: impl FnOnce(&mut State) -> R,
+    ) -> jsonrpc::Result<R> {
         let started = Instant::now();
         let result = catch_unwind(AssertUnwindSafe(|| {
             self.waiting.fetch_add(1, Ordering::SeqCst);
@@ -79,7 +87,10 @@ impl Shared {
             let mut guard = guard.unwrap_or_else(|poisoned| poisoned.into_inner());
             let locked = started.elapsed();
             let result = f(&mut guard);
-            tracing::debug!("{what}: {:?} (of which {locked:?} waiting for the lock)", started.elapsed());
+            tracing::debug!(
+                "{what}: {:?} (of which {locked:?} waiting for the lock)",
+                started.elapsed()
+            );
             result
         }));
         if self.state.is_poisoned() {
@@ -89,7 +100,10 @@ impl Shared {
             let message = panic_message(payload.as_ref());
             tracing::error!("panic while handling {what}: {message}");
             if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-                let (client, text) = (self.client.clone(), format!("dynlens: panic while handling {what}: {message}"));
+                let (client, text) = (
+                    self.client.clone(),
+                    format!("dynlens: panic while handling {what}: {message}"),
+                );
                 runtime.spawn(async move { client.log_message(MessageType::ERROR, text).await });
             }
             jsonrpc::Error {
@@ -110,9 +124,14 @@ impl Shared {
     async fn publisher(self) {
         loop {
             self.publish_needed.notified().await;
-            let Ok(publications) = self.with_state("diagnostics", State::diagnostics_to_publish) else { continue };
+            let Ok(publications) = self.with_state("diagnostics", State::diagnostics_to_publish)
+            else {
+                continue;
+            };
             for p in publications {
-                self.client.publish_diagnostics(p.uri, p.diagnostics, p.version).await;
+                self.client
+                    .publish_diagnostics(p.uri, p.diagnostics, p.version)
+                    .await;
             }
         }
     }
@@ -123,7 +142,9 @@ impl Shared {
     /// `initialized` and those must not wait behind the scan; it skips open documents; and
     /// before each file it lets handlers waiting for the state go first.
     async fn scan_workspace(self) {
-        let Ok(roots) = self.with_state("workspace scan", |s| s.roots.clone()) else { return };
+        let Ok(roots) = self.with_state("workspace scan", |s| s.roots.clone()) else {
+            return;
+        };
         if roots.is_empty() {
             return;
         }
@@ -137,11 +158,16 @@ impl Shared {
                     while shared.waiting.load(Ordering::SeqCst) > 0 {
                         std::thread::sleep(Duration::from_millis(1));
                     }
-                    if shared.with_state("workspace scan", |s| s.is_open_path(&path)).unwrap_or(true) {
+                    if shared
+                        .with_state("workspace scan", |s| s.is_open_path(&path))
+                        .unwrap_or(true)
+                    {
                         continue;
                     }
                     if let Some(text) = workspace::read_source(&path)
-                        && shared.with_state("workspace scan", |s| s.load_disk_file(path, text)).is_ok()
+                        && shared
+                            .with_state("workspace scan", |s| s.load_disk_file(path, text))
+                            .is_ok()
                     {
                         loaded += 1;
                     }
@@ -152,7 +178,10 @@ impl Shared {
         .await;
         match scanned {
             Ok(loaded) => {
-                let message = format!("dynlens: read {loaded} workspace files in {:?}", started.elapsed());
+                let message = format!(
+                    "dynlens: read {loaded} workspace files in {:?}",
+                    started.elapsed()
+                );
                 tracing::info!("{message}");
                 self.client.log_message(MessageType::INFO, message).await;
             }
@@ -163,7 +192,11 @@ impl Shared {
 }
 
 impl Backend {
-    pub(crate) fn new(client: Client, analysis: Analysis, shutdown_requested: Arc<AtomicBool>) -> Self {
+    pub(crate) fn new(
+        client: Client,
+        analysis: Analysis,
+        shutdown_requested: Arc<AtomicBool>,
+    ) -> Self {
         let shared = Shared {
             client,
             state: Arc::new(Mutex::new(State::new(analysis))),
@@ -172,7 +205,11 @@ impl Backend {
         };
         // Called inside the runtime (`LspService::build` in `serve`).
         tokio::spawn(shared.clone().publisher());
-        Backend { shared, shutdown_requested, watch_files: AtomicBool::new(false) }
+        Backend {
+            shared,
+            shutdown_requested,
+            watch_files: AtomicBool::new(false),
+        }
     }
 
     fn with_state<R>(&self, what: &str, f: impl FnOnce(&mut State) -> R) -> jsonrpc::Result<R> {
@@ -191,7 +228,10 @@ impl Backend {
     }
 
     /// `dynlens/expandTrait`.
-    pub(crate) async fn expand_trait(&self, params: ExpandTraitParams) -> jsonrpc::Result<Option<ExpandTraitResult>> {
+    pub(crate) async fn expand_trait(
+        &self,
+        params: ExpandTraitParams,
+    ) -> jsonrpc::Result<Option<ExpandTraitResult>> {
         let uri = params.text_document.uri;
         let expanded = self.with_state("dynlens/expandTrait", |s| {
             let file = s.file_of(&uri)?;
@@ -199,11 +239,16 @@ impl Backend {
             Some(s.analysis.expand_at(file, offset))
         })?;
         match expanded {
-            None => Err(invalid_params(format!("unknown document: {}", uri.as_str()))),
+            None => Err(invalid_params(format!(
+                "unknown document: {}",
+                uri.as_str()
+            ))),
             Some(None) => Ok(None),
-            Some(Some(Ok(out))) => {
-                Ok(Some(ExpandTraitResult { trait_name: out.trait_name, text: out.text, title: out.title }))
-            }
+            Some(Some(Ok(out))) => Ok(Some(ExpandTraitResult {
+                trait_name: out.trait_name,
+                text: out.text,
+                title: out.title,
+            })),
             Some(Some(Err(message))) => Err(jsonrpc::Error {
                 code: ErrorCode::ServerError(-32803), // LSP "RequestFailed"
                 message: format!("dynlens: cannot expand the trait: {message}").into(),
@@ -214,7 +259,9 @@ impl Backend {
 
     /// `dynlens/testPanic` (test hook): panics inside the handler.
     pub(crate) async fn test_panic(&self) -> jsonrpc::Result<Value> {
-        self.with_state("dynlens/testPanic", |_| -> Value { panic!("deliberate panic (dynlens/testPanic)") })
+        self.with_state("dynlens/testPanic", |_| -> Value {
+            panic!("deliberate panic (dynlens/testPanic)")
+        })
     }
 
     /// `dynlens/documentText` (test hook): the core's current text of a document.
@@ -262,7 +309,11 @@ fn roots_of(params: &InitializeParams) -> Vec<std::path::PathBuf> {
         return folders.iter().filter_map(|f| file_root(&f.uri)).collect();
     }
     #[allow(deprecated)] // rootUri and rootPath are what older clients send
-    let root = params.root_uri.as_ref().and_then(file_root).or_else(|| params.root_path.as_ref().map(Into::into));
+    let root = params
+        .root_uri
+        .as_ref()
+        .and_then(file_root)
+        .or_else(|| params.root_path.as_ref().map(Into::into));
     root.into_iter().collect()
 }
 
@@ -283,24 +334,36 @@ impl LanguageServer for Backend {
             .unwrap_or(false);
         self.watch_files.store(dynamic_watch, Ordering::Relaxed);
 
-        let kinds = [AssistKind::QuickFix, AssistKind::Refactor, AssistKind::RefactorRewrite].map(code_action_kind);
+        let kinds = [
+            AssistKind::QuickFix,
+            AssistKind::Refactor,
+            AssistKind::RefactorRewrite,
+        ]
+        .map(code_action_kind);
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
-                text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
-                    open_close: Some(true),
-                    change: Some(TextDocumentSyncKind::INCREMENTAL),
-                    ..Default::default()
-                })),
+                text_document_sync: Some(TextDocumentSyncCapability::Options(
+                    TextDocumentSyncOptions {
+                        open_close: Some(true),
+                        change: Some(TextDocumentSyncKind::INCREMENTAL),
+                        ..Default::default()
+                    },
+                )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
-                code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-                    code_action_kinds: Some(kinds.to_vec()),
-                    resolve_provider: Some(false),
-                    ..Default::default()
-                })),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(kinds.to_vec()),
+                        resolve_provider: Some(false),
+                        ..Default::default()
+                    },
+                )),
                 experimental: Some(json!({ "expandTrait": true })),
                 ..Default::default()
             },
-            server_info: Some(ServerInfo { name: "dynlens".to_owned(), version: Some(env!("CARGO_PKG_VERSION").to_owned()) }),
+            server_info: Some(ServerInfo {
+                name: "dynlens".to_owned(),
+                version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+            }),
             ..Default::default()
         })
     }
@@ -312,7 +375,10 @@ impl LanguageServer for Backend {
             let client = self.shared.client.clone();
             tokio::spawn(async move {
                 let options = DidChangeWatchedFilesRegistrationOptions {
-                    watchers: vec![FileSystemWatcher { glob_pattern: GlobPattern::String("**/*.rs".to_owned()), kind: None }],
+                    watchers: vec![FileSystemWatcher {
+                        glob_pattern: GlobPattern::String("**/*.rs".to_owned()),
+                        kind: None,
+                    }],
                 };
                 let registration = Registration {
                     id: "dynlens-watch-rs".to_owned(),
@@ -334,7 +400,12 @@ impl LanguageServer for Backend {
 
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let doc = params.text_document;
-        if self.with_state("textDocument/didOpen", |s| s.open_document(doc.uri, doc.version, doc.text)).is_ok() {
+        if self
+            .with_state("textDocument/didOpen", |s| {
+                s.open_document(doc.uri, doc.version, doc.text)
+            })
+            .is_ok()
+        {
             self.shared.publish();
         }
     }
@@ -343,16 +414,24 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         let version = params.text_document.version;
         let changes = params.content_changes;
-        match self.with_state("textDocument/didChange", |s| s.change_document(&uri, version, changes)) {
+        match self.with_state("textDocument/didChange", |s| {
+            s.change_document(&uri, version, changes)
+        }) {
             Ok(true) => self.shared.publish(),
-            Ok(false) => tracing::warn!("didChange for a document that is not open: {}", uri.as_str()),
+            Ok(false) => tracing::warn!(
+                "didChange for a document that is not open: {}",
+                uri.as_str()
+            ),
             Err(_) => {} // logged; the next full open resynchronises
         }
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
-        if self.with_state("textDocument/didClose", |s| s.close_document(&uri)).is_ok() {
+        if self
+            .with_state("textDocument/didClose", |s| s.close_document(&uri))
+            .is_ok()
+        {
             // Clears the closed document's diagnostics and refreshes the others.
             self.shared.publish();
         }
@@ -370,9 +449,13 @@ impl LanguageServer for Backend {
                 continue;
             }
             if change.typ == FileChangeType::DELETED {
-                let _ = self.with_state("workspace/didChangeWatchedFiles", |s| s.forget_disk_file(&path));
+                let _ = self.with_state("workspace/didChangeWatchedFiles", |s| {
+                    s.forget_disk_file(&path)
+                });
             } else if let Some(text) = workspace::read_source(&path) {
-                let _ = self.with_state("workspace/didChangeWatchedFiles", |s| s.load_disk_file(path, text));
+                let _ = self.with_state("workspace/didChangeWatchedFiles", |s| {
+                    s.load_disk_file(path, text)
+                });
             }
         }
         self.shared.publish();
@@ -382,7 +465,10 @@ impl LanguageServer for Backend {
         let at = params.text_document_position_params;
         self.with_state("textDocument/hover", |s| {
             let Some(file) = s.file_of(&at.text_document.uri) else {
-                tracing::debug!("hover in an unknown document: {}", at.text_document.uri.as_str());
+                tracing::debug!(
+                    "hover in an unknown document: {}",
+                    at.text_document.uri.as_str()
+                );
                 return None;
             };
             let offset = s.offset(file, at.position)?;
@@ -390,13 +476,19 @@ impl LanguageServer for Backend {
             let result = s.analysis.hover(file, offset, &config)?;
             let range = s.lsp_range(file, result.range);
             Some(Hover {
-                contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: result.markdown }),
+                contents: HoverContents::Markup(MarkupContent {
+                    kind: MarkupKind::Markdown,
+                    value: result.markdown,
+                }),
                 range,
             })
         })
     }
 
-    async fn code_action(&self, params: CodeActionParams) -> jsonrpc::Result<Option<CodeActionResponse>> {
+    async fn code_action(
+        &self,
+        params: CodeActionParams,
+    ) -> jsonrpc::Result<Option<CodeActionResponse>> {
         self.with_state("textDocument/codeAction", |s| {
             let file = s.file_of(&params.text_document.uri)?;
             let range = s.range(file, params.range)?;

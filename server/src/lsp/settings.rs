@@ -74,18 +74,28 @@ impl Settings {
     pub fn from_json(value: &Value) -> Result<Option<Settings>, String> {
         let inner = match value.get("dynlens") {
             Some(inner) => inner,
-            None if ["diagnostics", "hover", "dynStar"].iter().any(|k| value.get(k).is_some()) => value,
+            None if ["diagnostics", "hover", "dynStar"]
+                .iter()
+                .any(|k| value.get(k).is_some()) =>
+            {
+                value
+            }
             None => return Ok(None),
         };
         if inner.is_null() {
             return Ok(None);
         }
-        Settings::deserialize(inner).map(Some).map_err(|e| format!("invalid dynlens settings: {e}"))
+        Settings::deserialize(inner)
+            .map(Some)
+            .map_err(|e| format!("invalid dynlens settings: {e}"))
     }
 
     /// The core's hover configuration for these settings.
     pub fn hover_config(&self) -> HoverConfig {
-        HoverConfig { full: self.hover.detail == HoverDetail::Full, show_dyn_star: self.dyn_star.enable }
+        HoverConfig {
+            full: self.hover.detail == HoverDetail::Full,
+            show_dyn_star: self.dyn_star.enable,
+        }
     }
 }
 
@@ -100,7 +110,9 @@ mod tests {
         let bare = json!({ "diagnostics": { "enable": false }, "hover": { "detail": "compact" } });
         let expected = Settings {
             diagnostics: DiagnosticsSettings { enable: false },
-            hover: HoverSettings { detail: HoverDetail::Compact },
+            hover: HoverSettings {
+                detail: HoverDetail::Compact,
+            },
             dyn_star: DynStarSettings { enable: true },
         };
         assert_eq!(Settings::from_json(&wrapped), Ok(Some(expected.clone())));
@@ -109,10 +121,23 @@ mod tests {
 
     #[test]
     fn foreign_and_invalid_settings() {
-        assert_eq!(Settings::from_json(&json!({ "rust-analyzer": {} })), Ok(None));
+        assert_eq!(
+            Settings::from_json(&json!({ "rust-analyzer": {} })),
+            Ok(None)
+        );
         assert_eq!(Settings::from_json(&json!(null)), Ok(None));
-        assert!(Settings::from_json(&json!({ "dynlens": { "hover": { "detail": "loud" } } })).is_err());
-        let defaults = Settings::from_json(&json!({ "dynlens": {} })).unwrap().unwrap();
-        assert_eq!(defaults.hover_config(), HoverConfig { full: true, show_dyn_star: true });
+        assert!(
+            Settings::from_json(&json!({ "dynlens": { "hover": { "detail": "loud" } } })).is_err()
+        );
+        let defaults = Settings::from_json(&json!({ "dynlens": {} }))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            defaults.hover_config(),
+            HoverConfig {
+                full: true,
+                show_dyn_star: true
+            }
+        );
     }
 }

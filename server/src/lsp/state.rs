@@ -87,7 +87,11 @@ impl State {
             return Some(uri.clone());
         }
         let path = self.analysis.file_path(file)?;
-        if path.is_absolute() { Uri::from_file_path(path) } else { path.to_str()?.parse().ok() }
+        if path.is_absolute() {
+            Uri::from_file_path(path)
+        } else {
+            path.to_str()?.parse().ok()
+        }
     }
 
     fn line_index(&mut self, file: FileId) -> Option<Arc<LineIndex>> {
@@ -100,10 +104,20 @@ impl State {
     }
 
     /// Runs `f` with the file's text and line map.
-    pub(crate) fn with_map<R>(&mut self, file: FileId, f: impl FnOnce(&LineMap<'_>, &Analysis) -> R) -> Option<R> {
+    pub(crate) fn with_map<R>(
+        &mut self,
+        file: FileId,
+        f: impl FnOnce(&LineMap<'_>, &Analysis) -> R,
+    ) -> Option<R> {
         let index = self.line_index(file)?;
         let text = self.analysis.file_text(file)?;
-        Some(f(&LineMap { text, index: &index }, &self.analysis))
+        Some(f(
+            &LineMap {
+                text,
+                index: &index,
+            },
+            &self.analysis,
+        ))
     }
 
     /// Byte offset of a position in a file (clamped).
@@ -153,7 +167,14 @@ impl State {
         let file = self.set_text(path.clone(), text);
         self.closed.remove(&uri);
         self.changed.insert(uri.clone());
-        self.open.insert(uri, OpenDocument { file, path, version });
+        self.open.insert(
+            uri,
+            OpenDocument {
+                file,
+                path,
+                version,
+            },
+        );
     }
 
     /// `textDocument/didChange`: applies the changes in order. `false` if the document is
@@ -184,7 +205,13 @@ impl State {
 
     /// One incremental edit. If the core refuses it, the document is resynchronised with the
     /// whole edited text, so the server's text never diverges from the client's.
-    fn apply_edit(&mut self, file: FileId, path: &Path, range: lsp::Range, insert: String) -> FileId {
+    fn apply_edit(
+        &mut self,
+        file: FileId,
+        path: &Path,
+        range: lsp::Range,
+        insert: String,
+    ) -> FileId {
         let Some(range) = self.range(file, range) else {
             tracing::error!("no text for {}; edit ignored", path.display());
             return file;
@@ -194,9 +221,15 @@ impl State {
         match self.analysis.edit_file(file, &edit) {
             Ok(()) => file,
             Err(err) => {
-                tracing::warn!("the core refused an edit of {} ({err}); resynchronising the whole text", path.display());
+                tracing::warn!(
+                    "the core refused an edit of {} ({err}); resynchronising the whole text",
+                    path.display()
+                );
                 let mut text = self.analysis.file_text(file).unwrap_or_default().to_owned();
-                let (start, end) = (usize::from(edit.range.start()), usize::from(edit.range.end()));
+                let (start, end) = (
+                    usize::from(edit.range.start()),
+                    usize::from(edit.range.end()),
+                );
                 if text.is_char_boundary(start) && text.is_char_boundary(end) && end <= text.len() {
                     text.replace_range(start..end, &edit.insert);
                 }
@@ -215,7 +248,11 @@ impl State {
         self.closed.insert(uri.clone());
         self.line_indexes.remove(&doc.file);
         let in_workspace = self.roots.iter().any(|root| doc.path.starts_with(root));
-        let on_disk = if in_workspace { super::workspace::read_source(&doc.path) } else { None };
+        let on_disk = if in_workspace {
+            super::workspace::read_source(&doc.path)
+        } else {
+            None
+        };
         match on_disk {
             Some(text) => {
                 self.set_text(doc.path, text);
@@ -237,16 +274,32 @@ impl State {
         let mut out: Vec<Publication> = self
             .closed
             .drain()
-            .map(|uri| Publication { uri, diagnostics: Vec::new(), version: None })
+            .map(|uri| Publication {
+                uri,
+                diagnostics: Vec::new(),
+                version: None,
+            })
             .collect();
         let changed = std::mem::take(&mut self.changed);
-        let docs: Vec<(Uri, OpenDocument)> = self.open.iter().map(|(u, d)| (u.clone(), d.clone())).collect();
+        let docs: Vec<(Uri, OpenDocument)> = self
+            .open
+            .iter()
+            .map(|(u, d)| (u.clone(), d.clone()))
+            .collect();
         for (uri, doc) in docs {
-            let diagnostics = if self.settings.diagnostics.enable { self.lsp_diagnostics(doc.file) } else { Vec::new() };
+            let diagnostics = if self.settings.diagnostics.enable {
+                self.lsp_diagnostics(doc.file)
+            } else {
+                Vec::new()
+            };
             let same = self.published.get(&uri) == Some(&diagnostics);
             if changed.contains(&uri) || !same {
                 self.published.insert(uri.clone(), diagnostics.clone());
-                out.push(Publication { uri, diagnostics, version: Some(doc.version) });
+                out.push(Publication {
+                    uri,
+                    diagnostics,
+                    version: Some(doc.version),
+                });
             }
         }
         out
@@ -254,7 +307,9 @@ impl State {
 
     fn lsp_diagnostics(&mut self, file: FileId) -> Vec<lsp::Diagnostic> {
         let core = self.analysis.diagnostics(file);
-        core.into_iter().filter_map(|d| self.lsp_diagnostic(file, d)).collect()
+        core.into_iter()
+            .filter_map(|d| self.lsp_diagnostic(file, d))
+            .collect()
     }
 
     fn lsp_diagnostic(&mut self, file: FileId, d: Diagnostic) -> Option<lsp::Diagnostic> {
@@ -263,8 +318,14 @@ impl State {
             .related
             .into_iter()
             .filter_map(|info| {
-                let location = Location { uri: self.uri_of(info.file)?, range: self.lsp_range(info.file, info.range)? };
-                Some(DiagnosticRelatedInformation { location, message: info.message })
+                let location = Location {
+                    uri: self.uri_of(info.file)?,
+                    range: self.lsp_range(info.file, info.range)?,
+                };
+                Some(DiagnosticRelatedInformation {
+                    location,
+                    message: info.message,
+                })
             })
             .collect();
         Some(lsp::Diagnostic {
@@ -283,12 +344,19 @@ impl State {
     }
 
     /// A core assist as an LSP code action.
-    pub(crate) fn code_action(&mut self, assist: Assist, diagnostics: &[lsp::Diagnostic]) -> Option<CodeActionOrCommand> {
+    pub(crate) fn code_action(
+        &mut self,
+        assist: Assist,
+        diagnostics: &[lsp::Diagnostic],
+    ) -> Option<CodeActionOrCommand> {
         let mut changes: HashMap<Uri, Vec<lsp::TextEdit>> = HashMap::new();
         for (file, edits) in assist.change.edits {
             let uri = self.uri_of(file)?;
             let converted = self.with_map(file, |map, _| {
-                edits.iter().map(|e| lsp::TextEdit::new(map.lsp_range(e.range), e.insert.clone())).collect::<Vec<_>>()
+                edits
+                    .iter()
+                    .map(|e| lsp::TextEdit::new(map.lsp_range(e.range), e.insert.clone()))
+                    .collect::<Vec<_>>()
             })?;
             changes.entry(uri).or_default().extend(converted);
         }
@@ -298,7 +366,10 @@ impl State {
             title: assist.label,
             kind: Some(kind),
             diagnostics: (is_fix && !diagnostics.is_empty()).then(|| diagnostics.to_vec()),
-            edit: Some(WorkspaceEdit { changes: Some(changes), ..Default::default() }),
+            edit: Some(WorkspaceEdit {
+                changes: Some(changes),
+                ..Default::default()
+            }),
             ..Default::default()
         }))
     }
@@ -333,7 +404,10 @@ mod tests {
         assert!(kind_allowed(&rewrite, None));
         assert!(kind_allowed(&rewrite, Some(&[CodeActionKind::REFACTOR])));
         assert!(!kind_allowed(&rewrite, Some(&[CodeActionKind::QUICKFIX])));
-        assert!(!kind_allowed(&CodeActionKind::new("refactorx"), Some(&[CodeActionKind::REFACTOR])));
+        assert!(!kind_allowed(
+            &CodeActionKind::new("refactorx"),
+            Some(&[CodeActionKind::REFACTOR])
+        ));
     }
 
     #[test]

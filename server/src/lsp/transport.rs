@@ -71,7 +71,9 @@ impl<R: AsyncBufRead + Unpin> FrameReader<R> {
                         }
                     }
                     Some(Err(why)) => Ok(Some(Frame::BadHeaders(why))),
-                    None => Ok(Some(Frame::BadHeaders("headers without Content-Length".to_owned()))),
+                    None => Ok(Some(Frame::BadHeaders(
+                        "headers without Content-Length".to_owned(),
+                    ))),
                 };
             }
             // A body that was not followed by a newline runs into the next frame's header:
@@ -101,10 +103,14 @@ impl<R: AsyncBufRead + Unpin> FrameReader<R> {
 
 fn parse_length(value: &[u8]) -> Result<usize, String> {
     let text = std::str::from_utf8(value).map_err(|_| "Content-Length is not ASCII".to_owned())?;
-    let len: usize =
-        text.trim().parse().map_err(|_| format!("Content-Length {:?} is not a number", text.trim()))?;
+    let len: usize = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("Content-Length {:?} is not a number", text.trim()))?;
     if len > MAX_BODY {
-        return Err(format!("Content-Length {len} exceeds the limit of {MAX_BODY} bytes"));
+        return Err(format!(
+            "Content-Length {len} exceeds the limit of {MAX_BODY} bytes"
+        ));
     }
     Ok(len)
 }
@@ -134,9 +140,16 @@ pub(crate) fn check_body(body: &[u8]) -> Result<(), Value> {
         return Ok(());
     }
     match serde_json::from_slice::<Value>(body) {
-        Err(e) => Err(error_response(Value::Null, -32700, format!("Parse error: {e}"))),
+        Err(e) => Err(error_response(
+            Value::Null,
+            -32700,
+            format!("Parse error: {e}"),
+        )),
         Ok(value) => {
-            let id = value.get("id").filter(|id| id.is_number() || id.is_string()).cloned();
+            let id = value
+                .get("id")
+                .filter(|id| id.is_number() || id.is_string())
+                .cloned();
             Err(error_response(
                 id.unwrap_or(Value::Null),
                 -32600,
@@ -151,8 +164,12 @@ fn error_response(id: Value, code: i64, message: String) -> Value {
 }
 
 /// Writes one framed message.
-pub(crate) async fn write_frame<W: AsyncWrite + Unpin>(out: &mut W, body: &[u8]) -> std::io::Result<()> {
-    out.write_all(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes()).await?;
+pub(crate) async fn write_frame<W: AsyncWrite + Unpin>(
+    out: &mut W,
+    body: &[u8],
+) -> std::io::Result<()> {
+    out.write_all(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes())
+        .await?;
     out.write_all(body).await?;
     out.flush().await
 }
@@ -184,16 +201,29 @@ mod tests {
     async fn resynchronises_after_garbage_and_bad_lengths() {
         let input = b"garbage line\r\nContent-Length: x\r\n\r\nbody{}Content-Length: 2\r\n\r\n{}";
         let got = frames(input).await;
-        assert!(matches!(&got[0], Frame::BadHeaders(why) if why.contains("not a number")), "{got:?}");
+        assert!(
+            matches!(&got[0], Frame::BadHeaders(why) if why.contains("not a number")),
+            "{got:?}"
+        );
         assert_eq!(got[1..], [body("{}")]);
     }
 
     #[tokio::test]
     async fn rejects_huge_lengths_and_stops_at_a_truncated_body() {
-        let input = format!("Content-Length: {}\r\n\r\nContent-Length: 10\r\n\r\n{{}}", MAX_BODY + 1);
+        let input = format!(
+            "Content-Length: {}\r\n\r\nContent-Length: 10\r\n\r\n{{}}",
+            MAX_BODY + 1
+        );
         let got = frames(input.as_bytes()).await;
-        assert!(matches!(&got[0], Frame::BadHeaders(why) if why.contains("exceeds")), "{got:?}");
-        assert_eq!(got.len(), 1, "the truncated last body is the end of input: {got:?}");
+        assert!(
+            matches!(&got[0], Frame::BadHeaders(why) if why.contains("exceeds")),
+            "{got:?}"
+        );
+        assert_eq!(
+            got.len(),
+            1,
+            "the truncated last body is the end of input: {got:?}"
+        );
     }
 
     #[test]

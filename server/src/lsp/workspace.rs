@@ -25,7 +25,11 @@ pub(crate) fn read_source(path: &Path) -> Option<String> {
         }
     };
     if meta.len() > MAX_FILE_SIZE {
-        tracing::warn!("skipping {}: {} bytes is over the {MAX_FILE_SIZE}-byte limit", path.display(), meta.len());
+        tracing::warn!(
+            "skipping {}: {} bytes is over the {MAX_FILE_SIZE}-byte limit",
+            path.display(),
+            meta.len()
+        );
         return None;
     }
     let bytes = match std::fs::read(path) {
@@ -51,7 +55,9 @@ pub(crate) fn read_source(path: &Path) -> Option<String> {
 /// Every `.rs` file under `root`, in a stable order (the walk is shared with the CLI:
 /// [`crate::cli::walk_rust_files`]).
 pub(crate) fn rust_files(root: &Path) -> Vec<PathBuf> {
-    crate::cli::walk_rust_files(root, &mut |dir, e| tracing::warn!("cannot list {}: {e}", dir.display()))
+    crate::cli::walk_rust_files(root, &mut |dir, e| {
+        tracing::warn!("cannot list {}: {e}", dir.display())
+    })
 }
 
 #[cfg(test)]
@@ -73,9 +79,15 @@ mod tests {
         std::fs::write(root.join("node_modules/x/y.rs"), "x").unwrap();
 
         let files = rust_files(&root);
-        assert_eq!(files, vec![root.join("src/lib.rs"), root.join("src/nested/bad.rs")]);
+        assert_eq!(
+            files,
+            vec![root.join("src/lib.rs"), root.join("src/nested/bad.rs")]
+        );
         let lossy = read_source(&root.join("src/nested/bad.rs")).unwrap();
-        assert!(lossy.starts_with("trait B {}") && lossy.contains('\u{FFFD}'), "{lossy:?}");
+        assert!(
+            lossy.starts_with("trait B {}") && lossy.contains('\u{FFFD}'),
+            "{lossy:?}"
+        );
         assert_eq!(read_source(&root.join("src/missing.rs")), None);
         let _ = std::fs::remove_dir_all(&root);
     }

@@ -74,7 +74,11 @@ pub(crate) const TRAITS: &[TraitInfo] = &[
     t("core::marker::Destruct", MARKER, N),
     // Unstable and hidden, but `Iterator::__iterator_get_unchecked` is bounded by it; it
     // requires `Sized`, which is what exempts that method from dyn compatibility.
-    t("core::iter::TrustedRandomAccessNoCoerce", "core/src/iter/adapters/zip.rs", N),
+    t(
+        "core::iter::TrustedRandomAccessNoCoerce",
+        "core/src/iter/adapters/zip.rs",
+        N,
+    ),
     // core::clone, core::default
     t("core::clone::Clone", "core/src/clone.rs", P),
     t("core::default::Default", "core/src/default.rs", P),
