@@ -5,7 +5,7 @@
 //! Run: `cargo bench -p dynlens-tests --bench expand_dispatch`. It expands the trait with
 //! `dynlens::expand`, compiles the measuring program with `rustc -O` and prints the table.
 
-use dynlens::expand::{ExpandInput, expand_trait};
+use dynlens_expand::{ExpandInput, expand_trait};
 use std::process::Command;
 
 const TRAIT: &str = "pub trait Counter {\n    fn add(&mut self, x: u64) -> u64;\n    async fn add_later(&mut self, x: u64) -> u64;\n}\n";

@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use dynlens::Analysis;
-use dynlens::std_traits::StdLibrary;
+use dynlens_core::Analysis;
+use dynlens_core::StdLibrary;
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

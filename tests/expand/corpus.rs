@@ -13,8 +13,8 @@
 //! is then compiled alone (its expansion appended to the file, as the code action inserts it) to
 //! pinpoint the failure. `CORPUS_VERBOSE=1` prints the verdict of every trait.
 
-use dynlens::Analysis;
-use dynlens::std_traits::StdLibrary;
+use dynlens_core::Analysis;
+use dynlens_core::StdLibrary;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;

@@ -10,7 +10,7 @@
 //! supertraits), a line `// ---- program ----`, and the program (a `pub fn run()`).
 //! A first line `//! forwarding` asks for the forwarding impls too.
 
-use dynlens::expand::{ExpandInput, Expansion, SupertraitInput, expand_trait};
+use dynlens_expand::{ExpandInput, Expansion, SupertraitInput, expand_trait};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;

@@ -1,0 +1,169 @@
+//! The bottom layer of dynlens: what every other crate shares and nothing more.
+//!
+//! - [`FileId`]: a file known to the analysis (the analysis assigns ids; paths stay above).
+//! - [`TextSize`], [`TextRange`]: byte offsets into a file's text (rust-analyzer's `text-size`,
+//!   the same types `ra_ap_syntax` uses). Only the protocol shell converts them to LSP
+//!   line/UTF-16 positions.
+//! - [`TextEdit`], [`SourceChange`]: one replacement in one file, and a change made of edits
+//!   in any number of files (a code action that rewrites call sites across a workspace).
+//!
+//! No IO, no syntax, no dependency beyond `text-size` and `thiserror`.
+
+pub use text_size::{TextRange, TextSize};
+
+/// A file known to the analysis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct FileId(pub u32);
+
+/// One replacement of a range of a file's text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextEdit {
+    /// The byte range replaced (empty for an insertion).
+    pub range: TextRange,
+    /// The new text.
+    pub insert: String,
+}
+
+impl TextEdit {
+    /// Inserts `text` at `at`.
+    pub fn insert(at: TextSize, text: impl Into<String>) -> Self {
+        TextEdit {
+            range: TextRange::empty(at),
+            insert: text.into(),
+        }
+    }
+
+    /// Replaces `range` with `text`.
+    pub fn replace(range: TextRange, text: impl Into<String>) -> Self {
+        TextEdit {
+            range,
+            insert: text.into(),
+        }
+    }
+}
+
+/// Why an edit could not be applied to a file's text.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum EditError {
+    #[error("unknown file")]
+    UnknownFile,
+    #[error("edit range {start}..{end} is outside the document (length {len})")]
+    OutOfBounds { start: u32, end: u32, len: u32 },
+    #[error("edit range {start}..{end} does not fall on UTF-8 character boundaries")]
+    NotCharBoundary { start: u32, end: u32 },
+}
+
+/// Checks that `edit` fits `text` (in bounds, on character boundaries).
+pub fn check_edit(text: &str, edit: &TextEdit) -> Result<(), EditError> {
+    let len = text.len() as u32;
+    let (start, end) = (u32::from(edit.range.start()), u32::from(edit.range.end()));
+    if end > len {
+        return Err(EditError::OutOfBounds { start, end, len });
+    }
+    if !text.is_char_boundary(start as usize) || !text.is_char_boundary(end as usize) {
+        return Err(EditError::NotCharBoundary { start, end });
+    }
+    Ok(())
+}
+
+/// The edits of one file within a [`SourceChange`], in the order they apply to the original
+/// text (non-overlapping, sorted by start).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileEdit {
+    pub file: FileId,
+    pub edits: Vec<TextEdit>,
+}
+
+/// A change to the workspace: edits in any number of files. Every range refers to the text
+/// of its file before the change.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SourceChange {
+    pub files: Vec<FileEdit>,
+}
+
+impl SourceChange {
+    /// A single insertion.
+    pub fn insert(file: FileId, at: TextSize, text: String) -> Self {
+        let mut change = SourceChange::default();
+        change.push(file, TextEdit::insert(at, text));
+        change
+    }
+
+    /// Adds an edit of `file` (kept sorted by start within the file).
+    pub fn push(&mut self, file: FileId, edit: TextEdit) {
+        let entry = match self.files.iter().position(|f| f.file == file) {
+            Some(i) => &mut self.files[i],
+            None => {
+                self.files.push(FileEdit {
+                    file,
+                    edits: Vec::new(),
+                });
+                self.files.last_mut().expect("just pushed")
+            }
+        };
+        let at = entry
+            .edits
+            .partition_point(|e| e.range.start() <= edit.range.start());
+        entry.edits.insert(at, edit);
+    }
+
+    /// Whether the change edits nothing.
+    pub fn is_empty(&self) -> bool {
+        self.files.iter().all(|f| f.edits.is_empty())
+    }
+
+    /// Applies the edits of one file to its original `text` (for tests and previews).
+    pub fn apply_to(&self, file: FileId, text: &str) -> Result<String, EditError> {
+        let mut out = text.to_string();
+        let Some(f) = self.files.iter().find(|f| f.file == file) else {
+            return Ok(out);
+        };
+        for edit in f.edits.iter().rev() {
+            check_edit(&out, edit)?;
+            out.replace_range(
+                usize::from(edit.range.start())..usize::from(edit.range.end()),
+                &edit.insert,
+            );
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_change_spans_files_and_applies_edits_back_to_front() {
+        let (a, b) = (FileId(0), FileId(1));
+        let mut change = SourceChange::default();
+        change.push(a, TextEdit::insert(TextSize::from(3), "X"));
+        change.push(b, TextEdit::insert(TextSize::from(0), "Y"));
+        change.push(
+            a,
+            TextEdit::replace(TextRange::new(0.into(), 1.into()), "ab"),
+        );
+        assert_eq!(change.files.len(), 2);
+        assert_eq!(change.apply_to(a, "0123").unwrap(), "ab12X3");
+        assert_eq!(change.apply_to(b, "z").unwrap(), "Yz");
+        assert_eq!(change.apply_to(FileId(9), "same").unwrap(), "same");
+    }
+
+    #[test]
+    fn edits_are_checked_against_the_text() {
+        let e = TextEdit::replace(TextRange::new(1.into(), 9.into()), "");
+        assert_eq!(
+            check_edit("abc", &e),
+            Err(EditError::OutOfBounds {
+                start: 1,
+                end: 9,
+                len: 3
+            })
+        );
+        let e = TextEdit::insert(TextSize::from(1), "");
+        assert!(matches!(
+            check_edit("é", &e),
+            Err(EditError::NotCharBoundary { .. })
+        ));
+    }
+}

@@ -1,0 +1,222 @@
+//! Assist: expand a trait into its explicit vtable (SPEC F2).
+//!
+//! ```text
+//! trait $0Greet { fn hello(&self) -> String; }
+//! ```
+//! ->
+//! ```text
+//! trait Greet { fn hello(&self) -> String; }
+//!
+//! /// The vtable of `dyn Greet`: …
+//! pub struct GreetVtable<'a> { … }
+//! …
+//! impl Greet for DynGreet<'_> { … }
+//! ```
+//! A second action adds the forwarding impls for `Box<T>`, `&T`, `&mut T`. The generated
+//! text comes from [`crate::expand`]; this handler finds the trait, resolves its
+//! supertraits across the workspace and std, and inserts the text after the trait.
+
+use super::{Assist, AssistCtx, AssistKind, SourceChange};
+use crate::TextSize;
+use crate::db::{Db, FileId, TraitKey};
+use crate::rules::supertrait_closure;
+use dynlens_expand::{ExpandInput, SupertraitInput, expand_trait};
+
+/// The result of expanding a trait into its explicit vtable (SPEC F2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpandOutput {
+    /// The trait that was expanded.
+    pub trait_name: String,
+    /// Where the expansion is inserted (just after the trait).
+    pub insert_at: TextSize,
+    /// The generated Rust, formatted.
+    pub text: String,
+    /// The code action's title (it names what the expansion could not carry, if anything).
+    pub title: String,
+}
+
+pub fn expand_vtable(ctx: &AssistCtx<'_>, acc: &mut Vec<Assist>) -> Option<()> {
+    // On a trait's name or header (inside the body the cursor means a method), or on a
+    // `dyn Trait` use of a workspace trait: there it is the "expand with shims" quick fix.
+    let key = match ctx.trait_at_header() {
+        Some((key, _)) => key,
+        None => {
+            crate::resolve::dyn_uses(ctx.db, ctx.file)
+                .into_iter()
+                .find(|(r, k)| {
+                    r.contains_inclusive(ctx.range.start()) && matches!(k, TraitKey::Local(..))
+                })?
+                .1
+        }
+    };
+    let file = ctx.db.trait_file(&key)?;
+    for forwarding in [false, true] {
+        // A trait that does not expand (e.g. it does not parse yet) offers no action; the
+        // explicit command (`dynlens/expandTrait`, `dynlens expand`) reports the reason.
+        let Ok(out) = expand_key(ctx.db, &key, forwarding) else {
+            continue;
+        };
+        acc.push(Assist {
+            id: if forwarding {
+                "expand_vtable_forwarding"
+            } else {
+                "expand_vtable"
+            },
+            label: out.title.clone(),
+            kind: AssistKind::RefactorRewrite,
+            change: SourceChange::insert(
+                file,
+                out.insert_at,
+                spaced(ctx.db, file, out.insert_at, &out.text),
+            ),
+        });
+    }
+    Some(())
+}
+
+/// The text to insert after the trait: one blank line before, one after (unless the file
+/// already has a blank line there or ends).
+fn spaced(db: &Db, file: FileId, at: TextSize, text: &str) -> String {
+    let rest = db
+        .file_text(file)
+        .and_then(|t| t.get(usize::from(at)..))
+        .unwrap_or("");
+    let mut out = format!("\n\n{}", text.trim_end());
+    if rest.starts_with('\n') && !rest.starts_with("\n\n") && rest.trim() != "" {
+        out.push('\n');
+    }
+    out
+}
+
+/// The expansion of the trait whose header or name is at `offset`.
+pub fn expand_at(db: &Db, file: FileId, offset: TextSize) -> Option<Result<ExpandOutput, String>> {
+    let ctx = AssistCtx {
+        db,
+        file,
+        range: crate::TextRange::empty(offset),
+    };
+    let (key, _) = ctx.trait_at_header()?;
+    Some(expand_key(db, &key, false))
+}
+
+/// The expansion of the trait named `name` defined in `file` (with the forwarding impls on
+/// request).
+pub fn expand_named(
+    db: &Db,
+    file: FileId,
+    name: &str,
+    forwarding_impls: bool,
+) -> Result<ExpandOutput, String> {
+    let model = db.model(file).ok_or_else(|| "unknown file".to_string())?;
+    let key = db.local_trait_named(file, name).ok_or_else(|| {
+        let known: Vec<&str> = model.traits.iter().map(|t| t.name.as_str()).collect();
+        if known.is_empty() {
+            format!("no trait named `{name}` (the file defines no trait)")
+        } else {
+            format!(
+                "no trait named `{name}` (the file defines: {})",
+                known.join(", ")
+            )
+        }
+    })?;
+    expand_key(db, &key, forwarding_impls)
+}
+
+/// Builds the expansion input (the trait's text and its resolved supertraits) and expands.
+pub fn expand_key(db: &Db, key: &TraitKey, forwarding_impls: bool) -> Result<ExpandOutput, String> {
+    let def = db
+        .trait_def(key)
+        .ok_or_else(|| "unknown trait".to_string())?;
+    let trait_source = db
+        .trait_source(key)
+        .ok_or_else(|| "cannot read the trait's text".to_string())?;
+    let (closure, _) = supertrait_closure(db, key);
+    let supertraits = closure
+        .iter()
+        .skip(1) // the trait itself
+        .filter_map(|(k, _)| {
+            let sdef = db.trait_def(k)?;
+            Some(SupertraitInput {
+                path: db.trait_display_path(k),
+                source: db.trait_source(k)?,
+                is_auto: sdef.is_auto,
+                already_expanded: already_expanded(db, &sdef.name),
+            })
+        })
+        .collect();
+    let blanket_impl = db.files().any(|f| {
+        db.model(f)
+            .is_some_and(|m| m.blanket_impls.contains(&def.name))
+    });
+    let input = ExpandInput {
+        trait_source,
+        supertraits,
+        forwarding_impls,
+        blanket_impl,
+    };
+    let exp = expand_trait(&input)?;
+    Ok(ExpandOutput {
+        trait_name: def.name.clone(),
+        insert_at: def.range.end(),
+        text: exp.text,
+        title: exp.title,
+    })
+}
+
+/// Does the workspace already hold `NameVtable` (from an earlier expansion)?
+fn already_expanded(db: &Db, trait_name: &str) -> bool {
+    let needle = format!("struct {trait_name}Vtable");
+    db.files()
+        .any(|f| db.file_text(f).is_some_and(|t| t.contains(&needle)))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::assists::test_util::check_assist;
+
+    #[test]
+    fn expands_after_the_trait() {
+        let out = check_assist(
+            "expand_vtable",
+            "trait $0Greet { fn hello(&self) -> String; }\nfn main() {}",
+        )
+        .unwrap();
+        let greet_end = out.find("String; }").expect("trait first");
+        let vtable = out.find("pub struct GreetVtable").expect("vtable");
+        let main = out.find("fn main").expect("rest of the file kept");
+        assert!(greet_end < vtable && vtable < main, "{out}");
+        assert!(out.contains("Greet for DynGreet"), "{out}");
+        assert!(
+            out.contains("}\n\nfn main"),
+            "a blank line before the rest of the file: {out}"
+        );
+    }
+
+    #[test]
+    fn offered_on_a_dyn_use_and_with_forwarding_impls() {
+        let out = check_assist(
+            "expand_vtable",
+            "trait Greet { async fn hello(&self) -> String; }\nfn f(_: &dyn $0Greet) {}",
+        )
+        .unwrap();
+        assert!(out.contains("pub struct GreetVtable"), "{out}");
+        assert!(
+            check_assist(
+                "expand_vtable_forwarding",
+                "trait $0Greet { fn hello(&self) -> String; }"
+            )
+            .is_some()
+        );
+    }
+
+    #[test]
+    fn not_offered_inside_the_body() {
+        assert_eq!(
+            check_assist(
+                "expand_vtable",
+                "trait Greet { fn hel$0lo(&self) -> String; }"
+            ),
+            None
+        );
+    }
+}

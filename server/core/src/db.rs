@@ -1,0 +1,402 @@
+//! The in-memory store: every known file's text, syntax tree and trait model, an index of
+//! trait names across the workspace, and the standard library's traits (parsed on demand).
+//!
+//! The core never reads files itself; the LSP layer and the CLI hand it text.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use ra_ap_syntax::{Edition, Parse, SourceFile, TextRange, TextSize};
+
+use crate::model::{self, FileModel, TraitDef};
+use dynlens_base::{EditError, TextEdit};
+use dynlens_std::StdLibrary;
+
+/// The edition user files are parsed with.
+pub const EDITION: Edition = Edition::Edition2024;
+
+pub use dynlens_base::FileId;
+
+/// A trait, wherever it is defined.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TraitKey {
+    /// The `index`-th trait of a workspace file.
+    Local(FileId, u32),
+    /// A standard-library trait, by canonical path (`core::fmt::Debug`).
+    Std(Arc<str>),
+}
+
+pub(crate) struct FileData {
+    pub path: PathBuf,
+    pub text: String,
+    pub parse: Parse<SourceFile>,
+    pub model: Arc<FileModel>,
+    /// Trait name → index of the first trait with that name in this file.
+    pub trait_index: HashMap<String, u32>,
+}
+
+/// The store. `Send + Sync`: the LSP layer may read it from several threads.
+pub struct Db {
+    pub(crate) std: StdLibrary,
+    files: Vec<Option<FileData>>,
+    by_path: HashMap<PathBuf, FileId>,
+    /// Trait name → every workspace trait with that name.
+    names: HashMap<String, Vec<TraitKey>>,
+    std_cache: Mutex<HashMap<Arc<str>, Option<Arc<TraitDef>>>>,
+}
+
+impl Db {
+    pub fn new(std: StdLibrary) -> Self {
+        Db {
+            std,
+            files: Vec::new(),
+            by_path: HashMap::new(),
+            names: HashMap::new(),
+            std_cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Adds or replaces a file's text (full parse).
+    pub fn set_file_text(&mut self, path: PathBuf, text: String) -> FileId {
+        let parse = SourceFile::parse(&text, EDITION);
+        match self.by_path.get(&path).copied() {
+            Some(id) => {
+                self.unindex(id);
+                self.files[id.0 as usize] = Some(Self::file_data(path, text, parse));
+                self.index(id);
+                id
+            }
+            None => {
+                let id = FileId(self.files.len() as u32);
+                self.by_path.insert(path.clone(), id);
+                self.files.push(Some(Self::file_data(path, text, parse)));
+                self.index(id);
+                id
+            }
+        }
+    }
+
+    fn file_data(path: PathBuf, text: String, parse: Parse<SourceFile>) -> FileData {
+        let model = model::lower_file(&parse.tree());
+        Self::with_model(path, text, parse, model)
+    }
+
+    fn with_model(
+        path: PathBuf,
+        text: String,
+        parse: Parse<SourceFile>,
+        model: FileModel,
+    ) -> FileData {
+        let mut trait_index = HashMap::new();
+        for (i, t) in model.traits.iter().enumerate() {
+            trait_index.entry(t.name.clone()).or_insert(i as u32);
+        }
+        FileData {
+            path,
+            text,
+            parse,
+            model: Arc::new(model),
+            trait_index,
+        }
+    }
+
+    /// Applies one edit, reparsing incrementally (ra_ap_syntax's `Parse::reparse` relexes a
+    /// single token or reparses the smallest enclosing block when it can).
+    pub fn edit_file(&mut self, file: FileId, edit: &TextEdit) -> Result<(), EditError> {
+        let data = self
+            .files
+            .get(file.0 as usize)
+            .and_then(|f| f.as_ref())
+            .ok_or(EditError::UnknownFile)?;
+        let len = data.text.len() as u32;
+        let (start, end) = (u32::from(edit.range.start()), u32::from(edit.range.end()));
+        if end > len {
+            return Err(EditError::OutOfBounds { start, end, len });
+        }
+        if !data.text.is_char_boundary(start as usize) || !data.text.is_char_boundary(end as usize)
+        {
+            return Err(EditError::NotCharBoundary { start, end });
+        }
+        let mut text = data.text.clone();
+        text.replace_range(start as usize..end as usize, &edit.insert);
+        let parse = data.parse.reparse(edit.range, &edit.insert, EDITION);
+        // The incremental reparser must agree with the text; fall back to a full parse if not.
+        let parse = if parse.tree().syntax_text_len() == text.len() {
+            parse
+        } else {
+            SourceFile::parse(&text, EDITION)
+        };
+        // Traits the edit did not touch keep their lowered model (moved by the edit's length
+        // when they come after it): only the edited trait is lowered again.
+        let (old_model, old_text) = (data.model.clone(), &data.text);
+        let inserted_end = start as usize + edit.insert.len();
+        let delta = edit.insert.len() as i64 - i64::from(end - start);
+        let reuse = |t: &ra_ap_syntax::ast::Trait, modules: &[String]| -> Option<Arc<TraitDef>> {
+            use ra_ap_syntax::AstNode;
+            let r = t.syntax().text_range();
+            let (ns, ne) = (usize::from(r.start()), usize::from(r.end()));
+            let (os, oe) = if ne <= start as usize {
+                (ns, ne)
+            } else if ns >= inserted_end {
+                ((ns as i64 - delta) as usize, (ne as i64 - delta) as usize)
+            } else {
+                return None;
+            };
+            // Traits are lowered in source order, so the old ones are sorted by position.
+            let i = old_model
+                .traits
+                .binary_search_by_key(&os, |d| usize::from(d.range.start()))
+                .ok()?;
+            let old = old_model
+                .traits
+                .get(i)
+                .filter(|d| usize::from(d.range.end()) == oe)?;
+            if old.module_path != modules || old_text.get(os..oe)? != text.get(ns..ne)? {
+                return None;
+            }
+            if ns == os {
+                return Some(old.clone());
+            }
+            let mut moved = TraitDef::clone(old);
+            model::Shift::shift(&mut moved, delta);
+            Some(Arc::new(moved))
+        };
+        let model = model::lower_file_reusing(&parse.tree(), &reuse);
+        let path = data.path.clone();
+        self.unindex(file);
+        self.files[file.0 as usize] = Some(Self::with_model(path, text, parse, model));
+        self.index(file);
+        Ok(())
+    }
+
+    pub fn remove_file(&mut self, file: FileId) {
+        self.unindex(file);
+        if let Some(slot) = self.files.get_mut(file.0 as usize)
+            && let Some(data) = slot.take()
+        {
+            self.by_path.remove(&data.path);
+        }
+    }
+
+    fn index(&mut self, file: FileId) {
+        let Some(data) = self.file(file) else { return };
+        let entries: Vec<(String, TraitKey)> = data
+            .model
+            .traits
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.name.clone(), TraitKey::Local(file, i as u32)))
+            .collect();
+        for (name, key) in entries {
+            self.names.entry(name).or_default().push(key);
+        }
+    }
+
+    fn unindex(&mut self, file: FileId) {
+        let Some(data) = self.file(file) else { return };
+        let names: Vec<String> = data.model.traits.iter().map(|t| t.name.clone()).collect();
+        for name in names {
+            if let Some(v) = self.names.get_mut(&name) {
+                v.retain(|k| !matches!(k, TraitKey::Local(f, _) if *f == file));
+                if v.is_empty() {
+                    self.names.remove(&name);
+                }
+            }
+        }
+    }
+
+    pub(crate) fn file(&self, file: FileId) -> Option<&FileData> {
+        self.files.get(file.0 as usize)?.as_ref()
+    }
+
+    pub fn file_id(&self, path: &Path) -> Option<FileId> {
+        self.by_path.get(path).copied()
+    }
+
+    pub fn file_text(&self, file: FileId) -> Option<&str> {
+        self.file(file).map(|d| d.text.as_str())
+    }
+
+    pub fn file_path(&self, file: FileId) -> Option<&Path> {
+        self.file(file).map(|d| d.path.as_path())
+    }
+
+    /// Every known file.
+    pub fn files(&self) -> impl Iterator<Item = FileId> + '_ {
+        self.files
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.is_some())
+            .map(|(i, _)| FileId(i as u32))
+    }
+
+    /// The syntax tree of a file.
+    pub fn syntax(&self, file: FileId) -> Option<SourceFile> {
+        self.file(file).map(|d| d.parse.tree())
+    }
+
+    /// The trait model of a file.
+    pub fn model(&self, file: FileId) -> Option<&FileModel> {
+        self.file(file).map(|d| d.model.as_ref())
+    }
+
+    /// The first trait with this name defined in `file`.
+    pub fn local_trait_named(&self, file: FileId, name: &str) -> Option<TraitKey> {
+        self.file(file)?
+            .trait_index
+            .get(name)
+            .map(|&i| TraitKey::Local(file, i))
+    }
+
+    /// Workspace traits with this name.
+    pub fn traits_named(&self, name: &str) -> &[TraitKey] {
+        self.names.get(name).map(|v| v.as_slice()).unwrap_or(&[])
+    }
+
+    /// The declaration of a trait.
+    pub fn trait_def(&self, key: &TraitKey) -> Option<Arc<TraitDef>> {
+        match key {
+            TraitKey::Local(file, i) => self.file(*file)?.model.traits.get(*i as usize).cloned(),
+            TraitKey::Std(path) => {
+                // A poisoned lock only means another request panicked mid-insert: the map is
+                // still a valid cache, so keep using it.
+                let mut cache = self.std_cache.lock().unwrap_or_else(|e| e.into_inner());
+                cache
+                    .entry(path.clone())
+                    .or_insert_with(|| {
+                        let st = self.std.find(path)?;
+                        let parse = SourceFile::parse(&st.source, EDITION);
+                        let m = model::lower_file(&parse.tree());
+                        let mut def = TraitDef::clone(m.traits.iter().find(|t| t.name == st.name)?);
+                        def.module_path =
+                            st.canonical_path.split("::").map(str::to_string).collect();
+                        def.module_path.pop();
+                        def.is_auto |= st.is_auto;
+                        Some(Arc::new(def))
+                    })
+                    .clone()
+            }
+        }
+    }
+
+    /// The text of a trait's declaration (for the expansion and for display).
+    pub fn trait_source(&self, key: &TraitKey) -> Option<String> {
+        match key {
+            TraitKey::Local(file, _) => {
+                let def = self.trait_def(key)?;
+                let text = self.file_text(*file)?;
+                text.get(usize::from(def.range.start())..usize::from(def.range.end()))
+                    .map(str::to_string)
+            }
+            TraitKey::Std(path) => self.std.find(path).map(|t| t.source.to_string()),
+        }
+    }
+
+    /// The name users write for a trait: `std::fmt::Debug` for std, the name for local ones.
+    pub fn trait_display_path(&self, key: &TraitKey) -> String {
+        match key {
+            TraitKey::Std(path) => self
+                .std
+                .find(path)
+                .map(|t| t.public_path.clone())
+                .unwrap_or_else(|| path.to_string()),
+            TraitKey::Local(..) => self
+                .trait_def(key)
+                .map(|d| d.name.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    /// The file a trait lives in (`None` for std traits).
+    pub fn trait_file(&self, key: &TraitKey) -> Option<FileId> {
+        match key {
+            TraitKey::Local(f, _) => Some(*f),
+            TraitKey::Std(_) => None,
+        }
+    }
+
+    /// A range inside a file, checked to be valid for its current text.
+    pub fn valid_range(&self, file: FileId, range: TextRange) -> bool {
+        self.file(file)
+            .is_some_and(|d| range.end() <= TextSize::of(d.text.as_str()))
+    }
+}
+
+trait SyntaxTextLen {
+    fn syntax_text_len(&self) -> usize;
+}
+
+impl SyntaxTextLen for SourceFile {
+    fn syntax_text_len(&self) -> usize {
+        use ra_ap_syntax::AstNode;
+        usize::from(self.syntax().text_range().len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn incremental_edits_keep_text_and_tree_in_sync() {
+        let mut db = Db::new(StdLibrary::catalog());
+        let f = db.set_file_text("a.rs".into(), "trait A { fn f(&self); }\n".to_string());
+        db.edit_file(
+            f,
+            &TextEdit {
+                range: TextRange::new(6.into(), 7.into()),
+                insert: "Bee".into(),
+            },
+        )
+        .unwrap();
+        assert_eq!(db.file_text(f), Some("trait Bee { fn f(&self); }\n"));
+        assert_eq!(db.model(f).unwrap().traits[0].name, "Bee");
+        assert_eq!(db.traits_named("Bee").len(), 1);
+        assert!(db.traits_named("A").is_empty());
+        let err = db.edit_file(
+            f,
+            &TextEdit {
+                range: TextRange::new(0.into(), 999.into()),
+                insert: String::new(),
+            },
+        );
+        assert!(matches!(err, Err(EditError::OutOfBounds { .. })));
+    }
+
+    #[test]
+    fn incremental_lowering_equals_a_full_lowering() {
+        let src = "trait A { fn a(&self) -> Self; }\nmod m { pub trait B: super::A { fn b<T>(&self, t: T) where T: Copy; } }\ntrait C { type X: PartialEq<Self>; fn c(&self, x: impl Fn(u8) -> Self); }\n";
+        let edits = [
+            (10, 10, "fn z(&self);"),
+            (0, 0, "// hi\n"),
+            (src.len(), src.len(), "trait D {}"),
+            (36, 37, "n"),
+        ];
+        for (s, e, ins) in edits {
+            let mut db = Db::new(StdLibrary::catalog());
+            let f = db.set_file_text("a.rs".into(), src.to_string());
+            db.edit_file(
+                f,
+                &TextEdit {
+                    range: TextRange::new((s as u32).into(), (e as u32).into()),
+                    insert: ins.to_string(),
+                },
+            )
+            .unwrap();
+            let text = db.file_text(f).unwrap().to_string();
+            let full = model::lower_file(&SourceFile::parse(&text, EDITION).tree());
+            assert_eq!(
+                db.model(f).unwrap().traits,
+                full.traits,
+                "after inserting {ins:?} at {s}"
+            );
+        }
+    }
+
+    #[test]
+    fn db_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Db>();
+    }
+}

@@ -1,0 +1,491 @@
+//! Hover: on a trait's name (its definition, or any use: `dyn Trait`, `impl Trait`, bounds,
+//! `impl Trait for X`, supertrait lists), the full dyn-compatibility explanation; on a
+//! method of a trait (or of an impl of a trait), whether it is dispatchable and why.
+
+use ra_ap_syntax::ast::HasName;
+use ra_ap_syntax::{AstNode, SyntaxKind, SyntaxNode, SyntaxToken, TokenAtOffset, ast};
+
+use crate::db::{Db, FileId, TraitKey};
+use crate::model::lower_path;
+use crate::resolve::{Scope, resolve_trait};
+use crate::rules::{DynStarCarry, MethodVerdict, Verdict, VerdictCache, Violation};
+use crate::vtable::{Slot, layout};
+use crate::{TextRange, TextSize};
+
+/// How much the hover says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HoverConfig {
+    /// `false`: verdict and one line per violation; `true`: the full explanation.
+    pub full: bool,
+    /// Include the dyn* verdict.
+    pub show_dyn_star: bool,
+}
+
+impl Default for HoverConfig {
+    fn default() -> Self {
+        HoverConfig {
+            full: true,
+            show_dyn_star: true,
+        }
+    }
+}
+
+/// A hover answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HoverResult {
+    /// The range of the hovered name.
+    pub range: TextRange,
+    /// Markdown.
+    pub markdown: String,
+}
+
+/// What the cursor is on.
+enum Target {
+    Trait(TraitKey, TextRange),
+    Method(TraitKey, String, TextRange),
+}
+
+/// Hover at `offset` in `file`.
+pub fn hover(db: &Db, file: FileId, offset: TextSize, config: &HoverConfig) -> Option<HoverResult> {
+    let target = find_target(db, file, offset)?;
+    let mut cache = if config.show_dyn_star {
+        VerdictCache::with_dyn_star()
+    } else {
+        VerdictCache::default()
+    };
+    match target {
+        Target::Trait(key, range) => {
+            let v = cache.verdict(db, &key)?;
+            Some(HoverResult {
+                range,
+                markdown: trait_markdown(db, &v, config),
+            })
+        }
+        Target::Method(key, name, range) => {
+            let v = cache.verdict(db, &key)?;
+            let m = v.methods.iter().find(|m| m.name == name)?;
+            Some(HoverResult {
+                range,
+                markdown: method_markdown(db, &v, m, config),
+            })
+        }
+    }
+}
+
+fn token_at(root: &SyntaxNode, offset: TextSize) -> Option<SyntaxToken> {
+    if offset > root.text_range().end() {
+        return None;
+    }
+    match root.token_at_offset(offset) {
+        TokenAtOffset::None => None,
+        TokenAtOffset::Single(t) => Some(t),
+        TokenAtOffset::Between(a, b) => {
+            if matches!(b.kind(), SyntaxKind::IDENT) {
+                Some(b)
+            } else {
+                Some(a)
+            }
+        }
+    }
+}
+
+fn find_target(db: &Db, file: FileId, offset: TextSize) -> Option<Target> {
+    let root = db.syntax(file)?;
+    let token = token_at(root.syntax(), offset)?;
+    if token.kind() != SyntaxKind::IDENT {
+        return None;
+    }
+    let parent = token.parent()?;
+    // A name being defined: a trait, or a method in a trait.
+    if let Some(name) = ast::Name::cast(parent.clone()) {
+        let owner = name.syntax().parent()?;
+        if let Some(t) = ast::Trait::cast(owner.clone()) {
+            let model = db.model(file)?;
+            let name_range = t.name()?.syntax().text_range();
+            let idx = model
+                .traits
+                .iter()
+                .position(|d| d.name_range == name_range)?;
+            return Some(Target::Trait(
+                TraitKey::Local(file, idx as u32),
+                token.text_range(),
+            ));
+        }
+        if let Some(f) = ast::Fn::cast(owner) {
+            let list = f
+                .syntax()
+                .parent()
+                .filter(|p| p.kind() == SyntaxKind::ASSOC_ITEM_LIST)?;
+            let container = list.parent()?;
+            let method = name.text().to_string();
+            if let Some(t) = ast::Trait::cast(container.clone()) {
+                let model = db.model(file)?;
+                let idx = model.traits.iter().position(|d| {
+                    Some(d.name_range) == t.name().map(|n| n.syntax().text_range())
+                })?;
+                return Some(Target::Method(
+                    TraitKey::Local(file, idx as u32),
+                    method,
+                    token.text_range(),
+                ));
+            }
+            if let Some(imp) = ast::Impl::cast(container) {
+                let ast::Type::PathType(pt) = imp.trait_()? else {
+                    return None;
+                };
+                let key = resolve_trait(db, Scope::File(file), &lower_path(&pt.path()?))?;
+                return Some(Target::Method(key, method, token.text_range()));
+            }
+        }
+        return None;
+    }
+    // A name being used: the path up to and including this segment.
+    let name_ref = ast::NameRef::cast(parent)?;
+    let segment = name_ref
+        .syntax()
+        .parent()
+        .and_then(ast::PathSegment::cast)?;
+    let path = segment.syntax().parent().and_then(ast::Path::cast)?;
+    let key = resolve_trait(db, Scope::File(file), &lower_path(&path))?;
+    // Only hover paths in a type/bound/impl position: a path expression such as `Foo::new()`
+    // names a type more often than a trait.
+    let in_type = path.syntax().ancestors().any(|a| {
+        matches!(
+            a.kind(),
+            SyntaxKind::PATH_TYPE | SyntaxKind::TYPE_BOUND | SyntaxKind::IMPL
+        )
+    });
+    if !in_type {
+        return None;
+    }
+    Some(Target::Trait(key, token.text_range()))
+}
+
+fn location(db: &Db, v: &Violation) -> String {
+    match (v.file, v.range) {
+        (Some(f), Some(r)) => {
+            let Some(text) = db.file_text(f) else {
+                return String::new();
+            };
+            let end = usize::from(r.start()).min(text.len());
+            let line = text.as_bytes()[..end]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
+            let name = db
+                .file_path(f)
+                .and_then(|p| p.file_name())
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            format!(" — {name}:{line}")
+        }
+        _ => format!(" — in `{}`", db.trait_display_path(&v.trait_key)),
+    }
+}
+
+/// The hover markdown for a trait.
+pub fn trait_markdown(db: &Db, v: &Verdict, config: &HoverConfig) -> String {
+    let path = db.trait_display_path(&v.key);
+    let mut md = format!("**dynlens** · trait `{path}`\n\n");
+    if v.dyn_compatible() {
+        md.push_str(&format!(
+            "✅ **dyn compatible**: `dyn {}` is a valid type.\n",
+            v.name
+        ));
+    } else {
+        let n = v.violations.len();
+        md.push_str(&format!(
+            "❌ **not dyn compatible**: `dyn {}` is rejected by the compiler (E0038) — {n} violation{}.\n",
+            v.name,
+            if n == 1 { "" } else { "s" }
+        ));
+    }
+    if !v.unresolved.is_empty() {
+        md.push_str(&format!(
+            "\n_Could not find the supertrait{} {}; the verdict assumes {} dyn compatible._\n",
+            if v.unresolved.len() == 1 { "" } else { "s" },
+            v.unresolved
+                .iter()
+                .map(|u| format!("`{u}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            if v.unresolved.len() == 1 {
+                "it is"
+            } else {
+                "they are"
+            }
+        ));
+    }
+    if !v.violations.is_empty() {
+        md.push_str("\n### Violations\n");
+        let mut explained = Vec::new();
+        for (i, x) in v.violations.iter().enumerate() {
+            md.push_str(&format!(
+                "\n{}. **{}**{}\n",
+                i + 1,
+                x.message(),
+                location(db, x)
+            ));
+            if config.full && explained.contains(&x.kind) {
+                md.push_str("   - *Rule:* the same as above.\n");
+            } else if config.full {
+                explained.push(x.kind);
+                md.push_str(&format!("   - *Rule:* {}.\n", x.kind.rule()));
+                md.push_str(&format!(
+                    "   - *Why a vtable cannot hold it:* {}\n",
+                    x.kind.why()
+                ));
+                md.push_str(&format!("   - *Fix:* {}\n", x.kind.fix()));
+            }
+        }
+    }
+    if let Some(star) = v.dyn_star.as_ref().filter(|_| config.show_dyn_star) {
+        md.push_str("\n### dyn* (dynlens expansion)\n\n");
+        if star.compatible {
+            let shims: Vec<String> = v
+                .methods
+                .iter()
+                .zip(&star.methods)
+                .filter_map(|(m, (carry, _))| match carry {
+                    DynStarCarry::Boxing => Some(format!("`{}` (boxing shim)", m.name)),
+                    DynStarCarry::Erasing => Some(format!("`{}` (erasing shim)", m.name)),
+                    DynStarCarry::ReturnsSelf => {
+                        Some(format!("`{}` (returns a new `Dyn{}`)", m.name, v.name))
+                    }
+                    _ => None,
+                })
+                .collect();
+            md.push_str(&format!("✅ `Dyn{}` can implement `{}`", v.name, v.name));
+            if shims.is_empty() {
+                md.push_str(".\n");
+            } else {
+                md.push_str(&format!(", through {}.\n", shims.join(", ")));
+            }
+        } else {
+            md.push_str(&format!(
+                "❌ `Dyn{}` cannot implement `{}`:\n",
+                v.name, v.name
+            ));
+            for b in &star.blockers {
+                md.push_str(&format!("- {b}\n"));
+            }
+            md.push_str(&format!(
+                "\nThe expansion still gives `Dyn{}` inherent methods for what it can dispatch.\n",
+                v.name
+            ));
+        }
+    }
+    if v.dyn_compatible()
+        && let Some(slots) = layout(db, &v.key)
+    {
+        md.push_str("\n### Vtable layout\n\n| slot | entry |\n|---:|---|\n");
+        for (i, s) in slots.iter().enumerate() {
+            md.push_str(&format!("| {i} | {} |\n", s.describe()));
+        }
+        let skipped: Vec<&MethodVerdict> = v.methods.iter().filter(|m| m.requires_sized).collect();
+        if !skipped.is_empty() {
+            md.push_str(&format!(
+                "\nNot in the vtable (`where Self: Sized`): {}.\n",
+                skipped
+                    .iter()
+                    .map(|m| format!("`{}`", m.name))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if slots
+            .iter()
+            .any(|s| matches!(s, Slot::Method { by_value: true, .. }))
+        {
+            md.push_str("\nBy-value `self` methods take a slot but cannot be called on an unsized `dyn` value (only through `Box<dyn …>` for `FnOnce`).\n");
+        }
+    }
+    md
+}
+
+/// The hover markdown for a method.
+pub fn method_markdown(db: &Db, v: &Verdict, m: &MethodVerdict, config: &HoverConfig) -> String {
+    let path = db.trait_display_path(&v.key);
+    let mut md = format!("**dynlens** · method `{path}::{}`\n\n", m.name);
+    if m.requires_sized {
+        md.push_str("➖ **not in the vtable**: it requires `Self: Sized`, so it is exempt from the dyn compatibility rules and cannot be called on `dyn` values.\n");
+    } else if m.dispatchable {
+        md.push_str(&format!(
+            "✅ **dispatchable**: it has a slot in `dyn {}`'s vtable.\n",
+            v.name
+        ));
+    } else {
+        md.push_str(&format!(
+            "❌ **not dispatchable**: it makes `{}` not dyn compatible.\n",
+            v.name
+        ));
+        for x in &m.violations {
+            md.push_str(&format!("\n- **{}**\n", x.message()));
+            if config.full {
+                md.push_str(&format!(
+                    "  - *Why:* {}\n  - *Fix:* {}\n",
+                    x.kind.why(),
+                    x.kind.fix()
+                ));
+            }
+        }
+    }
+    let index = v.methods.iter().position(|x| x.name == m.name);
+    if let Some((carry, blocker)) = v
+        .dyn_star
+        .as_ref()
+        .filter(|_| config.show_dyn_star)
+        .and_then(|d| d.methods.get(index?))
+    {
+        let how = match carry {
+            DynStarCarry::Plain => "through a plain vtable entry".to_string(),
+            DynStarCarry::Exempt => {
+                "not in the vtable; `impl` for the dyn* value uses the default body".to_string()
+            }
+            DynStarCarry::Boxing => {
+                "through a boxing shim (the returned future or value is boxed)".to_string()
+            }
+            DynStarCarry::Erasing => {
+                "through an erasing shim (generic arguments travel as `&dyn`/`&mut dyn`)"
+                    .to_string()
+            }
+            DynStarCarry::ReturnsSelf => {
+                format!("through the dyn* value: it returns a new `Dyn{}`", v.name)
+            }
+            DynStarCarry::No => {
+                format!("cannot be carried: {}", blocker.clone().unwrap_or_default())
+            }
+        };
+        md.push_str(&format!("\n**dyn\\***: {how}.\n"));
+    }
+    md
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dynlens_std::StdLibrary;
+
+    fn hover_at(src: &str) -> Option<String> {
+        let offset = src.find("$0").expect("cursor marker");
+        let text = src.replacen("$0", "", 1);
+        let mut db = Db::new(StdLibrary::catalog());
+        let f = db.set_file_text("lib.rs".into(), text);
+        hover(
+            &db,
+            f,
+            TextSize::from(offset as u32),
+            &HoverConfig::default(),
+        )
+        .map(|h| h.markdown)
+    }
+
+    #[test]
+    fn hover_on_definition_lists_every_violation() {
+        let md = hover_at("trait Sh$0ape { fn new() -> Self; fn cmp(&self, o: Self); }").unwrap();
+        assert!(md.contains("not dyn compatible"), "{md}");
+        assert!(md.contains("has no `self` receiver"), "{md}");
+        assert!(md.contains("takes `Self` in parameter `o: Self`"), "{md}");
+        assert!(
+            md.contains("2 violations"),
+            "a static function is reported once, as rustc does: {md}"
+        );
+        assert!(md.contains("Why a vtable cannot hold it"), "{md}");
+    }
+
+    #[test]
+    fn hover_on_dyn_use_shows_layout() {
+        let md = hover_at(
+            "trait A { fn a(&self); fn b(&self) where Self: Sized; }\nfn f(x: &dyn $0A) {}",
+        )
+        .unwrap();
+        assert!(md.contains("✅ **dyn compatible**"), "{md}");
+        assert!(md.contains("| 3 | `A::a` |"), "{md}");
+        assert!(
+            md.contains("Not in the vtable (`where Self: Sized`): `b`"),
+            "{md}"
+        );
+    }
+
+    #[test]
+    fn hover_on_method() {
+        let md = hover_at("trait A { fn app$0ly<T>(&self, t: T); }").unwrap();
+        assert!(md.contains("not dispatchable"), "{md}");
+        assert!(md.contains("erasing shim"), "{md}");
+    }
+
+    #[test]
+    fn hover_on_every_kind_of_use() {
+        let defs = "use std::fmt;\ntrait A { fn a(&self); }\nstruct S;\n";
+        for use_site in [
+            "impl $0A for S { fn a(&self) {} }",
+            "fn f(x: impl $0A) {}",
+            "fn f<T: $0A>(x: T) {}",
+            "fn f<T>(x: T) where T: $0A {}",
+            "trait B: $0A {}",
+            "fn f(x: Box<dyn $0A + Send>) {}",
+        ] {
+            let md = hover_at(&format!("{defs}{use_site}"))
+                .unwrap_or_else(|| panic!("no hover in {use_site}"));
+            assert!(
+                md.starts_with("**dynlens** · trait `A`"),
+                "{use_site}: {md}"
+            );
+        }
+        // std traits, by any path.
+        for use_site in [
+            "fn f(x: &dyn fmt::$0Debug) {}",
+            "fn f(x: &dyn std::fmt::$0Debug) {}",
+            "fn f(x: &dyn $0Clone) {}",
+        ] {
+            let md = hover_at(&format!("{defs}{use_site}"))
+                .unwrap_or_else(|| panic!("no hover in {use_site}"));
+            assert!(md.contains("trait `std::"), "{use_site}: {md}");
+        }
+        let md = hover_at(&format!("{defs}fn f(x: &dyn $0Clone) {{}}")).unwrap();
+        assert!(md.contains("not dyn compatible"), "{md}");
+        // A method of an impl of the trait.
+        let md = hover_at(&format!("{defs}impl A for S {{ fn $0a(&self) {{}} }}")).unwrap();
+        assert!(
+            md.contains("method `A::a`") && md.contains("dispatchable"),
+            "{md}"
+        );
+    }
+
+    #[test]
+    fn compact_and_no_dyn_star_settings() {
+        let text = "trait Shape { fn dup(&self) -> Self; }";
+        let mut db = Db::new(StdLibrary::catalog());
+        let f = db.set_file_text("lib.rs".into(), text.to_string());
+        let at = TextSize::from(8);
+        let full = hover(&db, f, at, &HoverConfig::default()).unwrap().markdown;
+        assert!(
+            full.contains("Why a vtable cannot hold it")
+                && full.contains("dyn* (dynlens expansion)"),
+            "{full}"
+        );
+        let compact = hover(
+            &db,
+            f,
+            at,
+            &HoverConfig {
+                full: false,
+                show_dyn_star: false,
+            },
+        )
+        .unwrap()
+        .markdown;
+        assert!(compact.contains("method `dup` returns `Self`"), "{compact}");
+        assert!(
+            !compact.contains("Why a vtable cannot hold it") && !compact.contains("dyn*"),
+            "{compact}"
+        );
+    }
+
+    #[test]
+    fn hover_elsewhere_is_none() {
+        assert_eq!(hover_at("fn m$0ain() { let x = 1; }"), None);
+        assert_eq!(hover_at("trait A {}$0"), None);
+    }
+}

@@ -1,0 +1,31 @@
+//! dynlens's pure analysis core: it knows Rust and nothing of editors.
+//!
+//! Data flows one way (see `docs/ARCHITECTURE.md`):
+//!
+//! ```text
+//! text ──► syntax (ra_ap_syntax) ──► model (TraitDef) ──► resolve ──► rules (Verdict) ──► hover / diagnostics / assists
+//!                                                                  └──► vtable (layout)   └──► dynlens-expand (plan, emit)
+//! ```
+//!
+//! Everything callers may use is re-exported here; [`Analysis`] is the facade. The core works
+//! on byte offsets ([`TextSize`]), does no IO (the loader and the protocol shell hand it text),
+//! and has neither tokio nor LSP types anywhere in its dependency tree.
+
+mod analysis;
+mod assists;
+mod db;
+mod diagnostics;
+mod hover;
+mod model;
+mod resolve;
+mod rules;
+mod vtable;
+
+pub use analysis::{Analysis, ExpandOutput};
+pub use assists::{Assist, AssistKind};
+pub use db::FileId;
+pub use diagnostics::{Diagnostic, RelatedInfo, Severity};
+pub use dynlens_base::{EditError, FileEdit, SourceChange, TextEdit, TextRange, TextSize};
+pub use dynlens_std::StdLibrary;
+pub use hover::{HoverConfig, HoverResult};
+pub use rules::{TraitReport, ViolationReport};

@@ -1,0 +1,190 @@
+//! The command line: `dynlens [lsp]`, `dynlens check PATH… [--json]`, `dynlens expand FILE TRAIT`.
+//!
+//! This module and `lsp::workspace` are the only places that read files; errors are one clear
+//! line on stderr and a non-zero exit, never a panic.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::{Parser, Subcommand};
+
+use dynlens_core::Analysis;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "dynlens",
+    version,
+    about = "Makes dynamic dispatch visible: dyn-compatibility verdicts and explicit vtables for Rust traits."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    /// Accepted and ignored: many LSP clients pass `--stdio`; stdio is the only transport.
+    #[arg(long, global = true, hide = true)]
+    pub stdio: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run the language server on stdin/stdout (the default).
+    Lsp,
+    /// Report the dyn compatibility of every trait under the given files or directories.
+    Check {
+        /// Files or directories (searched recursively for `.rs` files; `target/` and hidden
+        /// directories are skipped).
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Print a JSON array instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the explicit vtable expansion (SPEC F2) of TRAIT defined in FILE.
+    Expand {
+        file: PathBuf,
+        #[arg(value_name = "TRAIT")]
+        trait_name: String,
+        /// Also emit the forwarding impls for `Box<T>`, `&T`, `&mut T`.
+        #[arg(long)]
+        forwarding: bool,
+    },
+}
+
+/// A failure to report: one line, exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct CliError(pub String);
+
+/// Every `.rs` file under `path` (or `path` itself). Unreadable directories are reported.
+pub fn rust_files(path: &Path, warnings: &mut Vec<String>) -> Result<Vec<PathBuf>, CliError> {
+    let meta = std::fs::metadata(path)
+        .map_err(|e| CliError(format!("cannot read `{}`: {e}", path.display())))?;
+    if meta.is_file() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    Ok(dynlens_loader::walk_rust_files(path, &mut |dir, e| {
+        warnings.push(format!("skipping `{}`: {e}", dir.display()))
+    }))
+}
+
+/// Reads a source file; invalid UTF-8 is an error with the byte offset.
+pub fn read_source(path: &Path) -> Result<String, CliError> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| CliError(format!("cannot read `{}`: {e}", path.display())))?;
+    String::from_utf8(bytes).map_err(|e| {
+        CliError(format!(
+            "`{}` is not valid UTF-8 (at byte {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+/// `dynlens check`.
+pub fn check(
+    paths: &[PathBuf],
+    json: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<(), CliError> {
+    let mut analysis = Analysis::new(dynlens_loader::std_library());
+    let mut warnings = Vec::new();
+    let mut files = Vec::new();
+    for p in paths {
+        let explicit = std::fs::metadata(p).map(|m| m.is_file()).unwrap_or(false);
+        for f in rust_files(p, &mut warnings)? {
+            match read_source(&f) {
+                Ok(text) => files.push(analysis.set_file_text(f, text)),
+                // A file named on the command line must be readable; one found in a
+                // directory is skipped with a warning.
+                Err(e) if explicit => return Err(e),
+                Err(e) => warnings.push(format!("skipping: {e}")),
+            }
+        }
+    }
+    for w in &warnings {
+        let _ = writeln!(err, "dynlens: warning: {w}");
+    }
+    let reports: Vec<_> = files.iter().flat_map(|f| analysis.check_file(*f)).collect();
+    if json {
+        let text = serde_json::to_string_pretty(&reports)
+            .map_err(|e| CliError(format!("cannot encode JSON: {e}")))?;
+        writeln!(out, "{text}").map_err(|e| CliError(format!("cannot write output: {e}")))?;
+        return Ok(());
+    }
+    let (mut ok, mut bad) = (0, 0);
+    for r in &reports {
+        let n = r.violations.len();
+        let verdict = if r.dyn_compatible {
+            "dyn compatible".to_string()
+        } else {
+            format!(
+                "NOT dyn compatible ({n} violation{})",
+                if n == 1 { "" } else { "s" }
+            )
+        };
+        let star = if r.dyn_star_compatible {
+            "dyn*: yes"
+        } else {
+            "dyn*: no"
+        };
+        let _ = writeln!(
+            out,
+            "{}:{}: trait `{}`: {verdict}; {star}",
+            r.file, r.line, r.trait_name
+        );
+        for v in &r.violations {
+            let line = v.line.map(|l| format!("line {l}: ")).unwrap_or_default();
+            let _ = writeln!(out, "    - {line}{} [{}]", v.message, v.kind);
+        }
+        if r.dyn_compatible { ok += 1 } else { bad += 1 }
+    }
+    let _ = writeln!(
+        out,
+        "{} traits: {ok} dyn compatible, {bad} not dyn compatible",
+        reports.len()
+    );
+    Ok(())
+}
+
+/// The directory of the nearest `Cargo.toml` above `file`, if any.
+fn crate_root(file: &Path) -> Option<PathBuf> {
+    let abs = std::fs::canonicalize(file).ok()?;
+    abs.ancestors()
+        .skip(1)
+        .find(|d| d.join("Cargo.toml").is_file())
+        .map(Path::to_path_buf)
+}
+
+/// `dynlens expand`.
+pub fn expand(
+    file: &Path,
+    trait_name: &str,
+    forwarding: bool,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let text = read_source(file)?;
+    let mut analysis = Analysis::new(dynlens_loader::std_library());
+    // The crate's other files, so that supertraits defined elsewhere resolve.
+    if let Some(root) = crate_root(file) {
+        let canonical = std::fs::canonicalize(file).ok();
+        for f in rust_files(&root, &mut Vec::new()).unwrap_or_default() {
+            if std::fs::canonicalize(&f).ok() == canonical {
+                continue;
+            }
+            if let Ok(t) = read_source(&f) {
+                analysis.set_file_text(f, t);
+            }
+        }
+    }
+    let id = analysis.set_file_text(file.to_path_buf(), text);
+    let exp = analysis
+        .expand_named_with(id, trait_name, forwarding)
+        .map_err(|e| {
+            CliError(format!(
+                "cannot expand `{trait_name}` in `{}`: {e}",
+                file.display()
+            ))
+        })?;
+    write!(out, "{}", exp.text).map_err(|e| CliError(format!("cannot write output: {e}")))?;
+    Ok(())
+}
