@@ -17,6 +17,7 @@ mod db;
 mod diagnostics;
 mod hover;
 mod model;
+mod print;
 mod resolve;
 mod rules;
 mod vtable;
