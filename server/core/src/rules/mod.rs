@@ -51,65 +51,11 @@ pub struct Violation {
 }
 
 impl Violation {
-    /// A one-line message: where and what.
+    /// A one-line message: where and what (the kind's message template, filled in).
     pub fn message(&self) -> String {
-        let what = match self.kind {
-            ViolationKind::SizedSelf => format!(
-                "`{}` requires `Self: Sized` ({})",
-                self.trait_name, self.detail
-            ),
-            ViolationKind::SupertraitSelf => format!(
-                "`{}` uses `Self` as a type argument in `{}`",
-                self.trait_name, self.detail
-            ),
-            ViolationKind::AssocTypeBoundSelf => format!(
-                "associated type `{}` has the bound `{}`, which mentions `Self`",
-                self.item_name(),
-                self.detail
-            ),
-            ViolationKind::AssocConst => format!("associated const `{}`", self.item_name()),
-            ViolationKind::GenericAssocType => format!(
-                "associated type `{}` is generic (`{}`)",
-                self.item_name(),
-                self.detail
-            ),
-            ViolationKind::StaticMethod => format!(
-                "associated function `{}` has no `self` receiver",
-                self.item_name()
-            ),
-            ViolationKind::SelfInArgument => format!(
-                "method `{}` takes `Self` in parameter `{}`",
-                self.item_name(),
-                self.detail
-            ),
-            ViolationKind::SelfInReturn if self.detail == "Self" => {
-                format!("method `{}` returns `Self`", self.item_name())
-            }
-            ViolationKind::SelfInReturn => format!(
-                "method `{}` returns `{}`, which mentions `Self`",
-                self.item_name(),
-                self.detail
-            ),
-            ViolationKind::AsyncFn => format!("method `{}` is an `async fn`", self.item_name()),
-            ViolationKind::ReturnImplTrait => {
-                format!("method `{}` returns `{}`", self.item_name(), self.detail)
-            }
-            ViolationKind::GenericMethod => format!(
-                "method `{}` has type or const parameters ({})",
-                self.item_name(),
-                self.detail
-            ),
-            ViolationKind::UndispatchableReceiver => format!(
-                "method `{}` has the receiver `{}`, which cannot be dispatched",
-                self.item_name(),
-                self.detail
-            ),
-            ViolationKind::WhereClauseSelf => format!(
-                "method `{}` has the bound `{}`, which mentions `Self`",
-                self.item_name(),
-                self.detail
-            ),
-        };
+        let what = self
+            .kind
+            .message(&self.trait_name, self.item_name(), &self.detail);
         if self.via.is_empty() {
             what
         } else {
