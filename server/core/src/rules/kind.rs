@@ -41,7 +41,8 @@ pub struct RuleText {
     pub name: &'static str,
     /// The rule, in plain words.
     pub rule: &'static str,
-    /// Why a vtable cannot hold it (SPEC core points 1-3, in our words).
+    /// Why a vtable cannot hold it: what the compiler would have to put in the vtable, and why it
+    /// cannot.
     pub why: &'static str,
     /// The usual fix.
     pub fix: &'static str,
@@ -190,7 +191,7 @@ impl ViolationKind {
         self.texts().rule
     }
 
-    /// Why a vtable cannot hold it (SPEC core points 1-3).
+    /// Why a vtable cannot hold it.
     pub fn why(self) -> &'static str {
         self.texts().why
     }

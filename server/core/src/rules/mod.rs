@@ -13,8 +13,9 @@
 //!   `trait A: B<Self>`, `where T: PartialEq<Self>`; projections on `Self` count here too;
 //! * **`Self` in associated type bounds**: `type U: PartialEq<Self>` (but `Self::U` is fine).
 //!
-//! Beside rustc's verdict, dynlens computes a **dyn\*** verdict: what its emulation (SPEC
-//! core point 5, issue 3's `DynFoo`) can dispatch, which is strictly more.
+//! Beside rustc's verdict, dynlens computes a **dyn\*** verdict: what its emulation of dyn*
+//! (the pointer-sized, `Sized` value `DynFoo` that the expansion writes, see
+//! `docs/expansion.md`) can dispatch, which is strictly more.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
