@@ -55,6 +55,7 @@ pub struct Annotation {
     pub line: usize,
     /// Byte columns on that line, end exclusive.
     pub cols: (usize, usize),
+    /// The text after the carets (for rules: the violation kind's `--json` name).
     pub label: String,
 }
 
