@@ -1,4 +1,5 @@
-//! Sample traits from the "dyn async traits" and "dyn*" design notes, for `dynlens check examples`.
+//! Sample traits that `dyn` can and cannot dispatch (async methods, `-> impl Trait`, generic
+//! methods, `-> Self`), for `dynlens check examples`.
 #![allow(dead_code)]
 
 use std::fmt::Debug;

@@ -14,8 +14,7 @@
 # dependencies of code-server's native modules.
 #
 # Only the package registries are used (apt, PyPI, npm): code-server's own install downloads
-# from GitHub, which is why its scripts are skipped and its native modules rebuilt here
-# (recipe: shared/EDITORS.md).
+# from GitHub, which is why its scripts are skipped and its native modules rebuilt here.
 #
 # Env: DYNLENS_EDITORS_CACHE overrides the cache folder.
 set -euo pipefail

@@ -1,4 +1,4 @@
-//! End-to-end tests in real editors (SPEC F5):
+//! End-to-end tests in real editors (what `docs/editors.md` promises):
 //!
 //! - VS Code, twice: the .vsix with the server bundled (found without any setting), and the
 //!   plain .vsix with `dynlens.server.path` for the full run below.
@@ -670,7 +670,7 @@ fn neovim_screen_in_tmux_hover_code_action() -> Result<()> {
     Ok(())
 }
 
-/// The extension's manifest declares what the protocol contract and SPEC F5 promise: the engine
+/// The extension's manifest declares what `docs/editors.md` and the server promise: the engine
 /// it is tested on, untrusted-workspace support, the command, and exactly the settings the
 /// server understands (plus the client-side ones).
 #[test]

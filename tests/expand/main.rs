@@ -1,4 +1,4 @@
-//! The expansion generator (SPEC F2), checked against the compiler:
+//! The expansion generator (`docs/expansion.md`), checked against the compiler:
 //! - snapshots of every fixture's expansion (`UPDATE_EXPECT=1` to update them);
 //! - every expansion compiled by rustc (edition 2024, `#![deny(warnings)]`) with the fixture's
 //!   program, which implements the trait for a pointer-sized and a larger type, builds the dyn*

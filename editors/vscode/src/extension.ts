@@ -25,7 +25,7 @@ import {
   TextDocumentPositionParams,
 } from 'vscode-languageclient/node';
 
-/** Result of the custom request `dynlens/expandTrait` (see the protocol contract). */
+/** Result of the custom request `dynlens/expandTrait` (the server's `server/lsp/src/server.rs`). */
 interface ExpandTraitResult {
   traitName: string;
   text: string;
@@ -119,7 +119,7 @@ async function stopClient(): Promise<void> {
   }
 }
 
-/** The settings object of the protocol contract: `{ dynlens: { diagnostics, hover, dynStar } }`. */
+/** The settings object the server reads (`server/lsp/src/settings.rs`): `{ dynlens: { diagnostics, hover, dynStar } }`. */
 function serverSettings(): object {
   const cfg = vscode.workspace.getConfiguration('dynlens');
   const detail = cfg.get<string>('hover.detail', 'full');

@@ -81,7 +81,7 @@ impl Analysis {
         crate::assists::assists(&self.db, file, range)
     }
 
-    /// The F2 expansion of the trait at `offset` (its name or header), if there is a trait there.
+    /// The explicit vtable expansion of the trait at `offset` (its name or header), if there is a trait there.
     pub fn expand_at(
         &self,
         file: FileId,
@@ -90,12 +90,12 @@ impl Analysis {
         crate::assists::expand_vtable::expand_at(&self.db, file, offset)
     }
 
-    /// The F2 expansion of the trait named `trait_name` defined in `file`.
+    /// The explicit vtable expansion of the trait named `trait_name` defined in `file`.
     pub fn expand_named(&self, file: FileId, trait_name: &str) -> Result<ExpandOutput, String> {
         crate::assists::expand_vtable::expand_named(&self.db, file, trait_name, false)
     }
 
-    /// The F2 expansion of `trait_name`, optionally with the forwarding impls.
+    /// The explicit vtable expansion of `trait_name`, optionally with the forwarding impls.
     pub fn expand_named_with(
         &self,
         file: FileId,

@@ -80,22 +80,71 @@ pub fn diagnostics(db: &Db, file: FileId) -> Vec<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixture::trim_indent;
     use dynlens_std::StdLibrary;
+    use expect_test::{Expect, expect};
+
+    /// The diagnostics of `fixture`, one block each: where, severity, code and message, then
+    /// each related location with the text it points at.
+    fn check(fixture: &str, expect: Expect) {
+        let text = trim_indent(fixture);
+        let mut db = Db::new(StdLibrary::catalog());
+        let f = db.set_file_text("lib.rs".into(), text.clone());
+        let at = |r: TextRange| {
+            let line = text[..usize::from(r.start())].matches('\n').count() + 1;
+            format!("line {line} `{}`", &text[r])
+        };
+        let mut out = String::new();
+        for d in diagnostics(&db, f) {
+            out.push_str(&format!(
+                "{} {:?} {}: {}\n",
+                at(d.range),
+                d.severity,
+                d.code,
+                d.message
+            ));
+            for r in &d.related {
+                assert_eq!(r.file, f);
+                out.push_str(&format!("  related {}: {}\n", at(r.range), r.message));
+            }
+        }
+        expect.assert_eq(&out);
+    }
 
     #[test]
     fn incompatible_dyn_uses_get_errors_with_related_info() {
-        let mut db = Db::new(StdLibrary::catalog());
-        let src = "trait A { fn f<T>(&self); const N: u8; }\ntrait B { fn g(&self); }\nfn x(_: &dyn A, _: Box<dyn B + Send>) {}\n";
-        let f = db.set_file_text("lib.rs".into(), src.to_string());
-        let d = diagnostics(&db, f);
-        assert_eq!(d.len(), 1);
-        assert_eq!(&src[d[0].range], "A");
-        assert!(
-            d[0].message
-                .starts_with("the trait `A` is not dyn compatible (2 violations)"),
-            "{}",
-            d[0].message
+        check(
+            r#"
+            trait A { fn f<T>(&self); const N: u8; }
+            trait B { fn g(&self); }
+            fn x(_: &dyn A, _: Box<dyn B + Send>) {}
+            "#,
+            expect![[r#"
+                line 3 `A` Error dyn-incompatible: the trait `A` is not dyn compatible (2 violations)
+                - method `f` has type or const parameters (`T`)
+                - associated const `N`
+                  related line 1 `f`: method `f` has type or const parameters (`T`)
+                  related line 1 `N`: associated const `N`
+            "#]],
         );
-        assert_eq!(d[0].related.len(), 2);
+    }
+
+    #[test]
+    fn inherited_violations_point_into_the_supertrait() {
+        check(
+            r#"
+            trait Base { fn dup(&self) -> Self; }
+            trait Derived: Base + Clone {}
+            fn x(_: &dyn Derived) {}
+            "#,
+            expect![[r#"
+                line 3 `Derived` Error dyn-incompatible: the trait `Derived` is not dyn compatible (3 violations)
+                - `Derived` requires `Self: Sized` (through `Clone`)
+                - method `dup` returns `Self`, inherited through the supertrait `Base`
+                - `Clone` requires `Self: Sized` (a `Sized` bound), inherited through the supertrait `Clone`
+                  related line 2 `Clone`: `Derived` requires `Self: Sized` (through `Clone`)
+                  related line 1 `Self`: method `dup` returns `Self`, inherited through the supertrait `Base`
+            "#]],
+        );
     }
 }

@@ -15,6 +15,8 @@ mod analysis;
 mod assists;
 mod db;
 mod diagnostics;
+#[cfg(test)]
+mod fixture;
 mod hover;
 mod model;
 mod print;

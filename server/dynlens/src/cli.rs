@@ -38,7 +38,7 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Print the explicit vtable expansion (SPEC F2) of TRAIT defined in FILE.
+    /// Print the explicit vtable expansion of TRAIT defined in FILE (see docs/expansion.md).
     Expand {
         file: PathBuf,
         #[arg(value_name = "TRAIT")]

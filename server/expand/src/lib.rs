@@ -1,4 +1,4 @@
-//! SPEC F2: a trait written out as its explicit vtable, shims, dyn* value and
+//! The expansion: a trait written out as its explicit vtable, shims, dyn* value and
 //! `impl Trait for DynTrait`, as formatted stable Rust.
 //!
 //! The generated API is described in `docs/expansion.md`. In short, for `trait Foo`:

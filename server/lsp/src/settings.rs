@@ -1,6 +1,6 @@
 //! The server's settings, from `initializationOptions` and `workspace/didChangeConfiguration`.
 //!
-//! Shape (contract): `{ "dynlens": { "diagnostics": { "enable": bool }, "hover": { "detail":
+//! Shape (the VS Code extension and `docs/editors.md` depend on it): `{ "dynlens": { "diagnostics": { "enable": bool }, "hover": { "detail":
 //! "full" | "compact" }, "dynStar": { "enable": bool } } }`, or the inner object alone.
 //! Missing fields keep their defaults (diagnostics on, full detail, dyn* on).
 

@@ -3,7 +3,8 @@
 //! Why this exists: tower-lsp-server decodes stdin with tokio-util's `FramedRead`, which ends
 //! the stream after the first decoder error — so a single frame with bad JSON, a body that is
 //! JSON but not JSON-RPC, or an unknown charset would end the whole session. dynlens must
-//! survive malformed input (SPEC, Qualities), so every incoming frame is read and checked
+//! survive malformed input (an editor must never lose its server to one bad message), so
+//! every incoming frame is read and checked
 //! here first:
 //!
 //! - a body that is not JSON is answered with a JSON-RPC "parse error" (−32700, id `null`);

@@ -4,7 +4,7 @@
 //! rust-src component is not installed. Generated from the rust-src of
 //! `rustc 1.95.0 (59807616e 2026-04-14)`
 //! by `server/std/src/catalog.rs`; regenerate with
-//! `UPDATE_STD_CATALOG=1 cargo test -p dynlens std_traits::tests::catalog_is_up_to_date`.
+//! `UPDATE_STD_CATALOG=1 cargo test -p dynlens-std tests::catalog_is_up_to_date`.
 //!
 //! Format: each trait follows a marker line `// @trait <canonical path> (<file in library/>)`.
 //! Declarations keep their supertraits, generics (with defaults), where clauses, `unsafe` and

@@ -1,5 +1,5 @@
 // End-to-end test of the dynlens VS Code extension in real VS Code (code-server 4.100.3) driven
-// through headless Chromium by playwright-core. Run by tests/editors.rs; by hand:
+// through headless Chromium by playwright-core. Run by tests/editors/main.rs; by hand:
 //
 //   CODE_SERVER_ENTRY=.cache/editors/code-server/node_modules/code-server/out/node/entry.js \
 //   PLAYWRIGHT_CORE=.cache/editors/playwright/node_modules/playwright-core \

@@ -89,14 +89,13 @@ mod tests {
 
     #[test]
     fn offered_from_a_dyn_use() {
-        let out = check_assist(
-            "add_sized_bound",
-            "trait A { fn f(&self) -> Self; }\nfn g(_: &dyn $0A) {}",
-        )
-        .unwrap();
-        assert!(
-            out.contains("fn f(&self) -> Self where Self: Sized;"),
-            "{out}"
+        assert_eq!(
+            check_assist(
+                "add_sized_bound",
+                "trait A { fn f(&self) -> Self; }\nfn g(_: &dyn $0A) {}",
+            )
+            .as_deref(),
+            Some("trait A { fn f(&self) -> Self where Self: Sized; }\nfn g(_: &dyn A) {}")
         );
     }
 

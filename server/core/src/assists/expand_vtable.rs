@@ -1,4 +1,4 @@
-//! Assist: expand a trait into its explicit vtable (SPEC F2).
+//! Assist: expand a trait into its explicit vtable (`docs/expansion.md`).
 //!
 //! ```text
 //! trait $0Greet { fn hello(&self) -> String; }
@@ -22,7 +22,7 @@ use crate::db::{Db, FileId, TraitKey};
 use crate::rules::supertrait_closure;
 use dynlens_expand::{ExpandInput, SupertraitInput, expand_trait};
 
-/// The result of expanding a trait into its explicit vtable (SPEC F2).
+/// The result of expanding a trait into its explicit vtable.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExpandOutput {
     /// The trait that was expanded.

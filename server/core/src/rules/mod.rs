@@ -13,8 +13,9 @@
 //!   `trait A: B<Self>`, `where T: PartialEq<Self>`; projections on `Self` count here too;
 //! * **`Self` in associated type bounds**: `type U: PartialEq<Self>` (but `Self::U` is fine).
 //!
-//! Beside rustc's verdict, dynlens computes a **dyn\*** verdict: what its emulation (SPEC
-//! core point 5, issue 3's `DynFoo`) can dispatch, which is strictly more.
+//! Beside rustc's verdict, dynlens computes a **dyn\*** verdict: what its emulation of dyn*
+//! (the pointer-sized, `Sized` value `DynFoo` that the expansion writes, see
+//! `docs/expansion.md`) can dispatch, which is strictly more.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -51,65 +52,11 @@ pub struct Violation {
 }
 
 impl Violation {
-    /// A one-line message: where and what.
+    /// A one-line message: where and what (the kind's message template, filled in).
     pub fn message(&self) -> String {
-        let what = match self.kind {
-            ViolationKind::SizedSelf => format!(
-                "`{}` requires `Self: Sized` ({})",
-                self.trait_name, self.detail
-            ),
-            ViolationKind::SupertraitSelf => format!(
-                "`{}` uses `Self` as a type argument in `{}`",
-                self.trait_name, self.detail
-            ),
-            ViolationKind::AssocTypeBoundSelf => format!(
-                "associated type `{}` has the bound `{}`, which mentions `Self`",
-                self.item_name(),
-                self.detail
-            ),
-            ViolationKind::AssocConst => format!("associated const `{}`", self.item_name()),
-            ViolationKind::GenericAssocType => format!(
-                "associated type `{}` is generic (`{}`)",
-                self.item_name(),
-                self.detail
-            ),
-            ViolationKind::StaticMethod => format!(
-                "associated function `{}` has no `self` receiver",
-                self.item_name()
-            ),
-            ViolationKind::SelfInArgument => format!(
-                "method `{}` takes `Self` in parameter `{}`",
-                self.item_name(),
-                self.detail
-            ),
-            ViolationKind::SelfInReturn if self.detail == "Self" => {
-                format!("method `{}` returns `Self`", self.item_name())
-            }
-            ViolationKind::SelfInReturn => format!(
-                "method `{}` returns `{}`, which mentions `Self`",
-                self.item_name(),
-                self.detail
-            ),
-            ViolationKind::AsyncFn => format!("method `{}` is an `async fn`", self.item_name()),
-            ViolationKind::ReturnImplTrait => {
-                format!("method `{}` returns `{}`", self.item_name(), self.detail)
-            }
-            ViolationKind::GenericMethod => format!(
-                "method `{}` has type or const parameters ({})",
-                self.item_name(),
-                self.detail
-            ),
-            ViolationKind::UndispatchableReceiver => format!(
-                "method `{}` has the receiver `{}`, which cannot be dispatched",
-                self.item_name(),
-                self.detail
-            ),
-            ViolationKind::WhereClauseSelf => format!(
-                "method `{}` has the bound `{}`, which mentions `Self`",
-                self.item_name(),
-                self.detail
-            ),
-        };
+        let what = self
+            .kind
+            .message(&self.trait_name, self.item_name(), &self.detail);
         if self.via.is_empty() {
             what
         } else {
@@ -947,84 +894,187 @@ fn mentions_literal_self(ty: &Ty) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixture::{annotate, assert_annotations, trim_indent};
     use dynlens_std::StdLibrary;
 
-    fn verdicts(src: &str) -> Vec<(String, Vec<&'static str>)> {
+    /// Checks the verdict of every trait of `fixture` against its annotations (see
+    /// `crate::fixture`): each violation is marked in place, under the exact range the core
+    /// reports for it (`Violation::range`: the item's name, the parameter, the return type,
+    /// the receiver, the bound or the `where` predicate), labelled with its kind's stable name.
+    /// A violation a trait inherits from a supertrait is marked under the trait's name as
+    /// `kind via Super → …` (where it is in the supertrait is that trait's own annotation).
+    /// A trait without annotations must have no violation.
+    fn check_violations(fixture: &str) {
+        let text = trim_indent(fixture);
         let mut db = Db::new(StdLibrary::catalog());
-        let f = db.set_file_text("lib.rs".into(), src.to_string());
-        let n = db.model(f).map(|m| m.traits.len()).unwrap_or(0);
-        (0..n)
-            .map(|i| {
-                let v = verdict(&db, &TraitKey::Local(f, i as u32), false).expect("verdict");
-                (
-                    v.name.clone(),
-                    v.violations.iter().map(|x| x.kind.as_str()).collect(),
-                )
-            })
-            .collect()
+        let f = db.set_file_text("lib.rs".into(), text.clone());
+        let n = db.model(f).map_or(0, |m| m.traits.len());
+        let mut actual = Vec::new();
+        for i in 0..n {
+            let key = TraitKey::Local(f, i as u32);
+            let v = verdict(&db, &key, false).expect("verdict");
+            let def = db.trait_def(&key).expect("trait");
+            for x in &v.violations {
+                let kind = x.kind.as_str();
+                if x.via.is_empty() {
+                    assert_eq!(x.file, Some(f), "{x:?}");
+                    let range = x.range.unwrap_or_else(|| panic!("no range: {x:?}"));
+                    actual.push(annotate(&text, range, kind.to_string()));
+                } else {
+                    let via = x.via.join(" → ");
+                    actual.push(annotate(&text, def.name_range, format!("{kind} via {via}")));
+                }
+            }
+        }
+        assert_annotations(&text, actual);
     }
 
     #[test]
-    fn method_rules() {
-        let v = verdicts(
-            "trait A { fn f(&self); fn g(self); fn h(self: Box<Self>); fn p(self: std::pin::Pin<&mut Self>); }
-             trait B { fn new() -> u8; }
-             trait C { fn eq(&self, o: &Self) -> bool; fn dup(&self) -> Self; }
-             trait D { async fn a(&self); fn b(&self) -> impl Send; fn c<T>(&self, t: T); fn d(&self, x: impl Copy); fn e<'a>(&'a self) -> &'a u8; }
-             trait E { fn a(self: &Box<Self>); fn b(self: std::rc::Rc<Box<Self>>); }
-             trait F { fn a(&self) where Self: Other; fn b(&self) where Self: Send + 'static; fn c(&self) where Self: Sized; }
-             trait Other {}
-             trait G { fn a(&self, x: Self) where Self: Sized; fn b() where Self: Sized; fn c(&self) -> Self::Out; type Out; }",
+    fn dispatchable_receivers_are_fine() {
+        check_violations(
+            r#"
+            trait A {
+                fn f(&self);
+                fn g(self);
+                fn h(self: Box<Self>);
+                fn p(self: std::pin::Pin<&mut Self>);
+            }
+            "#,
         );
-        assert_eq!(v[0].1, Vec::<&str>::new());
-        assert_eq!(v[1].1, vec!["static_method"]);
-        assert_eq!(v[2].1, vec!["self_in_argument", "self_in_return"]);
-        assert_eq!(
-            v[3].1,
-            vec![
-                "async_fn",
-                "return_impl_trait",
-                "generic_method",
-                "generic_method"
-            ]
-        );
-        assert_eq!(
-            v[4].1,
-            vec!["undispatchable_receiver", "undispatchable_receiver"]
-        );
-        assert_eq!(v[5].1, vec!["where_clause_self"]);
-        assert_eq!(v[7].1, Vec::<&str>::new());
     }
 
     #[test]
-    fn trait_level_rules() {
-        let v = verdicts(
-            "trait A: Sized {}
-             trait B where Self: Sized {}
-             trait C { const N: u8; }
-             trait D { type G<'a>; }
-             trait E { type G<'a> where Self: Sized; }
-             trait F { type U: PartialEq<Self>; }
-             trait G { type Y: PartialEq<Self::Y>; }
-             trait H: A {}
-             trait I: Own<Self> {}
-             trait Own<T> {}
-             trait J: Own<u8> {}",
+    fn static_methods_and_self_in_signatures() {
+        check_violations(
+            r#"
+            trait B {
+                fn new() -> u8;
+                 //^^^ static_method
+            }
+            trait C {
+                fn eq(&self, o: &Self) -> bool;
+                           //^^^^^^^^ self_in_argument
+                fn dup(&self) -> Self;
+                               //^^^^ self_in_return
+            }
+            "#,
         );
-        assert_eq!(v[0].1, vec!["sized_self"]);
-        assert_eq!(v[1].1, vec!["sized_self"]);
-        assert_eq!(v[2].1, vec!["assoc_const"]);
-        assert_eq!(v[3].1, vec!["generic_assoc_type"]);
-        assert_eq!(v[4].1, Vec::<&str>::new());
-        assert_eq!(v[5].1, vec!["assoc_type_bound_self"]);
-        assert_eq!(v[6].1, Vec::<&str>::new());
-        assert_eq!(
-            v[7].1,
-            vec!["sized_self", "sized_self"],
-            "H's own Sized requirement and A's"
+    }
+
+    #[test]
+    fn async_impl_trait_and_generic_methods() {
+        check_violations(
+            r#"
+            trait D {
+                async fn a(&self);
+                       //^ async_fn
+                fn b(&self) -> impl Send;
+                             //^^^^^^^^^ return_impl_trait
+                fn c<T>(&self, t: T);
+                 //^ generic_method
+                fn d(&self, x: impl Copy);
+                 //^ generic_method
+                fn e<'a>(&'a self) -> &'a u8;
+            }
+            "#,
         );
-        assert_eq!(v[8].1, vec!["supertrait_self"]);
-        assert_eq!(v[10].1, Vec::<&str>::new());
+    }
+
+    #[test]
+    fn undispatchable_receivers() {
+        check_violations(
+            r#"
+            trait E {
+                fn a(self: &Box<Self>);
+                   //^^^^^^^^^^^^^^^^ undispatchable_receiver
+                fn b(self: std::rc::Rc<Box<Self>>);
+                   //^^^^^^^^^^^^^^^^^^^^^^^^^^^^ undispatchable_receiver
+            }
+            "#,
+        );
+    }
+
+    #[test]
+    fn method_where_clauses_on_self() {
+        check_violations(
+            r#"
+            trait F {
+                fn a(&self) where Self: Other;
+                                //^^^^^^^^^^^ where_clause_self
+                fn b(&self) where Self: Send + 'static;
+                fn c(&self) where Self: Sized;
+            }
+            trait Other {}
+            "#,
+        );
+    }
+
+    #[test]
+    fn items_requiring_sized_are_exempt() {
+        check_violations(
+            r#"
+            trait G {
+                fn a(&self, x: Self) where Self: Sized;
+                fn b() where Self: Sized;
+                fn c(&self) -> Self::Out;
+                type Out;
+            }
+            "#,
+        );
+    }
+
+    #[test]
+    fn sized_self() {
+        check_violations(
+            r#"
+            trait A: Sized {}
+                   //^^^^^ sized_self
+            trait B where Self: Sized {}
+                              //^^^^^ sized_self
+            trait H: A {}
+                //^ sized_self via A
+                   //^ sized_self
+            trait K: Clone {}
+                //^ sized_self via Clone
+                   //^^^^^ sized_self
+            trait L {
+                fn a(&self) -> Self where Self: Clone;
+            }
+            "#,
+        );
+    }
+
+    #[test]
+    fn associated_consts_and_types() {
+        check_violations(
+            r#"
+            trait C { const N: u8; }
+                          //^ assoc_const
+            trait D { type G<'a>; }
+                         //^ generic_assoc_type
+            trait E { type G<'a> where Self: Sized; }
+            trait F { type U: PartialEq<Self>; }
+                            //^^^^^^^^^^^^^^^ assoc_type_bound_self
+            trait G { type Y: PartialEq<Self::Y>; }
+            "#,
+        );
+    }
+
+    #[test]
+    fn self_as_a_supertrait_argument() {
+        check_violations(
+            r#"
+            trait I: Own<Self> {}
+                   //^^^^^^^^^ supertrait_self
+            trait Own<T> {}
+            trait J: Own<u8> {}
+            trait P: PartialEq {}
+                   //^^^^^^^^^ supertrait_self
+            trait W where u8: Own<Self> {}
+                        //^^^^^^^^^^^^^ supertrait_self
+            trait Q: Iterator<Item = Self> {}
+            "#,
+        );
     }
 
     #[test]
