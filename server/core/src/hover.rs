@@ -8,9 +8,10 @@ use ra_ap_syntax::{AstNode, SyntaxKind, SyntaxNode, SyntaxToken, TokenAtOffset, 
 use crate::db::{Db, FileId, TraitKey};
 use crate::model::lower_path;
 use crate::resolve::{Scope, resolve_trait};
-use crate::rules::{DynStarCarry, MethodVerdict, Verdict, VerdictCache, Violation};
+use crate::rules::{MethodVerdict, Verdict, VerdictCache, Violation};
 use crate::vtable::{Slot, layout};
 use crate::{TextRange, TextSize};
+use dynlens_expand::Carry;
 
 /// How much the hover says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -247,10 +248,10 @@ pub fn trait_markdown(db: &Db, v: &Verdict, config: &HoverConfig) -> String {
                 .methods
                 .iter()
                 .zip(&star.methods)
-                .filter_map(|(m, (carry, _))| match carry {
-                    DynStarCarry::Boxing => Some(format!("`{}` (boxing shim)", m.name)),
-                    DynStarCarry::Erasing => Some(format!("`{}` (erasing shim)", m.name)),
-                    DynStarCarry::ReturnsSelf => {
+                .filter_map(|(m, carry)| match carry {
+                    Carry::Boxing => Some(format!("`{}` (boxing shim)", m.name)),
+                    Carry::Erasing => Some(format!("`{}` (erasing shim)", m.name)),
+                    Carry::ReturnsSelf => {
                         Some(format!("`{}` (returns a new `Dyn{}`)", m.name, v.name))
                     }
                     _ => None,
@@ -332,30 +333,31 @@ pub fn method_markdown(db: &Db, v: &Verdict, m: &MethodVerdict, config: &HoverCo
         }
     }
     let index = v.methods.iter().position(|x| x.name == m.name);
-    if let Some((carry, blocker)) = v
+    if let Some(carry) = v
         .dyn_star
         .as_ref()
         .filter(|_| config.show_dyn_star)
         .and_then(|d| d.methods.get(index?))
     {
         let how = match carry {
-            DynStarCarry::Plain => "through a plain vtable entry".to_string(),
-            DynStarCarry::Exempt => {
+            Carry::Plain => "through a plain vtable entry".to_string(),
+            Carry::Exempt => {
                 "not in the vtable; `impl` for the dyn* value uses the default body".to_string()
             }
-            DynStarCarry::Boxing => {
+            Carry::Boxing => {
                 "through a boxing shim (the returned future or value is boxed)".to_string()
             }
-            DynStarCarry::Erasing => {
+            Carry::Erasing => {
                 "through an erasing shim (generic arguments travel as `&dyn`/`&mut dyn`)"
                     .to_string()
             }
-            DynStarCarry::ReturnsSelf => {
+            Carry::ByValue => {
+                "through a by-value shim (the value moves out of the dyn* value)".to_string()
+            }
+            Carry::ReturnsSelf => {
                 format!("through the dyn* value: it returns a new `Dyn{}`", v.name)
             }
-            DynStarCarry::No => {
-                format!("cannot be carried: {}", blocker.clone().unwrap_or_default())
-            }
+            Carry::Cannot(why) => format!("cannot be carried: {why}"),
         };
         md.push_str(&format!("\n**dyn\\***: {how}.\n"));
     }
