@@ -383,10 +383,7 @@ pub(crate) fn plan_trait(
     let mut supertraits = supers.carries;
     for (si, _, why) in &slots.super_impls {
         let s = &supers.supers[*si];
-        if let Some(c) = supertraits
-            .iter_mut()
-            .find(|c| c.name == s.name.to_string())
-        {
+        if let Some(c) = supertraits.iter_mut().find(|c| s.name == c.name) {
             c.blocker = why.clone();
         }
     }
@@ -1087,6 +1084,9 @@ fn plan_slots(
         super_impls,
     }
 }
+
+#[cfg(test)]
+mod tests;
 
 /// Whether the trait declares an associated const `name` (classified along with methods).
 fn is_const(item: Option<&ItemTrait>, name: &Ident) -> bool {
