@@ -1009,7 +1009,6 @@ fn impl_method(ctx: &Ctx, s: &Slot, inherent: bool, embedded: Option<&Super>) ->
     };
     let vis = if inherent { quote!(pub) } else { quote!() };
     let doc = format!(" Calls `{}` through the vtable.", s.field);
-    let _ = is_self_type;
     quote! {
         #[doc = #doc]
         #vis #sig { #body }

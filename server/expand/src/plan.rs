@@ -19,7 +19,9 @@ use quote::{format_ident, quote};
 use syn::visit_mut::VisitMut;
 use syn::{GenericParam, Ident, ItemTrait, Lifetime, TraitItem, Type, WherePredicate};
 
-/// How the dyn* value (`DynFoo`) carries one method.
+/// How the dyn* value (`DynFoo`) carries one method. A method that needs several kinds of
+/// shim (an `async fn` with an `impl Trait` argument) is named by the first that applies, in
+/// this order: boxing, erasing, returns `Self`, by value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Carry {
     /// Through a plain vtable entry: the method is dispatchable as it is.
@@ -42,7 +44,6 @@ pub enum Carry {
 impl Carry {
     fn of(plan: &MethodPlan) -> Carry {
         match plan {
-            // One name per method: the shim that matters most to a reader, boxing first.
             MethodPlan::Slot(d) => {
                 if matches!(d.output, Output::Async(_) | Output::Boxed { .. }) {
                     Carry::Boxing
