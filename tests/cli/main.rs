@@ -164,7 +164,8 @@ fn errors_are_one_line_and_nonzero() {
 }
 
 /// The dyn* verdict (hover, `check`) must match the expansion: a trait is dyn* compatible
-/// exactly when the expansion writes `impl Trait for DynTrait`.
+/// exactly when the expansion writes `impl Trait for DynTrait`. Both read the generator's plan;
+/// this checks the path through the facade (`check_file`) against the expansion's text.
 #[test]
 fn dyn_star_verdict_matches_the_expansion() {
     let mut files = vec![workspace().join("examples/dispatch.rs")];

@@ -205,7 +205,11 @@ fn a_trait_that_does_not_parse_is_a_readable_error() {
         ..Default::default()
     })
     .unwrap_err();
-    assert!(err.contains("does not parse"), "{err}");
+    assert!(
+        matches!(err, dynlens_expand::ExpandError::TraitDoesNotParse(_)),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("does not parse"), "{err}");
 }
 
 /// The crate of all expansions (a library: `#![deny(warnings)]` then sees dead code) and the

@@ -8,9 +8,10 @@ use ra_ap_syntax::{AstNode, SyntaxKind, SyntaxNode, SyntaxToken, TokenAtOffset, 
 use crate::db::{Db, FileId, TraitKey};
 use crate::model::lower_path;
 use crate::resolve::{Scope, resolve_trait};
-use crate::rules::{DynStarCarry, MethodVerdict, Verdict, VerdictCache, Violation};
+use crate::rules::{MethodVerdict, Verdict, VerdictCache, Violation};
 use crate::vtable::{Slot, layout};
 use crate::{TextRange, TextSize};
+use dynlens_expand::Carry;
 
 /// How much the hover says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -247,10 +248,10 @@ pub fn trait_markdown(db: &Db, v: &Verdict, config: &HoverConfig) -> String {
                 .methods
                 .iter()
                 .zip(&star.methods)
-                .filter_map(|(m, (carry, _))| match carry {
-                    DynStarCarry::Boxing => Some(format!("`{}` (boxing shim)", m.name)),
-                    DynStarCarry::Erasing => Some(format!("`{}` (erasing shim)", m.name)),
-                    DynStarCarry::ReturnsSelf => {
+                .filter_map(|(m, carry)| match carry {
+                    Carry::Boxing => Some(format!("`{}` (boxing shim)", m.name)),
+                    Carry::Erasing => Some(format!("`{}` (erasing shim)", m.name)),
+                    Carry::ReturnsSelf => {
                         Some(format!("`{}` (returns a new `Dyn{}`)", m.name, v.name))
                     }
                     _ => None,
@@ -332,30 +333,31 @@ pub fn method_markdown(db: &Db, v: &Verdict, m: &MethodVerdict, config: &HoverCo
         }
     }
     let index = v.methods.iter().position(|x| x.name == m.name);
-    if let Some((carry, blocker)) = v
+    if let Some(carry) = v
         .dyn_star
         .as_ref()
         .filter(|_| config.show_dyn_star)
         .and_then(|d| d.methods.get(index?))
     {
         let how = match carry {
-            DynStarCarry::Plain => "through a plain vtable entry".to_string(),
-            DynStarCarry::Exempt => {
+            Carry::Plain => "through a plain vtable entry".to_string(),
+            Carry::Exempt => {
                 "not in the vtable; `impl` for the dyn* value uses the default body".to_string()
             }
-            DynStarCarry::Boxing => {
+            Carry::Boxing => {
                 "through a boxing shim (the returned future or value is boxed)".to_string()
             }
-            DynStarCarry::Erasing => {
+            Carry::Erasing => {
                 "through an erasing shim (generic arguments travel as `&dyn`/`&mut dyn`)"
                     .to_string()
             }
-            DynStarCarry::ReturnsSelf => {
+            Carry::ByValue => {
+                "through a by-value shim (the value moves out of the dyn* value)".to_string()
+            }
+            Carry::ReturnsSelf => {
                 format!("through the dyn* value: it returns a new `Dyn{}`", v.name)
             }
-            DynStarCarry::No => {
-                format!("cannot be carried: {}", blocker.clone().unwrap_or_default())
-            }
+            Carry::Cannot(why) => format!("cannot be carried: {why}"),
         };
         md.push_str(&format!("\n**dyn\\***: {how}.\n"));
     }
@@ -405,7 +407,7 @@ mod tests {
                 ### dyn* (dynlens expansion)
 
                 ❌ `DynShape` cannot implement `Shape`:
-                - method `new`: a function without `self` and without a default body cannot be written for the dyn* value
+                - `fn new() -> Self`: it has no `self` receiver and no default body
 
                 The expansion still gives `DynShape` inherent methods for what it can dispatch.
 
@@ -480,12 +482,11 @@ mod tests {
                 ### dyn* (dynlens expansion)
 
                 ❌ `DynShape` cannot implement `Shape`:
-                - associated const `SIDES`
-                - method `new`: a function without `self` and without a default body cannot be written for the dyn* value
-                - method `cmp`: parameter `o: Self` would need a value of the erased type
-                - method `eq`: parameter `o: &Self` would need a value of the erased type
-                - method `visit`: `V` has no trait bound, so there is no `dyn Trait` to erase it to
-                - associated const `Shape::SIDES` has no value for the erased type
+                - `const SIDES`: an associated const is known per type at compile time, and `DynShape` erases the type
+                - `fn new() -> Self`: it has no `self` receiver and no default body
+                - `fn cmp(&self, o: Self) -> bool`: it takes `Self` by value, and a dyn value cannot know the other value's type
+                - `fn eq(&self, o: &Self) -> bool`: it takes `Self` inside an argument (`&Self`), and a dyn value cannot know the other value's type
+                - `fn visit<V>(&self, v: V)`: an argument cannot be erased: no trait to make a trait object of
 
                 The expansion still gives `DynShape` inherent methods for what it can dispatch.
             "#]],
@@ -549,9 +550,10 @@ mod tests {
                 ### dyn* (dynlens expansion)
 
                 ❌ `DynKey` cannot implement `Key`:
-                - `Ord` uses `Self` as a type argument in `PartialOrd<Self>`, inherited through the supertrait `Ord`
-                - `Eq` uses `Self` as a type argument in `PartialEq<Self>`, inherited through the supertrait `Ord` → `Eq`
-                - supertrait method `Ord::cmp`: parameter `other: &Self` would need a value of the erased type
+                - the supertrait `Ord` requires `PartialOrd`, which cannot be carried
+                - the supertrait `Eq` requires `PartialEq`, which cannot be carried
+                - the supertrait `::std::cmp::PartialOrd<Self>` names `Self` as a type argument, which for the dyn value would be the erased type
+                - the supertrait `::std::cmp::PartialEq<Self>` names `Self` as a type argument, which for the dyn value would be the erased type
 
                 The expansion still gives `DynKey` inherent methods for what it can dispatch.
             "#]],
@@ -573,7 +575,7 @@ mod tests {
                   - *Why:* a vtable holds one function pointer per method, but a generic method is a family of functions, one per type argument, that cannot all be compiled ahead of time.
                   - *Fix:* take `&dyn Trait` / `&mut dyn Trait` instead of the type parameter (an erasing shim; dynlens's expansion writes it), or add `where Self: Sized`.
 
-                **dyn\***: cannot be carried: `T` has no trait bound, so there is no `dyn Trait` to erase it to.
+                **dyn\***: cannot be carried: `fn apply<T>(&self, t: T)`: an argument cannot be erased: no trait to make a trait object of.
             "#]],
         );
         check(
@@ -597,7 +599,7 @@ mod tests {
 
                 ➖ **not in the vtable**: it requires `Self: Sized`, so it is exempt from the dyn compatibility rules and cannot be called on `dyn` values.
 
-                **dyn\***: cannot be carried: a function without `self` and without a default body cannot be written for the dyn* value.
+                **dyn\***: cannot be carried: `fn new() -> Self`: it has no `self` receiver and no default body.
             "#]],
         );
     }

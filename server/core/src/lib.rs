@@ -15,6 +15,7 @@ mod analysis;
 mod assists;
 mod db;
 mod diagnostics;
+mod dyn_star;
 #[cfg(test)]
 mod fixture;
 mod hover;

@@ -1,22 +1,16 @@
-//! Builds the expansion's items from the classified trait.
+//! The emitting phases: the [`Plan`]'s decisions written out as items. Nothing here decides
+//! what `DynFoo` can carry; every phase follows the plan.
 
-use super::SupertraitInput;
 use super::model::{
-    ArgKind, ClassifyCtx, Dispatchable, ErasedShape, MethodPlan, NameElided, Output, Receiver,
-    ReplaceSelfAssoc, classify, is_self_type, mentions_bare_self,
+    ArgKind, Dispatchable, ErasedShape, MethodPlan, NameElided, Output, Receiver, ReplaceSelfAssoc,
+    is_self_type,
 };
-use super::supers::{Super, SuperKind, ident, resolve};
+use super::plan::{Ctx, Flags, Plan, Slot, SlotRef};
+use super::supers::{Super, SuperKind, ident};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::visit_mut::VisitMut;
-use syn::{FnArg, GenericParam, Ident, ItemTrait, Lifetime, Pat, TraitItem, Type, WherePredicate};
-
-/// The generated tokens and what could not be carried.
-pub(crate) struct Out {
-    pub tokens: TokenStream,
-    /// Why `impl Foo for DynFoo` is missing, if it is.
-    pub missing: Option<String>,
-}
+use syn::{FnArg, Ident, Lifetime, Pat, TraitItem, Type, WherePredicate};
 
 /// A comment line in the output: `finish_comments` turns it into `// text`.
 fn comment(text: &str) -> TokenStream {
@@ -81,66 +75,6 @@ pub(crate) fn finish_comments(text: &str) -> String {
     out
 }
 
-/// A slot of the vtable: a method of the trait or of a std supertrait.
-struct Slot {
-    field: Ident,
-    shim: Ident,
-    /// `Foo<…>` or `::core::fmt::Debug`: how the shim names the method.
-    trait_path: TokenStream,
-    method: Ident,
-    d: Dispatchable,
-}
-
-/// Everything the emitters share.
-struct Ctx {
-    name: Ident,
-    vtable: Ident,
-    payload: Ident,
-    dyn_name: Ident,
-    /// `'a`.
-    lt: Lifetime,
-    /// `<'a, L…, P…, C…, A…>` as declared (with bounds).
-    decl: TokenStream,
-    /// `<'a, L…, P…, C…, A…>` as used.
-    args: TokenStream,
-    where_clause: TokenStream,
-    /// `Foo<L…, P…, C…, A = A…>`: the bound on the erased type.
-    bound: TokenStream,
-    /// `Foo<L…, P…, C…>`: the trait as `impl` and `<T as …>` name it.
-    trait_ref: TokenStream,
-    /// `fn(X) -> X` over every type and lifetime parameter (invariance, as in `dyn Foo<P>`).
-    phantom: Option<TokenStream>,
-    /// The associated types that became parameters.
-    assoc: Vec<Ident>,
-    /// The name of the erased type in shims and constructors (`T`, unless the trait uses it).
-    erased: Ident,
-    /// The bound on the erased type: `Foo<…> + 'a`, plus what methods' `where Self: Send` or
-    /// `where Self: 'static` clauses require of every value.
-    tbound: TokenStream,
-    /// The trait's `where` clauses about `Self` other than bounds on it (`Box<Self>: Debug`,
-    /// `P: PartialEq<Self>`), with `Self` as the erased type: every `T: Foo` must prove them.
-    twhere: Vec<WherePredicate>,
-}
-
-impl Ctx {
-    fn dyn_ty(&self) -> TokenStream {
-        let (d, a) = (&self.dyn_name, &self.args);
-        quote!(#d #a)
-    }
-    fn twhere(&self) -> TokenStream {
-        let p = &self.twhere;
-        if p.is_empty() {
-            quote!()
-        } else {
-            quote!(where #(#p),*)
-        }
-    }
-    fn vt_ty(&self) -> TokenStream {
-        let (v, a) = (&self.vtable, &self.args);
-        quote!(#v #a)
-    }
-}
-
 /// The generic arguments of a user supertrait's `Vtable`/`Dyn` types: the lifetime, the
 /// supertrait's own arguments, then its associated types (as bound by the subtrait, or as the
 /// subtrait's parameters of the same name).
@@ -163,585 +97,77 @@ fn super_generic_args(s: &Super, lt: &Lifetime) -> Vec<TokenStream> {
     sargs
 }
 
-/// Expands one trait (recursively including user supertraits' expansions when needed).
-pub(crate) fn expand(
-    item: &ItemTrait,
-    inputs: &[SupertraitInput],
-    forwarding: bool,
-    blanket_impl: bool,
-    emitted: &mut Vec<(String, Option<String>)>,
-) -> Result<Out, String> {
-    let name = item.ident.clone();
-    let name_s = name.to_string();
-    // Names the trait uses, so that the generated ones do not clash.
-    let mut used = Vec::new();
-    collect_names(quote!(#item), &mut used);
-    for i in inputs {
-        if let Ok(t) = i.source.parse::<TokenStream>() {
-            collect_names(t, &mut used);
-        }
-    }
-    let fresh = |cands: &[&str]| -> String {
-        let pick = cands.iter().find(|c| !used.iter().any(|u| u == *c));
-        pick.map(|c| c.to_string())
-            .unwrap_or_else(|| format!("{}_{}", cands[cands.len() - 1], used.len()))
-    };
-    let lt = Lifetime::new(
-        &format!("'{}", fresh(&["a", "erased", "dyn_erased"])),
-        proc_macro2::Span::call_site(),
-    );
-    let borrow = Lifetime::new(
-        &format!("'{}", fresh(&["s", "this", "borrow_of_self"])),
-        proc_macro2::Span::call_site(),
-    );
-    let erased = format_ident!("{}", fresh(&["T", "X", "Erased", "ErasedT"]));
-    let all_supers = resolve(item, inputs, &borrow)?;
+/// Emits the whole expansion of a planned trait, phase by phase.
+pub(crate) fn emit_plan(plan: &Plan) -> TokenStream {
     let mut tokens = TokenStream::new();
-    let mut missing: Vec<String> = Vec::new();
-    if item.unsafety.is_none() {
-        // An `unsafe trait` gets an `unsafe impl` (below); nothing to say here.
-    }
-    if blanket_impl {
-        missing.push(format!(
-            "a blanket `impl<T> {name_s} for T` in the workspace covers `Dyn{name_s}` already (a second impl would conflict)"
+    tokens.extend(emit_included(plan));
+    tokens.extend(emit_exists_where(plan));
+    tokens.extend(emit_payload(&plan.ctx, &plan.flags));
+    let shims = emit_shims(&plan.ctx, &plan.slots);
+    tokens.extend(emit_vtable(&plan.ctx, &plan.slots, &plan.supers, shims));
+    tokens.extend(emit_dyn(&plan.ctx, &plan.supers, &plan.flags));
+    tokens.extend(emit_impl_for_dyn(plan));
+    tokens.extend(emit_supertrait_impls(plan));
+    if plan.forwarding {
+        tokens.extend(super::forward::emit(
+            &plan.item,
+            &plan.own,
+            &plan.supers,
+            &plan.ctx.bound,
         ));
     }
-    // Supertraits the dyn value cannot implement take no part at all.
-    let mut supers: Vec<Super> = Vec::new();
-    for s in all_supers {
-        match &s.not_carried {
-            Some(why) => missing.push(why.clone()),
-            None => supers.push(s),
+    tokens
+}
+
+/// The expansions of user supertraits that the file does not have yet, each once, before
+/// ours: our vtable embeds theirs.
+fn emit_included(plan: &Plan) -> TokenStream {
+    let mut tokens = TokenStream::new();
+    let name_s = plan.item.ident.to_string();
+    for inc in &plan.included {
+        if inc.emit {
+            tokens.extend(comment(&format!(
+                "The expansion of the supertrait `{}`, which `{name_s}`'s vtable embeds.",
+                inc.name
+            )));
+            tokens.extend(emit_plan(&inc.plan));
         }
     }
+    tokens
+}
 
-    // Include the expansions of user supertraits the file does not have yet (each once), and
-    // learn whether each can be implemented for our dyn value.
-    let mut super_missing: Vec<(Ident, String)> = Vec::new();
-    for s in &supers {
-        let (SuperKind::User { already_expanded }, Some(sitem)) = (&s.kind, &s.original) else {
-            continue;
-        };
-        let key = s.name.to_string();
-        let sub_missing = match emitted.iter().find(|(n, _)| *n == key) {
-            Some((_, m)) => m.clone(),
-            None => {
-                let sub = expand(sitem, &s.inputs, false, false, emitted)?;
-                if !already_expanded {
-                    let c = comment(&format!(
-                        "The expansion of the supertrait `{}`, which `{name_s}`'s vtable embeds.",
-                        s.name
-                    ));
-                    tokens.extend(c);
-                    tokens.extend(sub.tokens);
-                }
-                emitted.push((key, sub.missing.clone()));
-                sub.missing
-            }
-        };
-        if let Some(m) = sub_missing {
-            missing.push(format!(
-                "the supertrait `{}` cannot be implemented for a dyn value ({m})",
-                s.name
-            ));
-            super_missing.push((s.name.clone(), m));
-        }
+/// A comment when `DynFoo` exists only under methods' `where` clauses on the trait's
+/// parameters (the vtable is built for every value).
+fn emit_exists_where(plan: &Plan) -> TokenStream {
+    if plan.exists_where.is_empty() {
+        return TokenStream::new();
     }
+    comment(&format!(
+        "`Dyn{}` exists where `{}`: a method requires it, and the vtable is built for every value.",
+        plan.item.ident,
+        plan.exists_where.join(", ")
+    ))
+}
 
-    // Trait-level `where` clauses that are not supertraits (`where Box<Self>: Debug`).
-    for p in item
-        .generics
-        .where_clause
+/// `impl Foo for DynFoo` (what the compiler writes as `impl Foo for dyn Foo`), or, when the
+/// plan has blockers, a comment saying why not and the dispatchable methods as inherent ones.
+fn emit_impl_for_dyn(plan: &Plan) -> TokenStream {
+    let (item, ctx, slots) = (&plan.item, &plan.ctx, &plan.slots);
+    let name_s = item.ident.to_string();
+    let mut tokens = TokenStream::new();
+    let missing_text = plan.missing();
+    let own_methods: Vec<TokenStream> = plan
+        .own_impl
         .iter()
-        .flat_map(|w| w.predicates.iter())
-    {
-        if let WherePredicate::Type(pt) = p {
-            let mentions = super::model::mentions_bare_self(&pt.bounded_ty)
-                || pt
-                    .bounds
-                    .iter()
-                    .any(|b| super::model::tokens_mention_self(quote!(#b)));
-            if mentions && !is_self_type(&pt.bounded_ty) {
-                missing.push(format!(
-                    "the trait's `where {}` names `Self`, which for the dyn value would be the erased type",
-                    super::model::tidy_tokens(&quote!(#pt).to_string())
-                ));
-            }
-        }
-    }
-
-    // Predicates naming `Self` that every `T: Foo` must prove (`Box<Self>: Debug`).
-    let mut self_preds: Vec<WherePredicate> = Vec::new();
-    for p in item
-        .generics
-        .where_clause
-        .iter()
-        .flat_map(|w| w.predicates.iter())
-    {
-        if let WherePredicate::Type(pt) = p
-            && !is_self_type(&pt.bounded_ty)
-            && (mentions_bare_self(&pt.bounded_ty)
-                || pt.bounds.iter().any(bound_mentions_bare_self))
-        {
-            self_preds.push(p.clone());
-        }
-    }
-    // Supertraits written on the trait that the caller could not resolve.
-    let known: Vec<String> = inputs
-        .iter()
-        .map(|i| {
-            i.path
-                .rsplit("::")
-                .next()
-                .unwrap_or(&i.path)
-                .split('<')
-                .next()
-                .unwrap_or("")
-                .trim()
-                .to_string()
-        })
-        .collect();
-    let mut outlives: Vec<Lifetime> = Vec::new();
-    for b in super::supers::written_bounds(item) {
-        match b {
-            syn::TypeParamBound::Trait(t) => {
-                let Some(last) = t.path.segments.last() else {
-                    continue;
-                };
-                let n = last.ident.to_string();
-                let maybe = matches!(t.modifier, syn::TraitBoundModifier::Maybe(_));
-                if !maybe
-                    && !matches!(n.as_str(), "Sized" | "PointeeSized" | "MetaSized")
-                    && !known.contains(&n)
-                {
-                    missing.push(format!("the supertrait `{n}` is unknown to dynlens, so the dyn value cannot implement it"));
-                }
-            }
-            syn::TypeParamBound::Lifetime(l) => outlives.push(l.clone()),
-            _ => {}
-        }
-    }
-
-    // Generic parameters of the dyn type: the lifetime, the trait's own, the associated types.
-    let mut own_assoc: Vec<(Ident, Vec<syn::TypeParamBound>)> = Vec::new();
-    for ti in &item.items {
-        if let TraitItem::Type(t) = ti {
-            if !t.generics.params.is_empty() {
-                missing.push(format!(
-                    "the generic associated type `{}`: a dyn type would need it for every choice of its parameters",
-                    t.ident
-                ));
-                continue;
-            }
-            let mut bounds: Vec<syn::TypeParamBound> = Vec::new();
-            let own_names: Vec<Ident> = item
-                .items
-                .iter()
-                .filter_map(|ti| match ti {
-                    TraitItem::Type(t) if t.generics.params.is_empty() => Some(t.ident.clone()),
-                    _ => None,
-                })
-                .collect();
-            for b in &t.bounds {
-                let mut replaced = b.clone();
-                ReplaceSelfAssoc { assoc: &own_names }.visit_type_param_bound_mut(&mut replaced);
-                if super::model::tokens_mention_self(quote!(#replaced)) {
-                    missing.push(format!(
-                        "the bound `{}: {}` names `Self`, which for the dyn value would be the erased type",
-                        t.ident,
-                        super::model::tidy_tokens(&quote!(#b).to_string())
-                    ));
-                } else {
-                    bounds.push(b.clone());
-                }
-            }
-            for p in t
-                .generics
-                .where_clause
-                .iter()
-                .flat_map(|w| w.predicates.iter())
-            {
-                let WherePredicate::Type(pt) = p else {
-                    continue;
-                };
-                if !super::model::tokens_mention_self(quote!(#p)) {
-                    continue;
-                }
-                let on_self =
-                    is_self_type(&pt.bounded_ty) && !pt.bounds.iter().any(bound_mentions_bare_self);
-                let only_sized = on_self
-                    && pt.bounds.iter().all(|b| matches!(b, syn::TypeParamBound::Trait(tb) if tb.path.is_ident("Sized")));
-                if only_sized {
-                    // `type Out where Self: Sized`: a dyn value is `Sized`.
-                    continue;
-                }
-                // Every `T: Foo` must prove it to name `T::Extra`: every value must satisfy it.
-                self_preds.push(p.clone());
-                if !on_self {
-                    missing.push(format!(
-                        "the associated type `{}` has `where {}`, which names `Self` as the erased type",
-                        t.ident,
-                        super::model::tidy_tokens(&quote!(#p).to_string())
-                    ));
-                }
-            }
-            own_assoc.push((t.ident.clone(), bounds));
-        }
-    }
-    let mut assoc: Vec<Ident> = own_assoc.iter().map(|(i, _)| i.clone()).collect();
-    for s in &supers {
-        for a in &s.free_assoc {
-            if !assoc.contains(a) {
-                assoc.push(a.clone());
-            }
-        }
-    }
-    let mut replace = ReplaceSelfAssoc { assoc: &assoc };
-    let mut decl_params: Vec<TokenStream> = vec![quote!(#lt)];
-    let mut use_params: Vec<TokenStream> = vec![quote!(#lt)];
-    let mut bound_args: Vec<TokenStream> = Vec::new();
-    let mut phantom_parts: Vec<TokenStream> = Vec::new();
-    for gp in &item.generics.params {
-        match gp {
-            GenericParam::Lifetime(l) => {
-                let lt2 = &l.lifetime;
-                let bounds = &l.bounds;
-                decl_params.push(if bounds.is_empty() {
-                    quote!(#lt2)
-                } else {
-                    quote!(#lt2: #bounds)
-                });
-                use_params.push(quote!(#lt2));
-                bound_args.push(quote!(#lt2));
-                phantom_parts.push(quote!(&#lt2 ()));
-            }
-            GenericParam::Type(t) => {
-                let id = &t.ident;
-                let mut bounds: syn::punctuated::Punctuated<syn::TypeParamBound, syn::Token![+]> =
-                    syn::punctuated::Punctuated::new();
-                for b in &t.bounds {
-                    if bound_mentions_bare_self(b) {
-                        missing.push(format!(
-                            "the bound `{id}: {}` names `Self`, which for the dyn value would be the erased type",
-                            super::model::tidy_tokens(&quote!(#b).to_string())
-                        ));
-                        self_preds.push(syn::parse_quote!(#id: #b));
-                    } else {
-                        bounds.push(b.clone());
-                    }
-                }
-                for b in bounds.iter_mut() {
-                    if let syn::TypeParamBound::Trait(tb) = b {
-                        replace.visit_path_mut(&mut tb.path);
-                    }
-                }
-                decl_params.push(if bounds.is_empty() {
-                    quote!(#id)
-                } else {
-                    quote!(#id: #bounds)
-                });
-                use_params.push(quote!(#id));
-                bound_args.push(quote!(#id));
-                phantom_parts.push(quote!(#id));
-            }
-            GenericParam::Const(c) => {
-                let (id, ty) = (&c.ident, &c.ty);
-                decl_params.push(quote!(const #id: #ty));
-                use_params.push(quote!(#id));
-                bound_args.push(quote!(#id));
-            }
-        }
-    }
-    for (a, bounds) in &own_assoc {
-        let mut bounds = bounds.clone();
-        for b in bounds.iter_mut() {
-            if let syn::TypeParamBound::Trait(tb) = b {
-                replace.visit_path_mut(&mut tb.path);
-            }
-        }
-        let bounds: Vec<_> = bounds.into_iter().collect();
-        decl_params.push(if bounds.is_empty() {
-            quote!(#a)
-        } else {
-            quote!(#a: #(#bounds)+*)
-        });
-    }
-    for a in assoc.iter().skip(own_assoc.len()) {
-        let bounds: Vec<syn::TypeParamBound> = supers
-            .iter()
-            .flat_map(|s| s.assoc_bounds.iter())
-            .find(|(n, _)| n == a)
-            .map(|(_, b)| {
-                b.iter()
-                    .cloned()
-                    .map(|mut b| {
-                        ReplaceSelfAssoc { assoc: &assoc }.visit_type_param_bound_mut(&mut b);
-                        b
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        decl_params.push(if bounds.is_empty() {
-            quote!(#a)
-        } else {
-            quote!(#a: #(#bounds)+*)
-        });
-    }
-    let trait_ref = if bound_args.is_empty() {
-        quote!(#name)
-    } else {
-        quote!(#name<#(#bound_args),*>)
-    };
-    for a in &assoc {
-        use_params.push(quote!(#a));
-        bound_args.push(quote!(#a = #a));
-        phantom_parts.push(quote!(#a));
-    }
-    let where_preds: Vec<WherePredicate> = item
-        .generics
-        .where_clause
-        .iter()
-        .flat_map(|w| w.predicates.iter())
-        .filter(|p| !super::model::tokens_mention_self(quote!(#p)) || matches!(p, WherePredicate::Type(pt) if !mentions_bare_self(&pt.bounded_ty) && !pt.bounds.iter().any(bound_mentions_bare_self)))
-        .map(|p| {
-            let mut p = p.clone();
-            ReplaceSelfAssoc { assoc: &assoc }.visit_where_predicate_mut(&mut p);
-            p
-        })
-        .collect();
-    let mut where_preds = where_preds;
-    // `trait Foo: 'static`: the dyn value must satisfy it too (`'a: 'static`).
-    for l in &outlives {
-        where_preds.push(syn::parse_quote!(#lt: #l));
-    }
-    let where_clause = if where_preds.is_empty() {
-        quote!()
-    } else {
-        quote!(where #(#where_preds),*)
-    };
-    let bound = if bound_args.is_empty() {
-        quote!(#name)
-    } else {
-        quote!(#name<#(#bound_args),*>)
-    };
-    let phantom = if phantom_parts.is_empty() {
-        None
-    } else {
-        Some(quote!(fn(#(#phantom_parts),*) -> (#(#phantom_parts,)*)))
-    };
-    let mut ctx = Ctx {
-        vtable: format_ident!("{}Vtable", name),
-        payload: format_ident!("{}Payload", name),
-        dyn_name: format_ident!("Dyn{}", name),
-        name: name.clone(),
-        lt,
-        decl: quote!(<#(#decl_params),*>),
-        args: quote!(<#(#use_params),*>),
-        where_clause,
-        bound,
-        trait_ref,
-        phantom,
-        assoc: assoc.clone(),
-        twhere: Vec::new(),
-        erased,
-        tbound: TokenStream::new(),
-    };
-
-    // Classify the trait's own items and the std supertraits' methods into slots.
-    let items: Vec<TraitItem> = item.items.clone();
-    let trait_sized = item.supertraits.iter().any(|b| matches!(b, syn::TypeParamBound::Trait(t) if t.path.segments.last().is_some_and(|s| super::model::implies_sized(&s.ident.to_string()))));
-    let own = classify(
-        &items,
-        &ClassifyCtx {
-            assoc: &assoc,
-            borrow: borrow.clone(),
-            trait_sized,
-        },
-        &name_s,
-    );
-    // What methods' `where Self: Send` / `where Self: 'static` require of every value.
-    let mut extra: Vec<syn::TypeParamBound> = Vec::new();
-    let mut add_extra = |plan: &MethodPlan| {
-        if let MethodPlan::Slot(d) = plan {
-            for b in &d.extra_bounds {
-                let text = quote!(#b).to_string();
-                if !extra.iter().any(|e| quote!(#e).to_string() == text) {
-                    extra.push(b.clone());
-                }
-            }
-        }
-    };
-    own.iter().for_each(|m| add_extra(&m.plan));
-    supers
-        .iter()
-        .flat_map(|s| s.methods.iter())
-        .for_each(|m| add_extra(&m.plan));
-    {
-        let (b, l) = (&ctx.bound, &ctx.lt);
-        ctx.tbound = quote!(#b + #l #(+ #extra)*);
-    }
-    ctx.twhere = self_preds
-        .into_iter()
-        .map(|mut p| {
-            ReplaceSelfAssoc { assoc: &assoc }.visit_where_predicate_mut(&mut p);
-            SelfTo(&ctx.erased).visit_where_predicate_mut(&mut p);
-            p
-        })
-        .collect();
-    // Methods' `where P: Debug` on the trait's parameters or associated types: a vtable is built
-    // for every value, so the dyn type exists only where they hold.
-    let mut method_preds: Vec<WherePredicate> = Vec::new();
-    for m in &own {
-        let MethodPlan::Slot(d) = &m.plan else {
-            continue;
-        };
-        for p in d
-            .sig
-            .generics
-            .where_clause
-            .iter()
-            .flat_map(|w| w.predicates.iter())
-        {
-            let WherePredicate::Type(pt) = p else {
-                continue;
-            };
-            if is_self_type(&pt.bounded_ty)
-                || d.sig
-                    .generics
-                    .type_params()
-                    .any(|tp| super::model::type_mentions_ident(&pt.bounded_ty, &tp.ident))
-            {
-                continue;
-            }
-            if d.sig
-                .generics
-                .lifetimes()
-                .any(|l| super::model::tokens_mention_lifetime(quote!(#p), &l.lifetime))
-            {
-                continue;
-            }
-            let mut p = p.clone();
-            ReplaceSelfAssoc { assoc: &assoc }.visit_where_predicate_mut(&mut p);
-            if !method_preds
-                .iter()
-                .any(|q| quote!(#q).to_string() == quote!(#p).to_string())
-            {
-                method_preds.push(p);
-            }
-        }
-    }
-    if !method_preds.is_empty() {
-        let mut all = where_preds.clone();
-        all.extend(method_preds.iter().cloned());
-        ctx.where_clause = quote!(where #(#all),*);
-        let shown: Vec<String> = method_preds
-            .iter()
-            .map(|p| super::model::tidy_tokens(&quote!(#p).to_string()))
-            .collect();
-        tokens.extend(comment(&format!(
-            "`Dyn{name_s}` exists where `{}`: a method requires it, and the vtable is built for every value.",
-            shown.join(", ")
-        )));
-    }
-    let mut slots: Vec<Slot> = Vec::new();
-    let reserved = ["drop_in_place", "size", "align", "marker", "new"];
-    let mut own_impl: Vec<(Ident, SlotRef)> = Vec::new();
-    for m in &own {
-        match &m.plan {
-            MethodPlan::Slot(d) => {
-                let field = if reserved.contains(&m.name.to_string().as_str()) {
-                    format_ident!("method_{}", m.name)
-                } else {
-                    m.name.clone()
-                };
-                let shim = format_ident!("{}_shim", field);
-                let b = &ctx.trait_ref;
-                slots.push(Slot {
-                    field: field.clone(),
-                    shim,
-                    trait_path: b.clone(),
-                    method: m.name.clone(),
-                    d: (**d).clone(),
-                });
-                own_impl.push((m.name.clone(), SlotRef::Own(field)));
-            }
-            MethodPlan::Default => {}
-            MethodPlan::Impossible(r) => missing.push(r.clone()),
-        }
-    }
-    // Supertrait impls: (super, per-method plan) — std ones through own slots, user ones
-    // through the embedded vtable (except `-> Self`, which must build a `DynFoo`).
-    let mut super_impls: Vec<SuperImpl> = Vec::new();
-    for (si, s) in supers.iter().enumerate() {
-        if s.kind == SuperKind::Auto {
-            continue;
-        }
-        let mut plan = Vec::new();
-        let mut why: Option<String> = None;
-        for m in &s.methods {
-            match &m.plan {
-                MethodPlan::Slot(d) => {
-                    let via_own = s.kind == SuperKind::Std || matches!(d.output, Output::SelfValue);
-                    if via_own {
-                        let field = format_ident!("{}_{}", s.snake(), m.name);
-                        let shim = format_ident!("{}_shim", field);
-                        let path = s.impl_path();
-                        slots.push(Slot {
-                            field: field.clone(),
-                            shim,
-                            trait_path: quote!(#path),
-                            method: m.name.clone(),
-                            d: (**d).clone(),
-                        });
-                        plan.push((m.name.clone(), SlotRef::Own(field)));
-                    } else {
-                        plan.push((m.name.clone(), SlotRef::Embedded));
-                    }
-                }
-                MethodPlan::Default => {}
-                MethodPlan::Impossible(r) => {
-                    why.get_or_insert_with(|| r.clone());
-                }
-            }
-        }
-        if let Some(w) = &why {
-            missing.push(format!(
-                "`{}` cannot be implemented for `Dyn{name_s}`: {w}",
-                s.name
-            ));
-        }
-        if why.is_none() {
-            why = super_missing
-                .iter()
-                .find(|(n, _)| *n == s.name)
-                .map(|(_, m)| m.clone());
-        }
-        super_impls.push((si, plan, why));
-    }
-
-    let flags = Flags::of(&slots, &supers);
-    tokens.extend(emit_payload(&ctx, &flags));
-    tokens.extend(emit_vtable(&ctx, &slots, &supers, &flags));
-    tokens.extend(emit_dyn(&ctx, &slots, &supers, &flags));
-
-    let missing_text = if missing.is_empty() {
-        None
-    } else {
-        Some(missing.join("; "))
-    };
-    // `impl Foo for DynFoo`, or inherent methods when something cannot be carried.
-    let own_methods: Vec<TokenStream> = own_impl
-        .iter()
-        .filter_map(|(mname, r)| {
+        .filter_map(|(_, r)| {
             let slot = match r {
                 SlotRef::Own(f) => slots.iter().find(|s| s.field == *f)?,
                 SlotRef::Embedded => return None,
             };
-            let _ = mname;
-            Some(impl_method(&ctx, slot, missing_text.is_some(), None))
+            Some(impl_method(ctx, slot, missing_text.is_some(), None))
         })
         .collect();
-    let (decl, dyn_ty, wc, lt) = (&ctx.decl, ctx.dyn_ty(), &ctx.where_clause, &ctx.lt);
+    let (decl, dyn_ty, wc) = (&ctx.decl, ctx.dyn_ty(), &ctx.where_clause);
     if let Some(why) = &missing_text {
         tokens.extend(comment(&format!(
             "No `impl {name_s} for Dyn{name_s}`: {why}.\nThe dispatchable methods are inherent methods of `Dyn{name_s}` instead."
@@ -766,7 +192,7 @@ pub(crate) fn expand(
         let assoc_items = ctx
             .assoc
             .iter()
-            .filter(|a| own_assoc.iter().any(|(o, _)| o == *a))
+            .filter(|a| plan.own_assoc.iter().any(|(o, _)| o == *a))
             .map(|a| {
                 let w = assoc_where(a);
                 quote!(type #a = #a #w;)
@@ -789,9 +215,17 @@ pub(crate) fn expand(
             }
         });
     }
-    let _ = lt;
-    // Supertrait impls.
-    for (si, plan, why) in &super_impls {
+    tokens
+}
+
+/// The impls of the supertraits `DynFoo` implements: std ones through slots of our vtable,
+/// user ones through their embedded vtable.
+fn emit_supertrait_impls(plan: &Plan) -> TokenStream {
+    let (ctx, slots, supers) = (&plan.ctx, &plan.slots, &plan.supers);
+    let name_s = plan.item.ident.to_string();
+    let (decl, dyn_ty, wc) = (&ctx.decl, ctx.dyn_ty(), &ctx.where_clause);
+    let mut tokens = TokenStream::new();
+    for (si, methods_plan, why) in &plan.super_impls {
         if why.is_some() {
             continue;
         }
@@ -808,11 +242,11 @@ pub(crate) fn expand(
             .and_then(|i| i.unsafety)
             .map(|_| quote!(unsafe));
         let mut methods = Vec::new();
-        for (mname, r) in plan {
+        for (mname, r) in methods_plan {
             match r {
                 SlotRef::Own(f) => {
                     if let Some(slot) = slots.iter().find(|sl| sl.field == *f) {
-                        methods.push(impl_method(&ctx, slot, false, None));
+                        methods.push(impl_method(ctx, slot, false, None));
                     }
                 }
                 SlotRef::Embedded => {
@@ -826,7 +260,7 @@ pub(crate) fn expand(
                             method: mname.clone(),
                             d: (**d).clone(),
                         };
-                        methods.push(impl_method(&ctx, &slot, false, Some(s)));
+                        methods.push(impl_method(ctx, &slot, false, Some(s)));
                     }
                 }
             }
@@ -863,93 +297,11 @@ pub(crate) fn expand(
             }
         });
     }
-    if forwarding {
-        tokens.extend(super::forward::emit(item, &own, &supers, &ctx.bound));
-    }
-    Ok(Out {
-        tokens,
-        missing: missing_text,
-    })
+    tokens
 }
 
-/// Where an impl method finds its function pointer.
-/// A supertrait impl to write: the supertrait's index, how each of its methods is reached,
-/// and why it cannot be written, if it cannot.
-type SuperImpl = (usize, Vec<(Ident, SlotRef)>, Option<String>);
-
-enum SlotRef {
-    /// A field of our vtable.
-    Own(Ident),
-    /// In the embedded vtable of the supertrait.
-    Embedded,
-}
-
-/// Which payload helpers and markers are needed (nothing is emitted unused).
-struct Flags {
-    into_value: bool,
-    into_box: bool,
-    borrowable: bool,
-    mutable_borrow: bool,
-    pinned: bool,
-    send: bool,
-    sync: bool,
-}
-
-impl Flags {
-    fn of(slots: &[Slot], supers: &[Super]) -> Flags {
-        let mut f = Flags {
-            into_value: false,
-            into_box: false,
-            borrowable: true,
-            mutable_borrow: true,
-            pinned: false,
-            send: supers
-                .iter()
-                .any(|s| s.kind == SuperKind::Auto && s.name == "Send"),
-            sync: supers
-                .iter()
-                .any(|s| s.kind == SuperKind::Auto && s.name == "Sync"),
-        };
-        let unpin = supers
-            .iter()
-            .any(|s| s.kind == SuperKind::Auto && s.name == "Unpin");
-        // Embedded user supertraits' methods count for the receivers too.
-        let mut receivers: Vec<Receiver> = slots.iter().map(|s| s.d.receiver.clone()).collect();
-        for s in supers {
-            for m in &s.methods {
-                if let MethodPlan::Slot(d) = &m.plan {
-                    receivers.push(d.receiver.clone());
-                }
-            }
-        }
-        for r in &receivers {
-            match r {
-                Receiver::Ref(_) => {}
-                Receiver::Mut(_) => f.borrowable = false,
-                Receiver::PinMut(_) => {
-                    f.borrowable = false;
-                    f.mutable_borrow = false;
-                    f.pinned = !unpin;
-                }
-                Receiver::Value => {
-                    f.into_value = true;
-                    f.borrowable = false;
-                    f.mutable_borrow = false;
-                }
-                Receiver::Boxed => {
-                    f.into_box = true;
-                    f.borrowable = false;
-                    f.mutable_borrow = false;
-                }
-            }
-        }
-        // Only the slots of this vtable use this payload's helpers.
-        f.into_value = slots.iter().any(|s| s.d.receiver == Receiver::Value);
-        f.into_box = slots.iter().any(|s| s.d.receiver == Receiver::Boxed);
-        f
-    }
-}
-
+/// `FooPayload<'a>`: the erased `self`, one pointer-sized slot, with the helpers the
+/// receivers need (`into_value` for `self`, `into_box` for `self: Box<Self>`).
 fn emit_payload(ctx: &Ctx, flags: &Flags) -> TokenStream {
     let (payload, name, lt) = (&ctx.payload, &ctx.name, &ctx.lt);
     let doc = format!(
@@ -1135,13 +487,19 @@ fn slot_types(
     (fors, recv, args, ret)
 }
 
-fn emit_vtable(ctx: &Ctx, slots: &[Slot], supers: &[Super], _flags: &Flags) -> TokenStream {
+/// `FooVtable<'a, …>`: `drop_in_place`, `size`, `align`, the embedded vtables of user
+/// supertraits, one function pointer per slot, and its `const fn new` with the given shims.
+fn emit_vtable(
+    ctx: &Ctx,
+    slots: &[Slot],
+    supers: &[Super],
+    shims: Vec<TokenStream>,
+) -> TokenStream {
     let (vtable, payload, lt, name) = (&ctx.vtable, &ctx.payload, &ctx.lt, &ctx.name);
     let (decl, wc, vargs) = (&ctx.decl, &ctx.where_clause, &ctx.args);
     let (erased, tbound, twhere) = (&ctx.erased, &ctx.tbound, ctx.twhere());
     let mut fields = Vec::new();
     let mut inits = Vec::new();
-    let mut shims = Vec::new();
     for s in supers {
         if let SuperKind::User { .. } = s.kind {
             let f = format_ident!("{}", s.snake());
@@ -1169,7 +527,6 @@ fn emit_vtable(ctx: &Ctx, slots: &[Slot], supers: &[Super], _flags: &Flags) -> T
         fields.push(quote!(#[doc = #doc] pub #field: #binder unsafe fn(#recv, #(#args),*) #arrow,));
         let shim = &s.shim;
         inits.push(quote!(#field: Self::#shim::<#erased, INLINE>,));
-        shims.push(emit_shim(ctx, s, &fors, recv, args, ret));
     }
     let marker = ctx.phantom.as_ref().map(|p| {
         quote! {
@@ -1229,6 +586,19 @@ fn emit_vtable(ctx: &Ctx, slots: &[Slot], supers: &[Super], _flags: &Flags) -> T
     }
 }
 
+/// The shims, one per slot: each turns the erased `self` back into the `T` it was made from
+/// and calls the method (boxing, erasing, by value or rebuilding `-> Self` as the slot says).
+fn emit_shims(ctx: &Ctx, slots: &[Slot]) -> Vec<TokenStream> {
+    slots
+        .iter()
+        .map(|s| {
+            let (fors, recv, args, ret) = slot_types(ctx, &s.d);
+            emit_shim(ctx, s, &fors, recv, args, ret)
+        })
+        .collect()
+}
+
+/// One shim (see [`emit_shims`]).
 fn emit_shim(
     ctx: &Ctx,
     s: &Slot,
@@ -1353,7 +723,10 @@ fn emit_shim(
     }
 }
 
-fn emit_dyn(ctx: &Ctx, _slots: &[Slot], supers: &[Super], flags: &Flags) -> TokenStream {
+/// `DynFoo<'a, …>`: the dyn* value (payload and vtable), its constructors (`new`, `inline`,
+/// `boxed`, `from_ref`/`from_mut` where the receivers allow them), upcasts to user
+/// supertraits' dyn values, `Drop`, and the `Send`/`Sync` impls the trait's bounds promise.
+fn emit_dyn(ctx: &Ctx, supers: &[Super], flags: &Flags) -> TokenStream {
     let (dyn_name, payload, vtable, lt, name) =
         (&ctx.dyn_name, &ctx.payload, &ctx.vtable, &ctx.lt, &ctx.name);
     let (decl, wc, args) = (&ctx.decl, &ctx.where_clause, &ctx.args);
@@ -1636,48 +1009,9 @@ fn impl_method(ctx: &Ctx, s: &Slot, inherent: bool, embedded: Option<&Super>) ->
     };
     let vis = if inherent { quote!(pub) } else { quote!() };
     let doc = format!(" Calls `{}` through the vtable.", s.field);
-    let _ = is_self_type;
     quote! {
         #[doc = #doc]
         #vis #sig { #body }
-    }
-}
-
-/// Every identifier and lifetime name in the tokens (lifetimes without the quote).
-fn collect_names(tokens: TokenStream, out: &mut Vec<String>) {
-    for t in tokens {
-        match t {
-            proc_macro2::TokenTree::Ident(i) => out.push(i.to_string()),
-            proc_macro2::TokenTree::Group(g) => collect_names(g.stream(), out),
-            _ => {}
-        }
-    }
-}
-
-/// Whether a bound names `Self` itself (not only `Self::Assoc`).
-fn bound_mentions_bare_self(b: &syn::TypeParamBound) -> bool {
-    struct F(bool);
-    impl<'ast> syn::visit::Visit<'ast> for F {
-        fn visit_type(&mut self, t: &'ast Type) {
-            self.0 |= mentions_bare_self(t);
-        }
-    }
-    let mut f = F(false);
-    syn::visit::Visit::visit_type_param_bound(&mut f, b);
-    f.0
-}
-
-/// Replaces the type `Self` by the erased type.
-struct SelfTo<'i>(&'i Ident);
-
-impl VisitMut for SelfTo<'_> {
-    fn visit_type_mut(&mut self, ty: &mut Type) {
-        if is_self_type(ty) {
-            let i = self.0;
-            *ty = syn::parse_quote!(#i);
-            return;
-        }
-        syn::visit_mut::visit_type_mut(self, ty);
     }
 }
 

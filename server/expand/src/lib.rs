@@ -6,13 +6,59 @@
 //! vtable), shims generic over `T: Foo`, `DynFoo<'a, …>` (the dyn* value) with its
 //! constructors, and `impl Foo for DynFoo<'a, …>`.
 //!
-//! The generator works on `syn` trees: [`model`] classifies every method (how its receiver,
-//! arguments and return value cross the vtable, or why they cannot), [`emit`] builds the items.
+//! Two phases, each decision made once:
+//!
+//! - [`plan()`] decides what `DynFoo` carries and how (`plan` module): supertraits resolved
+//!   (`supers`), every method classified (`model`: how its receiver, arguments and return
+//!   value cross the vtable, or why they cannot), the dyn type's generic parameters, the
+//!   vtable's slots, and the blockers of `impl Foo for DynFoo`. It builds no items and prints
+//!   nothing: the core's dyn* verdict (hover, `dynlens check`) reads it, and the code action's
+//!   title comes from it.
+//! - [`emit()`] writes the plan out (`emit` module: payload, vtable, shims, `DynFoo`, `impl Foo
+//!   for DynFoo`, supertrait impls; `forward`: the forwarding impls), checks that the result
+//!   parses, and prints it with `prettyplease`.
+//!
+//! [`expand_trait`] is both.
 
 mod emit;
 mod forward;
 mod model;
+mod plan;
 mod supers;
+
+pub use plan::{Carry, MethodCarry, Plan, SupertraitCarry, SupertraitKind};
+
+/// Why a trait could not be expanded. The messages are for the user (the CLI prints them).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExpandError {
+    /// The trait's text is not a trait item (or a file holding one) that `syn` parses.
+    #[error("the trait does not parse as Rust: {0}")]
+    TraitDoesNotParse(String),
+    /// A supertrait's path, as the caller resolved it, does not parse.
+    #[error("the supertrait path `{path}` does not parse: {error}")]
+    SupertraitPathDoesNotParse {
+        /// The path as given in [`SupertraitInput::path`].
+        path: String,
+        /// The parser's message.
+        error: String,
+    },
+    /// A supertrait's declaration does not parse.
+    #[error("the declaration of the supertrait `{name}` does not parse: {error}")]
+    SupertraitDoesNotParse {
+        /// The supertrait's name.
+        name: String,
+        /// The parser's message.
+        error: String,
+    },
+    /// The generated items do not parse back: a bug in the generator.
+    #[error("dynlens generated invalid Rust for `{trait_name}` (a bug): {error}")]
+    GeneratedInvalidRust {
+        /// The expanded trait.
+        trait_name: String,
+        /// The parser's message.
+        error: String,
+    },
+}
 
 /// A supertrait of the expanded trait, resolved by the caller.
 #[derive(Debug, Clone)]
@@ -82,38 +128,40 @@ pub struct Expansion {
     pub complete: bool,
 }
 
-/// Expands a trait. Errors are messages for the user (e.g. the trait does not parse).
-pub fn expand_trait(input: &ExpandInput) -> Result<Expansion, String> {
+/// Expands a trait: [`plan()`], then [`emit()`].
+pub fn expand_trait(input: &ExpandInput) -> Result<Expansion, ExpandError> {
+    emit(&plan(input)?)
+}
+
+/// Plans the expansion of a trait: what `DynFoo` carries and how, and what blocks `impl Foo
+/// for DynFoo`. Parses the trait and its supertraits; emits nothing.
+pub fn plan(input: &ExpandInput) -> Result<Plan, ExpandError> {
     let item = parse_trait(&input.trait_source)?;
-    let name = item.ident.to_string();
-    let out = emit::expand(
+    plan::plan_trait(
         &item,
         &input.supertraits,
         input.forwarding_impls,
         input.blanket_impl,
         &mut Vec::new(),
-    )?;
-    let file: syn::File = syn::parse2(out.tokens)
-        .map_err(|e| format!("dynlens generated invalid Rust for `{name}` (a bug): {e}"))?;
-    let text = emit::finish_comments(&prettyplease::unparse(&file));
-    let mut title = format!("dynlens: Expand `{name}` into explicit vtable");
-    if input.forwarding_impls {
-        title.push_str(" with forwarding impls");
-    }
-    if let Some(missing) = &out.missing {
-        title.push_str(&format!(
-            " (without `impl {name} for Dyn{name}`: {missing})"
-        ));
-    }
+    )
+}
+
+/// Writes a plan out as formatted Rust.
+pub fn emit(plan: &Plan) -> Result<Expansion, ExpandError> {
+    let tokens = emit::emit_plan(plan);
+    let file: syn::File = syn::parse2(tokens).map_err(|e| ExpandError::GeneratedInvalidRust {
+        trait_name: plan.trait_name(),
+        error: e.to_string(),
+    })?;
     Ok(Expansion {
-        text,
-        title,
-        complete: out.missing.is_none(),
+        text: emit::finish_comments(&prettyplease::unparse(&file)),
+        title: plan.title().to_string(),
+        complete: plan.complete(),
     })
 }
 
 /// Parses a trait item; accepts a whole file holding one trait too.
-fn parse_trait(source: &str) -> Result<syn::ItemTrait, String> {
+fn parse_trait(source: &str) -> Result<syn::ItemTrait, ExpandError> {
     match syn::parse_str::<syn::ItemTrait>(source.trim()) {
         Ok(t) => Ok(t),
         Err(e) => {
@@ -124,7 +172,7 @@ fn parse_trait(source: &str) -> Result<syn::ItemTrait, String> {
                     }
                 }
             }
-            Err(format!("the trait does not parse as Rust: {e}"))
+            Err(ExpandError::TraitDoesNotParse(e.to_string()))
         }
     }
 }

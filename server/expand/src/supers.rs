@@ -2,8 +2,8 @@
 //! library traits (forwarded through slots of the vtable), and user traits (their vtable
 //! embedded as a field, so that upcasting is free).
 
-use super::SupertraitInput;
 use super::model::{ClassifyCtx, Method, classify, tokens_mention_self};
+use super::{ExpandError, SupertraitInput};
 use proc_macro2::Span;
 use syn::visit_mut::VisitMut;
 use syn::{
@@ -100,7 +100,7 @@ pub(crate) fn resolve(
     item: &ItemTrait,
     inputs: &[SupertraitInput],
     borrow: &syn::Lifetime,
-) -> Result<Vec<Super>, String> {
+) -> Result<Vec<Super>, ExpandError> {
     let mut out: Vec<Super> = Vec::new();
     // Every `Assoc = T` written on the trait's bounds (`DoubleEndedIterator<Item = u8>` fixes
     // `Iterator`'s `Item`): applied to whichever supertrait declares `Assoc`.
@@ -129,8 +129,12 @@ pub(crate) fn resolve(
         }
     }
     for input in inputs {
-        let mut path: Path = syn::parse_str(input.path.trim())
-            .map_err(|e| format!("the supertrait path `{}` does not parse: {e}", input.path))?;
+        let mut path: Path = syn::parse_str(input.path.trim()).map_err(|e| {
+            ExpandError::SupertraitPathDoesNotParse {
+                path: input.path.clone(),
+                error: e.to_string(),
+            }
+        })?;
         let Some(last) = path.segments.last() else {
             continue;
         };
@@ -507,7 +511,7 @@ fn split_args(path: &Path) -> (Vec<GenericArgument>, Vec<(Ident, Type)>) {
     (args, assoc)
 }
 
-fn parse_super_source(source: &str, name: &Ident) -> Result<ItemTrait, String> {
+fn parse_super_source(source: &str, name: &Ident) -> Result<ItemTrait, ExpandError> {
     if let Ok(t) = syn::parse_str::<ItemTrait>(source.trim()) {
         return Ok(t);
     }
@@ -522,8 +526,10 @@ fn parse_super_source(source: &str, name: &Ident) -> Result<ItemTrait, String> {
             }
         }
     }
-    syn::parse_str::<ItemTrait>(relaxed.trim())
-        .map_err(|e| format!("the declaration of the supertrait `{name}` does not parse: {e}"))
+    syn::parse_str::<ItemTrait>(relaxed.trim()).map_err(|e| ExpandError::SupertraitDoesNotParse {
+        name: name.to_string(),
+        error: e.to_string(),
+    })
 }
 
 /// Leaves out methods a stable crate cannot name or should not call.

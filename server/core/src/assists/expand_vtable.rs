@@ -19,8 +19,8 @@
 use super::{Assist, AssistCtx, AssistKind, SourceChange};
 use crate::TextSize;
 use crate::db::{Db, FileId, TraitKey};
-use crate::rules::supertrait_closure;
-use dynlens_expand::{ExpandInput, SupertraitInput, expand_trait};
+use crate::dyn_star::expand_input;
+use dynlens_expand::expand_trait;
 
 /// The result of expanding a trait into its explicit vtable.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,47 +127,14 @@ pub fn expand_key(db: &Db, key: &TraitKey, forwarding_impls: bool) -> Result<Exp
     let def = db
         .trait_def(key)
         .ok_or_else(|| "unknown trait".to_string())?;
-    let trait_source = db
-        .trait_source(key)
-        .ok_or_else(|| "cannot read the trait's text".to_string())?;
-    let (closure, _) = supertrait_closure(db, key);
-    let supertraits = closure
-        .iter()
-        .skip(1) // the trait itself
-        .filter_map(|(k, _)| {
-            let sdef = db.trait_def(k)?;
-            Some(SupertraitInput {
-                path: db.trait_display_path(k),
-                source: db.trait_source(k)?,
-                is_auto: sdef.is_auto,
-                already_expanded: already_expanded(db, &sdef.name),
-            })
-        })
-        .collect();
-    let blanket_impl = db.files().any(|f| {
-        db.model(f)
-            .is_some_and(|m| m.blanket_impls.contains(&def.name))
-    });
-    let input = ExpandInput {
-        trait_source,
-        supertraits,
-        forwarding_impls,
-        blanket_impl,
-    };
-    let exp = expand_trait(&input)?;
+    let input = expand_input(db, key, forwarding_impls)?;
+    let exp = expand_trait(&input).map_err(|e| e.to_string())?;
     Ok(ExpandOutput {
         trait_name: def.name.clone(),
         insert_at: def.range.end(),
         text: exp.text,
         title: exp.title,
     })
-}
-
-/// Does the workspace already hold `NameVtable` (from an earlier expansion)?
-fn already_expanded(db: &Db, trait_name: &str) -> bool {
-    let needle = format!("struct {trait_name}Vtable");
-    db.files()
-        .any(|f| db.file_text(f).is_some_and(|t| t.contains(&needle)))
 }
 
 #[cfg(test)]

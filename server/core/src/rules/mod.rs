@@ -13,9 +13,10 @@
 //!   `trait A: B<Self>`, `where T: PartialEq<Self>`; projections on `Self` count here too;
 //! * **`Self` in associated type bounds**: `type U: PartialEq<Self>` (but `Self::U` is fine).
 //!
-//! Beside rustc's verdict, dynlens computes a **dyn\*** verdict: what its emulation of dyn*
-//! (the pointer-sized, `Sized` value `DynFoo` that the expansion writes, see
-//! `docs/expansion.md`) can dispatch, which is strictly more.
+//! Beside rustc's verdict, a verdict may carry the **dyn\*** verdict: what dynlens's emulation
+//! of dyn* (the pointer-sized, `Sized` value `DynFoo` that the expansion writes, see
+//! `docs/expansion.md`) can dispatch, which is strictly more. It is not a rule of this module:
+//! `crate::dyn_star` reads it from the generator's plan.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -26,10 +27,9 @@ use crate::model::{AssocItem, Bound, GenericArg, GenericParamKind, Method, Trait
 use crate::print::{path_text, ty_text};
 use crate::resolve::{Resolved, Scope, bound_trait, resolve_marker_aware, resolve_trait};
 
-mod dyn_star;
 mod kind;
 
-pub use dyn_star::{DynStarCarry, DynStarVerdict};
+pub use crate::dyn_star::DynStarVerdict;
 pub use kind::ViolationKind;
 
 /// One violation of dyn compatibility.
@@ -94,7 +94,8 @@ pub struct Verdict {
     pub methods: Vec<MethodVerdict>,
     /// Supertraits that could not be resolved (the verdict assumes they are fine).
     pub unresolved: Vec<String>,
-    /// The dyn* verdict, when requested ([`VerdictCache::with_dyn_star`]).
+    /// The dyn* verdict, when requested ([`VerdictCache::with_dyn_star`]) and the generator
+    /// can plan the trait.
     pub dyn_star: Option<DynStarVerdict>,
 }
 
@@ -265,7 +266,8 @@ pub fn verdict(db: &Db, key: &TraitKey, with_dyn_star: bool) -> Option<Verdict> 
         });
     }
     let dyn_star = with_dyn_star
-        .then(|| dyn_star::verdict(db, key, &def, &closure, &unresolved, &violations, &methods));
+        .then(|| crate::dyn_star::verdict(db, key, &methods))
+        .flatten();
     Some(Verdict {
         key: key.clone(),
         name: def.name.clone(),

@@ -1,0 +1,92 @@
+//! The dyn* verdict: what dynlens's dyn* value (`DynFoo`, SPEC core point 5) can carry, which
+//! is strictly more than `dyn Trait`. The core decides none of it: it gathers the generator's
+//! input ([`expand_input`]: the trait's text and its resolved supertraits, the same input the
+//! expand assist uses) and reads the generator's plan ([`dynlens_expand::plan`]), the decision
+//! the expansion itself follows. Computed on request (hover, `check`), never for diagnostics.
+
+use dynlens_expand::{Carry, ExpandInput, SupertraitInput};
+
+use crate::db::{Db, TraitKey};
+use crate::rules::{MethodVerdict, supertrait_closure};
+
+/// The dyn* verdict of a trait, as the generator's plan has it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DynStarVerdict {
+    /// Can `impl Trait for DynTrait` be written?
+    pub compatible: bool,
+    /// Why not, item by item (the plan's blockers).
+    pub blockers: Vec<String>,
+    /// How each of the trait's own methods is carried (parallel to `Verdict::methods`).
+    pub methods: Vec<Carry>,
+}
+
+/// The dyn* verdict of the trait `key`, whose own methods are `methods`; `None` when the
+/// generator cannot plan it (the trait or a supertrait does not parse for it yet: the
+/// expansion reports that error).
+pub(crate) fn verdict(
+    db: &Db,
+    key: &TraitKey,
+    methods: &[MethodVerdict],
+) -> Option<DynStarVerdict> {
+    let input = expand_input(db, key, false).ok()?;
+    let plan = dynlens_expand::plan(&input).ok()?;
+    Some(DynStarVerdict {
+        compatible: plan.complete(),
+        blockers: plan.blockers().to_vec(),
+        methods: methods
+            .iter()
+            .map(|m| {
+                plan.method(&m.name).cloned().unwrap_or_else(|| {
+                    Carry::Cannot("the expansion does not see this method".to_string())
+                })
+            })
+            .collect(),
+    })
+}
+
+/// The generator's input for the trait `key`: its text, its supertrait closure resolved across
+/// the workspace and std (each with its text and display path), and whether the workspace
+/// has a blanket impl of it. Errors are messages for the user.
+pub(crate) fn expand_input(
+    db: &Db,
+    key: &TraitKey,
+    forwarding_impls: bool,
+) -> Result<ExpandInput, String> {
+    let def = db
+        .trait_def(key)
+        .ok_or_else(|| "unknown trait".to_string())?;
+    let trait_source = db
+        .trait_source(key)
+        .ok_or_else(|| "cannot read the trait's text".to_string())?;
+    let (closure, _) = supertrait_closure(db, key);
+    let supertraits = closure
+        .iter()
+        .skip(1) // the trait itself
+        .filter_map(|(k, _)| {
+            let sdef = db.trait_def(k)?;
+            Some(SupertraitInput {
+                path: db.trait_display_path(k),
+                source: db.trait_source(k)?,
+                is_auto: sdef.is_auto,
+                already_expanded: already_expanded(db, &sdef.name),
+            })
+        })
+        .collect();
+    let blanket_impl = db.files().any(|f| {
+        db.model(f)
+            .is_some_and(|m| m.blanket_impls.contains(&def.name))
+    });
+    Ok(ExpandInput {
+        trait_source,
+        supertraits,
+        forwarding_impls,
+        blanket_impl,
+    })
+}
+
+/// Does the workspace already hold `NameVtable` (from an earlier expansion)?
+fn already_expanded(db: &Db, trait_name: &str) -> bool {
+    let needle = format!("struct {trait_name}Vtable");
+    db.files()
+        .any(|f| db.file_text(f).is_some_and(|t| t.contains(&needle)))
+}

@@ -1,0 +1,287 @@
+//! The plan as the specification of what `DynFoo` carries: one test per kind of carry, the
+//! supertraits, and the blockers of `impl Foo for DynFoo`.
+
+use std::fmt::Write;
+
+use expect_test::{Expect, expect};
+
+use crate::{Carry, ExpandError, ExpandInput, SupertraitInput, plan};
+
+fn supertrait(path: &str, source: &str) -> SupertraitInput {
+    SupertraitInput {
+        path: path.into(),
+        source: source.into(),
+        is_auto: source.contains("auto trait"),
+        already_expanded: false,
+    }
+}
+
+const DEBUG: &str = "pub trait Debug { fn fmt(&self, f: &mut Formatter<'_>) -> Result; }";
+
+/// The plan, one line per decision.
+fn render(input: &ExpandInput) -> String {
+    let plan = plan(input).expect("plans");
+    let mut out = String::new();
+    for m in plan.methods() {
+        writeln!(out, "fn {}: {}", m.name, carry(&m.carry)).unwrap();
+    }
+    for s in plan.supertraits() {
+        writeln!(out, "supertrait {} ({:?})", s.name, s.kind).unwrap();
+        for m in &s.methods {
+            writeln!(out, "    fn {}: {}", m.name, carry(&m.carry)).unwrap();
+        }
+        if let Some(b) = &s.blocker {
+            writeln!(out, "    not implemented: {b}").unwrap();
+        }
+    }
+    for b in plan.blockers() {
+        writeln!(out, "blocker: {b}").unwrap();
+    }
+    writeln!(out, "complete: {}", plan.complete()).unwrap();
+    writeln!(out, "title: {}", plan.title()).unwrap();
+    out
+}
+
+fn carry(c: &Carry) -> String {
+    match c {
+        Carry::Plain => "plain vtable entry".into(),
+        Carry::Exempt => "exempt (the default body)".into(),
+        Carry::Boxing => "boxing shim".into(),
+        Carry::Erasing => "erasing shim".into(),
+        Carry::ByValue => "by value".into(),
+        Carry::ReturnsSelf => "returns a new dyn value".into(),
+        Carry::Cannot(why) => format!("cannot: {why}"),
+    }
+}
+
+fn check(trait_source: &str, expect: Expect) {
+    check_with(
+        ExpandInput {
+            trait_source: trait_source.into(),
+            ..Default::default()
+        },
+        expect,
+    );
+}
+
+fn check_with(input: ExpandInput, expect: Expect) {
+    expect.assert_eq(&render(&input));
+}
+
+#[test]
+fn plain_methods_take_plain_slots() {
+    check(
+        "trait Greet { fn hello(&self) -> String; fn rename(&mut self, to: &str); }",
+        expect![[r#"
+            fn hello: plain vtable entry
+            fn rename: plain vtable entry
+            complete: true
+            title: dynlens: Expand `Greet` into explicit vtable
+        "#]],
+    );
+}
+
+#[test]
+fn sized_methods_and_static_functions_with_a_body_are_exempt() {
+    check(
+        "trait Shape {
+            fn area(&self) -> f64;
+            fn doubled(self) -> f64 where Self: Sized { self.area() * 2.0 }
+            fn unit() -> f64 { 1.0 }
+        }",
+        expect![[r#"
+            fn area: plain vtable entry
+            fn doubled: exempt (the default body)
+            fn unit: exempt (the default body)
+            complete: true
+            title: dynlens: Expand `Shape` into explicit vtable
+        "#]],
+    );
+}
+
+#[test]
+fn async_fn_and_return_impl_trait_go_through_boxing_shims() {
+    check(
+        "trait Fetch {
+            async fn fetch(&self, url: &str) -> Vec<u8>;
+            fn lines(&self) -> impl Iterator<Item = String>;
+        }",
+        expect![[r#"
+            fn fetch: boxing shim
+            fn lines: boxing shim
+            complete: true
+            title: dynlens: Expand `Fetch` into explicit vtable
+        "#]],
+    );
+}
+
+#[test]
+fn generic_arguments_go_through_erasing_shims() {
+    check(
+        "trait Log {
+            fn show(&self, x: impl std::fmt::Display);
+            fn each<F: FnMut(u8)>(&self, f: F);
+        }",
+        expect![[r#"
+            fn show: erasing shim
+            fn each: erasing shim
+            complete: true
+            title: dynlens: Expand `Log` into explicit vtable
+        "#]],
+    );
+}
+
+#[test]
+fn by_value_receivers_move_out_of_the_dyn_value() {
+    check(
+        "trait Job { fn run(self) -> u8; fn run_boxed(self: Box<Self>); }",
+        expect![[r#"
+            fn run: by value
+            fn run_boxed: by value
+            complete: true
+            title: dynlens: Expand `Job` into explicit vtable
+        "#]],
+    );
+}
+
+#[test]
+fn returning_self_builds_a_new_dyn_value() {
+    check(
+        "trait Dup { fn dup(&self) -> Self; }",
+        expect![[r#"
+            fn dup: returns a new dyn value
+            complete: true
+            title: dynlens: Expand `Dup` into explicit vtable
+        "#]],
+    );
+}
+
+#[test]
+fn what_cannot_be_carried_blocks_the_impl() {
+    check(
+        "trait Cmp {
+            fn key(&self) -> u8;
+            fn same(&self, other: &Self) -> bool;
+            fn make() -> Self;
+            fn share(self: std::rc::Rc<Self>);
+        }",
+        expect![[r#"
+            fn key: plain vtable entry
+            fn same: cannot: `fn same(&self, other: &Self) -> bool`: it takes `Self` inside an argument (`&Self`), and a dyn value cannot know the other value's type
+            fn make: cannot: `fn make() -> Self`: it has no `self` receiver and no default body
+            fn share: cannot: `fn share(self: std::rc::Rc<Self>)`: `self: Rc<Self>` needs the value inside an `Rc` allocation, which a dyn* value cannot hand out
+            blocker: `fn same(&self, other: &Self) -> bool`: it takes `Self` inside an argument (`&Self`), and a dyn value cannot know the other value's type
+            blocker: `fn make() -> Self`: it has no `self` receiver and no default body
+            blocker: `fn share(self: std::rc::Rc<Self>)`: `self: Rc<Self>` needs the value inside an `Rc` allocation, which a dyn* value cannot hand out
+            complete: false
+            title: dynlens: Expand `Cmp` into explicit vtable (without `impl Cmp for DynCmp`: `fn same(&self, other: &Self) -> bool`: it takes `Self` inside an argument (`&Self`), and a dyn value cannot know the other value's type; `fn make() -> Self`: it has no `self` receiver and no default body; `fn share(self: std::rc::Rc<Self>)`: `self: Rc<Self>` needs the value inside an `Rc` allocation, which a dyn* value cannot hand out)
+        "#]],
+    );
+}
+
+#[test]
+fn consts_and_generic_associated_types_block_the_impl() {
+    check(
+        "trait Table { const N: usize; type Row<'a>; fn len(&self) -> usize; }",
+        expect![[r#"
+            fn len: plain vtable entry
+            blocker: the generic associated type `Row`: a dyn type would need it for every choice of its parameters
+            blocker: `const N`: an associated const is known per type at compile time, and `DynTable` erases the type
+            complete: false
+            title: dynlens: Expand `Table` into explicit vtable (without `impl Table for DynTable`: the generic associated type `Row`: a dyn type would need it for every choice of its parameters; `const N`: an associated const is known per type at compile time, and `DynTable` erases the type)
+        "#]],
+    );
+}
+
+#[test]
+fn a_blanket_impl_and_an_unknown_supertrait_block_the_impl() {
+    check_with(
+        ExpandInput {
+            trait_source: "trait Tagged: Mystery { fn tag(&self) -> u8; }".into(),
+            blanket_impl: true,
+            ..Default::default()
+        },
+        expect![[r#"
+            fn tag: plain vtable entry
+            blocker: a blanket `impl<T> Tagged for T` in the workspace covers `DynTagged` already (a second impl would conflict)
+            blocker: the supertrait `Mystery` is unknown to dynlens, so the dyn value cannot implement it
+            complete: false
+            title: dynlens: Expand `Tagged` into explicit vtable (without `impl Tagged for DynTagged`: a blanket `impl<T> Tagged for T` in the workspace covers `DynTagged` already (a second impl would conflict); the supertrait `Mystery` is unknown to dynlens, so the dyn value cannot implement it)
+        "#]],
+    );
+}
+
+#[test]
+fn supertraits_auto_std_and_user() {
+    check_with(
+        ExpandInput {
+            trait_source: "trait Widget: Shape + std::fmt::Debug + Send { fn draw(&self); }".into(),
+            supertraits: vec![
+                supertrait("Shape", "trait Shape { fn area(&self) -> f64; }"),
+                supertrait("std::fmt::Debug", DEBUG),
+                supertrait("Send", "pub unsafe auto trait Send {}"),
+            ],
+            ..Default::default()
+        },
+        expect![[r#"
+            fn draw: plain vtable entry
+            supertrait Shape (User)
+                fn area: plain vtable entry
+            supertrait Debug (Std)
+                fn fmt: plain vtable entry
+            supertrait Send (Auto)
+            complete: true
+            title: dynlens: Expand `Widget` into explicit vtable
+        "#]],
+    );
+}
+
+#[test]
+fn a_supertrait_that_cannot_be_carried_blocks_the_impl() {
+    check_with(
+        ExpandInput {
+            trait_source: "trait Point: Copy + Base { fn x(&self) -> i32; }".into(),
+            supertraits: vec![
+                supertrait("Copy", "pub trait Copy: Clone {}"),
+                supertrait("Base", "trait Base { fn make() -> Self; }"),
+            ],
+            ..Default::default()
+        },
+        expect![[r#"
+            fn x: plain vtable entry
+            supertrait Copy (Std)
+                not implemented: the supertrait `Copy`: a dyn* value has drop glue (it may own a `Box`), so it cannot be `Copy`
+            supertrait Base (User)
+                fn make: cannot: `fn make() -> Self`: it has no `self` receiver and no default body
+                not implemented: `fn make() -> Self`: it has no `self` receiver and no default body
+            blocker: the supertrait `Copy`: a dyn* value has drop glue (it may own a `Box`), so it cannot be `Copy`
+            blocker: the supertrait `Base` cannot be implemented for a dyn value (`fn make() -> Self`: it has no `self` receiver and no default body)
+            blocker: `Base` cannot be implemented for `DynPoint`: `fn make() -> Self`: it has no `self` receiver and no default body
+            complete: false
+            title: dynlens: Expand `Point` into explicit vtable (without `impl Point for DynPoint`: the supertrait `Copy`: a dyn* value has drop glue (it may own a `Box`), so it cannot be `Copy`; the supertrait `Base` cannot be implemented for a dyn value (`fn make() -> Self`: it has no `self` receiver and no default body); `Base` cannot be implemented for `DynPoint`: `fn make() -> Self`: it has no `self` receiver and no default body)
+        "#]],
+    );
+}
+
+#[test]
+fn the_title_names_the_forwarding_impls() {
+    let input = ExpandInput {
+        trait_source: "trait Greet { fn hello(&self); }".into(),
+        forwarding_impls: true,
+        ..Default::default()
+    };
+    expect!["dynlens: Expand `Greet` into explicit vtable with forwarding impls"]
+        .assert_eq(plan(&input).unwrap().title());
+}
+
+#[test]
+fn a_trait_that_does_not_parse_is_an_error() {
+    let err = plan(&ExpandInput {
+        trait_source: "trait Foo { fn f(&self) ".into(),
+        ..Default::default()
+    })
+    .unwrap_err();
+    assert!(matches!(err, ExpandError::TraitDoesNotParse(_)), "{err:?}");
+    expect!["the trait does not parse as Rust: cannot parse string into token stream"]
+        .assert_eq(&err.to_string());
+}
