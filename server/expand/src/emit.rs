@@ -3,7 +3,7 @@
 use super::SupertraitInput;
 use super::model::{
     ArgKind, ClassifyCtx, Dispatchable, ErasedShape, MethodPlan, NameElided, Output, Receiver,
-    ReplaceSelfAssoc, classify, is_self_type, mentions_bare_self,
+    ReplaceSelfAssoc, StdNames, classify, is_self_type, mentions_bare_self,
 };
 use super::supers::{Super, SuperKind, ident, resolve};
 use proc_macro2::TokenStream;
@@ -167,6 +167,7 @@ fn super_generic_args(s: &Super, lt: &Lifetime) -> Vec<TokenStream> {
 pub(crate) fn expand(
     item: &ItemTrait,
     inputs: &[SupertraitInput],
+    names: StdNames<'_>,
     forwarding: bool,
     blanket_impl: bool,
     emitted: &mut Vec<(String, Option<String>)>,
@@ -195,7 +196,7 @@ pub(crate) fn expand(
         proc_macro2::Span::call_site(),
     );
     let erased = format_ident!("{}", fresh(&["T", "X", "Erased", "ErasedT"]));
-    let all_supers = resolve(item, inputs, &borrow)?;
+    let all_supers = resolve(item, inputs, &borrow, names)?;
     let mut tokens = TokenStream::new();
     let mut missing: Vec<String> = Vec::new();
     if item.unsafety.is_none() {
@@ -226,7 +227,7 @@ pub(crate) fn expand(
         let sub_missing = match emitted.iter().find(|(n, _)| *n == key) {
             Some((_, m)) => m.clone(),
             None => {
-                let sub = expand(sitem, &s.inputs, false, false, emitted)?;
+                let sub = expand(sitem, &s.inputs, names, false, false, emitted)?;
                 if !already_expanded {
                     let c = comment(&format!(
                         "The expansion of the supertrait `{}`, which `{name_s}`'s vtable embeds.",
@@ -311,7 +312,7 @@ pub(crate) fn expand(
                 let n = last.ident.to_string();
                 let maybe = matches!(t.modifier, syn::TraitBoundModifier::Maybe(_));
                 if !maybe
-                    && !matches!(n.as_str(), "Sized" | "PointeeSized" | "MetaSized")
+                    && !names.facts(&t.path).is_some_and(|f| f.sized_marker)
                     && !known.contains(&n)
                 {
                     missing.push(format!("the supertrait `{n}` is unknown to dynlens, so the dyn value cannot implement it"));
@@ -370,7 +371,9 @@ pub(crate) fn expand(
                 let on_self =
                     is_self_type(&pt.bounded_ty) && !pt.bounds.iter().any(bound_mentions_bare_self);
                 let only_sized = on_self
-                    && pt.bounds.iter().all(|b| matches!(b, syn::TypeParamBound::Trait(tb) if tb.path.is_ident("Sized")));
+                    && pt.bounds.iter().all(
+                        |b| matches!(b, syn::TypeParamBound::Trait(tb) if names.is_sized(&tb.path)),
+                    );
                 if only_sized {
                     // `type Out where Self: Sized`: a dyn value is `Sized`.
                     continue;
@@ -549,10 +552,14 @@ pub(crate) fn expand(
 
     // Classify the trait's own items and the std supertraits' methods into slots.
     let items: Vec<TraitItem> = item.items.clone();
-    let trait_sized = item.supertraits.iter().any(|b| matches!(b, syn::TypeParamBound::Trait(t) if t.path.segments.last().is_some_and(|s| super::model::implies_sized(&s.ident.to_string()))));
+    let trait_sized = item
+        .supertraits
+        .iter()
+        .any(|b| matches!(b, syn::TypeParamBound::Trait(t) if names.implies_sized(&t.path)));
     let own = classify(
         &items,
         &ClassifyCtx {
+            names,
             assoc: &assoc,
             borrow: borrow.clone(),
             trait_sized,
@@ -796,7 +803,9 @@ pub(crate) fn expand(
             continue;
         }
         let s = &supers[*si];
-        if s.name == "ToString" && supers.iter().any(|o| o.name == "Display") {
+        if let Some(from) = s.std.and_then(|i| i.facts.blanket_from)
+            && supers.iter().any(|o| o.is_std(from))
+        {
             // std's `impl<T: Display> ToString for T` covers the dyn value already.
             continue;
         }
@@ -864,7 +873,7 @@ pub(crate) fn expand(
         });
     }
     if forwarding {
-        tokens.extend(super::forward::emit(item, &own, &supers, &ctx.bound));
+        tokens.extend(super::forward::emit(item, &own, &supers, &ctx.bound, names));
     }
     Ok(Out {
         tokens,
@@ -903,16 +912,10 @@ impl Flags {
             borrowable: true,
             mutable_borrow: true,
             pinned: false,
-            send: supers
-                .iter()
-                .any(|s| s.kind == SuperKind::Auto && s.name == "Send"),
-            sync: supers
-                .iter()
-                .any(|s| s.kind == SuperKind::Auto && s.name == "Sync"),
+            send: supers.iter().any(|s| s.is_std("core::marker::Send")),
+            sync: supers.iter().any(|s| s.is_std("core::marker::Sync")),
         };
-        let unpin = supers
-            .iter()
-            .any(|s| s.kind == SuperKind::Auto && s.name == "Unpin");
+        let unpin = supers.iter().any(|s| s.is_std("core::marker::Unpin"));
         // Embedded user supertraits' methods count for the receivers too.
         let mut receivers: Vec<Receiver> = slots.iter().map(|s| s.d.receiver.clone()).collect();
         for s in supers {

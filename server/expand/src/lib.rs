@@ -23,6 +23,11 @@ pub struct SupertraitInput {
     pub source: String,
     /// `auto trait` (Send, Sync, Unpin): no vtable of its own.
     pub is_auto: bool,
+    /// The std trait it is, as the caller resolved it: a path `dynlens_std::trait_info`
+    /// knows (`core::fmt::Debug`); `None` for a user's trait, whatever its name. The generator
+    /// takes its facts (erasure, slots, forwarding, …) from the std table through this, never
+    /// from the supertrait's spelling.
+    pub std: Option<String>,
     /// The file or workspace already has its expansion (`ShapeVtable`, `DynShape`): reuse it.
     pub already_expanded: bool,
 }
@@ -39,6 +44,12 @@ pub struct ExpandInput {
     /// The workspace has a blanket `impl<T: ?Sized> Foo for T` (see [`has_blanket_impl`]): it
     /// covers `DynFoo` already, so writing `impl Foo for DynFoo` would conflict.
     pub blanket_impl: bool,
+    /// The names that, where the trait is written, resolve to the user's own traits although
+    /// std has traits of that name (a workspace `trait Error`, `trait Sized`): a bound written
+    /// inside a signature (`impl Iterator<Item = u8>`, `where Self: Clone`) is looked up in
+    /// the std table by its name only when the name is not one of these (see
+    /// `model::StdNames` for the whole rule).
+    pub user_traits: Vec<String>,
 }
 
 /// Whether `file_text` has a blanket impl of the trait `trait_name` (`impl<T…> Foo for T`).
@@ -89,6 +100,9 @@ pub fn expand_trait(input: &ExpandInput) -> Result<Expansion, String> {
     let out = emit::expand(
         &item,
         &input.supertraits,
+        model::StdNames {
+            user: &input.user_traits,
+        },
         input.forwarding_impls,
         input.blanket_impl,
         &mut Vec::new(),

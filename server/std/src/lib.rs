@@ -128,7 +128,10 @@ impl std::fmt::Debug for Inner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Inner")
             .field("source", &self.source)
-            .field("loaded", &self.slots.iter().filter(|s| s.get().is_some()).count())
+            .field(
+                "loaded",
+                &self.slots.iter().filter(|s| s.get().is_some()).count(),
+            )
             .finish_non_exhaustive()
     }
 }
