@@ -135,7 +135,7 @@ fn expand(f: &Fixture) -> Expansion {
         supertraits: supers,
         forwarding_impls: f.forwarding,
         blanket_impl: false,
-        user_traits: Vec::new(),
+        std_names: Vec::new(),
     })
     .unwrap_or_else(|e| panic!("{}: {e}", f.name))
 }

@@ -208,18 +208,21 @@ impl Resolved {
     }
 }
 
-/// The names of std traits that, written alone in `file`, resolve to the user's own traits
-/// instead (a workspace `trait Error`, a local `trait Sized`): what the generator must not take
-/// for std's ([`dynlens_expand::ExpandInput::user_traits`]).
-pub fn user_traits_shadowing_std(db: &Db, file: FileId) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+/// What the names of std traits, written alone in `file`, resolve to: `Some(canonical std
+/// path)`, or `None` where the name is the user's own trait (a workspace `trait Error`, a local
+/// `trait Sized`). Names that do not resolve are left out. For the generator, which sees only
+/// text ([`dynlens_expand::ExpandInput::std_names`]).
+pub fn std_names_in_scope(db: &Db, file: FileId) -> Vec<(String, Option<String>)> {
+    let mut out: Vec<(String, Option<String>)> = Vec::new();
     for info in dynlens_std::TRAITS {
         let name = info.name();
-        if out.iter().any(|n| n == name) {
+        if out.iter().any(|(n, _)| n == name) {
             continue;
         }
-        if let Some(TraitKey::Local(..)) = resolve_names(db, Scope::File(file), &[name], 0) {
-            out.push(name.to_string());
+        match resolve_names(db, Scope::File(file), &[name], 0) {
+            Some(TraitKey::Std(path)) => out.push((name.to_string(), Some(path.to_string()))),
+            Some(TraitKey::Local(..)) => out.push((name.to_string(), None)),
+            None => {}
         }
     }
     out
@@ -345,10 +348,28 @@ mod tests {
             "{:?}",
             supers(imported)
         );
-        assert_eq!(user_traits_shadowing_std(&db, plain), vec!["Error"]);
+        let error = |file| {
+            std_names_in_scope(&db, file)
+                .into_iter()
+                .find(|(name, _)| name == "Error")
+                .map(|(_, std)| std)
+        };
+        assert_eq!(error(plain), Some(None), "the user's");
         assert_eq!(
-            user_traits_shadowing_std(&db, imported),
-            Vec::<String>::new()
+            error(imported),
+            Some(Some("core::error::Error".to_string()))
+        );
+        let write = |text: &str| {
+            let mut db = Db::new(StdLibrary::catalog());
+            let f = db.set_file_text("w.rs".into(), text.into());
+            std_names_in_scope(&db, f)
+                .into_iter()
+                .find(|(name, _)| name == "Write")
+        };
+        assert_eq!(write("trait A {}"), None, "ambiguous without an import");
+        assert_eq!(
+            write("use std::io::Write;"),
+            Some(("Write".into(), Some("std::io::Write".into())))
         );
     }
 }

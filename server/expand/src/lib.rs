@@ -44,12 +44,13 @@ pub struct ExpandInput {
     /// The workspace has a blanket `impl<T: ?Sized> Foo for T` (see [`has_blanket_impl`]): it
     /// covers `DynFoo` already, so writing `impl Foo for DynFoo` would conflict.
     pub blanket_impl: bool,
-    /// The names that, where the trait is written, resolve to the user's own traits although
-    /// std has traits of that name (a workspace `trait Error`, `trait Sized`): a bound written
-    /// inside a signature (`impl Iterator<Item = u8>`, `where Self: Clone`) is looked up in
-    /// the std table by its name only when the name is not one of these (see
-    /// `model::StdNames` for the whole rule).
-    pub user_traits: Vec<String>,
+    /// How std traits' names resolve where the trait is written, as the caller's resolution
+    /// found: `("Write", Some("std::io::Write"))` after `use std::io::Write`, `("Error", None)`
+    /// when `Error` is the user's own trait (a workspace `trait Error`, `trait Sized`). A bound
+    /// written inside a signature (`impl Iterator<Item = u8>`, `where Self: Clone`) by a
+    /// listed name is std's only if listed so; an unlisted name is looked up in the std table
+    /// by name (see `model::StdNames` for the whole rule).
+    pub std_names: Vec<(String, Option<String>)>,
 }
 
 /// Whether `file_text` has a blanket impl of the trait `trait_name` (`impl<T…> Foo for T`).
@@ -101,7 +102,7 @@ pub fn expand_trait(input: &ExpandInput) -> Result<Expansion, String> {
         &item,
         &input.supertraits,
         model::StdNames {
-            user: &input.user_traits,
+            resolved: &input.std_names,
         },
         input.forwarding_impls,
         input.blanket_impl,

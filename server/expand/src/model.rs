@@ -107,19 +107,20 @@ pub(crate) struct Dispatchable {
 /// on a declaration).
 ///
 /// The rule: a path starting with `std`, `core` or `alloc` is looked up in `dynlens-std`'s
-/// table by path; any other path by its last segment ([`dynlens_std::facts_named`]), unless
-/// that name is one of `user`: the names the caller resolved to the user's own traits where
-/// the trait is written ([`crate::ExpandInput::user_traits`]). A shadowed name is never taken
-/// for std's. Supertraits need none of this: the caller says which std trait each one is.
+/// table by path; any other path by its last segment: when the caller listed that name
+/// ([`crate::ExpandInput::std_names`]), it is the std trait the caller resolved it to, or
+/// none when it is the user's own trait — a shadowed name is never taken for std's; an
+/// unlisted name is looked up in the table by name ([`dynlens_std::facts_named`]: unambiguous
+/// names only). Supertraits need none of this: the caller says which std trait each one is.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct StdNames<'n> {
-    /// Trait names that resolve to the user's traits.
-    pub user: &'n [String],
+    /// Names as the caller resolved them: `Some(std path)`, or `None` for a user trait.
+    pub resolved: &'n [(String, Option<String>)],
 }
 
 impl StdNames<'_> {
     /// Inside a std declaration every name is std's.
-    pub(crate) const STD: StdNames<'static> = StdNames { user: &[] };
+    pub(crate) const STD: StdNames<'static> = StdNames { resolved: &[] };
 
     /// The std trait a bound's path names, if it names one.
     pub(crate) fn facts(&self, path: &syn::Path) -> Option<&'static TraitFacts> {
@@ -129,10 +130,13 @@ impl StdNames<'_> {
             return dynlens_std::trait_info(&text.join("::")).map(|info| &info.facts);
         }
         let last = path.segments.last()?.ident.to_string();
-        if self.user.contains(&last) {
-            return None;
+        match self.resolved.iter().find(|(name, _)| *name == last) {
+            Some((_, std)) => std
+                .as_deref()
+                .and_then(dynlens_std::trait_info)
+                .map(|info| &info.facts),
+            None => dynlens_std::facts_named(&last),
         }
-        dynlens_std::facts_named(&last)
     }
 
     /// Whether the path names std's `Sized`.

@@ -208,6 +208,12 @@ const OWNING_OR_MUT: Pointers = Pointers {
     shared: false,
     exclusive: true,
 };
+/// `&mut T` only (`fmt::Write`).
+const MUT_ONLY: Pointers = Pointers {
+    boxed: false,
+    shared: false,
+    exclusive: true,
+};
 /// `Box<T>` and `&T` (`Error`).
 const OWNING_OR_SHARED: Pointers = Pointers {
     boxed: true,
@@ -285,11 +291,11 @@ pub const TRAITS: &[TraitInfo] = &[
         .erased(Shared)
         .boxed(Boxed)
         .forwarded_by(ALL_POINTERS),
+    // std has `impl fmt::Write for &mut W` but none for `Box<W>`.
     t("core::fmt::Write", FMT, N)
         .erased(Exclusive)
-        .boxed(Boxed)
         .slots(&["write_char"])
-        .forwarded_by(OWNING_OR_MUT),
+        .forwarded_by(MUT_ONLY),
     t("core::fmt::Binary", FMT, N)
         .erased(Shared)
         .forwarded_by(ALL_POINTERS),

@@ -152,8 +152,8 @@ pub fn expand_key(db: &Db, key: &TraitKey, forwarding_impls: bool) -> Result<Exp
         db.model(f)
             .is_some_and(|m| m.blanket_impls.contains(&def.name))
     });
-    let user_traits = match key {
-        TraitKey::Local(file, _) => crate::resolve::user_traits_shadowing_std(db, *file),
+    let std_names = match key {
+        TraitKey::Local(file, _) => crate::resolve::std_names_in_scope(db, *file),
         TraitKey::Std(_) => Vec::new(),
     };
     let input = ExpandInput {
@@ -161,7 +161,7 @@ pub fn expand_key(db: &Db, key: &TraitKey, forwarding_impls: bool) -> Result<Exp
         supertraits,
         forwarding_impls,
         blanket_impl,
-        user_traits,
+        std_names,
     };
     let exp = expand_trait(&input)?;
     Ok(ExpandOutput {
@@ -328,5 +328,29 @@ mod tests {
             "not in the vtable: {}",
             out.text
         );
+    }
+
+    /// A bare `Write` is whichever `Write` the file imports: `Box<dyn io::Write>` implements
+    /// `io::Write`, while std has no `impl fmt::Write for Box<W>`.
+    #[test]
+    fn a_bare_write_is_the_imported_one() {
+        let io = expand(
+            &[(
+                "lib.rs",
+                "use std::io::Write;\ntrait Sink { fn sink(&self) -> impl Write; }",
+            )],
+            "Sink",
+        );
+        assert!(io.text.contains("Box<dyn Write"), "{}", io.text);
+        assert!(!io.title.contains("without"), "{}", io.title);
+        let fmt = expand(
+            &[(
+                "lib.rs",
+                "use std::fmt::Write;\ntrait Sink { fn sink(&self) -> impl Write; }",
+            )],
+            "Sink",
+        );
+        assert!(fmt.title.contains("without"), "{}", fmt.title);
+        assert!(!fmt.text.contains("Box<dyn Write"), "{}", fmt.text);
     }
 }
