@@ -91,6 +91,7 @@ fn supertraits(file: &syn::File, item: &syn::ItemTrait, out: &mut Vec<Supertrait
                 path: name.clone(),
                 source: format!("pub unsafe auto trait {name} {{}}"),
                 is_auto: true,
+                std: Some(format!("core::marker::{name}")),
                 already_expanded: false,
             });
         } else if let Some((_, path, src)) = STD.iter().find(|(n, _, _)| *n == name) {
@@ -98,6 +99,7 @@ fn supertraits(file: &syn::File, item: &syn::ItemTrait, out: &mut Vec<Supertrait
                 path: path.to_string(),
                 source: src.to_string(),
                 is_auto: false,
+                std: Some(path.to_string()),
                 already_expanded: false,
             });
         } else {
@@ -110,6 +112,7 @@ fn supertraits(file: &syn::File, item: &syn::ItemTrait, out: &mut Vec<Supertrait
                 path: name.clone(),
                 source: quote::quote!(#sup).to_string(),
                 is_auto: false,
+                std: None,
                 already_expanded: false,
             });
             supertraits(file, &sup, out);
@@ -132,6 +135,7 @@ fn expand(f: &Fixture) -> Expansion {
         supertraits: supers,
         forwarding_impls: f.forwarding,
         blanket_impl: false,
+        std_names: Vec::new(),
     })
     .unwrap_or_else(|e| panic!("{}: {e}", f.name))
 }

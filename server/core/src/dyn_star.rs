@@ -68,6 +68,10 @@ pub(crate) fn expand_input(
                 path: db.trait_display_path(k),
                 source: db.trait_source(k)?,
                 is_auto: sdef.is_auto,
+                std: match k {
+                    TraitKey::Std(path) => Some(path.to_string()),
+                    TraitKey::Local(..) => None,
+                },
                 already_expanded: already_expanded(db, &sdef.name),
             })
         })
@@ -76,11 +80,16 @@ pub(crate) fn expand_input(
         db.model(f)
             .is_some_and(|m| m.blanket_impls.contains(&def.name))
     });
+    let std_names = match key {
+        TraitKey::Local(file, _) => crate::resolve::std_names_in_scope(db, *file),
+        TraitKey::Std(_) => Vec::new(),
+    };
     Ok(ExpandInput {
         trait_source,
         supertraits,
         forwarding_impls,
         blanket_impl,
+        std_names,
     })
 }
 

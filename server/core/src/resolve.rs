@@ -157,57 +157,75 @@ pub fn bound_trait(bound: &Bound) -> Option<&TyPath> {
     }
 }
 
-/// Is this trait `core::marker::Sized`?
-pub fn is_sized(db: &Db, key: &TraitKey) -> bool {
+/// The std table's facts about a resolved trait; `None` for a user's trait, whatever its name.
+pub fn std_facts(key: &TraitKey) -> Option<&'static dynlens_std::TraitFacts> {
     match key {
-        TraitKey::Std(p) => &**p == "core::marker::Sized",
-        TraitKey::Local(..) => {
-            let _ = db;
-            false
-        }
+        TraitKey::Std(path) => dynlens_std::trait_info(path).map(|info| &info.facts),
+        TraitKey::Local(..) => None,
     }
 }
 
-/// Resolves a bound on `Self`, with a fallback for the marker traits every Rust programmer
-/// means by these names (so the verdict stays right even if the std source lacks them).
+/// Is this trait std's `Sized` (by resolution: a user's `trait Sized` is not)?
+pub fn is_sized(key: &TraitKey) -> bool {
+    std_facts(key).is_some_and(|f| f.sized_marker && f.implies_sized)
+}
+
+/// Resolves a bound on `Self`, telling std's `Sized` apart. Only resolution decides: a path
+/// that does not resolve is `Unknown`, whatever its spelling.
 pub fn resolve_marker_aware(db: &Db, scope: Scope<'_>, path: &TyPath) -> Resolved {
     match resolve_trait(db, scope, path) {
-        Some(k) => {
-            if is_sized(db, &k) {
-                Resolved::Sized
-            } else {
-                Resolved::Trait(k)
-            }
-        }
-        None => match path.last_name() {
-            "Sized" => Resolved::Sized,
-            "Send" | "Sync" | "Unpin" | "UnwindSafe" | "RefUnwindSafe" => Resolved::Auto,
-            _ => Resolved::Unknown,
-        },
+        Some(k) if is_sized(&k) => Resolved::Sized,
+        Some(k) => Resolved::Trait(k),
+        None => Resolved::Unknown,
     }
 }
 
 /// The outcome of resolving a bound.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Resolved {
+    /// std's `Sized`.
     Sized,
-    /// An auto trait we could not load but know by name.
-    Auto,
+    /// Any other trait.
     Trait(TraitKey),
+    /// A path that names no known trait.
     Unknown,
 }
 
 impl Resolved {
-    /// Is it an auto trait (`Send`, `Sync`, …)?
+    /// Is it an auto trait (`Send`, `Sync`, …)? For std's, the table says; a user's trait is
+    /// one only when declared `auto trait`.
     pub fn is_auto(&self, db: &Db) -> bool {
         match self {
-            Resolved::Auto => true,
-            Resolved::Trait(k) => db
-                .trait_def(k)
-                .is_some_and(|d: std::sync::Arc<TraitDef>| d.is_auto),
+            Resolved::Trait(k) => std_facts(k).map_or_else(
+                || {
+                    db.trait_def(k)
+                        .is_some_and(|d: std::sync::Arc<TraitDef>| d.is_auto)
+                },
+                |f| f.auto,
+            ),
             _ => false,
         }
     }
+}
+
+/// What the names of std traits, written alone in `file`, resolve to: `Some(canonical std
+/// path)`, or `None` where the name is the user's own trait (a workspace `trait Error`, a local
+/// `trait Sized`). Names that do not resolve are left out. For the generator, which sees only
+/// text ([`dynlens_expand::ExpandInput::std_names`]).
+pub fn std_names_in_scope(db: &Db, file: FileId) -> Vec<(String, Option<String>)> {
+    let mut out: Vec<(String, Option<String>)> = Vec::new();
+    for info in dynlens_std::TRAITS {
+        let name = info.name();
+        if out.iter().any(|(n, _)| n == name) {
+            continue;
+        }
+        match resolve_names(db, Scope::File(file), &[name], 0) {
+            Some(TraitKey::Std(path)) => out.push((name.to_string(), Some(path.to_string()))),
+            Some(TraitKey::Local(..)) => out.push((name.to_string(), None)),
+            None => {}
+        }
+    }
+    out
 }
 
 /// The `dyn Trait` uses of a file: (range of the trait path, the trait).
@@ -245,4 +263,113 @@ pub fn dyn_uses(db: &Db, file: FileId) -> Vec<(TextRange, TraitKey)> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{supertrait_closure, verdict};
+    use dynlens_std::StdLibrary;
+
+    /// The violations of every trait of the first file, by trait name.
+    fn verdicts(files: &[(&str, &str)]) -> Vec<(String, Vec<&'static str>)> {
+        let mut db = Db::new(StdLibrary::catalog());
+        let ids: Vec<FileId> = files
+            .iter()
+            .map(|(path, text)| db.set_file_text((*path).into(), (*text).to_string()))
+            .collect();
+        let f = ids[0];
+        let n = db.model(f).map(|m| m.traits.len()).unwrap_or(0);
+        (0..n)
+            .map(|i| {
+                let v = verdict(&db, &TraitKey::Local(f, i as u32), false).expect("verdict");
+                let kinds = v.violations.iter().map(|x| x.kind.as_str()).collect();
+                (v.name.clone(), kinds)
+            })
+            .collect()
+    }
+
+    const USES: &str = "trait NeedsSized: Sized { fn f(&self); }
+         trait ExemptBySized { fn f(&self) -> Self where Self: Sized; }
+         trait WhereSend { fn f(&self) where Self: Send; }
+         trait SuperSend: Send { fn f(&self); }";
+
+    #[test]
+    fn std_markers_by_prelude() {
+        let v = verdicts(&[("lib.rs", USES)]);
+        assert_eq!(v[0], ("NeedsSized".into(), vec!["sized_self"]));
+        assert_eq!(v[1], ("ExemptBySized".into(), vec![]));
+        assert_eq!(v[2], ("WhereSend".into(), vec![]));
+        assert_eq!(v[3], ("SuperSend".into(), vec![]));
+    }
+
+    /// A workspace's own `Sized` and `Send` are its own traits: no `Sized` requirement, no
+    /// exemption, no auto trait — in the same file and from another file alike.
+    #[test]
+    fn user_traits_named_like_std_markers_are_the_users() {
+        let user = "pub trait Sized {}\npub trait Send {}\n";
+        let same_file = format!("{USES}\n{user}");
+        for files in [
+            vec![("lib.rs", same_file.as_str())],
+            vec![("lib.rs", USES), ("markers.rs", user)],
+        ] {
+            let v = verdicts(&files);
+            assert_eq!(v[0], ("NeedsSized".into(), vec![]), "{files:?}");
+            assert_eq!(
+                v[1].1,
+                vec!["self_in_return", "where_clause_self"],
+                "{files:?}"
+            );
+            assert_eq!(v[2].1, vec!["where_clause_self"], "{files:?}");
+            assert_eq!(v[3].1, Vec::<&str>::new(), "{files:?}");
+        }
+    }
+
+    #[test]
+    fn a_user_error_trait_shadows_std_unless_std_is_imported() {
+        let mut db = Db::new(StdLibrary::catalog());
+        let user = db.set_file_text("error.rs".into(), "pub trait Error { fn f(&self); }".into());
+        let plain = db.set_file_text("a.rs".into(), "trait A: Error {}".into());
+        let imported = db.set_file_text(
+            "b.rs".into(),
+            "use std::error::Error;\ntrait B: Error {}".into(),
+        );
+        let supers = |file| {
+            let (closure, _) = supertrait_closure(&db, &TraitKey::Local(file, 0));
+            closure
+                .into_iter()
+                .skip(1)
+                .map(|(k, _)| k)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(supers(plain), vec![TraitKey::Local(user, 0)]);
+        assert!(
+            supers(imported).contains(&TraitKey::Std("core::error::Error".into())),
+            "{:?}",
+            supers(imported)
+        );
+        let error = |file| {
+            std_names_in_scope(&db, file)
+                .into_iter()
+                .find(|(name, _)| name == "Error")
+                .map(|(_, std)| std)
+        };
+        assert_eq!(error(plain), Some(None), "the user's");
+        assert_eq!(
+            error(imported),
+            Some(Some("core::error::Error".to_string()))
+        );
+        let write = |text: &str| {
+            let mut db = Db::new(StdLibrary::catalog());
+            let f = db.set_file_text("w.rs".into(), text.into());
+            std_names_in_scope(&db, f)
+                .into_iter()
+                .find(|(name, _)| name == "Write")
+        };
+        assert_eq!(write("trait A {}"), None, "ambiguous without an import");
+        assert_eq!(
+            write("use std::io::Write;"),
+            Some(("Write".into(), Some("std::io::Write".into())))
+        );
+    }
 }

@@ -3,7 +3,7 @@
 
 use super::model::{
     ArgKind, Dispatchable, ErasedShape, MethodPlan, NameElided, Output, Receiver, ReplaceSelfAssoc,
-    is_self_type,
+    StdNames, is_self_type,
 };
 use super::plan::{Ctx, Flags, Plan, Slot, SlotRef};
 use super::supers::{Super, SuperKind, ident};
@@ -114,6 +114,9 @@ pub(crate) fn emit_plan(plan: &Plan) -> TokenStream {
             &plan.own,
             &plan.supers,
             &plan.ctx.bound,
+            StdNames {
+                resolved: &plan.std_names,
+            },
         ));
     }
     tokens
@@ -230,7 +233,9 @@ fn emit_supertrait_impls(plan: &Plan) -> TokenStream {
             continue;
         }
         let s = &supers[*si];
-        if s.name == "ToString" && supers.iter().any(|o| o.name == "Display") {
+        if let Some(from) = s.std.and_then(|i| i.facts.blanket_from)
+            && supers.iter().any(|o| o.is_std(from))
+        {
             // std's `impl<T: Display> ToString for T` covers the dyn value already.
             continue;
         }

@@ -1,7 +1,7 @@
 //! The forwarding impls (the second action): `impl Foo for Box<T>`, `&T`, `&mut T`, each only
 //! where every method can forward soundly, so that these pointers can be dyn* payloads.
 
-use super::model::{Method, has_self_sized, is_self_type, mentions_bare_self};
+use super::model::{Method, StdNames, has_self_sized, is_self_type, mentions_bare_self};
 use super::supers::{Super, SuperKind};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -38,11 +38,12 @@ pub(crate) fn emit(
     _own: &[Method],
     supers: &[Super],
     bound: &TokenStream,
+    names: StdNames<'_>,
 ) -> TokenStream {
     let mut out = TokenStream::new();
     let name = &item.ident;
     for target in [Target::Boxed, Target::Shared, Target::Exclusive] {
-        match forward_impl(item, supers, bound, target) {
+        match forward_impl(item, supers, bound, target, names) {
             Ok(t) => out.extend(t),
             Err(why) => {
                 let text = format!("No `impl {name} for {}`: {why}.", target.label());
@@ -58,6 +59,7 @@ fn forward_impl(
     supers: &[Super],
     _bound: &TokenStream,
     target: Target,
+    names: StdNames<'_>,
 ) -> Result<TokenStream, String> {
     let mut needs = Needs::default();
     let mut extra_sync = false;
@@ -65,24 +67,20 @@ fn forward_impl(
         let n = s.name.to_string();
         match &s.kind {
             SuperKind::Auto => {
-                if n == "Send" && target == Target::Shared {
+                if s.is_std("core::marker::Send") && target == Target::Shared {
                     extra_sync = true;
                 }
             }
             SuperKind::Std => {
-                let ok = match n.as_str() {
-                    "Debug" | "Display" | "Hash" | "Binary" | "Octal" | "LowerHex" | "UpperHex"
-                    | "LowerExp" | "UpperExp" | "Pointer" => true,
-                    "Iterator"
-                    | "DoubleEndedIterator"
-                    | "ExactSizeIterator"
-                    | "Write"
-                    | "Read"
-                    | "BufRead"
-                    | "Hasher" => target != Target::Shared,
-                    "Error" => target != Target::Exclusive,
-                    _ => false,
-                };
+                // Only where std implements the trait for the pointer (the table says which).
+                let ok = s.std.is_some_and(|info| {
+                    let by = info.facts.forwarded_by;
+                    match target {
+                        Target::Boxed => by.boxed,
+                        Target::Shared => by.shared,
+                        Target::Exclusive => by.exclusive,
+                    }
+                });
                 if !ok {
                     return Err(format!(
                         "`{}` does not implement the supertrait `{n}`",
@@ -109,7 +107,7 @@ fn forward_impl(
                 let (i, ty) = (&c.ident, &c.ty);
                 items.push(quote!(const #i: #ty = <T as #trait_path>::#i;));
             }
-            TraitItem::Fn(f) => match forward_fn(f, target, &trait_path, &mut needs) {
+            TraitItem::Fn(f) => match forward_fn(f, target, &trait_path, &mut needs, names) {
                 Ok(t) => items.push(t),
                 Err(why) if f.default.is_some() => {
                     let _ = why;
@@ -158,10 +156,11 @@ fn forward_fn(
     target: Target,
     trait_path: &TokenStream,
     needs: &mut Needs,
+    names: StdNames<'_>,
 ) -> Result<TokenStream, String> {
     let sig = &f.sig;
     let m = &sig.ident;
-    if has_self_sized(sig) {
+    if has_self_sized(sig, names) {
         needs.sized |= target == Target::Boxed;
     }
     let mut args: Vec<TokenStream> = Vec::new();

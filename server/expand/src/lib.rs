@@ -69,6 +69,11 @@ pub struct SupertraitInput {
     pub source: String,
     /// `auto trait` (Send, Sync, Unpin): no vtable of its own.
     pub is_auto: bool,
+    /// The std trait it is, as the caller resolved it: a path `dynlens_std::trait_info`
+    /// knows (`core::fmt::Debug`); `None` for a user's trait, whatever its name. The generator
+    /// takes its facts (erasure, slots, forwarding, …) from the std table through this, never
+    /// from the supertrait's spelling.
+    pub std: Option<String>,
     /// The file or workspace already has its expansion (`ShapeVtable`, `DynShape`): reuse it.
     pub already_expanded: bool,
 }
@@ -85,6 +90,13 @@ pub struct ExpandInput {
     /// The workspace has a blanket `impl<T: ?Sized> Foo for T` (see [`has_blanket_impl`]): it
     /// covers `DynFoo` already, so writing `impl Foo for DynFoo` would conflict.
     pub blanket_impl: bool,
+    /// How std traits' names resolve where the trait is written, as the caller's resolution
+    /// found: `("Write", Some("std::io::Write"))` after `use std::io::Write`, `("Error", None)`
+    /// when `Error` is the user's own trait (a workspace `trait Error`, `trait Sized`). A bound
+    /// written inside a signature (`impl Iterator<Item = u8>`, `where Self: Clone`) by a
+    /// listed name is std's only if listed so; an unlisted name is looked up in the std table
+    /// by name (see `model::StdNames` for the whole rule).
+    pub std_names: Vec<(String, Option<String>)>,
 }
 
 /// Whether `file_text` has a blanket impl of the trait `trait_name` (`impl<T…> Foo for T`).
@@ -140,6 +152,9 @@ pub fn plan(input: &ExpandInput) -> Result<Plan, ExpandError> {
     plan::plan_trait(
         &item,
         &input.supertraits,
+        model::StdNames {
+            resolved: &input.std_names,
+        },
         input.forwarding_impls,
         input.blanket_impl,
         &mut Vec::new(),

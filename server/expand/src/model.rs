@@ -1,6 +1,7 @@
 //! The trait as the expansion sees it: every method classified by how it travels through a
 //! vtable (receiver, arguments, return), or the reason it cannot.
 
+use dynlens_std::{ArgErasure, ReturnBoxing, TraitFacts};
 use proc_macro2::Span;
 use syn::visit_mut::VisitMut;
 use syn::{
@@ -101,9 +102,60 @@ pub(crate) struct Dispatchable {
     pub extra_bounds: Vec<TypeParamBound>,
 }
 
+/// How the generator tells the standard library's traits from the user's in bounds it reads
+/// from text (`impl Iterator<Item = u8>` arguments, `where Self: Clone`, supertraits written
+/// on a declaration).
+///
+/// The rule: a path starting with `std`, `core` or `alloc` is looked up in `dynlens-std`'s
+/// table by path; any other path by its last segment: when the caller listed that name
+/// ([`crate::ExpandInput::std_names`]), it is the std trait the caller resolved it to, or
+/// none when it is the user's own trait — a shadowed name is never taken for std's; an
+/// unlisted name is looked up in the table by name ([`dynlens_std::facts_named`]: unambiguous
+/// names only). Supertraits need none of this: the caller says which std trait each one is.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct StdNames<'n> {
+    /// Names as the caller resolved them: `Some(std path)`, or `None` for a user trait.
+    pub resolved: &'n [(String, Option<String>)],
+}
+
+impl StdNames<'_> {
+    /// Inside a std declaration every name is std's.
+    pub(crate) const STD: StdNames<'static> = StdNames { resolved: &[] };
+
+    /// The std trait a bound's path names, if it names one.
+    pub(crate) fn facts(&self, path: &syn::Path) -> Option<&'static TraitFacts> {
+        let first = path.segments.first()?.ident.to_string();
+        if path.segments.len() > 1 && matches!(first.as_str(), "std" | "core" | "alloc") {
+            let text: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+            return dynlens_std::trait_info(&text.join("::")).map(|info| &info.facts);
+        }
+        let last = path.segments.last()?.ident.to_string();
+        match self.resolved.iter().find(|(name, _)| *name == last) {
+            Some((_, std)) => std
+                .as_deref()
+                .and_then(dynlens_std::trait_info)
+                .map(|info| &info.facts),
+            None => dynlens_std::facts_named(&last),
+        }
+    }
+
+    /// Whether the path names std's `Sized`.
+    pub(crate) fn is_sized(&self, path: &syn::Path) -> bool {
+        self.facts(path)
+            .is_some_and(|f| f.sized_marker && f.implies_sized)
+    }
+
+    /// Whether the path names a std trait that requires `Sized` (`Sized`, `Clone`, `From`, …).
+    pub(crate) fn implies_sized(&self, path: &syn::Path) -> bool {
+        self.facts(path).is_some_and(|f| f.implies_sized)
+    }
+}
+
 /// How to classify: what the trait around the methods says.
 #[derive(Clone)]
 pub(crate) struct ClassifyCtx<'n> {
+    /// Which bounds name std traits.
+    pub names: StdNames<'n>,
     /// The associated types that are parameters of the dyn type.
     pub assoc: &'n [Ident],
     /// The lifetime for the borrow of `self` in a slot (fresh: unused by the trait).
@@ -211,11 +263,6 @@ pub(crate) fn tokens_mention_lifetime(tokens: proc_macro2::TokenStream, lt: &Lif
     false
 }
 
-/// Traits that require `Sized` (so a `where Self: Clone` exempts a method from the vtable).
-pub(crate) fn implies_sized(name: &str) -> bool {
-    matches!(name, "Sized" | "Clone" | "Copy" | "Default")
-}
-
 /// What a method's `where` clause says about `Self`.
 struct MethodWhere {
     /// `Self: Sized` (or a bound that implies it): the method is exempt from the vtable.
@@ -226,7 +273,7 @@ struct MethodWhere {
     not_carried: Option<String>,
 }
 
-fn method_where(sig: &Signature) -> MethodWhere {
+fn method_where(sig: &Signature, names: StdNames<'_>) -> MethodWhere {
     let mut w = MethodWhere {
         sized: false,
         extra: Vec::new(),
@@ -249,12 +296,13 @@ fn method_where(sig: &Signature) -> MethodWhere {
                             .last()
                             .map(|s| s.ident.to_string())
                             .unwrap_or_default();
-                        if implies_sized(&name) {
+                        let facts = names.facts(&t.path);
+                        if facts.is_some_and(|f| f.implies_sized) {
                             w.sized = true;
-                            if name != "Sized" {
+                            if !names.is_sized(&t.path) {
                                 w.not_carried.get_or_insert_with(|| format!("its `where Self: {name}` asks of the dyn value what it cannot know"));
                             }
-                        } else if is_auto_marker(&name)
+                        } else if facts.is_some_and(|f| f.auto)
                             && matches!(
                                 t.path.segments.last().map(|s| &s.arguments),
                                 Some(syn::PathArguments::None)
@@ -329,8 +377,8 @@ pub(crate) fn mentions_bare_self(ty: &Type) -> bool {
     f.0
 }
 
-/// Whether the where-clause of a method says `Self: Sized`.
-pub(crate) fn has_self_sized(sig: &Signature) -> bool {
+/// Whether the where-clause of a method says `Self: Sized` (std's).
+pub(crate) fn has_self_sized(sig: &Signature, names: StdNames<'_>) -> bool {
     sig.generics.where_clause.as_ref().is_some_and(|w| {
         w.predicates.iter().any(|p| match p {
             WherePredicate::Type(pt) => {
@@ -338,61 +386,29 @@ pub(crate) fn has_self_sized(sig: &Signature) -> bool {
                     && pt
                         .bounds
                         .iter()
-                        .any(|b| matches!(b, TypeParamBound::Trait(t) if t.path.is_ident("Sized")))
+                        .any(|b| matches!(b, TypeParamBound::Trait(t) if names.is_sized(&t.path)))
             }
             _ => false,
         })
     })
 }
 
-/// The traits whose `&dyn Trait` (or `&mut dyn Trait`) implements the trait itself, so a
-/// generic argument bounded by them can travel erased. `true`: the trait needs `&mut`.
-fn erasable_bound(name: &str) -> Option<bool> {
-    Some(match name {
-        "Debug" | "Display" | "Binary" | "Octal" | "LowerHex" | "UpperHex" | "LowerExp"
-        | "UpperExp" | "Pointer" | "Fn" | "AsRef" | "Error" | "ToString" => false,
-        "Iterator"
-        | "DoubleEndedIterator"
-        | "ExactSizeIterator"
-        | "FnMut"
-        | "Read"
-        | "Write"
-        | "BufRead"
-        | "Hasher" => true,
-        _ => return None,
-    })
-}
-
-/// The traits `Box<dyn Trait>` implements, so an `-> impl Trait` can be returned boxed.
-fn boxable_bound(name: &str) -> bool {
-    matches!(
-        name,
-        "Debug"
-            | "Display"
-            | "Error"
-            | "Iterator"
-            | "DoubleEndedIterator"
-            | "ExactSizeIterator"
-            | "Fn"
-            | "FnMut"
-            | "FnOnce"
-            | "Read"
-            | "Write"
-            | "BufRead"
-            | "Hasher"
-            | "Future"
-    )
-}
-
-fn is_auto_marker(name: &str) -> bool {
-    matches!(name, "Send" | "Sync" | "Unpin")
+/// Where a bound is erased into a trait object.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ErasedAt {
+    /// A generic or `impl Trait` argument: `&dyn Trait` or `&mut dyn Trait`, as the table's
+    /// [`ArgErasure`] says (std implements the trait for that reference).
+    Argument,
+    /// An `-> impl Trait` return: `Box<dyn Trait>`, pinned for `Future` ([`ReturnBoxing`]).
+    Return,
 }
 
 /// Turns the bounds of a generic or `impl Trait` into `dyn Bounds`; `None` when a bound cannot
 /// be a trait object's. The flag says whether the first trait needs `&mut`.
 fn erase_bounds<'b>(
     bounds: impl Iterator<Item = &'b TypeParamBound>,
-    allowed: impl Fn(&str) -> Option<bool>,
+    names: StdNames<'_>,
+    at: ErasedAt,
 ) -> Result<(Vec<TypeParamBound>, bool, bool), String> {
     let mut out = Vec::new();
     let mut mutable = false;
@@ -405,21 +421,30 @@ fn erase_bounds<'b>(
                     continue;
                 };
                 let name = last.ident.to_string();
-                if name == "Sized" {
+                let facts = names.facts(&t.path);
+                // `?Sized` relaxes a bound, and `Sized` holds of every value a reference erases.
+                if matches!(t.modifier, syn::TraitBoundModifier::Maybe(_))
+                    || facts.is_some_and(|f| f.sized_marker)
+                {
                     continue;
                 }
-                if is_auto_marker(&name) {
+                if facts.is_some_and(|f| f.auto) {
                     out.push(b.clone());
                     continue;
                 }
                 if principal {
                     return Err(format!("more than one trait in the bound (`{name}`)"));
                 }
-                match allowed(&name) {
+                let erasure = facts.and_then(|f| match at {
+                    ErasedAt::Argument => f.arg_erasure.map(|e| e == ArgErasure::Exclusive),
+                    ErasedAt::Return => f.return_boxing.map(|_| false),
+                });
+                match erasure {
                     Some(m) => {
                         mutable = m;
                         principal = true;
-                        is_future = name == "Future";
+                        is_future = at == ErasedAt::Return
+                            && facts.and_then(|f| f.return_boxing) == Some(ReturnBoxing::Pinned);
                         out.push(b.clone());
                     }
                     None => {
@@ -534,7 +559,7 @@ fn classify_fn(f: &TraitItemFn, cx: &ClassifyCtx<'_>) -> Method {
 fn plan_fn(f: &TraitItemFn, cx: &ClassifyCtx<'_>) -> Result<MethodPlan, String> {
     let assoc = cx.assoc;
     let sig = &f.sig;
-    let wh = method_where(sig);
+    let wh = method_where(sig, cx.names);
     if wh.sized && f.default.is_some() {
         return Ok(MethodPlan::Default);
     }
@@ -620,7 +645,7 @@ fn plan_fn(f: &TraitItemFn, cx: &ClassifyCtx<'_>) -> Result<MethodPlan, String> 
             Pat::Ident(pi) if pi.ident != "self" => pi.ident.clone(),
             _ => Ident::new(&format!("arg{i}"), Span::call_site()),
         };
-        let kind = erase_arg(&ty, &erasable, &mut used_params)?;
+        let kind = erase_arg(cx.names, &ty, &erasable, &mut used_params)?;
         args.push(Arg { name, ty, kind });
     }
     for (p, _) in &erasable {
@@ -665,7 +690,7 @@ fn plan_fn(f: &TraitItemFn, cx: &ClassifyCtx<'_>) -> Result<MethodPlan, String> 
                     Output::Async(Some(t))
                 } else if let Type::ImplTrait(it) = &t {
                     let (bounds, _, is_future) =
-                        erase_bounds(it.bounds.iter(), |n| boxable_bound(n).then_some(false))?;
+                        erase_bounds(it.bounds.iter(), cx.names, ErasedAt::Return)?;
                     Output::Boxed {
                         dyn_ty: syn::parse_quote!(dyn #(#bounds)+*),
                         pinned: is_future,
@@ -707,6 +732,7 @@ fn plan_fn(f: &TraitItemFn, cx: &ClassifyCtx<'_>) -> Result<MethodPlan, String> 
 }
 
 fn erase_arg(
+    names: StdNames<'_>,
     ty: &Type,
     erasable: &[(Ident, Vec<TypeParamBound>)],
     used: &mut Vec<Ident>,
@@ -750,7 +776,7 @@ fn erase_arg(
     if maybe_unsized && shape != ErasedShape::Ref {
         return Err("a `?Sized` type parameter taken other than by `&`".into());
     }
-    let (bounds, mutable, _) = erase_bounds(bounds.iter(), erasable_bound)
+    let (bounds, mutable, _) = erase_bounds(bounds.iter(), names, ErasedAt::Argument)
         .map_err(|e| format!("an argument cannot be erased: {e}"))?;
     let mutable = match shape {
         ErasedShape::Value => mutable,

@@ -9,7 +9,7 @@
 use std::fmt;
 
 use super::model::{
-    ClassifyCtx, Dispatchable, MethodPlan, Output, Receiver, ReplaceSelfAssoc, classify,
+    ClassifyCtx, Dispatchable, MethodPlan, Output, Receiver, ReplaceSelfAssoc, StdNames, classify,
     is_self_type, mentions_bare_self,
 };
 use super::supers::{Super, SuperKind, resolve};
@@ -108,6 +108,8 @@ pub struct SupertraitCarry {
 pub struct Plan {
     pub(crate) item: ItemTrait,
     pub(crate) forwarding: bool,
+    /// How std trait names resolve where the trait is written (the caller's resolution).
+    pub(crate) std_names: Vec<(String, Option<String>)>,
     title: String,
     methods: Vec<MethodCarry>,
     supertraits: Vec<SupertraitCarry>,
@@ -287,16 +289,10 @@ impl Flags {
             borrowable: true,
             mutable_borrow: true,
             pinned: false,
-            send: supers
-                .iter()
-                .any(|s| s.kind == SuperKind::Auto && s.name == "Send"),
-            sync: supers
-                .iter()
-                .any(|s| s.kind == SuperKind::Auto && s.name == "Sync"),
+            send: supers.iter().any(|s| s.is_std("core::marker::Send")),
+            sync: supers.iter().any(|s| s.is_std("core::marker::Sync")),
         };
-        let unpin = supers
-            .iter()
-            .any(|s| s.kind == SuperKind::Auto && s.name == "Unpin");
+        let unpin = supers.iter().any(|s| s.is_std("core::marker::Unpin"));
         // Embedded user supertraits' methods count for the receivers too.
         let mut receivers: Vec<Receiver> = slots.iter().map(|s| s.d.receiver.clone()).collect();
         for s in supers {
@@ -339,13 +335,14 @@ impl Flags {
 pub(crate) fn plan_trait(
     item: &ItemTrait,
     inputs: &[SupertraitInput],
+    std_names: StdNames<'_>,
     forwarding: bool,
     blanket_impl: bool,
     planned: &mut Vec<(String, Option<String>)>,
 ) -> Result<Plan, ExpandError> {
     let name_s = item.ident.to_string();
     let names = Names::fresh(item, inputs);
-    let all_supers = resolve(item, inputs, &names.borrow)?;
+    let all_supers = resolve(item, inputs, &names.borrow, std_names)?;
     let mut blockers: Vec<String> = Vec::new();
     if blanket_impl {
         blockers.push(format!(
@@ -353,11 +350,18 @@ pub(crate) fn plan_trait(
         ));
     }
     let borrow = names.borrow.clone();
-    let supers = plan_supertraits(all_supers, &mut blockers, planned)?;
-    let bounds = plan_trait_bounds(item, inputs, &mut blockers);
-    let generics = plan_dyn_generics(item, &supers.supers, names, bounds, &mut blockers);
+    let supers = plan_supertraits(all_supers, std_names, &mut blockers, planned)?;
+    let bounds = plan_trait_bounds(item, inputs, std_names, &mut blockers);
+    let generics = plan_dyn_generics(
+        item,
+        &supers.supers,
+        names,
+        std_names,
+        bounds,
+        &mut blockers,
+    );
     let own_assoc = generics.own_assoc.clone();
-    let slots = plan_slots(item, generics, borrow, &supers, &mut blockers);
+    let slots = plan_slots(item, generics, borrow, &supers, std_names, &mut blockers);
     let flags = Flags::of(&slots.slots, &supers.supers);
 
     let mut title = format!("dynlens: Expand `{name_s}` into explicit vtable");
@@ -391,6 +395,7 @@ pub(crate) fn plan_trait(
     Ok(Plan {
         item: item.clone(),
         forwarding,
+        std_names: std_names.resolved.to_vec(),
         title,
         methods,
         supertraits,
@@ -462,6 +467,7 @@ struct SupersPlan {
 /// include it and to learn whether its own dyn value can implement it.
 fn plan_supertraits(
     all_supers: Vec<Super>,
+    std_names: StdNames<'_>,
     blockers: &mut Vec<String>,
     planned: &mut Vec<(String, Option<String>)>,
 ) -> Result<SupersPlan, ExpandError> {
@@ -501,7 +507,7 @@ fn plan_supertraits(
         let sub_missing = match planned.iter().find(|(n, _)| *n == key) {
             Some((_, m)) => m.clone(),
             None => {
-                let sub = plan_trait(sitem, &s.inputs, false, false, planned)?;
+                let sub = plan_trait(sitem, &s.inputs, std_names, false, false, planned)?;
                 let m = sub.missing();
                 included.push(Included {
                     name: s.name.clone(),
@@ -542,6 +548,7 @@ struct TraitBounds {
 fn plan_trait_bounds(
     item: &ItemTrait,
     inputs: &[SupertraitInput],
+    std_names: StdNames<'_>,
     blockers: &mut Vec<String>,
 ) -> TraitBounds {
     // Trait-level `where` clauses that are not supertraits (`where Box<Self>: Debug`).
@@ -605,7 +612,7 @@ fn plan_trait_bounds(
                 let n = last.ident.to_string();
                 let maybe = matches!(t.modifier, syn::TraitBoundModifier::Maybe(_));
                 if !maybe
-                    && !matches!(n.as_str(), "Sized" | "PointeeSized" | "MetaSized")
+                    && !std_names.facts(&t.path).is_some_and(|f| f.sized_marker)
                     && !known.contains(&n)
                 {
                     blockers.push(format!("the supertrait `{n}` is unknown to dynlens, so the dyn value cannot implement it"));
@@ -629,6 +636,7 @@ fn plan_dyn_generics(
     item: &ItemTrait,
     supers: &[Super],
     names: Names,
+    std_names: StdNames<'_>,
     bounds: TraitBounds,
     blockers: &mut Vec<String>,
 ) -> DynGenerics {
@@ -685,7 +693,9 @@ fn plan_dyn_generics(
                 let on_self =
                     is_self_type(&pt.bounded_ty) && !pt.bounds.iter().any(bound_mentions_bare_self);
                 let only_sized = on_self
-                    && pt.bounds.iter().all(|b| matches!(b, syn::TypeParamBound::Trait(tb) if tb.path.is_ident("Sized")));
+                    && pt.bounds.iter().all(
+                        |b| matches!(b, syn::TypeParamBound::Trait(tb) if std_names.is_sized(&tb.path)),
+                    );
                 if only_sized {
                     // `type Out where Self: Sized`: a dyn value is `Sized`.
                     continue;
@@ -899,6 +909,7 @@ fn plan_slots(
     generics: DynGenerics,
     borrow: Lifetime,
     supers_plan: &SupersPlan,
+    std_names: StdNames<'_>,
     blockers: &mut Vec<String>,
 ) -> SlotsPlan {
     let supers = &supers_plan.supers;
@@ -910,10 +921,14 @@ fn plan_slots(
         ..
     } = generics;
     let assoc = ctx.assoc.clone();
-    let trait_sized = item.supertraits.iter().any(|b| matches!(b, syn::TypeParamBound::Trait(t) if t.path.segments.last().is_some_and(|s| super::model::implies_sized(&s.ident.to_string()))));
+    let trait_sized = item
+        .supertraits
+        .iter()
+        .any(|b| matches!(b, syn::TypeParamBound::Trait(t) if std_names.implies_sized(&t.path)));
     let own = classify(
         &item.items,
         &ClassifyCtx {
+            names: std_names,
             assoc: &assoc,
             borrow,
             trait_sized,

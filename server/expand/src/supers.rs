@@ -2,8 +2,9 @@
 //! library traits (forwarded through slots of the vtable), and user traits (their vtable
 //! embedded as a field, so that upcasting is free).
 
-use super::model::{ClassifyCtx, Method, classify, tokens_mention_self};
+use super::model::{ClassifyCtx, Method, StdNames, classify, tokens_mention_self};
 use super::{ExpandError, SupertraitInput};
+use dynlens_std::TraitInfo;
 use proc_macro2::Span;
 use syn::visit_mut::VisitMut;
 use syn::{
@@ -28,6 +29,8 @@ pub(crate) struct Super {
     /// How to name it in generated code, with generic arguments.
     pub path: Path,
     pub kind: SuperKind,
+    /// The std trait it is (the caller resolved it), with its facts; `None` for a user trait.
+    pub std: Option<&'static TraitInfo>,
     /// Its declaration (for std traits with well-known names qualified).
     pub item: Option<ItemTrait>,
     /// Its associated types not fixed by the bound: they become parameters of the dyn type.
@@ -50,6 +53,12 @@ pub(crate) struct Super {
 }
 
 impl Super {
+    /// Whether it is the std trait at `canonical_path` (`core::marker::Send`).
+    pub(crate) fn is_std(&self, canonical_path: &str) -> bool {
+        self.std
+            .is_some_and(|info| info.canonical_path == canonical_path)
+    }
+
     /// The trait as an `impl` or `<T as …>` names it: without `Assoc = T`.
     pub(crate) fn impl_path(&self) -> Path {
         let mut path = self.path.clone();
@@ -100,6 +109,7 @@ pub(crate) fn resolve(
     item: &ItemTrait,
     inputs: &[SupertraitInput],
     borrow: &syn::Lifetime,
+    names: StdNames<'_>,
 ) -> Result<Vec<Super>, ExpandError> {
     let mut out: Vec<Super> = Vec::new();
     // Every `Assoc = T` written on the trait's bounds (`DoubleEndedIterator<Item = u8>` fixes
@@ -139,11 +149,8 @@ pub(crate) fn resolve(
             continue;
         };
         let name = last.ident.clone();
-        if out.iter().any(|s| s.name == name)
-            || name == "Sized"
-            || name == "PointeeSized"
-            || name == "MetaSized"
-        {
+        let std = input.std.as_deref().and_then(dynlens_std::trait_info);
+        if out.iter().any(|s| s.name == name) || std.is_some_and(|i| i.facts.sized_marker) {
             continue;
         }
         // The bound as written on the trait carries generic arguments and `Assoc = T`; for a
@@ -171,8 +178,7 @@ pub(crate) fn resolve(
             .first()
             .map(|s| s.ident.to_string())
             .unwrap_or_default();
-        let is_std = STD_ROOTS.contains(&first.as_str())
-            || (path.segments.len() == 1 && PRELUDE_TRAITS.contains(&name.to_string().as_str()));
+        let is_std = std.is_some();
         if is_std && path.leading_colon.is_none() && STD_ROOTS.contains(&first.as_str()) {
             path.leading_colon = Some(Default::default());
         }
@@ -193,6 +199,7 @@ pub(crate) fn resolve(
             name: name.clone(),
             path,
             kind: kind.clone(),
+            std,
             item: None,
             free_assoc: Vec::new(),
             bound_assoc,
@@ -209,18 +216,8 @@ pub(crate) fn resolve(
                 "the higher-ranked supertrait `for<…> {name}`: one vtable cannot serve every lifetime"
             ));
         }
-        let n = name.to_string();
-        if n == "Copy" {
-            sup.not_carried = Some("the supertrait `Copy`: a dyn* value has drop glue (it may own a `Box`), so it cannot be `Copy`".into());
-        } else if kind == SuperKind::Std && n == "Any" {
-            sup.not_carried = Some("the supertrait `Any`: std implements it for every `'static` type, so the dyn value would report its own `TypeId`, not the value's (downcasting would fail)".into());
-        } else if matches!(
-            n.as_str(),
-            "Fn" | "FnMut" | "FnOnce" | "AsyncFn" | "AsyncFnMut" | "AsyncFnOnce"
-        ) {
-            sup.not_carried = Some(format!(
-                "the supertrait `{n}`: implementing it needs the unstable `extern \"rust-call\"` ABI"
-            ));
+        if let Some(why) = std.and_then(|i| i.facts.not_carried) {
+            sup.not_carried = Some(format!("the supertrait `{name}`: {why}"));
         }
         if kind != SuperKind::Auto {
             let mut titem = parse_super_source(&input.source, &name)?;
@@ -252,7 +249,7 @@ pub(crate) fn resolve(
             if kind == SuperKind::Std {
                 strip_unstable(&mut titem);
                 Qualify {
-                    module: module_of(&sup.path),
+                    module: std.map(TraitInfo::module).unwrap_or_default().to_string(),
                 }
                 .visit_item_trait_mut(&mut titem);
             }
@@ -310,12 +307,13 @@ pub(crate) fn resolve(
                 ));
             }
             if kind == SuperKind::Std {
-                // Only the required methods go through slots; the provided ones run their
-                // default body on the dyn value (std's declarations here carry no stability
-                // attributes, and many provided methods are unstable or name private types).
+                // Only the required methods go through slots, and the few provided ones the
+                // table names; the others run their default body on the dyn value (std's
+                // declarations here carry no stability attributes, and many provided methods
+                // are unstable or name private types).
+                let provided = std.map(|i| i.facts.slot_provided).unwrap_or_default();
                 let keep = |f: &syn::TraitItemFn| {
-                    f.default.is_none()
-                        || STABLE_PROVIDED.contains(&f.sig.ident.to_string().as_str())
+                    f.default.is_none() || provided.contains(&f.sig.ident.to_string().as_str())
                 };
                 titem.items.retain(|ti| match ti {
                     TraitItem::Fn(f) => keep(f),
@@ -346,8 +344,14 @@ pub(crate) fn resolve(
                 }
             }
             let items: Vec<TraitItem> = titem.items.clone();
-            let trait_sized = titem.supertraits.iter().any(|b| matches!(b, TypeParamBound::Trait(t) if t.path.segments.last().is_some_and(|s| super::model::implies_sized(&s.ident.to_string()))));
+            // Names in a std declaration are std's; in a user supertrait, as where the trait is.
+            let names = if is_std { StdNames::STD } else { names };
+            let trait_sized = titem
+                .supertraits
+                .iter()
+                .any(|b| matches!(b, TypeParamBound::Trait(t) if names.implies_sized(&t.path)));
             let cx = ClassifyCtx {
+                names,
                 assoc: &assoc_all,
                 borrow: borrow.clone(),
                 trait_sized,
@@ -421,56 +425,6 @@ fn bound_has_bare_self(b: &TypeParamBound) -> bool {
     syn::visit::Visit::visit_type_param_bound(&mut f, b);
     f.0
 }
-
-/// Provided methods of std traits that are stable, name only nameable types, and are worth
-/// their own slot (a type's override is kept: `size_hint`, `Hasher::write_u8`, …).
-const STABLE_PROVIDED: &[&str] = &[
-    "size_hint",
-    "len",
-    "next_back",
-    "source",
-    "write_u8",
-    "write_u16",
-    "write_u32",
-    "write_u64",
-    "write_u128",
-    "write_usize",
-    "write_i8",
-    "write_i16",
-    "write_i32",
-    "write_i64",
-    "write_i128",
-    "write_isize",
-    "read_to_end",
-    "read_to_string",
-    "read_exact",
-    "write_all",
-    "write_char",
-];
-
-/// Traits of the Rust 2024 prelude (and common std traits) that may be named without a path.
-const PRELUDE_TRAITS: [&str; 20] = [
-    "Clone",
-    "Copy",
-    "Debug",
-    "Display",
-    "Default",
-    "PartialEq",
-    "Eq",
-    "PartialOrd",
-    "Ord",
-    "Hash",
-    "Iterator",
-    "DoubleEndedIterator",
-    "ExactSizeIterator",
-    "IntoIterator",
-    "AsRef",
-    "AsMut",
-    "ToString",
-    "Error",
-    "Future",
-    "Extend",
-];
 
 fn written_bound(item: &ItemTrait, name: &Ident) -> Option<Path> {
     let where_bounds = item
@@ -552,19 +506,6 @@ fn strip_unstable(item: &mut ItemTrait) {
         if let TraitItem::Fn(f) = ti {
             f.attrs.clear();
         }
-    }
-}
-
-fn module_of(path: &Path) -> String {
-    let segs: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-    if segs.len() >= 2 {
-        return segs[segs.len() - 2].clone();
-    }
-    match segs.last().map(String::as_str) {
-        Some("Debug" | "Display") => "fmt".into(),
-        Some("Hash") => "hash".into(),
-        Some("PartialOrd" | "Ord") => "cmp".into(),
-        _ => String::new(),
     }
 }
 

@@ -4,15 +4,17 @@
 //! - [`workspace`]: the workspace's `.rs` files (the one walk, shared by the CLI and the
 //!   language server) and the policy for files that are not plain readable UTF-8.
 //! - [`std_library`]: the standard library's declarations, from the toolchain's rust-src when
-//!   it is installed, from the catalog built into `dynlens-std` otherwise.
+//!   it is installed, from the catalog built into `dynlens-std` otherwise. [`rust_src`] finds
+//!   rust-src (`RUST_SRC_PATH`, `rustc --print sysroot`) and reads its files for `dynlens-std`,
+//!   which does no IO.
 
+pub mod rust_src;
 pub mod workspace;
 
 pub use workspace::{MAX_FILE_SIZE, read_source, rust_files, walk_rust_files};
 
 /// The standard library as the tools use it: the toolchain's rust-src when it is installed
-/// (found without blocking; see [`dynlens_std::StdLibrary::detect`]), the built-in catalog
-/// otherwise.
+/// (found without blocking; see [`rust_src::detect`]), the built-in catalog otherwise.
 pub fn std_library() -> dynlens_std::StdLibrary {
-    dynlens_std::StdLibrary::detect()
+    rust_src::detect()
 }

@@ -3,8 +3,10 @@
 //!
 //! # Design
 //!
-//! * [`table`] lists the traits dynlens knows (canonical path, the rust-src file declaring it,
-//!   prelude membership). Both sources below work from that one list.
+//! * [`table`](TRAITS) lists the traits dynlens knows (canonical path, the rust-src file
+//!   declaring it, prelude membership) and every fact about them the other layers use
+//!   ([`TraitFacts`]: auto trait, implies `Sized`, how a bound is erased or boxed, …). Both
+//!   sources below work from that one list, and no other crate keeps a list of std names.
 //! * [`catalog`] holds the catalog compiled into the binary (`server/std/catalog/std_traits.rs`,
 //!   `include_str!`-ed) and the generator that writes it from rust-src. A unit test regenerates
 //!   it and compares with the checked-in file (`UPDATE_STD_CATALOG=1` rewrites it), so the
@@ -12,20 +14,20 @@
 //! * [`extract`] turns a real rust-src file into clean declarations (attributes, comments,
 //!   `const trait`, `[const]` bounds and default bodies stripped; see its docs).
 //!
-//! Startup must stay instant (the server's first answer comes well under 100 ms), so nothing
-//! is read eagerly: [`StdLibrary::detect`] only checks `RUST_SRC_PATH` or, when it is unset,
-//! starts a background probe (`rustc --print sysroot` run from a neutral directory, with
-//! rustup's auto-install off and a timeout), and each trait is loaded on its first access. A rust-src file is parsed at most once, for all
-//! the known traits it declares. A trait that cannot be extracted from rust-src falls back to its
-//! catalog entry (and says so through [`StdLibrary::origin`]). Clones of a `StdLibrary` share
-//! the loaded traits, and the extracted rust-src files are cached for the whole process.
-//! [`StdLibrary::preload_in_background`] loads everything ahead of need.
+//! This crate does no IO: rust-src's text reaches it through a [`StdSource`], which the
+//! loader (`dynlens-loader`) implements on the file system and finds (`RUST_SRC_PATH`, or a
+//! background `rustc --print sysroot` probe). Startup must stay instant, so nothing is read
+//! eagerly: each trait is loaded on its first access, and a rust-src file is parsed at most
+//! once, for all the known traits it declares. A trait that cannot be extracted from rust-src
+//! falls back to its catalog entry (and says so through [`StdLibrary::origin`]). Clones of a
+//! `StdLibrary` share the loaded traits, and the extracted rust-src files are cached for the
+//! whole process. [`StdLibrary::preload_in_background`] loads everything ahead of need.
 //!
-//! Measured (release build, rust-src of 1.95, a busy 2-core machine): `detect()` returns in
-//! under 0.1 ms; the first look-up of `Iterator` (parsing the 143 KB `iterator.rs`) takes about
-//! 10–20 ms, of `Debug` (`fmt/mod.rs`) about 15 ms; all 92 traits about 60 ms (up to 170 ms
-//! under heavy load). The tests `rust_src_declarations_are_clean_and_match_the_catalog` and
-//! `detect_finds_the_installed_rust_src` print these timings (`-- --nocapture`).
+//! Measured (release build, rust-src of 1.95, a busy 2-core machine): the first look-up of
+//! `Iterator` (parsing the 143 KB `iterator.rs`) takes about 10–20 ms, of `Debug`
+//! (`fmt/mod.rs`) about 15 ms; all 92 traits about 60 ms (up to 170 ms under heavy load). The
+//! test `rust_src_declarations_are_clean_and_match_the_catalog` prints these timings
+//! (`-- --nocapture`).
 
 mod catalog;
 mod extract;
@@ -34,14 +36,48 @@ mod table;
 mod tests;
 
 use std::collections::HashMap;
-use std::ffi::OsString;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
 
 use extract::ExtractError;
-use table::{TRAITS, TraitInfo};
+pub use table::{ArgErasure, Pointers, ReturnBoxing, TRAITS, TraitFacts, TraitInfo};
+
+/// The text of the toolchain's rust-src, as the loader reads it: this crate does no IO.
+pub trait StdSource: Send + Sync + std::fmt::Debug {
+    /// The text of `relative_path` under rust-src's `library/` directory, e.g.
+    /// `core/src/fmt/mod.rs`.
+    fn read(&self, relative_path: &str) -> std::io::Result<String>;
+    /// The `library/` directory it reads from (for [`StdSourceKind::RustSrc`] and messages).
+    fn library(&self) -> PathBuf;
+}
+
+/// Finds rust-src on first use: the loader's probe (e.g. `rustc --print sysroot`); `None`
+/// means the catalog.
+pub type StdProbe = Box<dyn FnOnce() -> Option<Arc<dyn StdSource>> + Send>;
+
+/// The row of [`TRAITS`] a path designates: `core::fmt::Debug`, `std::fmt::Debug`,
+/// `fmt::Debug` or `Debug` alike (see [`StdLibrary::find`]). Loads nothing.
+pub fn trait_info(path: &str) -> Option<&'static TraitInfo> {
+    find_index(path).map(|i| &TRAITS[i])
+}
+
+/// The facts about the std trait named `name`, for a bound written inside a signature: the
+/// prelude trait of that name if there is one, else the only std trait of that name, else —
+/// when several share the name (`fmt::Write` and `io::Write`) — the first, provided they agree
+/// on what a bound needs ([`TraitFacts::same_as_bound`]). `None` for an unknown name.
+///
+/// For callers that only have a bare name and know it is not shadowed by a user trait (the
+/// generator, classifying bounds inside method signatures); everyone who can resolve a path
+/// asks [`trait_info`] with the resolved canonical path instead.
+pub fn facts_named(name: &str) -> Option<&'static TraitFacts> {
+    let mut rows = TRAITS.iter().filter(|info| info.name() == name);
+    if let Some(prelude) = rows.clone().find(|info| info.in_prelude) {
+        return Some(&prelude.facts);
+    }
+    let first = rows.next()?;
+    rows.all(|other| other.facts.same_as_bound(&first.facts))
+        .then_some(&first.facts)
+}
 
 /// Where the standard library's declarations come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,6 +103,8 @@ pub struct StdTrait {
     pub is_auto: bool,
     /// In the Rust 2024 prelude (nameable without `use`).
     pub in_prelude: bool,
+    /// What the table knows about it.
+    pub facts: TraitFacts,
 }
 
 /// The standard library's trait declarations.
@@ -75,17 +113,27 @@ pub struct StdLibrary {
     inner: Arc<Inner>,
 }
 
-/// How long `rustc --print sysroot` may take before dynlens gives up on rust-src.
-const SYSROOT_PROBE_TIMEOUT: Duration = Duration::from_secs(3);
-
-#[derive(Debug)]
 struct Inner {
-    /// rust-src's `library/` or the catalog, once known.
-    source: OnceLock<StdSourceKind>,
+    /// rust-src or the catalog, once known.
+    source: OnceLock<Option<Arc<dyn StdSource>>>,
+    /// The probe that decides `source` on first use, if it was not given.
+    probe: Mutex<Option<StdProbe>>,
     /// One slot per row of [`TRAITS`], filled on first access.
     slots: Vec<OnceLock<Loaded>>,
     /// Every trait, for [`StdLibrary::traits`].
     all: OnceLock<Vec<StdTrait>>,
+}
+
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Inner")
+            .field("source", &self.source)
+            .field(
+                "loaded",
+                &self.slots.iter().filter(|s| s.get().is_some()).count(),
+            )
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug)]
@@ -95,49 +143,32 @@ struct Loaded {
 }
 
 impl StdLibrary {
-    /// rust-src when installed, the catalog otherwise.
-    ///
-    /// Cheap: env `RUST_SRC_PATH` (pointing at `library/`) wins when set — and when it does not
-    /// hold rust-src, that means the catalog; otherwise `rustc --print sysroot` runs on a
-    /// background thread (at most [`SYSROOT_PROBE_TIMEOUT`], once per process), and traits are
-    /// read on first use. Only a look-up made before the probe has answered waits for it.
-    pub fn detect() -> Self {
-        if let Some(path) = std::env::var_os("RUST_SRC_PATH").filter(|p| !p.is_empty()) {
-            return Self::from_rust_src(path);
-        }
-        let library = Self::new(None);
-        let inner = Arc::clone(&library.inner);
-        let spawned = std::thread::Builder::new()
-            .name("dynlens-rust-src-probe".into())
-            .spawn(move || {
-                inner.source();
-            });
-        if let Err(error) = spawned {
-            tracing::debug!("cannot start the rust-src probe in the background: {error}");
-        }
-        library
-    }
-
     /// The built-in catalog only.
     pub fn catalog() -> Self {
-        Self::new(Some(StdSourceKind::Catalog))
+        Self::new(Some(None), None)
     }
 
-    /// The declarations of the rust-src at `library` (the `library/` directory holding
-    /// `core/`, `alloc/` and `std/`); traits missing there come from the catalog. A path that
-    /// does not hold rust-src means the catalog.
-    pub fn from_rust_src(library: impl Into<PathBuf>) -> Self {
-        Self::new(Some(kind_of(validate_rust_src(library.into()))))
+    /// The declarations read from `source` (rust-src); traits missing there come from the
+    /// catalog.
+    pub fn from_source(source: Arc<dyn StdSource>) -> Self {
+        Self::new(Some(Some(source)), None)
     }
 
-    /// A library reading from `source`, or from what a sysroot probe finds on first use.
-    fn new(source: Option<StdSourceKind>) -> Self {
+    /// Declarations from what `probe` finds, run on first use (the loader runs it in the
+    /// background right away, see [`Self::source_kind`]): only a look-up made before the probe
+    /// has answered waits for it.
+    pub fn probing(probe: StdProbe) -> Self {
+        Self::new(None, Some(probe))
+    }
+
+    fn new(source: Option<Option<Arc<dyn StdSource>>>, probe: Option<StdProbe>) -> Self {
         let cell = OnceLock::new();
         if let Some(source) = source {
             let _ = cell.set(source);
         }
         let inner = Inner {
             source: cell,
+            probe: Mutex::new(probe),
             slots: TRAITS.iter().map(|_| OnceLock::new()).collect(),
             all: OnceLock::new(),
         };
@@ -146,9 +177,12 @@ impl StdLibrary {
         }
     }
 
-    /// Where these declarations come from (waits for the rust-src probe of [`Self::detect`]).
-    pub fn source_kind(&self) -> &StdSourceKind {
-        self.inner.source()
+    /// Where these declarations come from (runs, or waits for, the probe of [`Self::probing`]).
+    pub fn source_kind(&self) -> StdSourceKind {
+        match self.inner.rust_src() {
+            Some(source) => StdSourceKind::RustSrc(source.library()),
+            None => StdSourceKind::Catalog,
+        }
     }
 
     /// Where one trait's declaration actually came from: rust-src, or the catalog (always the
@@ -159,13 +193,12 @@ impl StdLibrary {
             .position(|info| info.canonical_path == trait_.canonical_path)
             .and_then(|index| self.inner.slots[index].get());
         match (loaded, self.inner.rust_src()) {
-            (Some(loaded), Some(path)) if loaded.from_rust_src => {
-                StdSourceKind::RustSrc(path.clone())
+            (Some(loaded), Some(source)) if loaded.from_rust_src => {
+                StdSourceKind::RustSrc(source.library())
             }
             _ => StdSourceKind::Catalog,
         }
     }
-
     /// All known std traits. Loads every one of them (from rust-src, that parses every file
     /// involved): prefer [`Self::find`] and friends to look one up.
     pub fn traits(&self) -> &[StdTrait] {
@@ -225,18 +258,18 @@ impl StdLibrary {
 }
 
 impl Inner {
-    /// The rust-src `library/` directory, probing for it on first use when detecting.
-    fn rust_src(&self) -> Option<&PathBuf> {
-        match self.source() {
-            StdSourceKind::RustSrc(path) => Some(path),
-            StdSourceKind::Catalog => None,
-        }
-    }
-
-    /// Where declarations come from, probing the sysroot on first use when detecting.
-    fn source(&self) -> &StdSourceKind {
+    /// rust-src, probing for it on first use.
+    fn rust_src(&self) -> Option<&Arc<dyn StdSource>> {
         self.source
-            .get_or_init(|| kind_of(locate_rust_src(None, probe_sysroot)))
+            .get_or_init(|| {
+                let probe = self
+                    .probe
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())
+                    .take();
+                probe.and_then(|probe| probe())
+            })
+            .as_ref()
     }
 
     /// The trait of row `index`, loading it on first access.
@@ -245,7 +278,7 @@ impl Inner {
             let info = &TRAITS[index];
             let from_src = self
                 .rust_src()
-                .and_then(|library| self.extract_from_rust_src(library, info));
+                .and_then(|source| self.extract_from_rust_src(source.as_ref(), info));
             let from_rust_src = from_src.is_some();
             let source = from_src.unwrap_or_else(|| catalog_source(info));
             Loaded {
@@ -256,16 +289,15 @@ impl Inner {
     }
 
     /// The trait's declaration extracted from rust-src, `None` (logged) when that fails.
-    fn extract_from_rust_src(&self, library: &Path, info: &TraitInfo) -> Option<String> {
-        let path = library.join(info.file);
-        let cell = extracted_file(&path);
+    fn extract_from_rust_src(&self, source: &dyn StdSource, info: &TraitInfo) -> Option<String> {
+        let cell = extracted_file(source.library().join(info.file));
         let extracted = cell.get_or_init(|| {
             let names: Vec<&str> = TRAITS
                 .iter()
                 .filter(|i| i.file == info.file)
                 .map(|i| i.name())
                 .collect();
-            match std::fs::read_to_string(&path) {
+            match source.read(info.file) {
                 Ok(text) => extract::extract_traits(&text, &names),
                 Err(error) => {
                     tracing::warn!("cannot read {} in rust-src: {error}", info.file);
@@ -292,17 +324,13 @@ type Extracted = HashMap<String, Result<String, ExtractError>>;
 
 /// The process-wide cache of extracted rust-src files: each file is parsed at most once per
 /// process, however many [`StdLibrary`] values (tests make many) read it.
-fn extracted_file(path: &Path) -> Arc<OnceLock<Extracted>> {
+fn extracted_file(path: PathBuf) -> Arc<OnceLock<Extracted>> {
     static CACHE: OnceLock<Mutex<HashMap<PathBuf, Arc<OnceLock<Extracted>>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let mut cache = cache
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    Arc::clone(cache.entry(path.to_path_buf()).or_default())
-}
-
-fn kind_of(rust_src: Option<PathBuf>) -> StdSourceKind {
-    rust_src.map_or(StdSourceKind::Catalog, StdSourceKind::RustSrc)
+    Arc::clone(cache.entry(path).or_default())
 }
 
 fn catalog_source(info: &TraitInfo) -> String {
@@ -322,13 +350,16 @@ fn make_trait(info: &TraitInfo, source: String) -> StdTrait {
         name: info.name().to_owned(),
         canonical_path: info.canonical_path.to_owned(),
         public_path: info.public_path(),
-        is_auto: declares_auto_trait(&source),
+        is_auto: info.facts.auto,
         source: source.into(),
         in_prelude: info.in_prelude,
+        facts: info.facts,
     }
 }
 
-/// Whether the declaration's head (before `trait`) has the `auto` keyword.
+/// Whether the declaration's head (before `trait`) has the `auto` keyword (a test checks the
+/// table's `auto` against it).
+#[cfg(test)]
 fn declares_auto_trait(source: &str) -> bool {
     source
         .split_whitespace()
@@ -368,66 +399,4 @@ fn find_index(path: &str) -> Option<usize> {
     });
     let (index, _) = matches.next()?;
     matches.next().is_none().then_some(index)
-}
-
-/// `library/` if it holds rust-src (`core/src/lib.rs`), `None` otherwise. A path to the
-/// directory above (`…/src/rust`, holding `library/`) is accepted too.
-fn validate_rust_src(path: PathBuf) -> Option<PathBuf> {
-    let holds_rust_src = |dir: &Path| dir.join("core/src/lib.rs").is_file();
-    if holds_rust_src(&path) {
-        return Some(path);
-    }
-    let below = path.join("library");
-    holds_rust_src(&below).then_some(below)
-}
-
-/// Where rust-src is: `RUST_SRC_PATH` when set (and then only there), else below the sysroot
-/// that `probe_sysroot` reports.
-fn locate_rust_src(
-    rust_src_path: Option<OsString>,
-    probe_sysroot: impl FnOnce() -> Option<PathBuf>,
-) -> Option<PathBuf> {
-    match rust_src_path {
-        Some(path) if !path.is_empty() => validate_rust_src(PathBuf::from(path)),
-        _ => validate_rust_src(probe_sysroot()?.join("lib/rustlib/src/rust/library")),
-    }
-}
-
-/// `rustc --print sysroot`, run from the temporary directory (so no project's
-/// `rust-toolchain` file is honored) with rustup's auto-install off (so nothing is downloaded),
-/// killed after [`SYSROOT_PROBE_TIMEOUT`].
-fn probe_sysroot() -> Option<PathBuf> {
-    // Once per process: the answer does not change while we run.
-    static SYSROOT: OnceLock<Option<PathBuf>> = OnceLock::new();
-    SYSROOT.get_or_init(run_rustc_print_sysroot).clone()
-}
-
-fn run_rustc_print_sysroot() -> Option<PathBuf> {
-    let mut child = Command::new("rustc")
-        .args(["--print", "sysroot"])
-        .current_dir(std::env::temp_dir())
-        .env("RUSTUP_AUTO_INSTALL", "0")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .ok()?;
-    let started = Instant::now();
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) if status.success() => break,
-            Ok(Some(_)) | Err(_) => return None,
-            Ok(None) if started.elapsed() > SYSROOT_PROBE_TIMEOUT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                tracing::warn!("`rustc --print sysroot` timed out; using the built-in catalog");
-                return None;
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-        }
-    }
-    let mut stdout = String::new();
-    std::io::Read::read_to_string(&mut child.stdout.take()?, &mut stdout).ok()?;
-    let sysroot = stdout.trim();
-    (!sysroot.is_empty()).then(|| PathBuf::from(sysroot))
 }

@@ -1,7 +1,9 @@
-//! Tests of the std trait catalog and of the rust-src loader.
+//! Tests of the std trait table, the catalog and the lazy rust-src reading.
 //!
 //! `catalog_is_up_to_date` regenerates the catalog from the installed rust-src and compares;
-//! run it with `UPDATE_STD_CATALOG=1` to rewrite `server/std/catalog/std_traits.rs`.
+//! run it with `UPDATE_STD_CATALOG=1` to rewrite `server/std/catalog/std_traits.rs`. The tests
+//! that need rust-src find it themselves (test code may do IO; the library does not); finding
+//! it for the tools, and its tests, live in `dynlens-loader`.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -10,16 +12,49 @@ use std::time::Instant;
 
 use ra_ap_syntax::{AstNode, Edition, SourceFile, ast, ast::HasModuleItem, ast::HasName};
 
-use super::table::{PRELUDE_NAMES, TRAITS};
+use super::table::PRELUDE_NAMES;
 use super::*;
 
-/// The installed rust-src `library/`, if any (the same search as [`StdLibrary::detect`]).
+/// The installed rust-src `library/`, if any (`RUST_SRC_PATH`, else below the sysroot).
 fn installed_rust_src() -> Option<PathBuf> {
-    let found = locate_rust_src(std::env::var_os("RUST_SRC_PATH"), probe_sysroot);
+    let found = match std::env::var_os("RUST_SRC_PATH").filter(|p| !p.is_empty()) {
+        Some(path) => Some(PathBuf::from(path)),
+        None => Command::new("rustc")
+            .args(["--print", "sysroot"])
+            .current_dir(std::env::temp_dir())
+            .env("RUSTUP_AUTO_INSTALL", "0")
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| {
+                PathBuf::from(String::from_utf8_lossy(&o.stdout).trim())
+                    .join("lib/rustlib/src/rust/library")
+            }),
+    }
+    .into_iter()
+    .flat_map(|p| [p.clone(), p.join("library")])
+    .find(|p| p.join("core/src/lib.rs").is_file());
     if found.is_none() {
         eprintln!("SKIPPED: rust-src not installed (`rustup component add rust-src`)");
     }
     found
+}
+
+/// rust-src read from disk, as the loader's source does.
+#[derive(Debug)]
+struct TestSource(PathBuf);
+
+impl StdSource for TestSource {
+    fn read(&self, relative_path: &str) -> std::io::Result<String> {
+        std::fs::read_to_string(self.0.join(relative_path))
+    }
+    fn library(&self) -> PathBuf {
+        self.0.clone()
+    }
+}
+
+fn from_rust_src(library: &Path) -> StdLibrary {
+    StdLibrary::from_source(Arc::new(TestSource(library.to_path_buf())))
 }
 
 fn catalog_path() -> PathBuf {
@@ -305,49 +340,12 @@ fn prelude_and_auto_flags() {
 }
 
 #[test]
-fn a_rust_src_path_without_rust_src_means_the_catalog() {
-    let missing = std::env::temp_dir().join("dynlens-no-such-rust-src");
-    let located = locate_rust_src(Some(missing.clone().into_os_string()), || {
-        panic!("RUST_SRC_PATH is set: rustc must not be asked")
-    });
-    assert_eq!(located, None);
-
-    let std = StdLibrary::from_rust_src(&missing);
-    assert_eq!(std.source_kind(), &StdSourceKind::Catalog);
-    let debug = std.find("std::fmt::Debug").expect("Debug from the catalog");
-    assert_eq!(std.origin(debug), StdSourceKind::Catalog);
-    assert!(
-        debug
-            .source
-            .contains("fn fmt(&self, f: &mut Formatter<'_>) -> Result;"),
-        "{}",
-        debug.source
-    );
-}
-
-#[test]
-fn detect_finds_the_installed_rust_src() {
-    let Some(library) = installed_rust_src() else {
-        return;
-    };
-    if std::env::var_os("RUST_SRC_PATH").is_some() {
-        return; // detect() would use it; covered by the locate_rust_src tests
-    }
-    let started = Instant::now();
-    let std = StdLibrary::detect();
-    let detect_time = started.elapsed();
-    assert_eq!(std.source_kind(), &StdSourceKind::RustSrc(library));
-    let probe_time = started.elapsed();
-    eprintln!("detect(): returns in {detect_time:?}; rust-src known after {probe_time:?}");
-}
-
-#[test]
 fn rust_src_declarations_are_clean_and_match_the_catalog() {
     let Some(library) = installed_rust_src() else {
         return;
     };
-    let std = StdLibrary::from_rust_src(&library);
-    assert_eq!(std.source_kind(), &StdSourceKind::RustSrc(library.clone()));
+    let std = from_rust_src(&library);
+    assert_eq!(std.source_kind(), StdSourceKind::RustSrc(library.clone()));
 
     let started = Instant::now();
     let iterator = std.find("std::iter::Iterator").expect("Iterator");
@@ -402,36 +400,6 @@ fn clones_share_loaded_traits() {
 }
 
 #[test]
-fn rust_src_path_may_name_library_or_the_directory_above() {
-    let Some(library) = installed_rust_src() else {
-        return;
-    };
-    let above = library
-        .parent()
-        .map(Path::to_path_buf)
-        .expect("library/ has a parent");
-    let never = || -> Option<PathBuf> { panic!("RUST_SRC_PATH is set: rustc must not be asked") };
-    assert_eq!(
-        locate_rust_src(Some(library.clone().into_os_string()), never),
-        Some(library.clone())
-    );
-    assert_eq!(
-        locate_rust_src(Some(above.clone().into_os_string()), never),
-        Some(library.clone())
-    );
-    assert_eq!(
-        StdLibrary::from_rust_src(above).source_kind(),
-        &StdSourceKind::RustSrc(library.clone())
-    );
-    // An empty RUST_SRC_PATH counts as unset: the sysroot is asked.
-    let sysroot = library.ancestors().nth(5).map(Path::to_path_buf);
-    assert_eq!(
-        locate_rust_src(Some("".into()), || sysroot.clone()),
-        installed_rust_src()
-    );
-}
-
-#[test]
 fn preloading_fills_every_slot() {
     let std = StdLibrary::catalog();
     std.preload_in_background();
@@ -444,40 +412,156 @@ fn preloading_fills_every_slot() {
 }
 
 #[test]
-fn detect_falls_back_to_the_catalog_when_rust_src_path_holds_no_rust_src() {
-    // `detect()` reads the process environment, which tests must not change: run the check
-    // below in a child process of this test binary with RUST_SRC_PATH set.
-    let exe = std::env::current_exe().expect("the test binary");
-    let missing = std::env::temp_dir().join("dynlens-no-such-rust-src");
-    let output = Command::new(exe)
-        .args([
-            "--exact",
-            "tests::detect_in_child_process",
-            "--ignored",
-            "--nocapture",
-        ])
-        .env("RUST_SRC_PATH", &missing)
-        .env("DYNLENS_DETECT_CHILD", "1")
-        .output()
-        .expect("run the child test");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&output.stderr)
+fn a_source_that_cannot_read_falls_back_to_the_catalog() {
+    let std = StdLibrary::from_source(Arc::new(TestSource(
+        std::env::temp_dir().join("dynlens-no-such-rust-src"),
+    )));
+    let debug = std.find("std::fmt::Debug").expect("Debug from the catalog");
+    assert_eq!(std.origin(debug), StdSourceKind::Catalog);
+    assert_eq!(
+        debug.source.as_ref(),
+        catalog::lookup("core::fmt::Debug").unwrap_or_default()
     );
-    assert!(stdout.contains("detected: Catalog"), "{stdout}");
 }
 
 #[test]
-#[ignore = "run by detect_falls_back_to_the_catalog_when_rust_src_path_holds_no_rust_src"]
-fn detect_in_child_process() {
-    if std::env::var_os("DYNLENS_DETECT_CHILD").is_none() {
-        return;
+fn a_probe_runs_once_on_first_use() {
+    let runs = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = Arc::clone(&runs);
+    let std = StdLibrary::probing(Box::new(move || {
+        counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        None
+    }));
+    assert_eq!(runs.load(std::sync::atomic::Ordering::SeqCst), 0, "lazy");
+    assert_eq!(std.source_kind(), StdSourceKind::Catalog);
+    assert!(std.find("Iterator").is_some());
+    assert_eq!(std.clone().source_kind(), StdSourceKind::Catalog);
+    assert_eq!(runs.load(std::sync::atomic::Ordering::SeqCst), 1);
+}
+
+/// The table's `auto` is what the declarations say.
+#[test]
+fn auto_facts_match_the_declarations() {
+    for info in TRAITS {
+        let source = catalog::lookup(info.canonical_path).unwrap_or_default();
+        assert_eq!(
+            info.facts.auto,
+            declares_auto_trait(&source),
+            "{}",
+            info.canonical_path
+        );
     }
-    let std = StdLibrary::detect();
-    assert_eq!(std.source_kind(), &StdSourceKind::Catalog);
-    let debug = std.find("std::fmt::Debug").expect("Debug");
-    assert_eq!(std.origin(debug), StdSourceKind::Catalog);
-    println!("detected: {:?}", std.source_kind());
+}
+
+/// The table's `implies_sized` is what the declarations say, elaborated through supertraits
+/// (`Copy: Clone`, `Clone: Sized`).
+#[test]
+fn implies_sized_facts_match_the_declarations() {
+    let decls: Vec<(&TraitInfo, syn::ItemTrait)> = TRAITS
+        .iter()
+        .map(|info| {
+            let text = catalog::lookup(info.canonical_path).unwrap_or_default();
+            (info, syn::parse_str(&text).expect("parses"))
+        })
+        .collect();
+    fn requires_sized(
+        decls: &[(&TraitInfo, syn::ItemTrait)],
+        index: usize,
+        seen: &mut Vec<usize>,
+    ) -> bool {
+        if seen.contains(&index) {
+            return false;
+        }
+        seen.push(index);
+        let (info, item) = &decls[index];
+        if info.canonical_path == "core::marker::Sized" {
+            return true;
+        }
+        let module = info.module();
+        let where_bounds = item
+            .generics
+            .where_clause
+            .iter()
+            .flat_map(|w| w.predicates.iter())
+            .filter_map(|p| match p {
+                syn::WherePredicate::Type(pt)
+                    if matches!(&pt.bounded_ty, syn::Type::Path(tp) if tp.path.is_ident("Self")) =>
+                {
+                    Some(pt.bounds.iter())
+                }
+                _ => None,
+            })
+            .flatten();
+        item.supertraits
+            .iter()
+            .chain(where_bounds)
+            .filter_map(|b| match b {
+                syn::TypeParamBound::Trait(t)
+                    if matches!(t.modifier, syn::TraitBoundModifier::None) =>
+                {
+                    t.path.segments.last().map(|s| s.ident.to_string())
+                }
+                _ => None,
+            })
+            .any(|name| {
+                // Within std, a bare name means the same module's trait first.
+                let row = decls
+                    .iter()
+                    .position(|(i, _)| i.name() == name && i.module() == module)
+                    .or_else(|| decls.iter().position(|(i, _)| i.name() == name));
+                row.is_some_and(|row| requires_sized(decls, row, seen))
+            })
+    }
+    for index in 0..decls.len() {
+        let info = decls[index].0;
+        assert_eq!(
+            info.facts.implies_sized,
+            requires_sized(&decls, index, &mut Vec::new()),
+            "{}",
+            info.canonical_path
+        );
+    }
+}
+
+#[test]
+fn facts_by_path_and_by_name() {
+    let facts = |path: &str| trait_info(path).map(|i| i.facts);
+    assert!(facts("std::marker::Send").is_some_and(|f| f.auto));
+    assert!(facts("std::panic::UnwindSafe").is_some_and(|f| f.auto));
+    assert!(facts("Clone").is_some_and(|f| f.implies_sized && !f.sized_marker));
+    assert!(facts("std::convert::From").is_some_and(|f| f.implies_sized));
+    assert!(facts("Sized").is_some_and(|f| f.implies_sized && f.sized_marker));
+    assert_eq!(
+        facts("std::iter::Iterator").and_then(|f| f.arg_erasure),
+        Some(ArgErasure::Exclusive)
+    );
+    assert_eq!(
+        facts("std::ops::Fn").and_then(|f| f.arg_erasure),
+        Some(ArgErasure::Shared)
+    );
+    assert_eq!(facts("std::ops::FnOnce").and_then(|f| f.arg_erasure), None);
+    assert_eq!(
+        facts("core::future::Future").and_then(|f| f.return_boxing),
+        Some(ReturnBoxing::Pinned)
+    );
+    assert_eq!(
+        facts("std::iter::Iterator").map(|f| f.slot_provided),
+        Some(&["size_hint"][..])
+    );
+    // `fmt::Write` and `io::Write` differ (only `io::Write` is implemented for `Box<W>`): a
+    // bare `Write` is not enough to tell.
+    assert_eq!(facts_named("Write"), None);
+    assert_eq!(facts("std::fmt::Write").and_then(|f| f.return_boxing), None);
+    assert_eq!(
+        facts("std::io::Write").and_then(|f| f.return_boxing),
+        Some(ReturnBoxing::Boxed)
+    );
+    assert!(facts_named("Send").is_some_and(|f| f.auto));
+    assert!(facts_named("NoSuchTrait").is_none());
+    // Every blanket source is itself a known trait.
+    for info in TRAITS {
+        if let Some(from) = info.facts.blanket_from {
+            assert!(trait_info(from).is_some(), "{from}");
+        }
+    }
 }

@@ -186,4 +186,129 @@ mod tests {
             None
         );
     }
+
+    fn expand(files: &[(&str, &str)], name: &str) -> ExpandOutput {
+        let mut db = Db::new(dynlens_std::StdLibrary::catalog());
+        let ids: Vec<FileId> = files
+            .iter()
+            .map(|(path, text)| db.set_file_text((*path).into(), (*text).to_string()))
+            .collect();
+        super::expand_named(&db, ids[0], name, false).expect("expands")
+    }
+
+    use super::{Db, ExpandOutput, FileId};
+
+    /// `impl Error` is erased to `&dyn Error` only when it is std's `Error`: a `&dyn Error` of
+    /// the user's trait does not implement that trait.
+    #[test]
+    fn an_impl_argument_of_a_user_trait_named_like_std_is_not_erased_as_std() {
+        let std_error = expand(
+            &[(
+                "lib.rs",
+                "use std::error::Error;\ntrait Report { fn report(&self, e: impl Error); }",
+            )],
+            "Report",
+        );
+        assert!(std_error.text.contains("&dyn Error"), "{}", std_error.text);
+        assert!(!std_error.title.contains("without"), "{}", std_error.title);
+
+        let user = "pub trait Error { fn f(&self); }";
+        let same_file = format!("trait Report {{ fn report(&self, e: impl Error); }}\n{user}");
+        for files in [
+            vec![("lib.rs", same_file.as_str())],
+            vec![
+                (
+                    "lib.rs",
+                    "trait Report { fn report(&self, e: impl Error); }",
+                ),
+                ("error.rs", user),
+            ],
+        ] {
+            let out = expand(&files, "Report");
+            assert!(!out.text.contains("dyn Error"), "{}", out.text);
+            assert!(
+                out.title
+                    .contains("`Error` is not a bound a trait object can carry here"),
+                "{}",
+                out.title
+            );
+        }
+    }
+
+    /// A user's `Sized` is a supertrait like any other (embedded, implemented for the dyn
+    /// value); a user's `Send` is not the auto trait (no `unsafe impl Send`).
+    #[test]
+    fn user_sized_and_send_supertraits_are_embedded() {
+        let out = expand(
+            &[(
+                "lib.rs",
+                "pub trait Sized { fn size(&self) -> usize; }\n\
+                 pub trait Send { fn send(&self); }\n\
+                 trait Foo: Sized + Send { fn f(&self); }",
+            )],
+            "Foo",
+        );
+        assert!(
+            out.text.contains("impl<'a> Sized for DynFoo<'a>"),
+            "{}",
+            out.text
+        );
+        assert!(
+            out.text.contains("impl<'a> Send for DynFoo<'a>"),
+            "{}",
+            out.text
+        );
+        assert!(!out.text.contains("unsafe impl"), "{}", out.text);
+
+        let std = expand(&[("lib.rs", "trait Foo: Send { fn f(&self); }")], "Foo");
+        assert!(
+            std.text.contains("unsafe impl<'a> Send for DynFoo<'a>"),
+            "{}",
+            std.text
+        );
+        assert!(!std.text.contains("SendVtable"), "{}", std.text);
+    }
+
+    /// `where Self: From<u8>` requires `Sized` (`From: Sized`), which exempts a method with a
+    /// default body from the vtable, as rustc and the dyn* verdict say.
+    #[test]
+    fn a_method_bounded_by_a_trait_implying_sized_keeps_its_default() {
+        let out = expand(
+            &[(
+                "lib.rs",
+                "trait Foo { fn f(&self); fn g(&self) where Self: From<u8> {} }",
+            )],
+            "Foo",
+        );
+        assert!(out.title.ends_with("into explicit vtable"), "{}", out.title);
+        assert!(
+            !out.text.contains("fn g"),
+            "not in the vtable: {}",
+            out.text
+        );
+    }
+
+    /// A bare `Write` is whichever `Write` the file imports: `Box<dyn io::Write>` implements
+    /// `io::Write`, while std has no `impl fmt::Write for Box<W>`.
+    #[test]
+    fn a_bare_write_is_the_imported_one() {
+        let io = expand(
+            &[(
+                "lib.rs",
+                "use std::io::Write;\ntrait Sink { fn sink(&self) -> impl Write; }",
+            )],
+            "Sink",
+        );
+        assert!(io.text.contains("Box<dyn Write"), "{}", io.text);
+        assert!(!io.title.contains("without"), "{}", io.title);
+        let fmt = expand(
+            &[(
+                "lib.rs",
+                "use std::fmt::Write;\ntrait Sink { fn sink(&self) -> impl Write; }",
+            )],
+            "Sink",
+        );
+        assert!(fmt.title.contains("without"), "{}", fmt.title);
+        assert!(!fmt.text.contains("Box<dyn Write"), "{}", fmt.text);
+    }
 }

@@ -231,7 +231,7 @@ pub fn supertrait_closure(db: &Db, key: &TraitKey) -> (Vec<(TraitKey, Vec<String
                         unresolved.push(path.joined());
                     }
                 }
-                Resolved::Sized | Resolved::Auto => {}
+                Resolved::Sized => {}
             }
         }
         out.push((k, via));
@@ -378,18 +378,22 @@ fn own_violations(db: &Db, key: &TraitKey, def: &TraitDef, via: &[String]) -> Ve
 
     // `Self: Sized`.
     if trait_sized {
-        let spans: Vec<(TextRange, String)> = def
+        let spans: Vec<(TextRange, String, bool)> = def
             .self_bounds()
             .filter(|b| bound_requires_sized(db, Scope::of(key), b, &mut HashSet::new()))
             .filter_map(|b| match b {
-                Bound::Trait { path, range, .. } => Some((*range, path.joined())),
+                Bound::Trait { path, range, .. } => Some((
+                    *range,
+                    path.joined(),
+                    resolve_marker_aware(db, Scope::of(key), path) == Resolved::Sized,
+                )),
                 _ => None,
             })
             .collect();
         let detail = spans
             .iter()
-            .map(|(_, t)| {
-                if t.rsplit("::").next() == Some("Sized") {
+            .map(|(_, t, is_sized)| {
+                if *is_sized {
                     "a `Sized` bound".to_string()
                 } else {
                     format!("through `{t}`")

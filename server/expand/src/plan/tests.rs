@@ -12,6 +12,8 @@ fn supertrait(path: &str, source: &str) -> SupertraitInput {
         path: path.into(),
         source: source.into(),
         is_auto: source.contains("auto trait"),
+        // Resolved as the core would: a std path is std's trait, any other path the user's.
+        std: dynlens_std::trait_info(path).map(|info| info.canonical_path.to_string()),
         already_expanded: false,
     }
 }
