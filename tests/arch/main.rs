@@ -173,7 +173,12 @@ fn the_core_modules_form_no_cycle() {
         if from == "lib" {
             continue;
         }
-        let text = non_test_source(f);
+        // Code only: a comment may name any module.
+        let text: String = non_test_source(f)
+            .lines()
+            .map(|l| l.split("//").next().unwrap_or(""))
+            .collect::<Vec<_>>()
+            .join("\n");
         for (i, _) in text.match_indices("crate::") {
             let rest = &text[i + "crate::".len()..];
             let to: String = rest

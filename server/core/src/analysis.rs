@@ -12,10 +12,10 @@ use crate::TextSize;
 
 use crate::assists::Assist;
 pub use crate::assists::expand_vtable::ExpandOutput;
+use crate::check::TraitReport;
 use crate::db::FileId;
 use crate::diagnostics::Diagnostic;
 use crate::hover::{HoverConfig, HoverResult};
-use crate::rules::TraitReport;
 use dynlens_base::{EditError, TextEdit};
 
 /// The analysis state: files, their syntax, and the standard library.
@@ -107,6 +107,6 @@ impl Analysis {
 
     /// The dyn-compatibility report of every trait defined in `file` (for `dynlens check`).
     pub fn check_file(&self, file: FileId) -> Vec<TraitReport> {
-        crate::rules::check_file(&self.db, file)
+        crate::check::check_file(&self.db, file)
     }
 }

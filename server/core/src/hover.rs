@@ -6,6 +6,7 @@ use ra_ap_syntax::ast::HasName;
 use ra_ap_syntax::{AstNode, SyntaxKind, SyntaxNode, SyntaxToken, TokenAtOffset, ast};
 
 use crate::db::{Db, FileId, TraitKey};
+use crate::dyn_star::DynStarVerdict;
 use crate::model::lower_path;
 use crate::resolve::{Scope, resolve_trait};
 use crate::rules::{MethodVerdict, Verdict, VerdictCache, Violation};
@@ -49,17 +50,20 @@ enum Target {
 /// Hover at `offset` in `file`.
 pub fn hover(db: &Db, file: FileId, offset: TextSize, config: &HoverConfig) -> Option<HoverResult> {
     let target = find_target(db, file, offset)?;
-    let mut cache = if config.show_dyn_star {
-        VerdictCache::with_dyn_star()
-    } else {
-        VerdictCache::default()
+    let mut cache = VerdictCache::default();
+    // The dyn* verdict is the generator's plan: planned only when the hover shows it.
+    let dyn_star = |v: &Verdict| {
+        config
+            .show_dyn_star
+            .then(|| crate::dyn_star::verdict(db, &v.key, &v.methods))
+            .flatten()
     };
     match target {
         Target::Trait(key, range) => {
             let v = cache.verdict(db, &key)?;
             Some(HoverResult {
                 range,
-                markdown: trait_markdown(db, &v, config),
+                markdown: trait_markdown(db, &v, dyn_star(&v).as_ref(), config),
             })
         }
         Target::Method(key, name, range) => {
@@ -67,7 +71,7 @@ pub fn hover(db: &Db, file: FileId, offset: TextSize, config: &HoverConfig) -> O
             let m = v.methods.iter().find(|m| m.name == name)?;
             Some(HoverResult {
                 range,
-                markdown: method_markdown(db, &v, m, config),
+                markdown: method_markdown(db, &v, m, dyn_star(&v).as_ref(), config),
             })
         }
     }
@@ -186,7 +190,12 @@ fn location(db: &Db, v: &Violation) -> String {
 }
 
 /// The hover markdown for a trait.
-pub fn trait_markdown(db: &Db, v: &Verdict, config: &HoverConfig) -> String {
+pub fn trait_markdown(
+    db: &Db,
+    v: &Verdict,
+    dyn_star: Option<&DynStarVerdict>,
+    config: &HoverConfig,
+) -> String {
     let path = db.trait_display_path(&v.key);
     let mut md = format!("**dynlens** · trait `{path}`\n\n");
     if v.dyn_compatible() {
@@ -241,7 +250,7 @@ pub fn trait_markdown(db: &Db, v: &Verdict, config: &HoverConfig) -> String {
             }
         }
     }
-    if let Some(star) = v.dyn_star.as_ref().filter(|_| config.show_dyn_star) {
+    if let Some(star) = dyn_star {
         md.push_str("\n### dyn* (dynlens expansion)\n\n");
         if star.compatible {
             let shims: Vec<String> = v
@@ -306,7 +315,13 @@ pub fn trait_markdown(db: &Db, v: &Verdict, config: &HoverConfig) -> String {
 }
 
 /// The hover markdown for a method.
-pub fn method_markdown(db: &Db, v: &Verdict, m: &MethodVerdict, config: &HoverConfig) -> String {
+pub fn method_markdown(
+    db: &Db,
+    v: &Verdict,
+    m: &MethodVerdict,
+    dyn_star: Option<&DynStarVerdict>,
+    config: &HoverConfig,
+) -> String {
     let path = db.trait_display_path(&v.key);
     let mut md = format!("**dynlens** · method `{path}::{}`\n\n", m.name);
     if m.requires_sized {
@@ -333,12 +348,7 @@ pub fn method_markdown(db: &Db, v: &Verdict, m: &MethodVerdict, config: &HoverCo
         }
     }
     let index = v.methods.iter().position(|x| x.name == m.name);
-    if let Some(carry) = v
-        .dyn_star
-        .as_ref()
-        .filter(|_| config.show_dyn_star)
-        .and_then(|d| d.methods.get(index?))
-    {
+    if let Some(carry) = dyn_star.and_then(|d| d.methods.get(index?)) {
         let how = match carry {
             Carry::Plain => "through a plain vtable entry".to_string(),
             Carry::Exempt => {

@@ -13,6 +13,7 @@
 
 mod analysis;
 mod assists;
+mod check;
 mod db;
 mod diagnostics;
 mod dyn_star;
@@ -27,9 +28,9 @@ mod vtable;
 
 pub use analysis::{Analysis, ExpandOutput};
 pub use assists::{Assist, AssistKind};
+pub use check::{TraitReport, ViolationReport};
 pub use db::FileId;
 pub use diagnostics::{Diagnostic, RelatedInfo, Severity};
 pub use dynlens_base::{EditError, FileEdit, SourceChange, TextEdit, TextRange, TextSize};
 pub use dynlens_std::StdLibrary;
 pub use hover::{HoverConfig, HoverResult};
-pub use rules::{TraitReport, ViolationReport};

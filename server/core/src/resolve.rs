@@ -282,7 +282,7 @@ mod tests {
         let n = db.model(f).map(|m| m.traits.len()).unwrap_or(0);
         (0..n)
             .map(|i| {
-                let v = verdict(&db, &TraitKey::Local(f, i as u32), false).expect("verdict");
+                let v = verdict(&db, &TraitKey::Local(f, i as u32)).expect("verdict");
                 let kinds = v.violations.iter().map(|x| x.kind.as_str()).collect();
                 (v.name.clone(), kinds)
             })

@@ -14,8 +14,6 @@
 
 #[cfg(test)]
 use std::collections::BTreeMap;
-#[cfg(test)]
-use std::path::Path;
 
 #[cfg(test)]
 use super::extract::{self, ExtractError};
@@ -74,19 +72,22 @@ pub(crate) enum GenerateError {
     Extract { path: String, source: ExtractError },
 }
 
-/// Generates the catalog's text from rust-src's `library/` directory.
-/// `toolchain` (e.g. the output of `rustc --version`) is recorded in the header.
+/// Generates the catalog's text from rust-src: `read` gives the text of a file of rust-src's
+/// `library/` directory (by its path there, e.g. `core/src/fmt/mod.rs`); the caller reads the
+/// disk. `toolchain` (e.g. the output of `rustc --version`) is recorded in the header.
 #[cfg(test)]
-pub(crate) fn generate(library: &Path, toolchain: &str) -> Result<String, GenerateError> {
+pub(crate) fn generate(
+    read: impl Fn(&str) -> std::io::Result<String>,
+    toolchain: &str,
+) -> Result<String, GenerateError> {
     let mut by_file: BTreeMap<&str, Vec<&TraitInfo>> = BTreeMap::new();
     for info in TRAITS {
         by_file.entry(info.file).or_default().push(info);
     }
     let mut extracted: BTreeMap<&str, String> = BTreeMap::new();
     for (file, infos) in &by_file {
-        let path = library.join(file);
-        let text = std::fs::read_to_string(&path).map_err(|source| GenerateError::Read {
-            path: path.display().to_string(),
+        let text = read(file).map_err(|source| GenerateError::Read {
+            path: (*file).to_string(),
             source,
         })?;
         let names: Vec<&str> = infos.iter().map(|i| i.name()).collect();

@@ -29,7 +29,6 @@ use crate::resolve::{Resolved, Scope, bound_trait, resolve_marker_aware, resolve
 
 mod kind;
 
-pub use crate::dyn_star::DynStarVerdict;
 pub use kind::ViolationKind;
 
 /// One violation of dyn compatibility.
@@ -94,9 +93,6 @@ pub struct Verdict {
     pub methods: Vec<MethodVerdict>,
     /// Supertraits that could not be resolved (the verdict assumes they are fine).
     pub unresolved: Vec<String>,
-    /// The dyn* verdict, when requested ([`VerdictCache::with_dyn_star`]) and the generator
-    /// can plan the trait.
-    pub dyn_star: Option<DynStarVerdict>,
 }
 
 impl Verdict {
@@ -106,94 +102,19 @@ impl Verdict {
     }
 }
 
-/// The report of one trait (what `dynlens check --json` prints).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct TraitReport {
-    pub file: String,
-    #[serde(rename = "trait")]
-    pub trait_name: String,
-    pub line: u32,
-    pub dyn_compatible: bool,
-    pub dyn_star_compatible: bool,
-    pub violations: Vec<ViolationReport>,
-}
-
-/// One violation in a [`TraitReport`].
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct ViolationReport {
-    pub kind: &'static str,
-    pub item: Option<String>,
-    /// 1-based line in `file`, when the violation is in the same file; else the line of the
-    /// trait's use of the supertrait is not known and this is `null`.
-    pub line: Option<u32>,
-    pub message: String,
-}
-
-/// Reports for every trait defined in a file.
-pub fn check_file(db: &Db, file: FileId) -> Vec<TraitReport> {
-    let (Some(model), Some(text)) = (db.model(file), db.file_text(file)) else {
-        return Vec::new();
-    };
-    let path = db
-        .file_path(file)
-        .map(|p| p.display().to_string())
-        .unwrap_or_default();
-    let index = line_index::LineIndex::new(text);
-    let line_of = |offset: crate::TextSize| -> u32 {
-        index.line_col(offset.min(crate::TextSize::of(text))).line + 1
-    };
-    let mut cache = VerdictCache::with_dyn_star();
-    (0..model.traits.len())
-        .filter_map(|i| {
-            let key = TraitKey::Local(file, i as u32);
-            let v = cache.verdict(db, &key)?;
-            let def = db.trait_def(&key)?;
-            Some(TraitReport {
-                file: path.clone(),
-                trait_name: def.name.clone(),
-                line: line_of(def.name_range.start()),
-                dyn_compatible: v.dyn_compatible(),
-                dyn_star_compatible: v.dyn_star.as_ref().is_some_and(|d| d.compatible),
-                violations: v
-                    .violations
-                    .iter()
-                    .map(|x| ViolationReport {
-                        kind: x.kind.as_str(),
-                        item: x.item.clone(),
-                        line: match (x.file, x.range) {
-                            (Some(f), Some(r)) if f == file => Some(line_of(r.start())),
-                            _ => None,
-                        },
-                        message: x.message(),
-                    })
-                    .collect(),
-            })
-        })
-        .collect()
-}
-
 /// Verdicts memoised for the duration of one request.
 #[derive(Default)]
 pub struct VerdictCache {
     verdicts: HashMap<TraitKey, Option<Arc<Verdict>>>,
-    dyn_star: bool,
 }
 
 impl VerdictCache {
-    /// A cache whose verdicts include the dyn* verdict.
-    pub fn with_dyn_star() -> Self {
-        VerdictCache {
-            verdicts: HashMap::new(),
-            dyn_star: true,
-        }
-    }
-
     /// The verdict of a trait, computed once per cache.
     pub fn verdict(&mut self, db: &Db, key: &TraitKey) -> Option<Arc<Verdict>> {
         if let Some(v) = self.verdicts.get(key) {
             return v.clone();
         }
-        let v = verdict(db, key, self.dyn_star).map(Arc::new);
+        let v = verdict(db, key).map(Arc::new);
         self.verdicts.insert(key.clone(), v.clone());
         v
     }
@@ -239,8 +160,8 @@ pub fn supertrait_closure(db: &Db, key: &TraitKey) -> (Vec<(TraitKey, Vec<String
     (out, unresolved)
 }
 
-/// The verdict of a trait; with `with_dyn_star`, the dyn* verdict too.
-pub fn verdict(db: &Db, key: &TraitKey, with_dyn_star: bool) -> Option<Verdict> {
+/// rustc's verdict of a trait.
+pub fn verdict(db: &Db, key: &TraitKey) -> Option<Verdict> {
     let def = db.trait_def(key)?;
     let (closure, unresolved) = supertrait_closure(db, key);
     let mut violations = Vec::new();
@@ -265,16 +186,12 @@ pub fn verdict(db: &Db, key: &TraitKey, with_dyn_star: bool) -> Option<Verdict> 
             violations: vs,
         });
     }
-    let dyn_star = with_dyn_star
-        .then(|| crate::dyn_star::verdict(db, key, &methods))
-        .flatten();
     Some(Verdict {
         key: key.clone(),
         name: def.name.clone(),
         violations,
         methods,
         unresolved,
-        dyn_star,
     })
 }
 
@@ -918,7 +835,7 @@ mod tests {
         let mut actual = Vec::new();
         for i in 0..n {
             let key = TraitKey::Local(f, i as u32);
-            let v = verdict(&db, &key, false).expect("verdict");
+            let v = verdict(&db, &key).expect("verdict");
             let def = db.trait_def(&key).expect("trait");
             for x in &v.violations {
                 let kind = x.kind.as_str();
