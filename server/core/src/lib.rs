@@ -22,7 +22,7 @@ mod rules;
 mod vtable;
 
 pub use analysis::{Analysis, ExpandOutput};
-pub use assists::{Assist, AssistKind};
+pub use assists::{Assist, AssistKind, AssistResolve};
 pub use db::FileId;
 pub use diagnostics::{Diagnostic, RelatedInfo, Severity};
 pub use dynlens_base::{EditError, FileEdit, SourceChange, TextEdit, TextRange, TextSize};

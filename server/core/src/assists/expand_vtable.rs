@@ -16,7 +16,7 @@
 //! text comes from [`crate::expand`]; this handler finds the trait, resolves its
 //! supertraits across the workspace and std, and inserts the text after the trait.
 
-use super::{Assist, AssistCtx, AssistKind, SourceChange};
+use super::{AssistCtx, AssistKind, Assists, SourceChange};
 use crate::TextSize;
 use crate::db::{Db, FileId, TraitKey};
 use crate::rules::supertrait_closure;
@@ -35,7 +35,8 @@ pub struct ExpandOutput {
     pub title: String,
 }
 
-pub fn expand_vtable(ctx: &AssistCtx<'_>, acc: &mut Vec<Assist>) -> Option<()> {
+/// Offers the expansion, plain and with the forwarding impls, for the trait at the cursor.
+pub fn expand_vtable(ctx: &AssistCtx<'_>, acc: &mut Assists) -> Option<()> {
     // On a trait's name or header (inside the body the cursor means a method), or on a
     // `dyn Trait` use of a workspace trait: there it is the "expand with shims" quick fix.
     let key = match ctx.trait_at_header() {
@@ -50,28 +51,34 @@ pub fn expand_vtable(ctx: &AssistCtx<'_>, acc: &mut Vec<Assist>) -> Option<()> {
         }
     };
     let file = ctx.db.trait_file(&key)?;
-    for forwarding in [false, true] {
+    for (id, forwarding) in [("expand_vtable", false), ("expand_vtable_forwarding", true)] {
+        // The label costs an expansion (for now): skip it when resolving the other action.
+        if !acc.wants(id) {
+            continue;
+        }
         // A trait that does not expand (e.g. it does not parse yet) offers no action; the
         // explicit command (`dynlens/expandTrait`, `dynlens expand`) reports the reason.
-        let Ok(out) = expand_key(ctx.db, &key, forwarding) else {
+        let Some(label) = expand_label(ctx.db, &key, forwarding) else {
             continue;
         };
-        acc.push(Assist {
-            id: if forwarding {
-                "expand_vtable_forwarding"
-            } else {
-                "expand_vtable"
-            },
-            label: out.title.clone(),
-            kind: AssistKind::RefactorRewrite,
-            change: SourceChange::insert(
-                file,
-                out.insert_at,
-                spaced(ctx.db, file, out.insert_at, &out.text),
-            ),
+        let key = &key;
+        acc.add(id, label, AssistKind::RefactorRewrite, || {
+            let out = expand_key(ctx.db, key, forwarding).ok()?;
+            let text = spaced(ctx.db, file, out.insert_at, &out.text);
+            Some(SourceChange::insert(file, out.insert_at, text))
         });
     }
     Some(())
+}
+
+/// The title of the expand action, or `None` when the trait does not expand: it names what
+/// the expansion cannot carry ("… (without `impl Foo for DynFoo`: …)").
+///
+/// The one place where listing the expand actions pays for the generator. For now it runs
+/// the whole expansion and keeps only its title; once `dynlens-expand` can plan without
+/// emitting, this asks the plan instead, and listing stops costing two expansions.
+fn expand_label(db: &Db, key: &TraitKey, forwarding: bool) -> Option<String> {
+    expand_key(db, key, forwarding).ok().map(|out| out.title)
 }
 
 /// The text to insert after the trait: one blank line before, one after (unless the file
