@@ -58,12 +58,15 @@ pub fn expand_vtable(ctx: &AssistCtx<'_>, acc: &mut Assists) -> Option<()> {
         }
         // A trait that does not expand (e.g. it does not parse yet) offers no action; the
         // explicit command (`dynlens/expandTrait`, `dynlens expand`) reports the reason.
-        let Some(label) = expand_label(ctx.db, &key, forwarding) else {
+        let Some(ExpandLabel { title, expansion }) = expand_label(ctx.db, &key, forwarding) else {
             continue;
         };
         let key = &key;
-        acc.add(id, label, AssistKind::RefactorRewrite, || {
-            let out = expand_key(ctx.db, key, forwarding).ok()?;
+        acc.add(id, title, AssistKind::RefactorRewrite, || {
+            let out = match expansion {
+                Some(out) => out,
+                None => expand_key(ctx.db, key, forwarding).ok()?,
+            };
             let text = spaced(ctx.db, file, out.insert_at, &out.text);
             Some(SourceChange::insert(file, out.insert_at, text))
         });
@@ -71,14 +74,27 @@ pub fn expand_vtable(ctx: &AssistCtx<'_>, acc: &mut Assists) -> Option<()> {
     Some(())
 }
 
-/// The title of the expand action, or `None` when the trait does not expand: it names what
-/// the expansion cannot carry ("… (without `impl Foo for DynFoo`: …)").
+/// The title of an expand action, and the expansion when computing the title produced it.
+struct ExpandLabel {
+    /// Names what the expansion cannot carry ("… (without `impl Foo for DynFoo`: …)").
+    title: String,
+    /// Kept so that building the edit does not expand a second time.
+    expansion: Option<ExpandOutput>,
+}
+
+/// The label of the expand action (plain or with the forwarding impls), or `None` when the
+/// trait does not expand.
 ///
 /// The one place where listing the expand actions pays for the generator. For now it runs
-/// the whole expansion and keeps only its title; once `dynlens-expand` can plan without
-/// emitting, this asks the plan instead, and listing stops costing two expansions.
-fn expand_label(db: &Db, key: &TraitKey, forwarding: bool) -> Option<String> {
-    expand_key(db, key, forwarding).ok().map(|out| out.title)
+/// the whole expansion (and hands it on, so an eager listing still expands each variant
+/// once); once `dynlens-expand` can plan without emitting, this asks the plan for the title
+/// and returns no expansion, and listing stops costing two expansions.
+fn expand_label(db: &Db, key: &TraitKey, forwarding: bool) -> Option<ExpandLabel> {
+    let out = expand_key(db, key, forwarding).ok()?;
+    Some(ExpandLabel {
+        title: out.title.clone(),
+        expansion: Some(out),
+    })
 }
 
 /// The text to insert after the trait: one blank line before, one after (unless the file

@@ -19,8 +19,11 @@ use dynlens_base::{SourceChange, TextRange};
 /// The kind of a code action (mapped to LSP's `quickfix` / `refactor.rewrite`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AssistKind {
+    /// Fixes a violation (`quickfix`).
     QuickFix,
+    /// A refactoring (`refactor`).
     Refactor,
+    /// A rewrite of existing code (`refactor.rewrite`), e.g. the vtable expansion.
     RefactorRewrite,
 }
 
