@@ -60,6 +60,8 @@ pub struct Options {
     pub workspace: Option<PathBuf>,
     /// `initializationOptions`.
     pub init_options: Option<Value>,
+    /// Declare `codeAction/resolve` support for `edit` (as VS Code and Neovim 0.11+ do).
+    pub resolve_edits: bool,
 }
 
 /// A running server and its conversation.
@@ -184,6 +186,12 @@ impl Client {
                 "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } }
             },
         });
+        if options.resolve_edits {
+            params["capabilities"]["textDocument"]["codeAction"] = json!({
+                "dataSupport": true,
+                "resolveSupport": { "properties": ["edit"] },
+            });
+        }
         if let Some(ws) = &options.workspace {
             let uri = file_uri(ws);
             params["rootUri"] = json!(uri);

@@ -36,7 +36,7 @@ fn hover_markdown(client: &mut Client, text: &str, needle: &str, n: usize) -> St
 }
 
 /// Applies a WorkspaceEdit's edits for `uri` to `text` (ranges in the same UTF-16 terms).
-fn apply_edits(text: &str, edit: &Value, uri: &str) -> String {
+pub(crate) fn apply_edits(text: &str, edit: &Value, uri: &str) -> String {
     let offset = |pos: &Value| {
         let (line, col) = (
             pos["line"].as_u64().unwrap() as usize,

@@ -5,5 +5,6 @@
 mod client;
 mod features;
 mod ordering;
+mod resolve;
 mod robustness;
 mod workspace;

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use crate::TextRange;
 use crate::TextSize;
 
-use crate::assists::Assist;
 pub use crate::assists::expand_vtable::ExpandOutput;
+use crate::assists::{Assist, AssistResolve};
 use crate::check::TraitReport;
 use crate::db::FileId;
 use crate::diagnostics::Diagnostic;
@@ -76,9 +76,11 @@ impl Analysis {
         crate::diagnostics::diagnostics(&self.db, file)
     }
 
-    /// Code actions available on `range`.
-    pub fn assists(&self, file: FileId, range: TextRange) -> Vec<Assist> {
-        crate::assists::assists(&self.db, file, range)
+    /// Code actions available on `range`. Their labels are always computed; their edits
+    /// only as `resolve` asks (listing with [`AssistResolve::None`] then resolving the picked
+    /// one with [`AssistResolve::Single`] builds one edit instead of all of them).
+    pub fn assists(&self, file: FileId, range: TextRange, resolve: AssistResolve) -> Vec<Assist> {
+        crate::assists::assists(&self.db, file, range, resolve)
     }
 
     /// The explicit vtable expansion of the trait at `offset` (its name or header), if there is a trait there.

@@ -27,7 +27,7 @@ mod rules;
 mod vtable;
 
 pub use analysis::{Analysis, ExpandOutput};
-pub use assists::{Assist, AssistKind};
+pub use assists::{Assist, AssistKind, AssistResolve};
 pub use check::{TraitReport, ViolationReport};
 pub use db::FileId;
 pub use diagnostics::{Diagnostic, RelatedInfo, Severity};

@@ -2,8 +2,8 @@
 //! types and calls [`dynlens_core::Analysis`]; files are read through `dynlens-loader`.
 //!
 //! - [`transport`]: framing on stdio, which keeps malformed JSON-RPC from ending the session;
-//! - [`server`]: the handlers (`initialize`, document sync, hover, code actions,
-//!   `dynlens/expandTrait`), with panics caught per request;
+//! - [`server`]: the handlers (`initialize`, document sync, hover, code actions and
+//!   `codeAction/resolve`, `dynlens/expandTrait`), with panics caught per request;
 //! - [`state`]: open documents, settings and publication bookkeeping around the `Analysis`;
 //! - [`convert`]: LSP positions (line, UTF-16 column) ⇄ byte offsets, clamped;
 //! - [`settings`]: `initializationOptions` / `didChangeConfiguration`.

@@ -19,20 +19,20 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use tower_lsp_server::jsonrpc::{self, ErrorCode};
 use tower_lsp_server::ls_types::{
-    CodeActionOptions, CodeActionParams, CodeActionProviderCapability, CodeActionResponse,
-    DidChangeConfigurationParams, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
-    DidChangeWatchedFilesRegistrationOptions, DidCloseTextDocumentParams,
-    DidOpenTextDocumentParams, FileChangeType, FileSystemWatcher, GlobPattern, Hover,
-    HoverContents, HoverParams, HoverProviderCapability, InitializeParams, InitializeResult,
-    InitializedParams, MarkupContent, MarkupKind, MessageType, Position, Registration,
-    ServerCapabilities, ServerInfo, TextDocumentIdentifier, TextDocumentSyncCapability,
-    TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
+    CodeAction, CodeActionOptions, CodeActionParams, CodeActionProviderCapability,
+    CodeActionResponse, DidChangeConfigurationParams, DidChangeTextDocumentParams,
+    DidChangeWatchedFilesParams, DidChangeWatchedFilesRegistrationOptions,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, FileChangeType, FileSystemWatcher,
+    GlobPattern, Hover, HoverContents, HoverParams, HoverProviderCapability, InitializeParams,
+    InitializeResult, InitializedParams, MarkupContent, MarkupKind, MessageType, Position,
+    Registration, ServerCapabilities, ServerInfo, TextDocumentIdentifier,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri, WorkspaceEdit,
 };
 use tower_lsp_server::{Client, LanguageServer};
 
 use super::settings::Settings;
 use super::state::{State, code_action_kind, kind_allowed, uri_to_path};
-use dynlens_core::{Analysis, AssistKind};
+use dynlens_core::{Analysis, AssistKind, AssistResolve};
 use dynlens_loader::workspace;
 
 /// What the handlers and the background tasks share.
@@ -51,6 +51,8 @@ pub(crate) struct Backend {
     shared: Shared,
     shutdown_requested: Arc<AtomicBool>,
     watch_files: AtomicBool,
+    /// The client resolves code actions' edits (`codeAction/resolve`): list them without.
+    resolve_edits: AtomicBool,
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -209,6 +211,7 @@ impl Backend {
             shared,
             shutdown_requested,
             watch_files: AtomicBool::new(false),
+            resolve_edits: AtomicBool::new(false),
         }
     }
 
@@ -276,6 +279,33 @@ impl Backend {
     }
 }
 
+/// The `data` of a code action listed without its edit: enough to find the assist again on
+/// `codeAction/resolve`.
+///
+/// Resolving recomputes the assists at `range` with only the edit of `id` built, and takes the
+/// `nth` assist with that id (several share an id on a `dyn` use). The range is only
+/// meaningful in the text it was computed on, so a document whose `version` is no longer the
+/// current one (changed, or closed: `None` then stands for a file not open in the editor) is
+/// answered with `ContentModified` — the client asks for the actions again — rather than
+/// recomputed at a range that may now point elsewhere. The title is checked too.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CodeActionData {
+    uri: Uri,
+    range: tower_lsp_server::ls_types::Range,
+    id: String,
+    nth: usize,
+    version: Option<i32>,
+}
+
+fn content_modified(message: String) -> jsonrpc::Error {
+    jsonrpc::Error {
+        code: ErrorCode::ContentModified,
+        message: message.into(),
+        data: None,
+    }
+}
+
 /// Params of `dynlens/expandTrait`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -333,6 +363,15 @@ impl LanguageServer for Backend {
             .and_then(|w| w.dynamic_registration)
             .unwrap_or(false);
         self.watch_files.store(dynamic_watch, Ordering::Relaxed);
+        // VS Code and Neovim 0.11+ resolve `edit` lazily: list actions without it.
+        let resolve_edits = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .and_then(|t| t.code_action.as_ref())
+            .and_then(|c| c.resolve_support.as_ref())
+            .is_some_and(|r| r.properties.iter().any(|p| p == "edit"));
+        self.resolve_edits.store(resolve_edits, Ordering::Relaxed);
 
         let kinds = [
             AssistKind::QuickFix,
@@ -353,7 +392,7 @@ impl LanguageServer for Backend {
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
                         code_action_kinds: Some(kinds.to_vec()),
-                        resolve_provider: Some(false),
+                        resolve_provider: Some(true),
                         ..Default::default()
                     },
                 )),
@@ -489,17 +528,94 @@ impl LanguageServer for Backend {
         &self,
         params: CodeActionParams,
     ) -> jsonrpc::Result<Option<CodeActionResponse>> {
+        let lazy = self.resolve_edits.load(Ordering::Relaxed);
         self.with_state("textDocument/codeAction", |s| {
-            let file = s.file_of(&params.text_document.uri)?;
+            let uri = &params.text_document.uri;
+            let file = s.file_of(uri)?;
             let range = s.range(file, params.range)?;
             let only = params.context.only.as_deref();
-            let assists = s.analysis.assists(file, range);
-            let actions: Vec<_> = assists
-                .into_iter()
-                .filter(|a| kind_allowed(&code_action_kind(a.kind), only))
-                .filter_map(|a| s.code_action(a, &params.context.diagnostics))
-                .collect();
+            let resolve = if lazy {
+                AssistResolve::None
+            } else {
+                AssistResolve::All
+            };
+            let version = s.open.get(uri).map(|d| d.version);
+            let assists = s.analysis.assists(file, range, resolve);
+            let mut seen: Vec<&'static str> = Vec::new();
+            let mut actions = Vec::new();
+            for a in assists {
+                // Counted before the `only` filter: resolve recomputes without it.
+                let nth = seen.iter().filter(|id| **id == a.id).count();
+                seen.push(a.id);
+                if !kind_allowed(&code_action_kind(a.kind), only) {
+                    continue;
+                }
+                let data = lazy
+                    .then(|| {
+                        serde_json::to_value(CodeActionData {
+                            uri: uri.clone(),
+                            range: params.range,
+                            id: a.id.to_owned(),
+                            nth,
+                            version,
+                        })
+                        .ok()
+                    })
+                    .flatten();
+                actions.extend(s.code_action(a, &params.context.diagnostics, data));
+            }
             Some(actions)
         })
+    }
+
+    async fn code_action_resolve(&self, mut action: CodeAction) -> jsonrpc::Result<CodeAction> {
+        let Some(data) = action.data.clone() else {
+            if action.edit.is_some() {
+                return Ok(action); // listed with its edit: nothing to resolve
+            }
+            return Err(invalid_params(
+                "dynlens: codeAction/resolve of an action without `data`".to_owned(),
+            ));
+        };
+        let data: CodeActionData = serde_json::from_value(data).map_err(|e| {
+            invalid_params(format!(
+                "dynlens: codeAction/resolve: `data` is not one of dynlens's: {e}"
+            ))
+        })?;
+        let title = action.title.clone();
+        let edit = self.with_state("codeAction/resolve", |s| -> jsonrpc::Result<WorkspaceEdit> {
+            let stale = |why: &str| {
+                content_modified(format!(
+                    "dynlens: the code action `{title}` is out of date ({why}); ask for the actions again"
+                ))
+            };
+            let current = s.open.get(&data.uri).map(|d| d.version);
+            if current != data.version {
+                return Err(stale(if current.is_none() {
+                    "its document was closed"
+                } else {
+                    "its document changed"
+                }));
+            }
+            let file = s
+                .file_of(&data.uri)
+                .ok_or_else(|| stale("its document is gone"))?;
+            let range = s
+                .range(file, data.range)
+                .ok_or_else(|| stale("its document is gone"))?;
+            let assists = s
+                .analysis
+                .assists(file, range, AssistResolve::Single(data.id.clone()));
+            let assist = assists
+                .into_iter()
+                .nth(data.nth)
+                .filter(|a| a.label == title)
+                .ok_or_else(|| stale("it no longer applies there"))?;
+            let change = assist.change.ok_or_else(|| stale("its edit was not built"))?;
+            s.workspace_edit(change)
+                .ok_or_else(|| stale("a file it edits is gone"))
+        })??;
+        action.edit = Some(edit);
+        Ok(action)
     }
 }

@@ -14,7 +14,9 @@ use tower_lsp_server::ls_types::{
 
 use super::convert::LineMap;
 use super::settings::Settings;
-use dynlens_core::{Analysis, Assist, AssistKind, Diagnostic, FileId, Severity, TextEdit};
+use dynlens_core::{
+    Analysis, Assist, AssistKind, Diagnostic, FileId, Severity, SourceChange, TextEdit,
+};
 use dynlens_core::{TextRange, TextSize};
 
 /// A document the client has opened: its text comes from the client, not from disk.
@@ -343,14 +345,35 @@ impl State {
         })
     }
 
-    /// A core assist as an LSP code action.
+    /// A core assist as an LSP code action: with its edit when the core built it, with
+    /// `data` (to resolve it later) otherwise.
     pub(crate) fn code_action(
         &mut self,
         assist: Assist,
         diagnostics: &[lsp::Diagnostic],
+        data: Option<serde_json::Value>,
     ) -> Option<CodeActionOrCommand> {
+        let edit = match assist.change {
+            Some(change) => Some(self.workspace_edit(change)?),
+            None => None,
+        };
+        let kind = code_action_kind(assist.kind);
+        let is_fix = assist.kind == AssistKind::QuickFix;
+        Some(CodeActionOrCommand::CodeAction(CodeAction {
+            title: assist.label,
+            kind: Some(kind),
+            diagnostics: (is_fix && !diagnostics.is_empty()).then(|| diagnostics.to_vec()),
+            edit,
+            data,
+            ..Default::default()
+        }))
+    }
+
+    /// A core change as a workspace edit: `changes` holds every file it touches. `None` when
+    /// a file has no URI or text any more.
+    pub(crate) fn workspace_edit(&mut self, change: SourceChange) -> Option<WorkspaceEdit> {
         let mut changes: HashMap<Uri, Vec<lsp::TextEdit>> = HashMap::new();
-        for dynlens_core::FileEdit { file, edits } in assist.change.files {
+        for dynlens_core::FileEdit { file, edits } in change.files {
             let uri = self.uri_of(file)?;
             let converted = self.with_map(file, |map, _| {
                 edits
@@ -360,18 +383,10 @@ impl State {
             })?;
             changes.entry(uri).or_default().extend(converted);
         }
-        let kind = code_action_kind(assist.kind);
-        let is_fix = assist.kind == AssistKind::QuickFix;
-        Some(CodeActionOrCommand::CodeAction(CodeAction {
-            title: assist.label,
-            kind: Some(kind),
-            diagnostics: (is_fix && !diagnostics.is_empty()).then(|| diagnostics.to_vec()),
-            edit: Some(WorkspaceEdit {
-                changes: Some(changes),
-                ..Default::default()
-            }),
+        Some(WorkspaceEdit {
+            changes: Some(changes),
             ..Default::default()
-        }))
+        })
     }
 }
 

@@ -9,10 +9,11 @@
 //! ```
 //! Callers of `T::name()` then have to call `value.name()`: that is the price of dispatch.
 
-use super::{Assist, AssistCtx, AssistKind, SourceChange};
+use super::{AssistCtx, AssistKind, Assists, SourceChange};
 use crate::rules::method_requires_sized;
 
-pub fn add_self_receiver(ctx: &AssistCtx<'_>, acc: &mut Vec<Assist>) -> Option<()> {
+/// Offers `&self` for each static function the cursor designates.
+pub fn add_self_receiver(ctx: &AssistCtx<'_>, acc: &mut Assists) -> Option<()> {
     for (key, _def, m) in ctx.methods_at() {
         // Only static functions that are not already exempt through `where Self: Sized`.
         if m.receiver.is_some() || method_requires_sized(ctx.db, &key, &m) {
@@ -21,12 +22,12 @@ pub fn add_self_receiver(ctx: &AssistCtx<'_>, acc: &mut Vec<Assist>) -> Option<(
         let file = ctx.db.trait_file(&key)?;
         let Some(at) = m.params_open_at else { continue };
         let insert = if m.has_params { "&self, " } else { "&self" };
-        acc.push(Assist {
-            id: "add_self_receiver",
-            label: format!("dynlens: Give `{}` a `&self` receiver", m.name),
-            kind: AssistKind::QuickFix,
-            change: SourceChange::insert(file, at, insert.to_string()),
-        });
+        acc.add(
+            "add_self_receiver",
+            format!("dynlens: Give `{}` a `&self` receiver", m.name),
+            AssistKind::QuickFix,
+            || Some(SourceChange::insert(file, at, insert.to_string())),
+        );
     }
     Some(())
 }

@@ -12,10 +12,14 @@
 //! ```
 //! Also offered on a `dyn Shape` use, for each offending method of `Shape`.
 
-use super::{Assist, AssistCtx, AssistKind, SourceChange};
+use super::{AssistCtx, AssistKind, Assists, SourceChange};
+use crate::TextSize;
+use crate::db::{Db, FileId};
+use crate::model::Method;
 use crate::rules::{method_requires_sized, method_violations};
 
-pub fn add_sized_bound(ctx: &AssistCtx<'_>, acc: &mut Vec<Assist>) -> Option<()> {
+/// Offers `where Self: Sized` for each offending method the cursor designates.
+pub fn add_sized_bound(ctx: &AssistCtx<'_>, acc: &mut Assists) -> Option<()> {
     for (key, def, m) in ctx.methods_at() {
         // Already exempt, or nothing to fix: the bound would only hide the method.
         if method_requires_sized(ctx.db, &key, &m) {
@@ -25,34 +29,46 @@ pub fn add_sized_bound(ctx: &AssistCtx<'_>, acc: &mut Vec<Assist>) -> Option<()>
             continue;
         }
         let file = ctx.db.trait_file(&key)?;
-        let text = ctx.db.file_text(file)?;
-        let at = m.where_insert_at;
-        let insert = if m.has_where_clause {
-            let before = text.get(..usize::from(at))?.trim_end();
-            if before.ends_with(',') {
-                " Self: Sized".to_string()
-            } else {
-                ", Self: Sized".to_string()
-            }
-        } else if m.has_body {
-            // Just before the body's `{`, after the existing space.
-            let prev = text.get(..usize::from(at))?.chars().last();
-            if prev.is_some_and(char::is_whitespace) {
-                "where Self: Sized ".to_string()
-            } else {
-                " where Self: Sized ".to_string()
-            }
-        } else {
-            " where Self: Sized".to_string()
-        };
-        acc.push(Assist {
-            id: "add_sized_bound",
-            label: format!("dynlens: Add `where Self: Sized` to `{}`", m.name),
-            kind: AssistKind::QuickFix,
-            change: SourceChange::insert(file, at, insert),
-        });
+        acc.add(
+            "add_sized_bound",
+            format!("dynlens: Add `where Self: Sized` to `{}`", m.name),
+            AssistKind::QuickFix,
+            || {
+                let at = m.where_insert_at;
+                Some(SourceChange::insert(
+                    file,
+                    at,
+                    sized_bound_text(ctx.db, file, &m)?,
+                ))
+            },
+        );
     }
     Some(())
+}
+
+/// What to insert at the method's `where_insert_at`: a new `where` clause, or the predicate
+/// appended to the existing one.
+fn sized_bound_text(db: &Db, file: FileId, m: &Method) -> Option<String> {
+    let text = db.file_text(file)?;
+    let at: TextSize = m.where_insert_at;
+    Some(if m.has_where_clause {
+        let before = text.get(..usize::from(at))?.trim_end();
+        if before.ends_with(',') {
+            " Self: Sized".to_string()
+        } else {
+            ", Self: Sized".to_string()
+        }
+    } else if m.has_body {
+        // Just before the body's `{`, after the existing space.
+        let prev = text.get(..usize::from(at))?.chars().last();
+        if prev.is_some_and(char::is_whitespace) {
+            "where Self: Sized ".to_string()
+        } else {
+            " where Self: Sized ".to_string()
+        }
+    } else {
+        " where Self: Sized".to_string()
+    })
 }
 
 #[cfg(test)]

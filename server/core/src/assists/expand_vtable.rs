@@ -16,7 +16,7 @@
 //! text comes from [`crate::expand`]; this handler finds the trait, resolves its
 //! supertraits across the workspace and std, and inserts the text after the trait.
 
-use super::{Assist, AssistCtx, AssistKind, SourceChange};
+use super::{AssistCtx, AssistKind, Assists, SourceChange};
 use crate::TextSize;
 use crate::db::{Db, FileId, TraitKey};
 use crate::dyn_star::expand_input;
@@ -35,7 +35,8 @@ pub struct ExpandOutput {
     pub title: String,
 }
 
-pub fn expand_vtable(ctx: &AssistCtx<'_>, acc: &mut Vec<Assist>) -> Option<()> {
+/// Offers the expansion, plain and with the forwarding impls, for the trait at the cursor.
+pub fn expand_vtable(ctx: &AssistCtx<'_>, acc: &mut Assists) -> Option<()> {
     // On a trait's name or header (inside the body the cursor means a method), or on a
     // `dyn Trait` use of a workspace trait: there it is the "expand with shims" quick fix.
     let key = match ctx.trait_at_header() {
@@ -50,25 +51,28 @@ pub fn expand_vtable(ctx: &AssistCtx<'_>, acc: &mut Vec<Assist>) -> Option<()> {
         }
     };
     let file = ctx.db.trait_file(&key)?;
-    for forwarding in [false, true] {
-        // A trait that does not expand (e.g. it does not parse yet) offers no action; the
-        // explicit command (`dynlens/expandTrait`, `dynlens expand`) reports the reason.
-        let Ok(out) = expand_key(ctx.db, &key, forwarding) else {
+    let insert_at = ctx.db.trait_def(&key)?.range.end();
+    for (id, forwarding) in [("expand_vtable", false), ("expand_vtable_forwarding", true)] {
+        if !acc.wants(id) {
+            continue;
+        }
+        // The label names what the expansion cannot carry: the generator's plan says so
+        // without emitting anything. A trait the generator cannot plan (it does not parse
+        // yet) offers no action; the explicit command (`dynlens/expandTrait`, `dynlens
+        // expand`) reports the reason.
+        let Some(plan) = expand_input(ctx.db, &key, forwarding)
+            .ok()
+            .and_then(|input| dynlens_expand::plan(&input).ok())
+        else {
             continue;
         };
-        acc.push(Assist {
-            id: if forwarding {
-                "expand_vtable_forwarding"
-            } else {
-                "expand_vtable"
-            },
-            label: out.title.clone(),
-            kind: AssistKind::RefactorRewrite,
-            change: SourceChange::insert(
-                file,
-                out.insert_at,
-                spaced(ctx.db, file, out.insert_at, &out.text),
-            ),
+        let title = plan.title().to_string();
+        // Only the picked action (or, for a client that cannot resolve, each listed one)
+        // writes its plan out.
+        acc.add(id, title, AssistKind::RefactorRewrite, move || {
+            let expansion = dynlens_expand::emit(&plan).ok()?;
+            let text = spaced(ctx.db, file, insert_at, &expansion.text);
+            Some(SourceChange::insert(file, insert_at, text))
         });
     }
     Some(())
