@@ -4,8 +4,12 @@
 //!
 //! ```text
 //! cargo run --release -p dynlens-tests --bin lsp-bench -- [--no-ra | --no-dynlens] [--server PATH] [--ra PATH]
-//!     [--hovers N] [--actions N] [--edits N] [--diagnostics-timeout SECONDS]
+//!     [--hovers N] [--actions N] [--edits N] [--diagnostics-timeout SECONDS] [--no-resolve]
 //! ```
+//!
+//! `--server` may be given several times, as `PATH` or `NAME=PATH` (to compare two builds
+//! side by side). The client declares `codeAction/resolve` support for `edit`, as VS Code and
+//! Neovim do; `--no-resolve` makes it an older client that wants edits with the list.
 //!
 //! Without `--server`, it builds and uses `target/release/dynlens`. rust-analyzer is found with
 //! `rustup which rust-analyzer` unless `--ra` is given; it runs on the same file inside a
@@ -88,6 +92,11 @@ struct Results {
     hover: Vec<Duration>,
     hover_nonnull: usize,
     actions: Vec<Duration>,
+    /// Code actions at trait headers (where the expand actions are offered).
+    actions_header: Vec<Duration>,
+    /// `codeAction/resolve` of the first action offered at a trait header, when the server
+    /// left its edit out.
+    resolves: Vec<Duration>,
     diagnostics: Vec<Duration>,
     diagnostics_missed: usize,
     rss_kib: Option<u64>,
@@ -122,6 +131,8 @@ struct Config {
     actions: usize,
     edits: usize,
     diagnostics_timeout: Duration,
+    /// Declare `codeAction/resolve` support for `edit`.
+    resolve: bool,
 }
 
 /// What every server is run on.
@@ -152,6 +163,11 @@ fn run(
         ..Results::default()
     };
     let uri = file_uri(file);
+    let mut code_action_caps = json!({ "codeActionLiteralSupport": { "codeActionKind": { "valueSet": ["", "quickfix", "refactor", "refactor.rewrite"] } } });
+    if config.resolve {
+        code_action_caps["dataSupport"] = json!(true);
+        code_action_caps["resolveSupport"] = json!({ "properties": ["edit"] });
+    }
     let spawned = Instant::now();
     let mut client = Client::spawn_command(command);
     client.configuration = init_options.clone();
@@ -167,7 +183,7 @@ fn run(
                 "textDocument": {
                     "hover": { "contentFormat": ["markdown", "plaintext"] },
                     "publishDiagnostics": { "relatedInformation": true, "versionSupport": true },
-                    "codeAction": { "codeActionLiteralSupport": { "codeActionKind": { "valueSet": ["", "quickfix", "refactor", "refactor.rewrite"] } } }
+                    "codeAction": code_action_caps
                 },
                 "workspace": { "configuration": true },
                 "window": { "workDoneProgress": false },
@@ -270,7 +286,8 @@ fn run(
     // Code-action latency at trait names and method names.
     for _ in 0..config.actions {
         let i = rng.below(TRAITS);
-        let (needle, shift) = if rng.below(2) == 0 {
+        let on_header = rng.below(2) == 0;
+        let (needle, shift) = if on_header {
             (format!("pub trait Tr{i} "), 10)
         } else {
             (format!("fn area_{i}(&self) -> f64;"), 4)
@@ -278,11 +295,25 @@ fn run(
         let (line, col) = position_of(text, &needle, 0, shift);
         let at = json!({ "line": line, "character": col });
         let started = Instant::now();
-        client.request(
+        let response = client.request(
             "textDocument/codeAction",
             json!({ "textDocument": { "uri": uri }, "range": { "start": at, "end": at }, "context": { "diagnostics": [] } }),
         );
-        results.actions.push(started.elapsed());
+        let elapsed = started.elapsed();
+        results.actions.push(elapsed);
+        if on_header {
+            results.actions_header.push(elapsed);
+            // The user picks the first action; resolve it if its edit was left out.
+            let first = &response["result"][0];
+            if first.is_object() && first.get("edit").is_none() && first.get("data").is_some() {
+                let started = Instant::now();
+                let resolved = client.request("codeAction/resolve", first.clone());
+                results.resolves.push(started.elapsed());
+                if resolved["result"]["edit"].is_null() {
+                    eprintln!("  {name}: a resolve without an edit: {resolved}");
+                }
+            }
+        }
     }
 
     eprintln!("  {name}: {} code actions done", results.actions.len());
@@ -375,20 +406,29 @@ fn build_release_server() -> PathBuf {
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let (mut server, mut ra, mut with_ra, mut with_dynlens) = (None, None, true, true);
+    let (mut ra, mut with_ra, mut with_dynlens) = (None, true, true);
     let mut config = Config {
         hovers: 500,
         actions: 200,
         edits: 40,
         diagnostics_timeout: Duration::from_secs(10),
+        resolve: true,
     };
+    let mut servers: Vec<(String, PathBuf)> = Vec::new();
     while let Some(arg) = args.next() {
         let mut value = |name: &str| {
             args.next()
                 .unwrap_or_else(|| panic!("{name} needs a value"))
         };
         match arg.as_str() {
-            "--server" => server = Some(PathBuf::from(value("--server"))),
+            "--server" => {
+                let v = value("--server");
+                match v.split_once('=') {
+                    Some((name, path)) => servers.push((name.to_owned(), PathBuf::from(path))),
+                    None => servers.push(("dynlens".to_owned(), PathBuf::from(v))),
+                }
+            }
+            "--no-resolve" => config.resolve = false,
             "--ra" => ra = Some(PathBuf::from(value("--ra"))),
             "--no-ra" => with_ra = false,
             "--no-dynlens" => with_dynlens = false,
@@ -404,11 +444,9 @@ fn main() {
             }
         }
     }
-    let server = if with_dynlens {
-        server.unwrap_or_else(build_release_server)
-    } else {
-        PathBuf::new()
-    };
+    if with_dynlens && servers.is_empty() {
+        servers.push(("dynlens".to_owned(), build_release_server()));
+    }
     let text = generate();
     assert_eq!(text.lines().count(), TRAITS * LINES_PER_TRAIT);
 
@@ -426,17 +464,11 @@ fn main() {
         config: &config,
     };
     let mut all = Vec::new();
-    if with_dynlens {
+    for (name, server) in servers.iter().filter(|_| with_dynlens) {
         let version = command_output(server.to_str().unwrap_or("dynlens"), &["--version"])
             .unwrap_or_else(|| "dynlens".to_owned());
-        eprintln!("running dynlens ({})…", server.display());
-        all.push(run(
-            "dynlens",
-            version,
-            Command::new(&server),
-            &work,
-            json!({}),
-        ));
+        eprintln!("running {name} ({})…", server.display());
+        all.push(run(name, version, Command::new(server), &work, json!({})));
     }
 
     if with_ra {
@@ -506,6 +538,15 @@ fn main() {
     });
     row("code action p50", "", &|r| ms(percentile(&r.actions, 50.0)));
     row("code action p99", "", &|r| ms(percentile(&r.actions, 99.0)));
+    row("code action on a trait header p50", "", &|r| {
+        ms(percentile(&r.actions_header, 50.0))
+    });
+    row("code action on a trait header p99", "", &|r| {
+        ms(percentile(&r.actions_header, 99.0))
+    });
+    row("codeAction/resolve of the picked action p50", "", &|r| {
+        ms(percentile(&r.resolves, 50.0))
+    });
     row("didChange → publishDiagnostics p50", "", &|r| {
         ms(percentile(&r.diagnostics, 50.0))
     });

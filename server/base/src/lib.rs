@@ -7,6 +7,10 @@
 //! - [`TextEdit`], [`SourceChange`]: one replacement in one file, and a change made of edits
 //!   in any number of files (a code action that rewrites call sites across a workspace).
 //!
+//! - [`CrateGraph`]: the crates of a Cargo workspace and of its dependencies, as Cargo
+//!   resolves them (the loader builds it from manifests and `Cargo.lock`; the core resolves
+//!   names through it).
+//!
 //! No IO, no syntax, no dependency beyond `text-size` and `thiserror`.
 
 pub use text_size::{TextRange, TextSize};
@@ -129,6 +133,126 @@ impl SourceChange {
     }
 }
 
+/// A crate in the [`CrateGraph`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CrateId(pub u32);
+
+/// The Rust edition a crate is compiled with (it decides the prelude and some name rules).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub enum Edition {
+    Edition2015,
+    Edition2018,
+    #[default]
+    Edition2021,
+    Edition2024,
+}
+
+impl Edition {
+    /// `"2015"` … `"2024"`, as `Cargo.toml` writes it; `None` for anything else.
+    pub fn from_manifest(text: &str) -> Option<Edition> {
+        Some(match text {
+            "2015" => Edition::Edition2015,
+            "2018" => Edition::Edition2018,
+            "2021" => Edition::Edition2021,
+            "2024" => Edition::Edition2024,
+            _ => return None,
+        })
+    }
+}
+
+/// Where a crate's sources come from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum CrateOrigin {
+    /// A member of the user's workspace: its files are the user's, and edits may go there.
+    Workspace,
+    /// A dependency from a registry, a git checkout, a path outside the workspace or a
+    /// vendored directory: read-only to dynlens.
+    Dependency,
+    /// `core`, `alloc`, `std` (from rust-src).
+    Sysroot,
+}
+
+/// One edge of the graph: `krate` is visible as `extern_name` (after `package = …` renames and
+/// with `-` turned into `_`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Dependency {
+    pub extern_name: String,
+    pub krate: CrateId,
+}
+
+/// One crate (a library or binary target of a package).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrateData {
+    /// The crate's name as code names it (`tower_service`).
+    pub name: String,
+    /// The package's version, when it has one (`0.3.3`).
+    pub version: Option<String>,
+    /// The crate root's path (`…/src/lib.rs`); its files are read only when a name resolves
+    /// into the crate.
+    pub root: std::path::PathBuf,
+    pub edition: Edition,
+    pub origin: CrateOrigin,
+    /// Its dependencies (normal ones; dev-dependencies too for workspace members, whose
+    /// tests and examples may use them).
+    pub deps: Vec<Dependency>,
+}
+
+/// The crates of a workspace and of everything it depends on, as Cargo resolves them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CrateGraph {
+    crates: Vec<CrateData>,
+}
+
+impl CrateGraph {
+    /// Adds a crate (its dependencies may be filled in later with [`Self::add_dep`]).
+    pub fn add_crate(&mut self, data: CrateData) -> CrateId {
+        self.crates.push(data);
+        CrateId(self.crates.len() as u32 - 1)
+    }
+
+    /// Makes `dep` visible from `from` as `extern_name`.
+    pub fn add_dep(&mut self, from: CrateId, extern_name: impl Into<String>, dep: CrateId) {
+        if let Some(c) = self.crates.get_mut(from.0 as usize) {
+            c.deps.push(Dependency {
+                extern_name: extern_name.into(),
+                krate: dep,
+            });
+        }
+    }
+
+    /// A crate's data.
+    pub fn get(&self, id: CrateId) -> Option<&CrateData> {
+        self.crates.get(id.0 as usize)
+    }
+
+    /// Every crate, with its id.
+    pub fn iter(&self) -> impl Iterator<Item = (CrateId, &CrateData)> {
+        self.crates
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (CrateId(i as u32), c))
+    }
+
+    /// The number of crates.
+    pub fn len(&self) -> usize {
+        self.crates.len()
+    }
+
+    /// Whether the graph has no crate.
+    pub fn is_empty(&self) -> bool {
+        self.crates.is_empty()
+    }
+
+    /// The crate `extern_name` names from `from`, if it depends on one by that name.
+    pub fn dep_named(&self, from: CrateId, extern_name: &str) -> Option<CrateId> {
+        self.get(from)?
+            .deps
+            .iter()
+            .find(|d| d.extern_name == extern_name)
+            .map(|d| d.krate)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -165,5 +289,27 @@ mod tests {
             check_edit("é", &e),
             Err(EditError::NotCharBoundary { .. })
         ));
+    }
+
+    #[test]
+    fn the_crate_graph_names_dependencies_by_their_extern_name() {
+        let mut g = CrateGraph::default();
+        let krate = |name: &str, origin| CrateData {
+            name: name.into(),
+            version: None,
+            root: format!("{name}/src/lib.rs").into(),
+            edition: Edition::Edition2021,
+            origin,
+            deps: Vec::new(),
+        };
+        let app = g.add_crate(krate("app", CrateOrigin::Workspace));
+        let ts = g.add_crate(krate("tower_service", CrateOrigin::Dependency));
+        g.add_dep(app, "svc", ts);
+        assert_eq!(g.dep_named(app, "svc"), Some(ts));
+        assert_eq!(g.dep_named(app, "tower_service"), None);
+        assert_eq!(g.dep_named(ts, "app"), None);
+        assert_eq!(g.len(), 2);
+        assert_eq!(Edition::from_manifest("2024"), Some(Edition::Edition2024));
+        assert_eq!(Edition::from_manifest("2027"), None);
     }
 }

@@ -47,10 +47,10 @@ fn resolve_names(db: &Db, scope: Scope<'_>, names: &[&str], depth: u32) -> Optio
     let last = *names.last()?;
     let first = names[0];
     if STD_ROOTS.contains(&first.trim_start_matches("::")) {
-        return find_std(db, &names.join("::"));
+        return find_std(&names.join("::"));
     }
     match scope {
-        Scope::Std(from) => std_by_name(db, from, last),
+        Scope::Std(from) => std_by_name(from, last),
         Scope::File(file) => {
             let model = db.model(file)?;
             if names.len() == 1 {
@@ -88,7 +88,7 @@ fn resolve_names(db: &Db, scope: Scope<'_>, names: &[&str], depth: u32) -> Optio
                 {
                     let mut path: Vec<&str> = imp.path.iter().map(String::as_str).collect();
                     path.push(last);
-                    if let Some(k) = find_std(db, &path.join("::")) {
+                    if let Some(k) = find_std(&path.join("::")) {
                         return Some(k);
                     }
                 }
@@ -97,31 +97,37 @@ fn resolve_names(db: &Db, scope: Scope<'_>, names: &[&str], depth: u32) -> Optio
                 return Some(k);
             }
             if names.len() == 1
-                && let Some(t) = db.std.prelude(last)
+                && let Some(t) = dynlens_std::TRAITS
+                    .iter()
+                    .find(|t| t.in_prelude && t.name() == last)
             {
-                return Some(TraitKey::Std(t.canonical_path.as_str().into()));
+                return Some(TraitKey::Std(t.canonical_path.into()));
             }
             None
         }
     }
 }
 
-fn find_std(db: &Db, path: &str) -> Option<TraitKey> {
-    let path = path.trim_start_matches("::");
-    db.std
-        .find(path)
-        .map(|t| TraitKey::Std(t.canonical_path.as_str().into()))
+// Resolution reads std's table only: a declaration is loaded (from rust-src, parsing a whole
+// file) when its trait's model is asked for, never to resolve a name.
+
+fn find_std(path: &str) -> Option<TraitKey> {
+    dynlens_std::trait_info(path.trim_start_matches("::"))
+        .map(|t| TraitKey::Std(t.canonical_path.into()))
 }
 
-fn std_by_name(db: &Db, from: &str, name: &str) -> Option<TraitKey> {
+fn std_by_name(from: &str, name: &str) -> Option<TraitKey> {
     let module = from.rsplit_once("::").map(|(m, _)| m).unwrap_or("");
-    let candidates = db.std.find_by_name(name);
+    let candidates: Vec<&dynlens_std::TraitInfo> = dynlens_std::TRAITS
+        .iter()
+        .filter(|t| t.name() == name)
+        .collect();
     let pick = candidates
         .iter()
         .find(|t| t.canonical_path.rsplit_once("::").map(|(m, _)| m) == Some(module))
         .or_else(|| candidates.iter().find(|t| t.in_prelude))
         .or_else(|| candidates.first())?;
-    Some(TraitKey::Std(pick.canonical_path.as_str().into()))
+    Some(TraitKey::Std(pick.canonical_path.into()))
 }
 
 fn workspace_by_name(db: &Db, from: FileId, name: &str) -> Option<TraitKey> {
@@ -233,12 +239,25 @@ pub fn std_names_in_scope(db: &Db, file: FileId) -> Vec<(String, Option<String>)
 /// Walks only the top-level items whose text contains `dyn`, instead of every node of the
 /// file: on a 20,000-line file this is several times faster.
 pub fn dyn_uses(db: &Db, file: FileId) -> Vec<(TextRange, TraitKey)> {
+    dyn_uses_in(db, file, None)
+}
+
+/// The `dyn Trait` uses of the top-level items of a file that touch `within` (the cursor or
+/// selection of a code action): a few items instead of the whole file.
+pub fn dyn_uses_near(db: &Db, file: FileId, within: TextRange) -> Vec<(TextRange, TraitKey)> {
+    dyn_uses_in(db, file, Some(within))
+}
+
+fn dyn_uses_in(db: &Db, file: FileId, within: Option<TextRange>) -> Vec<(TextRange, TraitKey)> {
     let (Some(root), Some(text)) = (db.syntax(file), db.file_text(file)) else {
         return Vec::new();
     };
     let mut out = Vec::new();
     let items = root.syntax().children().filter(|item| {
         let r = item.text_range();
+        if within.is_some_and(|w| r.intersect(w).is_none()) {
+            return false;
+        }
         text.get(usize::from(r.start())..usize::from(r.end()))
             .is_some_and(|t| t.contains("dyn"))
     });

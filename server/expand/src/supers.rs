@@ -427,28 +427,12 @@ fn bound_has_bare_self(b: &TypeParamBound) -> bool {
 }
 
 fn written_bound(item: &ItemTrait, name: &Ident) -> Option<Path> {
-    let where_bounds = item
-        .generics
-        .where_clause
-        .iter()
-        .flat_map(|w| w.predicates.iter())
-        .flat_map(|p| match p {
-            syn::WherePredicate::Type(pt) if super::model::is_self_type(&pt.bounded_ty) => {
-                pt.bounds.iter().collect::<Vec<_>>()
-            }
-            _ => Vec::new(),
-        });
-    item.supertraits
-        .iter()
-        .chain(where_bounds)
-        .find_map(|b| match b {
-            TypeParamBound::Trait(t)
-                if t.path.segments.last().is_some_and(|s| s.ident == *name) =>
-            {
-                Some(t.path.clone())
-            }
-            _ => None,
-        })
+    written_bounds(item).into_iter().find_map(|b| match b {
+        TypeParamBound::Trait(t) if t.path.segments.last().is_some_and(|s| s.ident == *name) => {
+            Some(t.path.clone())
+        }
+        _ => None,
+    })
 }
 
 fn split_args(path: &Path) -> (Vec<GenericArgument>, Vec<(Ident, Type)>) {

@@ -42,7 +42,7 @@ pub fn expand_vtable(ctx: &AssistCtx<'_>, acc: &mut Assists) -> Option<()> {
     let key = match ctx.trait_at_header() {
         Some((key, _)) => key,
         None => {
-            crate::resolve::dyn_uses(ctx.db, ctx.file)
+            crate::resolve::dyn_uses_near(ctx.db, ctx.file, ctx.range)
                 .into_iter()
                 .find(|(r, k)| {
                     r.contains_inclusive(ctx.range.start()) && matches!(k, TraitKey::Local(..))

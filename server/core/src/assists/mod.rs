@@ -166,7 +166,7 @@ impl AssistCtx<'_> {
             }
         }
         if out.is_empty() {
-            for (range, key) in crate::resolve::dyn_uses(self.db, self.file) {
+            for (range, key) in crate::resolve::dyn_uses_near(self.db, self.file, self.range) {
                 if range.intersect(self.range).is_none()
                     && !range.contains_inclusive(self.range.start())
                 {
