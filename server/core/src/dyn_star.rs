@@ -59,7 +59,7 @@ pub(crate) fn expand_input(
         .trait_source(key)
         .ok_or_else(|| "cannot read the trait's text".to_string())?;
     let (closure, _) = supertrait_closure(db, key);
-    let supertraits = closure
+    let supertraits: Vec<SupertraitInput> = closure
         .iter()
         .skip(1) // the trait itself
         .filter_map(|(k, _)| {
@@ -80,8 +80,13 @@ pub(crate) fn expand_input(
         db.model(f)
             .is_some_and(|m| m.blanket_impls.contains(&def.name))
     });
+    // How the std names these texts use resolve where the trait is written (the generator
+    // sees only text).
+    let mentioned = |name: &str| {
+        trait_source.contains(name) || supertraits.iter().any(|s| s.source.contains(name))
+    };
     let std_names = match key {
-        TraitKey::Local(file, _) => crate::resolve::std_names_in_scope(db, *file),
+        TraitKey::Local(file, _) => crate::resolve::std_names_mentioned(db, *file, &mentioned),
         TraitKey::Std(_) => Vec::new(),
     };
     Ok(ExpandInput {

@@ -78,10 +78,22 @@ pub fn hover(db: &Db, file: FileId, offset: TextSize, config: &HoverConfig) -> O
 }
 
 fn token_at(root: &SyntaxNode, offset: TextSize) -> Option<SyntaxToken> {
-    if offset > root.text_range().end() {
+    let end = root.text_range().end();
+    if offset > end {
         return None;
     }
-    match root.token_at_offset(offset) {
+    // The top-level item around the offset, found by binary search (rowan's
+    // `token_at_offset` scans a node's children in order: thousands on a big file). When the
+    // offset is at an item's edge, the root's scan decides between its neighbours.
+    let around = TextRange::new(
+        offset.checked_sub(TextSize::from(1)).unwrap_or(offset),
+        (offset + TextSize::from(1)).min(end),
+    );
+    let scope = match root.child_or_token_at_range(around) {
+        Some(ra_ap_syntax::NodeOrToken::Node(item)) => item,
+        _ => root.clone(),
+    };
+    match scope.token_at_offset(offset) {
         TokenAtOffset::None => None,
         TokenAtOffset::Single(t) => Some(t),
         TokenAtOffset::Between(a, b) => {

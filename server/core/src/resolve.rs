@@ -219,10 +219,20 @@ impl Resolved {
 /// `trait Sized`). Names that do not resolve are left out. For the generator, which sees only
 /// text ([`dynlens_expand::ExpandInput::std_names`]).
 pub fn std_names_in_scope(db: &Db, file: FileId) -> Vec<(String, Option<String>)> {
+    std_names_mentioned(db, file, &|_| true)
+}
+
+/// [`std_names_in_scope`] for the std trait names `mentioned` accepts only (those the texts
+/// handed to the generator contain: a handful instead of every std trait).
+pub fn std_names_mentioned(
+    db: &Db,
+    file: FileId,
+    mentioned: &dyn Fn(&str) -> bool,
+) -> Vec<(String, Option<String>)> {
     let mut out: Vec<(String, Option<String>)> = Vec::new();
     for info in dynlens_std::TRAITS {
         let name = info.name();
-        if out.iter().any(|(n, _)| n == name) {
+        if !mentioned(name) || out.iter().any(|(n, _)| n == name) {
             continue;
         }
         match resolve_names(db, Scope::File(file), &[name], 0) {
