@@ -217,13 +217,8 @@ impl Resolved {
 /// What the names of std traits, written alone in `file`, resolve to: `Some(canonical std
 /// path)`, or `None` where the name is the user's own trait (a workspace `trait Error`, a local
 /// `trait Sized`). Names that do not resolve are left out. For the generator, which sees only
-/// text ([`dynlens_expand::ExpandInput::std_names`]).
-pub fn std_names_in_scope(db: &Db, file: FileId) -> Vec<(String, Option<String>)> {
-    std_names_mentioned(db, file, &|_| true)
-}
-
-/// [`std_names_in_scope`] for the std trait names `mentioned` accepts only (those the texts
-/// handed to the generator contain: a handful instead of every std trait).
+/// text ([`dynlens_expand::ExpandInput::std_names`]). Only the names `mentioned` accepts are
+/// resolved (those the texts handed to the generator contain: a handful, not every std trait).
 pub fn std_names_mentioned(
     db: &Db,
     file: FileId,
@@ -378,7 +373,7 @@ mod tests {
             supers(imported)
         );
         let error = |file| {
-            std_names_in_scope(&db, file)
+            std_names_mentioned(&db, file, &|_| true)
                 .into_iter()
                 .find(|(name, _)| name == "Error")
                 .map(|(_, std)| std)
@@ -391,7 +386,7 @@ mod tests {
         let write = |text: &str| {
             let mut db = Db::new(StdLibrary::catalog());
             let f = db.set_file_text("w.rs".into(), text.into());
-            std_names_in_scope(&db, f)
+            std_names_mentioned(&db, f, &|_| true)
                 .into_iter()
                 .find(|(name, _)| name == "Write")
         };
