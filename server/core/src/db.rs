@@ -273,6 +273,7 @@ impl Db {
                             st.canonical_path.split("::").map(str::to_string).collect();
                         def.module_path.pop();
                         def.is_auto |= st.is_auto;
+                        def.shape = model::Shape::AsWritten; // std's attributes are inert
                         Some(Arc::new(def))
                     })
                     .clone()

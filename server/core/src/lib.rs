@@ -20,6 +20,7 @@ mod dyn_star;
 #[cfg(test)]
 mod fixture;
 mod hover;
+mod macros;
 mod model;
 mod print;
 mod resolve;

@@ -5,11 +5,13 @@
 //! code produces a model with the parts that parsed (a missing type is [`Ty::Unknown`]).
 
 use ra_ap_syntax::ast::{
-    self, HasGenericArgs, HasGenericParams, HasModuleItem, HasName, HasTypeBounds,
+    self, HasAttrs, HasGenericArgs, HasGenericParams, HasModuleItem, HasName, HasTypeBounds,
 };
 use std::sync::Arc;
 
 use ra_ap_syntax::{AstNode, SourceFile, TextRange, TextSize};
+
+use crate::macros::{AttrMeaning, MacroKind};
 
 /// A path such as `std::fmt::Debug` or `Box<Self>`: segments with their generic arguments.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -192,6 +194,20 @@ pub enum AssocItem {
 
 impl AssocItem {}
 
+/// Whether the model is the trait the compiler will see: attribute macros may reshape a
+/// trait (`crate::macros` is the table of what dynlens knows of them).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub enum Shape {
+    /// No attribute macro: the trait is as written.
+    #[default]
+    AsWritten,
+    /// A macro dynlens models; the model is the trait as the macro emits it.
+    Expanded { by: MacroKind },
+    /// An attribute dynlens does not know (`foo::bar`, as written): the trait's final shape is
+    /// unknown, so no verdict is given for it or for traits that have it as a supertrait.
+    Unknown { attribute: String },
+}
+
 /// A trait declaration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TraitDef {
@@ -210,6 +226,8 @@ pub struct TraitDef {
     pub supertraits: Vec<Bound>,
     pub where_preds: Vec<WherePred>,
     pub items: Vec<AssocItem>,
+    /// As written, as a known macro expands it, or unknown.
+    pub shape: Shape,
 }
 
 impl TraitDef {
@@ -316,10 +334,17 @@ fn lower_items(
     for item in items {
         match item {
             ast::Item::Trait(t) => {
-                if let Some(def) = reuse(&t, modules) {
+                // A trait `#[trait_variant::make]` doubles is lowered again (the reuse after
+                // an edit is one model per trait item).
+                let variant = trait_variant_attr(&t);
+                if variant.is_none()
+                    && let Some(def) = reuse(&t, modules)
+                {
                     model.traits.push(def);
                 } else if let Some(def) = lower_trait(&t, modules) {
+                    let extra = variant.and_then(|v| make_variant(&def, &v));
                     model.traits.push(Arc::new(def));
+                    model.traits.extend(extra.map(Arc::new));
                 }
             }
             ast::Item::Impl(i) => {
@@ -494,7 +519,7 @@ fn lower_trait(t: &ast::Trait, modules: &[String]) -> Option<TraitDef> {
             }
         }
     }
-    Some(TraitDef {
+    let mut def = TraitDef {
         name: name.text().to_string(),
         name_range: name.syntax().text_range(),
         range,
@@ -506,7 +531,319 @@ fn lower_trait(t: &ast::Trait, modules: &[String]) -> Option<TraitDef> {
         supertraits,
         where_preds,
         items,
+        shape: Shape::AsWritten,
+    };
+    apply_shape(&mut def, trait_shape(t));
+    Some(def)
+}
+
+/// The shape the trait's attributes give it (see `crate::macros`). An unknown attribute wins
+/// over any known one; two reshaping macros together are not modelled (their order of
+/// expansion matters), and `#[dynosaur]`, which leaves the trait unchanged, combines with any.
+fn trait_shape(t: &ast::Trait) -> (Shape, Option<String>) {
+    let mut known: Vec<(MacroKind, Option<String>)> = Vec::new();
+    for attr in t.attrs() {
+        let Some(meta) = attr.meta() else { continue };
+        let text = meta.syntax().text().to_string();
+        let (path, args) = crate::macros::split_meta(&text);
+        match crate::macros::classify(&path, args) {
+            AttrMeaning::Inert => {}
+            AttrMeaning::Known(k) => known.push((k, args.map(str::to_string))),
+            AttrMeaning::Unknown(attribute) => return (Shape::Unknown { attribute }, None),
+        }
+    }
+    let reshaping: Vec<_> = known
+        .iter()
+        .filter(|(k, _)| !matches!(k, MacroKind::Dynosaur { .. }))
+        .collect();
+    match reshaping.as_slice() {
+        [] => match known.into_iter().next() {
+            Some((by, _)) => (Shape::Expanded { by }, None),
+            None => (Shape::AsWritten, None),
+        },
+        [(by, args)] => (Shape::Expanded { by: by.clone() }, args.clone()),
+        _ => (
+            Shape::Unknown {
+                attribute: reshaping
+                    .iter()
+                    .map(|(k, _)| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" + "),
+            },
+            None,
+        ),
+    }
+}
+
+/// `#[trait_variant::make(Name: Bounds)]` on a trait: the variant's name, its bounds (text)
+/// and where the name is written (the generated trait's "definition").
+struct VariantSpec {
+    name: String,
+    bounds: String,
+    name_range: TextRange,
+}
+
+fn trait_variant_attr(t: &ast::Trait) -> Option<VariantSpec> {
+    let (Shape::Expanded {
+        by: MacroKind::TraitVariantOriginal { variant },
+    }, Some(args)) = trait_shape(t)
+    else {
+        return None;
+    };
+    let name_range = t
+        .attrs()
+        .flat_map(|a| {
+            a.syntax()
+                .descendants_with_tokens()
+                .filter_map(|e| e.into_token())
+                .collect::<Vec<_>>()
+        })
+        .find(|tok| tok.kind() == ra_ap_syntax::SyntaxKind::IDENT && tok.text() == variant)
+        .map(|tok| tok.text_range())?;
+    Some(VariantSpec {
+        name: variant,
+        bounds: crate::macros::trait_variant_bounds(&args),
+        name_range,
     })
+}
+
+/// Applies a known macro's rewrite to the trait's model.
+fn apply_shape(def: &mut TraitDef, (shape, args): (Shape, Option<String>)) {
+    match &shape {
+        Shape::Expanded {
+            by: MacroKind::AsyncTrait { send },
+        } => {
+            for item in &mut def.items {
+                if let AssocItem::Fn(m) = item
+                    && m.is_async
+                {
+                    expand_async_trait(m, *send);
+                }
+            }
+        }
+        Shape::Expanded {
+            by: MacroKind::TraitVariant { .. },
+        } => {
+            // `make(Send)`: this trait is replaced by its `Send` variant.
+            let bounds = crate::macros::trait_variant_bounds(args.as_deref().unwrap_or(""));
+            let from = def.name.clone();
+            rewrite_as_variant(def, &bounds, def.name_range);
+            def.shape = Shape::Expanded {
+                by: MacroKind::TraitVariant { from },
+            };
+            return;
+        }
+        _ => {}
+    }
+    def.shape = shape;
+}
+
+/// A type parsed from text (for the types a macro writes). Its positions are meaningless:
+/// callers attach the range of what the macro rewrote.
+fn ty_from_text(text: &str) -> Ty {
+    let file = SourceFile::parse(&format!("type X = {text};"), ra_ap_syntax::Edition::Edition2024);
+    file.tree()
+        .syntax()
+        .descendants()
+        .find_map(ast::TypeAlias::cast)
+        .and_then(|a| a.ty())
+        .map(|t| lower_ty(&t))
+        .unwrap_or(Ty::Unknown)
+}
+
+/// Bounds parsed from text, each placed at `range`.
+fn bounds_from_text(text: &str, range: TextRange) -> Vec<Bound> {
+    let file = SourceFile::parse(&format!("trait X: {text} {{}}"), ra_ap_syntax::Edition::Edition2024);
+    let mut bounds = file
+        .tree()
+        .syntax()
+        .descendants()
+        .find_map(ast::TypeBoundList::cast)
+        .map(|l| lower_bounds(&l))
+        .unwrap_or_default();
+    for b in &mut bounds {
+        if let Bound::Trait { range: r, .. } = b {
+            *r = range;
+        }
+    }
+    bounds
+}
+
+/// `#[async_trait]`'s rewrite of an `async fn` (async-trait's `expand.rs`, `transform_sig`):
+///
+/// ```text
+/// async fn get(&self, k: &str) -> Option<String>;
+/// // becomes
+/// fn get<'life0, 'life1, 'async_trait>(&'life0 self, k: &'life1 str)
+///     -> Pin<Box<dyn Future<Output = Option<String>> + Send + 'async_trait>>
+/// where 'life0: 'async_trait, 'life1: 'async_trait, Self: 'async_trait;
+/// ```
+///
+/// A method with a default body also gets `Self: Sync` (for `&self`) or `Self: Send`; with
+/// `?Send` the future is not `Send` and `Self` gets no auto-trait bound. Elided lifetimes are
+/// named in the model's types; the signature text keeps the parameters as written.
+fn expand_async_trait(m: &mut Method, send: bool) {
+    let mut lifetimes = Vec::new();
+    let next = |lifetimes: &mut Vec<String>| {
+        let l = format!("'life{}", lifetimes.len());
+        lifetimes.push(l.clone());
+        l
+    };
+    let mut receiver_text = None;
+    if let Some(r) = &mut m.receiver
+        && let Ty::Ref {
+            lifetime, mutable, ..
+        } = &mut r.ty
+        && lifetime.is_none()
+    {
+        let l = next(&mut lifetimes);
+        receiver_text = Some(format!("&{l} {}self", if *mutable { "mut " } else { "" }));
+        *lifetime = Some(l);
+    }
+    fn name_elided(ty: &mut Ty, next: &mut dyn FnMut() -> String) {
+        match ty {
+            Ty::Ref {
+                lifetime, inner, ..
+            } => {
+                if lifetime.is_none() {
+                    *lifetime = Some(next());
+                }
+                name_elided(inner, next);
+            }
+            Ty::Ptr { inner, .. } | Ty::Slice(inner) | Ty::Array(inner) => name_elided(inner, next),
+            Ty::Tuple(ts) => ts.iter_mut().for_each(|t| name_elided(t, next)),
+            Ty::Path(p) => {
+                for a in p.segments.iter_mut().flat_map(|s| s.args.iter_mut()) {
+                    if let GenericArg::Type(t) = a {
+                        name_elided(t, next);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for p in &mut m.params {
+        name_elided(&mut p.ty, &mut || next(&mut lifetimes));
+    }
+    let at = m.name_range;
+    for l in &lifetimes {
+        m.generics.push(GenericParam {
+            kind: GenericParamKind::Lifetime,
+            name: l.clone(),
+            bounds: vec![Bound::Lifetime("'async_trait".to_string())],
+            default: None,
+            range: at,
+            from_impl_trait: false,
+        });
+    }
+    m.generics.push(GenericParam {
+        kind: GenericParamKind::Lifetime,
+        name: "'async_trait".to_string(),
+        bounds: Vec::new(),
+        default: None,
+        range: at,
+        from_impl_trait: false,
+    });
+    let mut self_bounds = String::new();
+    if send && m.has_body && m.receiver.is_some() {
+        let shared = matches!(&m.receiver, Some(Receiver { ty: Ty::Ref { mutable: false, .. }, .. }));
+        self_bounds.push_str(if shared {
+            "::core::marker::Sync + "
+        } else {
+            "::core::marker::Send + "
+        });
+    }
+    if m.receiver.is_some() {
+        self_bounds.push_str("'async_trait");
+        m.where_preds.push(WherePred {
+            ty: Some(self_ty()),
+            bounds: bounds_from_text(&self_bounds, at),
+            range: at,
+        });
+    }
+    let output = m.ret.as_ref().map_or("()", |(_, _, t)| t.as_str()).to_string();
+    let ret_text = format!(
+        "::core::pin::Pin<Box<dyn ::core::future::Future<Output = {output}>{} + 'async_trait>>",
+        if send { " + ::core::marker::Send" } else { "" }
+    );
+    let range = m.ret.as_ref().map_or(at, |(_, r, _)| *r);
+    m.ret = Some((ty_from_text(&ret_text), range, ret_text.clone()));
+    m.is_async = false;
+    // The signature as async-trait writes it (parameters as written).
+    let mut generics: Vec<String> = m
+        .generics
+        .iter()
+        .filter(|g| !g.from_impl_trait)
+        .map(|g| g.name.clone())
+        .collect();
+    generics.dedup();
+    let mut params: Vec<String> = Vec::new();
+    if let Some(r) = &m.receiver {
+        params.push(receiver_text.unwrap_or_else(|| r.text.clone()));
+    }
+    params.extend(m.params.iter().map(|p| p.text.clone()));
+    let mut preds: Vec<String> = lifetimes
+        .iter()
+        .map(|l| format!("{l}: 'async_trait"))
+        .collect();
+    if m.receiver.is_some() {
+        preds.push(format!("Self: {self_bounds}"));
+    }
+    m.signature = format!(
+        "fn {}<{}>({}) -> {ret_text} where {}",
+        m.name,
+        generics.join(", "),
+        params.join(", "),
+        preds.join(", ")
+    )
+    .replace("::core::pin::", "")
+    .replace("::core::future::", "")
+    .replace("::core::marker::", "");
+}
+
+/// The trait `#[trait_variant::make(Name: Bounds)]` generates beside the original
+/// (trait-variant's `variant.rs`): the same items, `Bounds` added to the supertraits, each
+/// `async fn` turned into `fn .. -> impl Future<Output = T> + Bounds` and each `-> impl Trait`
+/// given `+ Bounds`. (The blanket `impl<T: Name> Original for T` it also writes changes no
+/// verdict.)
+fn make_variant(original: &TraitDef, spec: &VariantSpec) -> Option<TraitDef> {
+    let mut def = original.clone();
+    def.name = spec.name.clone();
+    rewrite_as_variant(&mut def, &spec.bounds, spec.name_range);
+    def.name_range = spec.name_range;
+    def.shape = Shape::Expanded {
+        by: MacroKind::TraitVariant {
+            from: original.name.clone(),
+        },
+    };
+    Some(def)
+}
+
+fn rewrite_as_variant(def: &mut TraitDef, bounds: &str, at: TextRange) {
+    let extra = bounds_from_text(bounds, at);
+    def.supertraits.extend(extra.iter().cloned());
+    for item in &mut def.items {
+        let AssocItem::Fn(m) = item else { continue };
+        if m.is_async {
+            let output = m.ret.as_ref().map_or("()", |(_, _, t)| t.as_str()).to_string();
+            let text = format!("impl ::core::future::Future<Output = {output}> + {bounds}");
+            let range = m.ret.as_ref().map_or(m.name_range, |(_, r, _)| *r);
+            let shown = text.replace("::core::future::", "");
+            let sig = m.signature.replacen("async fn", "fn", 1);
+            m.signature = match &m.ret {
+                Some((_, _, old)) => sig.replacen(&format!("-> {old}"), &format!("-> {shown}"), 1),
+                None => match sig.find(" where ") {
+                    Some(i) => format!("{} -> {shown}{}", &sig[..i], &sig[i..]),
+                    None => format!("{sig} -> {shown}"),
+                },
+            };
+            m.ret = Some((ty_from_text(&text), range, shown));
+            m.is_async = false;
+        } else if let Some((Ty::ImplTrait(bs), _, text)) = &mut m.ret {
+            bs.extend(extra.iter().cloned());
+            text.push_str(&format!(" + {bounds}"));
+        }
+    }
 }
 
 /// Inline bounds on generic params (`T: Debug`) become where-predicates too, so the rules

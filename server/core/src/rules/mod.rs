@@ -93,12 +93,32 @@ pub struct Verdict {
     pub methods: Vec<MethodVerdict>,
     /// Supertraits that could not be resolved (the verdict assumes they are fine).
     pub unresolved: Vec<String>,
+    /// The trait, or one in its supertrait closure, carries an attribute dynlens does not
+    /// know: its final shape is unknown, and so is the verdict (`violations` are those of the
+    /// text as written, never presented as rustc's).
+    pub unknown_shape: Option<UnknownShape>,
+}
+
+/// Where an unknown attribute makes a verdict unknown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownShape {
+    /// The trait carrying the attribute.
+    pub trait_name: String,
+    /// The attribute's path as written (`foo::bar`).
+    pub attribute: String,
+    /// The supertrait chain to it (empty: the trait itself).
+    pub via: Vec<String>,
 }
 
 impl Verdict {
-    /// rustc accepts `dyn Trait`.
+    /// rustc accepts `dyn Trait` (meaningful only when [`Verdict::known`]).
     pub fn dyn_compatible(&self) -> bool {
         self.violations.is_empty()
+    }
+
+    /// dynlens knows the trait's final shape, so the verdict is rustc's.
+    pub fn known(&self) -> bool {
+        self.unknown_shape.is_none()
     }
 }
 
@@ -165,9 +185,18 @@ pub fn verdict(db: &Db, key: &TraitKey) -> Option<Verdict> {
     let def = db.trait_def(key)?;
     let (closure, unresolved) = supertrait_closure(db, key);
     let mut violations = Vec::new();
+    let mut unknown_shape = None;
     for (k, via) in &closure {
         if let Some(d) = db.trait_def(k) {
             violations.extend(own_violations(db, k, &d, via));
+            if let (None, crate::model::Shape::Unknown { attribute }) = (&unknown_shape, &d.shape)
+            {
+                unknown_shape = Some(UnknownShape {
+                    trait_name: d.name.clone(),
+                    attribute: attribute.clone(),
+                    via: via.clone(),
+                });
+            }
         }
     }
     let trait_sized = requires_sized_trait(db, key, &mut HashSet::new());
@@ -192,6 +221,7 @@ pub fn verdict(db: &Db, key: &TraitKey) -> Option<Verdict> {
         violations,
         methods,
         unresolved,
+        unknown_shape,
     })
 }
 
@@ -641,6 +671,8 @@ struct SelfCtx<'a> {
     key: &'a TraitKey,
     /// The supertrait closure, computed only if a qualified path needs it.
     closure: std::cell::OnceCell<HashSet<TraitKey>>,
+    /// The elaborated supertrait references (with their type arguments), likewise.
+    supertrait_refs: std::cell::OnceCell<Vec<(TraitKey, Vec<Ty>)>>,
 }
 
 impl<'a> SelfCtx<'a> {
@@ -649,6 +681,7 @@ impl<'a> SelfCtx<'a> {
             db,
             key,
             closure: std::cell::OnceCell::new(),
+            supertrait_refs: std::cell::OnceCell::new(),
         }
     }
 
@@ -677,11 +710,15 @@ impl<'a> SelfCtx<'a> {
                 trait_,
                 rest,
             } => {
+                // `<Self as Super<A>>::X` is named in the dyn type only when `Super<A>` is one
+                // of the trait's supertraits with these very arguments (rustc compares the
+                // projection's trait reference with the elaborated supertraits).
                 if allow_projections
                     && self_ty.is_self()
                     && let Some(t) = trait_
                     && let Some(k) = resolve_trait(self.db, Scope::of(self.key), t)
                     && self.closure().contains(&k)
+                    && self.is_supertrait_ref(&k, t)
                 {
                     return false;
                 }
@@ -714,6 +751,28 @@ impl<'a> SelfCtx<'a> {
             Ty::ImplTrait(_) => false,
             Ty::Never | Ty::Infer | Ty::Unknown => false,
         }
+    }
+
+    /// Is `k` with the arguments written in `path` a supertrait reference of the trait? Only
+    /// arguments that are provably different types (`u8` and `u16`, two of the trait's own
+    /// parameters) make it not one; anything dynlens cannot compare (a path that may be an
+    /// alias) counts as the same, so that no false violation is reported.
+    fn is_supertrait_ref(&self, k: &TraitKey, path: &TyPath) -> bool {
+        let refs = self
+            .supertrait_refs
+            .get_or_init(|| supertrait_refs(self.db, self.key));
+        let Some(def) = self.db.trait_def(k) else {
+            return true;
+        };
+        let args = filled_args(&def, path, &HashMap::new());
+        let params = own_type_params(self.db, self.key);
+        refs.iter().filter(|(sk, _)| sk == k).any(|(_, sargs)| {
+            sargs.len() != args.len()
+                || !sargs
+                    .iter()
+                    .zip(&args)
+                    .any(|(a, b)| provably_distinct(a, b, &params))
+        })
     }
 
     fn path_args_mention_self(&self, p: &TyPath, allow: bool) -> bool {
@@ -801,6 +860,236 @@ impl<'a> SelfCtx<'a> {
             }
         }
         false
+    }
+}
+
+/// The type parameters of a trait, in order.
+fn own_type_params(db: &Db, key: &TraitKey) -> Vec<String> {
+    db.trait_def(key)
+        .map(|d| {
+            d.generics
+                .iter()
+                .filter(|g| g.kind == GenericParamKind::Type)
+                .map(|g| g.name.clone())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The type arguments of `path` naming the trait `def`, substituted by `subst`, with omitted
+/// ones filled from their defaults (which may name earlier parameters).
+fn filled_args(def: &TraitDef, path: &TyPath, subst: &HashMap<String, Ty>) -> Vec<Ty> {
+    let mut args: Vec<Ty> = path
+        .last_args()
+        .iter()
+        .filter_map(|a| match a {
+            GenericArg::Type(t) => Some(substitute(t, subst)),
+            _ => None,
+        })
+        .collect();
+    let params: Vec<_> = def
+        .generics
+        .iter()
+        .filter(|g| g.kind == GenericParamKind::Type)
+        .collect();
+    for g in params.iter().skip(args.len()) {
+        let Some(d) = &g.default else { break };
+        let own: HashMap<String, Ty> = params
+            .iter()
+            .map(|p| p.name.clone())
+            .zip(args.iter().cloned())
+            .collect();
+        args.push(substitute(d, &own));
+    }
+    args
+}
+
+/// The trait and every supertrait reference reachable through bounds on `Self`, with their
+/// type arguments in terms of the trait's own parameters (rustc's elaborated supertraits of
+/// the identity reference).
+fn supertrait_refs(db: &Db, key: &TraitKey) -> Vec<(TraitKey, Vec<Ty>)> {
+    let identity: Vec<Ty> = own_type_params(db, key)
+        .into_iter()
+        .map(|n| {
+            Ty::Path(TyPath {
+                segments: vec![crate::model::Segment {
+                    name: n,
+                    args: vec![],
+                }],
+            })
+        })
+        .collect();
+    let mut out = vec![(key.clone(), identity)];
+    let mut i = 0;
+    while i < out.len() && out.len() < 256 {
+        let (k, args) = out[i].clone();
+        i += 1;
+        let Some(def) = db.trait_def(&k) else {
+            continue;
+        };
+        let subst: HashMap<String, Ty> = own_type_params(db, &k).into_iter().zip(args).collect();
+        for b in def.self_bounds() {
+            let Some(path) = bound_trait(b) else { continue };
+            let Resolved::Trait(s) = resolve_marker_aware(db, Scope::of(&k), path) else {
+                continue;
+            };
+            let Some(sdef) = db.trait_def(&s) else {
+                continue;
+            };
+            let r = (s, filled_args(&sdef, path, &subst));
+            if !out.contains(&r) {
+                out.push(r);
+            }
+        }
+    }
+    out
+}
+
+/// `ty` with the single-segment paths named in `subst` replaced.
+fn substitute(ty: &Ty, subst: &HashMap<String, Ty>) -> Ty {
+    if subst.is_empty() {
+        return ty.clone();
+    }
+    let path = |p: &TyPath| TyPath {
+        segments: p
+            .segments
+            .iter()
+            .map(|s| crate::model::Segment {
+                name: s.name.clone(),
+                args: s
+                    .args
+                    .iter()
+                    .map(|a| match a {
+                        GenericArg::Type(t) => GenericArg::Type(substitute(t, subst)),
+                        GenericArg::AssocType { name, ty, bounds } => GenericArg::AssocType {
+                            name: name.clone(),
+                            ty: ty.as_ref().map(|t| substitute(t, subst)),
+                            bounds: bounds.clone(),
+                        },
+                        other => other.clone(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    };
+    match ty {
+        Ty::Path(p) => {
+            if let [seg] = p.segments.as_slice()
+                && seg.args.is_empty()
+                && let Some(t) = subst.get(&seg.name)
+            {
+                return t.clone();
+            }
+            Ty::Path(path(p))
+        }
+        Ty::Qualified {
+            self_ty,
+            trait_,
+            rest,
+        } => Ty::Qualified {
+            self_ty: Box::new(substitute(self_ty, subst)),
+            trait_: trait_.as_ref().map(path),
+            rest: rest.clone(),
+        },
+        Ty::Ref {
+            lifetime,
+            mutable,
+            inner,
+        } => Ty::Ref {
+            lifetime: lifetime.clone(),
+            mutable: *mutable,
+            inner: Box::new(substitute(inner, subst)),
+        },
+        Ty::Ptr { mutable, inner } => Ty::Ptr {
+            mutable: *mutable,
+            inner: Box::new(substitute(inner, subst)),
+        },
+        Ty::Tuple(ts) => Ty::Tuple(ts.iter().map(|t| substitute(t, subst)).collect()),
+        Ty::Slice(t) => Ty::Slice(Box::new(substitute(t, subst))),
+        Ty::Array(t) => Ty::Array(Box::new(substitute(t, subst))),
+        other => other.clone(),
+    }
+}
+
+const PRIMITIVES: &[&str] = &[
+    "bool", "char", "str", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32", "i64",
+    "i128", "isize", "f16", "f32", "f64", "f128",
+];
+
+/// Are `a` and `b` certainly different types? `params` are the trait's own type parameters
+/// (distinct from each other and from any concrete type in the identity reference). A path
+/// that may be an alias makes the answer "not certain" (false).
+fn provably_distinct(a: &Ty, b: &Ty, params: &[String]) -> bool {
+    let rigid = |t: &Ty| match t {
+        Ty::Path(p) => match p.segments.as_slice() {
+            [s] if s.args.is_empty()
+                && (PRIMITIVES.contains(&s.name.as_str())
+                    || s.name == "Self"
+                    || params.contains(&s.name)) =>
+            {
+                Some(s.name.clone())
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    let structural = |t: &Ty| {
+        matches!(
+            t,
+            Ty::Ref { .. } | Ty::Ptr { .. } | Ty::Tuple(_) | Ty::Slice(_) | Ty::Array(_) | Ty::Never
+        )
+    };
+    match (a, b) {
+        (
+            Ty::Ref {
+                mutable: m1,
+                inner: i1,
+                ..
+            },
+            Ty::Ref {
+                mutable: m2,
+                inner: i2,
+                ..
+            },
+        )
+        | (
+            Ty::Ptr {
+                mutable: m1,
+                inner: i1,
+            },
+            Ty::Ptr {
+                mutable: m2,
+                inner: i2,
+            },
+        ) => m1 != m2 || provably_distinct(i1, i2, params),
+        (Ty::Tuple(x), Ty::Tuple(y)) => {
+            x.len() != y.len() || x.iter().zip(y).any(|(a, b)| provably_distinct(a, b, params))
+        }
+        (Ty::Slice(x), Ty::Slice(y)) | (Ty::Array(x), Ty::Array(y)) => {
+            provably_distinct(x, y, params)
+        }
+        (Ty::Never, Ty::Never) => false,
+        (Ty::Path(p), Ty::Path(q)) => match (rigid(a), rigid(b)) {
+            (Some(x), Some(y)) => x != y,
+            (None, None) => {
+                // The same generic type with provably different arguments (`Vec<u8>` and
+                // `Vec<u16>`).
+                let (x, y) = (p.last_args(), q.last_args());
+                p.last_name() == q.last_name()
+                    && x.len() == y.len()
+                    && x.iter().zip(y).any(|pair| match pair {
+                        (GenericArg::Type(s), GenericArg::Type(t)) => {
+                            provably_distinct(s, t, params)
+                        }
+                        _ => false,
+                    })
+            }
+            _ => false,
+        },
+        (Ty::Path(_), t) | (t, Ty::Path(_)) => {
+            structural(t) && rigid(if matches!(a, Ty::Path(_)) { a } else { b }).is_some()
+        }
+        (x, y) => structural(x) && structural(y) && std::mem::discriminant(x) != std::mem::discriminant(y),
     }
 }
 
@@ -996,6 +1285,28 @@ mod tests {
             trait W where u8: Own<Self> {}
                         //^^^^^^^^^^^^^ supertrait_self
             trait Q: Iterator<Item = Self> {}
+            "#,
+        );
+    }
+
+    #[test]
+    fn projections_must_go_through_a_supertrait_that_is_there() {
+        // rustc 1.95: `<Self as Super<u16>>::Assoc` with supertrait `Super<u8>` is E0038
+        // ("references the `Self` type in its return type"), as in tests/oracle/corpus.
+        check_violations(
+            r#"
+            trait Super<T> { type Assoc; }
+            trait Ok8: Super<u8> { fn f(&self) -> <Self as Super<u8>>::Assoc; }
+            trait Bad16: Super<u8> { fn f(&self) -> <Self as Super<u16>>::Assoc; }
+                                                  //^^^^^^^^^^^^^^^^^^^^^^^^^^^ self_in_return
+            trait BadArg: Super<u8> { fn f(&self, x: Option<<Self as Super<u16>>::Assoc>); }
+                                                //^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^ self_in_argument
+            trait Gen<T>: Super<T> { fn f(&self) -> <Self as Super<T>>::Assoc; }
+            trait GenBad<T>: Super<T> { fn f(&self) -> <Self as Super<u8>>::Assoc; }
+                                                     //^^^^^^^^^^^^^^^^^^^^^^^^^^ self_in_return
+            trait Deep: Ok8 { fn g(&self) -> <Self as Super<u8>>::Assoc; }
+            trait Alias: Super<Byte> { fn f(&self) -> <Self as Super<u8>>::Assoc; }
+            type Byte = u8;
             "#,
         );
     }
