@@ -73,6 +73,61 @@ fn check_json_has_the_documented_shape() {
     assert!(a["file"].as_str().unwrap().ends_with("dispatch.rs"));
 }
 
+/// Attribute macros: a known one is reported as `"shape": "expanded"` with its verdict as
+/// expanded; an unknown one as `"shape": "unknown"`, with no verdict and no violations.
+#[test]
+fn check_reports_the_shape_attribute_macros_give() {
+    let dir = std::env::temp_dir().join(format!("dynlens-cli-macros-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("macros.rs");
+    std::fs::write(
+        &file,
+        "#[async_trait::async_trait]\ntrait Store { async fn get(&self, k: &str) -> Option<String>; }\n\
+         #[foo::bar]\ntrait Reshaped { async fn get(&self) -> u8; }\n\
+         trait Plain { fn f(&self); }\n",
+    )
+    .unwrap();
+    let out = dynlens()
+        .args(["check", "--json"])
+        .arg(&file)
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let find = |name: &str| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["trait"] == name)
+            .unwrap_or_else(|| panic!("{name} missing"))
+            .clone()
+    };
+    let store = find("Store");
+    assert_eq!(store["shape"], "expanded");
+    assert_eq!(store["shape_attribute"], "async_trait");
+    assert_eq!(store["dyn_compatible"], true);
+    let reshaped = find("Reshaped");
+    assert_eq!(reshaped["shape"], "unknown");
+    assert_eq!(reshaped["shape_attribute"], "foo::bar");
+    assert!(reshaped["dyn_compatible"].is_null());
+    assert!(reshaped["violations"].as_array().unwrap().is_empty());
+    let plain = find("Plain");
+    assert_eq!(plain["shape"], "as_written");
+    assert!(plain["shape_attribute"].is_null());
+    let out = dynlens().arg("check").arg(&file).output().expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("trait `Reshaped`: no verdict: `#[foo::bar]` may reshape it"),
+        "{text}"
+    );
+    assert!(text.contains("1 unknown"), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn check_text_report() {
     let out = dynlens()

@@ -2,6 +2,7 @@
 //! verdict — in the shape `--json` prints.
 
 use crate::db::{Db, FileId, TraitKey};
+use crate::model::Shape;
 use crate::rules::VerdictCache;
 
 /// The report of one trait (what `dynlens check --json` prints).
@@ -11,8 +12,17 @@ pub struct TraitReport {
     #[serde(rename = "trait")]
     pub trait_name: String,
     pub line: u32,
-    pub dyn_compatible: bool,
-    pub dyn_star_compatible: bool,
+    /// rustc's verdict; `null` when the trait's final shape is unknown (`shape: "unknown"`).
+    pub dyn_compatible: Option<bool>,
+    /// The dyn* verdict; `null` when the expansion does not see the trait's final shape.
+    pub dyn_star_compatible: Option<bool>,
+    /// `"as_written"`, `"expanded"` (a known attribute macro, see `shape_attribute`, is
+    /// modelled as it expands) or `"unknown"` (an attribute dynlens does not know may reshape
+    /// the trait or a supertrait: no verdict, no violations).
+    pub shape: &'static str,
+    /// The attribute behind `shape`: the macro for `"expanded"` (`async_trait`,
+    /// `trait_variant::make`, `dynosaur`), the unknown attribute's path for `"unknown"`.
+    pub shape_attribute: Option<String>,
     pub violations: Vec<ViolationReport>,
 }
 
@@ -46,26 +56,37 @@ pub fn check_file(db: &Db, file: FileId) -> Vec<TraitReport> {
             let key = TraitKey::Local(file, i as u32);
             let v = cache.verdict(db, &key)?;
             let def = db.trait_def(&key)?;
+            let (shape, shape_attribute) = match (&v.unknown_shape, &def.shape) {
+                (Some(u), _) => ("unknown", Some(u.attribute.clone())),
+                (None, Shape::Expanded { by }) => ("expanded", Some(by.as_str().to_string())),
+                (None, _) => ("as_written", None),
+            };
+            let known = v.known();
             Some(TraitReport {
                 file: path.clone(),
                 trait_name: def.name.clone(),
                 line: line_of(def.name_range.start()),
-                dyn_compatible: v.dyn_compatible(),
+                dyn_compatible: known.then(|| v.dyn_compatible()),
                 dyn_star_compatible: crate::dyn_star::verdict(db, &key, &v.methods)
-                    .is_some_and(|d| d.compatible),
-                violations: v
-                    .violations
-                    .iter()
-                    .map(|x| ViolationReport {
-                        kind: x.kind.as_str(),
-                        item: x.item.clone(),
-                        line: match (x.file, x.range) {
-                            (Some(f), Some(r)) if f == file => Some(line_of(r.start())),
-                            _ => None,
-                        },
-                        message: x.message(),
-                    })
-                    .collect(),
+                    .map(|d| d.compatible),
+                shape,
+                shape_attribute,
+                violations: if !known {
+                    Vec::new()
+                } else {
+                    v.violations
+                        .iter()
+                        .map(|x| ViolationReport {
+                            kind: x.kind.as_str(),
+                            item: x.item.clone(),
+                            line: match (x.file, x.range) {
+                                (Some(f), Some(r)) if f == file => Some(line_of(r.start())),
+                                _ => None,
+                            },
+                            message: x.message(),
+                        })
+                        .collect()
+                },
             })
         })
         .collect()

@@ -42,7 +42,9 @@ pub fn diagnostics(db: &Db, file: FileId) -> Vec<Diagnostic> {
         let Some(v) = cache.verdict(db, &key) else {
             continue;
         };
-        if v.dyn_compatible() {
+        // A trait an unknown attribute may reshape gets no diagnostic: never a guess
+        // presented as the compiler's verdict.
+        if v.dyn_compatible() || !v.known() {
             continue;
         }
         let n = v.violations.len();
@@ -125,6 +127,78 @@ mod tests {
                 - associated const `N`
                   related line 1 `f`: method `f` has type or const parameters (`T`)
                   related line 1 `N`: associated const `N`
+            "#]],
+        );
+    }
+
+    #[test]
+    fn async_trait_traits_are_dyn_compatible_as_expanded() {
+        // The headline bug of issue 8: `#[async_trait]` rewrites `async fn get` into a method
+        // returning `Pin<Box<dyn Future + Send + 'async_trait>>`, which a vtable holds.
+        check(
+            r#"
+            use async_trait::async_trait;
+            use std::sync::Arc;
+            #[async_trait]
+            trait Store { async fn get(&self, k: &str) -> Option<String>; }
+            #[async_trait::async_trait(?Send)]
+            trait Local { async fn put(&mut self, v: String); fn sync(&self) -> u8; }
+            #[async_trait]
+            trait Cloner { async fn dup(&self) -> Self; }
+            fn x(_: Arc<dyn Store>, _: Box<dyn Local>, _: &dyn Cloner) {}
+            "#,
+            expect![[r#"
+                line 9 `Cloner` Error dyn-incompatible: the trait `Cloner` is not dyn compatible (1 violation)
+                - method `dup` returns `Pin<Box<dyn Future<Output = Self> + Send + 'async_trait>>`, which mentions `Self`
+                  related line 8 `Self`: method `dup` returns `Pin<Box<dyn Future<Output = Self> + Send + 'async_trait>>`, which mentions `Self`
+            "#]],
+        );
+    }
+
+    #[test]
+    fn unknown_attribute_macros_get_no_diagnostic() {
+        // `#[foo::bar]` may add, remove or rewrite items: the trait's final shape is unknown,
+        // so neither `dyn Reshaped` nor `dyn Sub` (through the supertrait) is reported.
+        check(
+            r#"
+            #[foo::bar]
+            trait Reshaped { async fn get(&self) -> u8; }
+            trait Sub: Reshaped {}
+            #[allow(async_fn_in_trait)]
+            #[doc = "inert attributes change nothing"]
+            trait Plain { async fn get(&self) -> u8; }
+            fn x(_: &dyn Reshaped, _: &dyn Sub, _: &dyn Plain) {}
+            "#,
+            expect![[r#"
+                line 7 `Plain` Error dyn-incompatible: the trait `Plain` is not dyn compatible (1 violation)
+                - method `get` is an `async fn`
+                  related line 6 `get`: method `get` is an `async fn`
+            "#]],
+        );
+    }
+
+    #[test]
+    fn trait_variant_generates_a_known_trait() {
+        // `SendCache` exists only in the macro's output; rustc rejects `dyn SendCache` (its
+        // `get` returns `impl Future + Send`) and `dyn Cache` (an `async fn`).
+        check(
+            r#"
+            #[trait_variant::make(SendCache: Send)]
+            trait Cache { async fn get(&self, k: u32) -> Option<String>; fn len(&self) -> usize; }
+            #[dynosaur::dynosaur(DynNext)]
+            trait Next { async fn next(&mut self) -> Option<u8>; }
+            fn x(_: &dyn SendCache, _: &dyn Cache, _: &dyn Next) {}
+            "#,
+            expect![[r#"
+                line 5 `SendCache` Error dyn-incompatible: the trait `SendCache` is not dyn compatible (1 violation)
+                - method `get` returns `impl Future<Output = Option<String>> + Send`
+                  related line 2 `Option<String>`: method `get` returns `impl Future<Output = Option<String>> + Send`
+                line 5 `Cache` Error dyn-incompatible: the trait `Cache` is not dyn compatible (1 violation)
+                - method `get` is an `async fn`
+                  related line 2 `get`: method `get` is an `async fn`
+                line 5 `Next` Error dyn-incompatible: the trait `Next` is not dyn compatible (1 violation)
+                - method `next` is an `async fn`
+                  related line 4 `next`: method `next` is an `async fn`
             "#]],
         );
     }

@@ -7,6 +7,8 @@
 use dynlens_expand::{Carry, ExpandInput, SupertraitInput};
 
 use crate::db::{Db, TraitKey};
+use crate::macros::MacroKind;
+use crate::model::Shape;
 use crate::rules::{MethodVerdict, supertrait_closure};
 
 /// The dyn* verdict of a trait, as the generator's plan has it.
@@ -55,6 +57,26 @@ pub(crate) fn expand_input(
     let def = db
         .trait_def(key)
         .ok_or_else(|| "unknown trait".to_string())?;
+    // The generator reads the trait's text: where a macro rewrites the trait, that text is
+    // not the trait the compiler sees, so the expansion is refused rather than wrong.
+    match &def.shape {
+        Shape::Unknown { attribute } => {
+            return Err(format!(
+                "`#[{attribute}]` may reshape `{}`; dynlens does not know what it expands to, so it cannot expand it",
+                def.name
+            ));
+        }
+        Shape::Expanded {
+            by: by @ (MacroKind::AsyncTrait { .. } | MacroKind::TraitVariant { .. }),
+        } => {
+            return Err(format!(
+                "`{}` is the trait `{}` writes, not its text: dynlens does not expand macro-generated traits (the text as written is not what the compiler sees)",
+                def.name,
+                by.attribute()
+            ));
+        }
+        _ => {}
+    }
     let trait_source = db
         .trait_source(key)
         .ok_or_else(|| "cannot read the trait's text".to_string())?;

@@ -232,7 +232,10 @@ mod tests {
     #[test]
     fn classifies_attributes() {
         assert_eq!(classify("doc", None), AttrMeaning::Inert);
-        assert_eq!(classify("allow", Some("async_fn_in_trait")), AttrMeaning::Inert);
+        assert_eq!(
+            classify("allow", Some("async_fn_in_trait")),
+            AttrMeaning::Inert
+        );
         assert_eq!(classify("rustfmt::skip", None), AttrMeaning::Inert);
         assert_eq!(
             classify("diagnostic::on_unimplemented", Some("message = \"x\"")),

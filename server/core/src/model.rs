@@ -584,9 +584,12 @@ struct VariantSpec {
 }
 
 fn trait_variant_attr(t: &ast::Trait) -> Option<VariantSpec> {
-    let (Shape::Expanded {
-        by: MacroKind::TraitVariantOriginal { variant },
-    }, Some(args)) = trait_shape(t)
+    let (
+        Shape::Expanded {
+            by: MacroKind::TraitVariantOriginal { variant },
+        },
+        Some(args),
+    ) = trait_shape(t)
     else {
         return None;
     };
@@ -641,7 +644,10 @@ fn apply_shape(def: &mut TraitDef, (shape, args): (Shape, Option<String>)) {
 /// A type parsed from text (for the types a macro writes). Its positions are meaningless:
 /// callers attach the range of what the macro rewrote.
 fn ty_from_text(text: &str) -> Ty {
-    let file = SourceFile::parse(&format!("type X = {text};"), ra_ap_syntax::Edition::Edition2024);
+    let file = SourceFile::parse(
+        &format!("type X = {text};"),
+        ra_ap_syntax::Edition::Edition2024,
+    );
     file.tree()
         .syntax()
         .descendants()
@@ -653,7 +659,10 @@ fn ty_from_text(text: &str) -> Ty {
 
 /// Bounds parsed from text, each placed at `range`.
 fn bounds_from_text(text: &str, range: TextRange) -> Vec<Bound> {
-    let file = SourceFile::parse(&format!("trait X: {text} {{}}"), ra_ap_syntax::Edition::Edition2024);
+    let file = SourceFile::parse(
+        &format!("trait X: {text} {{}}"),
+        ra_ap_syntax::Edition::Edition2024,
+    );
     let mut bounds = file
         .tree()
         .syntax()
@@ -746,7 +755,13 @@ fn expand_async_trait(m: &mut Method, send: bool) {
     });
     let mut self_bounds = String::new();
     if send && m.has_body && m.receiver.is_some() {
-        let shared = matches!(&m.receiver, Some(Receiver { ty: Ty::Ref { mutable: false, .. }, .. }));
+        let shared = matches!(
+            &m.receiver,
+            Some(Receiver {
+                ty: Ty::Ref { mutable: false, .. },
+                ..
+            })
+        );
         self_bounds.push_str(if shared {
             "::core::marker::Sync + "
         } else {
@@ -761,13 +776,21 @@ fn expand_async_trait(m: &mut Method, send: bool) {
             range: at,
         });
     }
-    let output = m.ret.as_ref().map_or("()", |(_, _, t)| t.as_str()).to_string();
+    let output = m
+        .ret
+        .as_ref()
+        .map_or("()", |(_, _, t)| t.as_str())
+        .to_string();
     let ret_text = format!(
         "::core::pin::Pin<Box<dyn ::core::future::Future<Output = {output}>{} + 'async_trait>>",
         if send { " + ::core::marker::Send" } else { "" }
     );
     let range = m.ret.as_ref().map_or(at, |(_, r, _)| *r);
-    m.ret = Some((ty_from_text(&ret_text), range, ret_text.clone()));
+    let shown = ret_text
+        .replace("::core::pin::", "")
+        .replace("::core::future::", "")
+        .replace("::core::marker::", "");
+    m.ret = Some((ty_from_text(&ret_text), range, shown));
     m.is_async = false;
     // The signature as async-trait writes it (parameters as written).
     let mut generics: Vec<String> = m
@@ -825,7 +848,11 @@ fn rewrite_as_variant(def: &mut TraitDef, bounds: &str, at: TextRange) {
     for item in &mut def.items {
         let AssocItem::Fn(m) = item else { continue };
         if m.is_async {
-            let output = m.ret.as_ref().map_or("()", |(_, _, t)| t.as_str()).to_string();
+            let output = m
+                .ret
+                .as_ref()
+                .map_or("()", |(_, _, t)| t.as_str())
+                .to_string();
             let text = format!("impl ::core::future::Future<Output = {output}> + {bounds}");
             let range = m.ret.as_ref().map_or(m.name_range, |(_, r, _)| *r);
             let shown = text.replace("::core::future::", "");

@@ -111,21 +111,24 @@ pub fn check(
         writeln!(out, "{text}").map_err(|e| CliError(format!("cannot write output: {e}")))?;
         return Ok(());
     }
-    let (mut ok, mut bad) = (0, 0);
+    let (mut ok, mut bad, mut unknown) = (0, 0, 0);
     for r in &reports {
         let n = r.violations.len();
-        let verdict = if r.dyn_compatible {
-            "dyn compatible".to_string()
-        } else {
-            format!(
+        let verdict = match r.dyn_compatible {
+            Some(true) => "dyn compatible".to_string(),
+            Some(false) => format!(
                 "NOT dyn compatible ({n} violation{})",
                 if n == 1 { "" } else { "s" }
-            )
+            ),
+            None => format!(
+                "no verdict: `#[{}]` may reshape it (unknown attribute macro)",
+                r.shape_attribute.as_deref().unwrap_or("?")
+            ),
         };
-        let star = if r.dyn_star_compatible {
-            "dyn*: yes"
-        } else {
-            "dyn*: no"
+        let star = match r.dyn_star_compatible {
+            Some(true) => "dyn*: yes",
+            Some(false) => "dyn*: no",
+            None => "dyn*: not expandable",
         };
         let _ = writeln!(
             out,
@@ -136,11 +139,20 @@ pub fn check(
             let line = v.line.map(|l| format!("line {l}: ")).unwrap_or_default();
             let _ = writeln!(out, "    - {line}{} [{}]", v.message, v.kind);
         }
-        if r.dyn_compatible { ok += 1 } else { bad += 1 }
+        match r.dyn_compatible {
+            Some(true) => ok += 1,
+            Some(false) => bad += 1,
+            None => unknown += 1,
+        }
     }
+    let unknown_text = if unknown > 0 {
+        format!(", {unknown} unknown (reshaped by an unknown attribute macro)")
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         out,
-        "{} traits: {ok} dyn compatible, {bad} not dyn compatible",
+        "{} traits: {ok} dyn compatible, {bad} not dyn compatible{unknown_text}",
         reports.len()
     );
     Ok(())

@@ -189,8 +189,7 @@ pub fn verdict(db: &Db, key: &TraitKey) -> Option<Verdict> {
     for (k, via) in &closure {
         if let Some(d) = db.trait_def(k) {
             violations.extend(own_violations(db, k, &d, via));
-            if let (None, crate::model::Shape::Unknown { attribute }) = (&unknown_shape, &d.shape)
-            {
+            if let (None, crate::model::Shape::Unknown { attribute }) = (&unknown_shape, &d.shape) {
                 unknown_shape = Some(UnknownShape {
                     trait_name: d.name.clone(),
                     attribute: attribute.clone(),
@@ -1036,7 +1035,12 @@ fn provably_distinct(a: &Ty, b: &Ty, params: &[String]) -> bool {
     let structural = |t: &Ty| {
         matches!(
             t,
-            Ty::Ref { .. } | Ty::Ptr { .. } | Ty::Tuple(_) | Ty::Slice(_) | Ty::Array(_) | Ty::Never
+            Ty::Ref { .. }
+                | Ty::Ptr { .. }
+                | Ty::Tuple(_)
+                | Ty::Slice(_)
+                | Ty::Array(_)
+                | Ty::Never
         )
     };
     match (a, b) {
@@ -1063,7 +1067,10 @@ fn provably_distinct(a: &Ty, b: &Ty, params: &[String]) -> bool {
             },
         ) => m1 != m2 || provably_distinct(i1, i2, params),
         (Ty::Tuple(x), Ty::Tuple(y)) => {
-            x.len() != y.len() || x.iter().zip(y).any(|(a, b)| provably_distinct(a, b, params))
+            x.len() != y.len()
+                || x.iter()
+                    .zip(y)
+                    .any(|(a, b)| provably_distinct(a, b, params))
         }
         (Ty::Slice(x), Ty::Slice(y)) | (Ty::Array(x), Ty::Array(y)) => {
             provably_distinct(x, y, params)
@@ -1089,7 +1096,9 @@ fn provably_distinct(a: &Ty, b: &Ty, params: &[String]) -> bool {
         (Ty::Path(_), t) | (t, Ty::Path(_)) => {
             structural(t) && rigid(if matches!(a, Ty::Path(_)) { a } else { b }).is_some()
         }
-        (x, y) => structural(x) && structural(y) && std::mem::discriminant(x) != std::mem::discriminant(y),
+        (x, y) => {
+            structural(x) && structural(y) && std::mem::discriminant(x) != std::mem::discriminant(y)
+        }
     }
 }
 
