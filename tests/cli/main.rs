@@ -239,9 +239,9 @@ fn dyn_star_verdict_matches_the_expansion() {
             checked += 1;
             let complete = exp.text.contains(&format!("for Dyn{}", r.trait_name))
                 && !exp.title.contains("without `impl");
-            if complete != r.dyn_star_compatible {
+            if Some(complete) != r.dyn_star_compatible {
                 mismatches.push(format!(
-                    "{}::{}: verdict {} but expansion {} ({})",
+                    "{}::{}: verdict {:?} but expansion {} ({})",
                     f.file_name().unwrap().to_string_lossy(),
                     r.trait_name,
                     r.dyn_star_compatible,

@@ -367,7 +367,7 @@ mod tests {
 
     #[test]
     fn incremental_lowering_equals_a_full_lowering() {
-        let src = "trait A { fn a(&self) -> Self; }\nmod m { pub trait B: super::A { fn b<T>(&self, t: T) where T: Copy; } }\ntrait C { type X: PartialEq<Self>; fn c(&self, x: impl Fn(u8) -> Self); }\n";
+        let src = "trait A { fn a(&self) -> Self; }\nmod m { pub trait B: super::A { fn b<T>(&self, t: T) where T: Copy; } }\ntrait C { type X: PartialEq<Self>; fn c(&self, x: impl Fn(u8) -> Self); }\n#[trait_variant::make(SendE: Send)]\ntrait E { async fn e(&self); }\n";
         let edits = [
             (10, 10, "fn z(&self);"),
             (0, 0, "// hi\n"),

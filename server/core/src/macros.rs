@@ -163,12 +163,12 @@ pub fn classify(path: &str, args: Option<&str>) -> AttrMeaning {
     };
     match known {
         Known::AsyncTrait => {
-            let send = !args.is_some_and(|a| a.replace(' ', "") == "?Send");
+            let send = args.is_none_or(|a| a.replace(' ', "") != "?Send");
             AttrMeaning::Known(MacroKind::AsyncTrait { send })
         }
         Known::TraitVariant => {
             // `make(SendFoo: Send)` names a new trait; `make(Send)` rewrites this one.
-            match args.and_then(|a| a.split_once(':')) {
+            match args.and_then(split_variant_name) {
                 Some((name, _)) if !name.trim().is_empty() && !name.contains("::") => {
                     AttrMeaning::Known(MacroKind::TraitVariantOriginal {
                         variant: name.trim().to_string(),
@@ -188,10 +188,19 @@ pub fn classify(path: &str, args: Option<&str>) -> AttrMeaning {
 
 /// The bounds of `#[trait_variant::make(Name: Bounds)]` / `make(Bounds)`, as text.
 pub fn trait_variant_bounds(args: &str) -> String {
-    match args.split_once(':') {
+    match split_variant_name(args) {
         Some((_, b)) => b.trim().to_string(),
         None => args.trim().to_string(),
     }
+}
+
+/// `Name: Bounds` split at its single `:` (not a path's `::`, as in `make(core::marker::Send)`).
+fn split_variant_name(args: &str) -> Option<(&str, &str)> {
+    let bytes = args.as_bytes();
+    let i = (0..bytes.len()).find(|&i| {
+        bytes[i] == b':' && bytes.get(i + 1) != Some(&b':') && (i == 0 || bytes[i - 1] != b':')
+    })?;
+    Some((&args[..i], &args[i + 1..]))
 }
 
 /// Splits an attribute's content (`foo::bar(args)`, `doc = ".."`, `path`) into its path,
@@ -262,6 +271,17 @@ mod tests {
                 from: String::new()
             })
         );
+        assert_eq!(
+            classify("trait_variant::make", Some("core::marker::Send")),
+            AttrMeaning::Known(MacroKind::TraitVariant {
+                from: String::new()
+            })
+        );
+        assert_eq!(
+            trait_variant_bounds("core::marker::Send"),
+            "core::marker::Send"
+        );
+        assert_eq!(trait_variant_bounds("SendFoo: Send + Sync"), "Send + Sync");
         assert_eq!(
             classify("dynosaur::dynosaur", Some("DynNext = dyn(box) Next")),
             AttrMeaning::Known(MacroKind::Dynosaur {

@@ -1509,6 +1509,60 @@ mod tests {
     }
 
     #[test]
+    fn attribute_macros_reshape_the_model() {
+        let m = model(
+            "#[async_trait(?Send)]\ntrait A { async fn a(&self, x: &u8) -> u8; fn b(&self); }\n\
+             #[trait_variant::make(Send)]\ntrait B { async fn b(&self); }\n\
+             #[trait_variant::make(SendC: Send)]\ntrait C { fn c(&self) -> impl Iterator<Item = u8>; }\n\
+             #[dynosaur::dynosaur(DynD)]\n#[allow(async_fn_in_trait)]\ntrait D { async fn d(&self); }\n\
+             #[my::attr]\ntrait E {}\n",
+        );
+        let names: Vec<_> = m.traits.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, ["A", "B", "C", "SendC", "D", "E"]);
+        let a = m.traits[0].methods().next().unwrap();
+        assert!(!a.is_async);
+        assert_eq!(
+            a.ret.as_ref().map(|r| r.2.as_str()),
+            Some("Pin<Box<dyn Future<Output = u8> + 'async_trait>>")
+        );
+        let lifetimes: Vec<_> = a.generics.iter().map(|g| g.name.as_str()).collect();
+        assert_eq!(lifetimes, ["'life0", "'life1", "'async_trait"]);
+        assert!(matches!(&a.params[0].ty, Ty::Ref { lifetime: Some(l), .. } if l == "'life1"));
+        let b = &m.traits[1];
+        assert_eq!(b.supertraits.len(), 1, "`make(Send)` adds `Send` in place");
+        assert_eq!(
+            b.methods().next().unwrap().signature,
+            "fn b(&self) -> impl Future<Output = ()> + Send"
+        );
+        let send_c = &m.traits[3];
+        assert_eq!(
+            send_c.shape,
+            Shape::Expanded {
+                by: MacroKind::TraitVariant { from: "C".into() }
+            }
+        );
+        assert_eq!(
+            send_c.methods().next().unwrap().ret.as_ref().unwrap().2,
+            "impl Iterator<Item = u8> + Send"
+        );
+        assert_eq!(
+            m.traits[4].shape,
+            Shape::Expanded {
+                by: MacroKind::Dynosaur {
+                    wrapper: "DynD".into()
+                }
+            }
+        );
+        assert!(m.traits[4].methods().next().unwrap().is_async);
+        assert_eq!(
+            m.traits[5].shape,
+            Shape::Unknown {
+                attribute: "my::attr".into()
+            }
+        );
+    }
+
+    #[test]
     fn half_typed_code_still_lowers() {
         let m = model("trait A { fn f(&self) -> ; fn g(&self, x: ) }\ntrait B { fn h(&self");
         assert_eq!(m.traits.len(), 2);
