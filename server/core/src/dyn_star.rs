@@ -7,7 +7,6 @@
 use dynlens_expand::{Carry, ExpandInput, SupertraitInput};
 
 use crate::db::{Db, TraitKey};
-use crate::macros::MacroKind;
 use crate::model::Shape;
 use crate::rules::{MethodVerdict, supertrait_closure};
 
@@ -66,11 +65,9 @@ pub(crate) fn expand_input(
                 def.name
             ));
         }
-        Shape::Expanded {
-            by: by @ (MacroKind::AsyncTrait { .. } | MacroKind::TraitVariant { .. }),
-        } => {
+        Shape::Expanded { by } if !def.shape.is_the_text() => {
             return Err(format!(
-                "`{}` is the trait `{}` writes, not its text: dynlens does not expand macro-generated traits (the text as written is not what the compiler sees)",
+                "`{}` is the trait `{}` writes, not its text: dynlens does not expand macro-rewritten traits",
                 def.name,
                 by.attribute()
             ));

@@ -322,6 +322,16 @@ pub fn trait_markdown(
             }
         }
     }
+    if config.show_dyn_star
+        && let Some(def) = db.trait_def(&v.key)
+        && let Shape::Expanded { by } = &def.shape
+        && !def.shape.is_the_text()
+    {
+        md.push_str(&format!(
+            "\n### dyn* (dynlens expansion)\n\nNot offered: the expansion reads the trait's text, and `{}` rewrites it.\n",
+            by.attribute()
+        ));
+    }
     if let Some(star) = dyn_star {
         md.push_str("\n### dyn* (dynlens expansion)\n\n");
         if star.compatible {
@@ -541,6 +551,10 @@ mod tests {
 
                 ✅ **dyn compatible**: `dyn Store` is a valid type.
 
+                ### dyn* (dynlens expansion)
+
+                Not offered: the expansion reads the trait's text, and `#[async_trait]` rewrites it.
+
                 ### Vtable layout
 
                 | slot | entry |
@@ -597,6 +611,10 @@ mod tests {
 
             2. **method `keys` returns `impl Iterator<Item = u32> + Send`** — lib.rs:4
                - *Rule:* the same as above.
+
+            ### dyn* (dynlens expansion)
+
+            Not offered: the expansion reads the trait's text, and `#[trait_variant::make]` rewrites it.
         "#]].assert_eq(&at_use);
         check(
             r#"

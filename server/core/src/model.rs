@@ -208,6 +208,23 @@ pub enum Shape {
     Unknown { attribute: String },
 }
 
+impl Shape {
+    /// Is the trait rustc sees the text in the file? True as written and for the macros that
+    /// keep the trait unchanged (`#[dynosaur]`, the original of `trait_variant::make(Name:
+    /// ..)`); false where a macro rewrites it and where the shape is unknown. Quick fixes and
+    /// the expansion, which work on the text, apply only where it is.
+    pub fn is_the_text(&self) -> bool {
+        match self {
+            Shape::AsWritten => true,
+            Shape::Expanded { by } => matches!(
+                by,
+                MacroKind::Dynosaur { .. } | MacroKind::TraitVariantOriginal { .. }
+            ),
+            Shape::Unknown { .. } => false,
+        }
+    }
+}
+
 /// A trait declaration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TraitDef {

@@ -116,6 +116,34 @@ mod tests {
     }
 
     #[test]
+    fn not_offered_where_a_macro_reshapes_the_trait() {
+        // The text is not the trait rustc sees: no edit based on a guess.
+        assert_eq!(
+            check_assist(
+                "add_sized_bound",
+                "#[foo::bar]\ntrait A { fn $0f<T>(&self, t: T); }"
+            ),
+            None
+        );
+        assert_eq!(
+            check_assist(
+                "add_sized_bound",
+                "#[foo::bar]\ntrait A { fn f(&self) -> Self; }\nfn g(_: &dyn $0A) {}"
+            ),
+            None
+        );
+        // `#[dynosaur]` leaves the trait as written.
+        assert_eq!(
+            check_assist(
+                "add_sized_bound",
+                "#[dynosaur::dynosaur(DynA)]\ntrait A { async fn $0f(&self); }"
+            )
+            .as_deref(),
+            Some("#[dynosaur::dynosaur(DynA)]\ntrait A { async fn f(&self) where Self: Sized; }")
+        );
+    }
+
+    #[test]
     fn not_offered_for_dispatchable_or_exempt_methods() {
         assert_eq!(
             check_assist("add_sized_bound", "trait A { fn $0f(&self); }"),

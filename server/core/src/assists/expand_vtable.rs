@@ -202,6 +202,35 @@ mod tests {
 
     use super::{Db, ExpandOutput, FileId};
 
+    /// The generator reads the trait's text; where a macro rewrites the trait, that text is
+    /// not what the compiler sees, so the expansion is refused with a message saying so.
+    #[test]
+    fn macro_rewritten_traits_are_not_expanded() {
+        let mut db = Db::new(dynlens_std::StdLibrary::catalog());
+        let f = db.set_file_text(
+            "lib.rs".into(),
+            "#[async_trait]\ntrait Store { async fn get(&self) -> u8; }\n\
+             #[trait_variant::make(SendCache: Send)]\ntrait Cache { async fn get(&self) -> u8; }\n\
+             #[foo::bar]\ntrait Reshaped { fn f(&self); }\n"
+                .to_string(),
+        );
+        let err = |name: &str| super::expand_named(&db, f, name, false).err();
+        expect_test::expect![[r#"
+            Some(
+                "`Store` is the trait `#[async_trait]` writes, not its text: dynlens does not expand macro-rewritten traits",
+            )
+        "#]]
+        .assert_debug_eq(&err("Store"));
+        expect_test::expect![[r#"
+            Some(
+                "`#[foo::bar]` may reshape `Reshaped`; dynlens does not know what it expands to, so it cannot expand it",
+            )
+        "#]]
+        .assert_debug_eq(&err("Reshaped"));
+        assert!(err("SendCache").is_some());
+        assert!(err("Cache").is_none(), "the original is as written");
+    }
+
     /// `impl Error` is erased to `&dyn Error` only when it is std's `Error`: a `&dyn Error` of
     /// the user's trait does not implement that trait.
     #[test]

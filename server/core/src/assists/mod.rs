@@ -148,7 +148,8 @@ impl AssistCtx<'_> {
         let mut out = Vec::new();
         if let Some(model) = self.db.model(self.file) {
             for (i, t) in model.traits.iter().enumerate() {
-                if !t.range.contains_inclusive(self.range.start()) {
+                // Quick fixes edit the text: only where the text is the trait rustc sees.
+                if !t.range.contains_inclusive(self.range.start()) || !t.shape.is_the_text() {
                     continue;
                 }
                 let key = TraitKey::Local(self.file, i as u32);
@@ -175,7 +176,7 @@ impl AssistCtx<'_> {
                 if !matches!(key, TraitKey::Local(..)) {
                     continue;
                 }
-                let Some(def) = self.db.trait_def(&key) else {
+                let Some(def) = self.db.trait_def(&key).filter(|d| d.shape.is_the_text()) else {
                     continue;
                 };
                 for m in def.methods() {
