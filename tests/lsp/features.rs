@@ -214,6 +214,33 @@ fn diagnostics_are_published_and_follow_edits() {
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
 
+/// Issue 8's headline bug, end to end: `Arc<dyn Store>` with an `#[async_trait]` trait gets no
+/// diagnostic, nor does a trait an unknown attribute macro may reshape; `dyn SendCache`, which
+/// only `#[trait_variant::make]`'s output defines, gets rustc's E0038.
+#[test]
+fn attribute_macros_publish_only_what_rustc_says() {
+    const MACROS: &str = "use std::sync::Arc;\n\
+        #[async_trait::async_trait]\n\
+        pub trait Store { async fn get(&self, k: &str) -> Option<String>; }\n\
+        #[foo::bar]\n\
+        pub trait Reshaped { async fn get(&self) -> u8; }\n\
+        #[trait_variant::make(SendCache: Send)]\n\
+        pub trait Cache { async fn get(&self, k: u32) -> Option<String>; }\n\
+        pub fn f(_: Arc<dyn Store>, _: &dyn Reshaped, _: &dyn SendCache) {}\n";
+    let mut client = Client::start(Options::default());
+    client.open(URI, MACROS);
+    let diagnostics = client.diagnostics(URI, Some(1));
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert!(
+        diagnostics[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("the trait `SendCache` is not dyn compatible"),
+        "{diagnostics:?}"
+    );
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}
+
 #[test]
 fn diagnostics_can_be_disabled_and_reenabled() {
     let mut client = Client::start(Options {
