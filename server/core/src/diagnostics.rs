@@ -158,7 +158,8 @@ mod tests {
     #[test]
     fn unknown_attribute_macros_get_no_diagnostic() {
         // `#[foo::bar]` may add, remove or rewrite items: the trait's final shape is unknown,
-        // so neither `dyn Reshaped` nor `dyn Sub` (through the supertrait) is reported.
+        // so neither `dyn Reshaped` nor `dyn Sub` (through the supertrait) is reported. Inert
+        // attributes and macros that keep the trait (`automock`, `auto_impl`) change nothing.
         check(
             r#"
             #[foo::bar]
@@ -167,12 +168,18 @@ mod tests {
             #[allow(async_fn_in_trait)]
             #[doc = "inert attributes change nothing"]
             trait Plain { async fn get(&self) -> u8; }
-            fn x(_: &dyn Reshaped, _: &dyn Sub, _: &dyn Plain) {}
+            #[cfg_attr(test, mockall::automock)]
+            #[auto_impl::auto_impl(&, Box)]
+            trait Mocked { fn f<T>(&self, t: T); }
+            fn x(_: &dyn Reshaped, _: &dyn Sub, _: &dyn Plain, _: &dyn Mocked) {}
             "#,
             expect![[r#"
-                line 7 `Plain` Error dyn-incompatible: the trait `Plain` is not dyn compatible (1 violation)
+                line 10 `Plain` Error dyn-incompatible: the trait `Plain` is not dyn compatible (1 violation)
                 - method `get` is an `async fn`
                   related line 6 `get`: method `get` is an `async fn`
+                line 10 `Mocked` Error dyn-incompatible: the trait `Mocked` is not dyn compatible (1 violation)
+                - method `f` has type or const parameters (`T`)
+                  related line 9 `f`: method `f` has type or const parameters (`T`)
             "#]],
         );
     }

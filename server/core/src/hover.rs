@@ -248,6 +248,9 @@ fn shape_note(def: &TraitDef) -> Option<String> {
         MacroKind::TraitVariantOriginal { variant } => format!(
             "_`#[trait_variant::make]` keeps this trait as written and also generates `{variant}`, the same trait with bounded futures._"
         ),
+        MacroKind::KeepsTrait { path, adds } => {
+            format!("_`{path}` keeps this trait as written; it generates {adds}._")
+        }
         MacroKind::Dynosaur { wrapper } => format!(
             "_`#[dynosaur]` keeps this trait as written and generates `{wrapper}<'_>`, a struct that implements `{name}` by boxing its futures: use it where `dyn {name}` is rejected._"
         ),

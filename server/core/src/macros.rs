@@ -31,6 +31,12 @@ pub enum MacroKind {
     /// `#[dynosaur::dynosaur(DynFoo)]`: the trait is unchanged; `wrapper` is the generated
     /// struct `DynFoo<'a>` that implements the trait through boxed futures.
     Dynosaur { wrapper: String },
+    /// A macro that emits the trait unchanged and only adds items beside it (impls, a mock
+    /// struct): `#[auto_impl(..)]`, `#[automock]`, `#[enum_dispatch]`, `#[delegatable_trait]`.
+    KeepsTrait {
+        path: &'static str,
+        adds: &'static str,
+    },
 }
 
 impl MacroKind {
@@ -43,7 +49,18 @@ impl MacroKind {
                 "#[trait_variant::make]"
             }
             MacroKind::Dynosaur { .. } => "#[dynosaur]",
+            MacroKind::KeepsTrait { path, .. } => path,
         }
+    }
+
+    /// Does the macro emit the trait exactly as written (adding items beside it only)?
+    pub fn keeps_trait(&self) -> bool {
+        matches!(
+            self,
+            MacroKind::Dynosaur { .. }
+                | MacroKind::TraitVariantOriginal { .. }
+                | MacroKind::KeepsTrait { .. }
+        )
     }
 
     /// The `--json` name of the macro.
@@ -54,6 +71,9 @@ impl MacroKind {
                 "trait_variant::make"
             }
             MacroKind::Dynosaur { .. } => "dynosaur",
+            MacroKind::KeepsTrait { path, .. } => {
+                path.trim_start_matches("#[").trim_end_matches(']')
+            }
         }
     }
 }
@@ -66,6 +86,58 @@ const KNOWN_MACROS: &[(&str, Known)] = &[
     ("trait_variant::make", Known::TraitVariant),
     ("dynosaur", Known::Dynosaur),
     ("dynosaur::dynosaur", Known::Dynosaur),
+    // Macros that keep the trait as written (checked against their expansions: they add
+    // impls or types beside the trait and re-emit it unchanged).
+    (
+        "auto_impl",
+        Known::Keeps(
+            "#[auto_impl]",
+            "impls of the trait for the listed pointer types",
+        ),
+    ),
+    (
+        "auto_impl::auto_impl",
+        Known::Keeps(
+            "#[auto_impl]",
+            "impls of the trait for the listed pointer types",
+        ),
+    ),
+    (
+        "automock",
+        Known::Keeps("#[automock]", "a mock struct implementing the trait"),
+    ),
+    (
+        "mockall::automock",
+        Known::Keeps("#[automock]", "a mock struct implementing the trait"),
+    ),
+    (
+        "enum_dispatch",
+        Known::Keeps(
+            "#[enum_dispatch]",
+            "nothing visible here (the enum's impl is generated where the enum is)",
+        ),
+    ),
+    (
+        "enum_dispatch::enum_dispatch",
+        Known::Keeps(
+            "#[enum_dispatch]",
+            "nothing visible here (the enum's impl is generated where the enum is)",
+        ),
+    ),
+    (
+        "delegatable_trait",
+        Known::Keeps(
+            "#[delegatable_trait]",
+            "a macro that writes delegating impls",
+        ),
+    ),
+    (
+        "ambassador::delegatable_trait",
+        Known::Keeps(
+            "#[delegatable_trait]",
+            "a macro that writes delegating impls",
+        ),
+    ),
 ];
 
 #[derive(Debug, Clone, Copy)]
@@ -73,6 +145,7 @@ enum Known {
     AsyncTrait,
     TraitVariant,
     Dynosaur,
+    Keeps(&'static str, &'static str),
 }
 
 /// Built-in attributes that cannot change a trait's items (the compiler's own, and those
@@ -134,7 +207,12 @@ pub fn classify(path: &str, args: Option<&str>) -> AttrMeaning {
         let parts = split_top_level(args);
         for attr in parts.iter().skip(1) {
             let (p, a) = split_meta(attr);
-            if classify(&p, a) != AttrMeaning::Inert {
+            let keeps = match classify(&p, a) {
+                AttrMeaning::Inert => true,
+                AttrMeaning::Known(k) => k.keeps_trait(),
+                AttrMeaning::Unknown(_) => false,
+            };
+            if !keeps {
                 return AttrMeaning::Unknown(format!("cfg_attr(…, {p})"));
             }
         }
@@ -179,6 +257,7 @@ pub fn classify(path: &str, args: Option<&str>) -> AttrMeaning {
                 }),
             }
         }
+        Known::Keeps(path, adds) => AttrMeaning::Known(MacroKind::KeepsTrait { path, adds }),
         Known::Dynosaur => match first_ident() {
             Some(wrapper) => AttrMeaning::Known(MacroKind::Dynosaur { wrapper }),
             None => AttrMeaning::Unknown(path.to_string()),
@@ -295,6 +374,11 @@ mod tests {
         assert_eq!(
             classify("cfg_attr", Some("test, allow(dead_code)")),
             AttrMeaning::Inert
+        );
+        assert_eq!(
+            classify("cfg_attr", Some("test, mockall::automock")),
+            AttrMeaning::Inert,
+            "a macro that keeps the trait keeps it whatever the cfg"
         );
         assert_eq!(
             classify("cfg_attr", Some("feature = \"a\", async_trait")),

@@ -216,10 +216,7 @@ impl Shape {
     pub fn is_the_text(&self) -> bool {
         match self {
             Shape::AsWritten => true,
-            Shape::Expanded { by } => matches!(
-                by,
-                MacroKind::Dynosaur { .. } | MacroKind::TraitVariantOriginal { .. }
-            ),
+            Shape::Expanded { by } => by.keeps_trait(),
             Shape::Unknown { .. } => false,
         }
     }
@@ -571,7 +568,7 @@ fn trait_shape(t: &ast::Trait) -> (Shape, Option<String>) {
     }
     let reshaping: Vec<_> = known
         .iter()
-        .filter(|(k, _)| !matches!(k, MacroKind::Dynosaur { .. }))
+        .filter(|(k, _)| !k.keeps_trait() || matches!(k, MacroKind::TraitVariantOriginal { .. }))
         .collect();
     match reshaping.as_slice() {
         [] => match known.into_iter().next() {
