@@ -381,7 +381,11 @@ mod tests {
         g.add_dep(app, "svc", ts);
         g.add_dep_of_kind(app, "svc", app, DependencyKind::Dev);
         assert_eq!(g.dep_named(app, "svc"), Some(ts));
-        assert_eq!(g.get(app).unwrap().deps.len(), 1, "the first edge by a name wins");
+        assert_eq!(
+            g.get(app).unwrap().deps.len(),
+            1,
+            "the first edge by a name wins"
+        );
         assert!(g.get(app).unwrap().deps[0].in_extern_prelude());
         assert_eq!(g.dep_named(app, "tower_service"), None);
         assert_eq!(g.dep_named(ts, "app"), None);

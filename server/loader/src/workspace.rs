@@ -141,7 +141,10 @@ mod tests {
         );
         assert_eq!(read_source(&root.join("src/missing.rs")), None);
         let disk: &dyn FileSource = &DiskFileSource;
-        assert_eq!(disk.read(&root.join("src/lib.rs")).as_deref(), Some("trait A {}"));
+        assert_eq!(
+            disk.read(&root.join("src/lib.rs")).as_deref(),
+            Some("trait A {}")
+        );
         assert_eq!(disk.read(&root.join("src/nested")), None, "a directory");
         assert_eq!(disk.read(&root.join("src/missing.rs")), None);
         let _ = std::fs::remove_dir_all(&root);

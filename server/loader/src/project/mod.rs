@@ -143,7 +143,7 @@ pub fn load_project(dir: &Path) -> Result<ProjectLoad, ProjectError> {
 /// Loads the Cargo project that `dir` (a directory or a file) belongs to: its workspace is the
 /// nearest `Cargo.toml` above, or the `[workspace]` root above that package.
 pub fn load_project_with(dir: &Path, config: &ProjectConfig) -> Result<ProjectLoad, ProjectError> {
-    let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let dir = normalize(&std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()));
     let dir = if dir.is_file() {
         dir.parent().map(Path::to_path_buf).unwrap_or(dir)
     } else {
@@ -330,8 +330,10 @@ impl<'a> Loader<'a> {
             }
             let manifest_path = dir.join("Cargo.toml");
             let member = self.workspace.is_member(&dir);
-            let workspace = (member && manifest_path != self.workspace.manifest_path)
-                .then(|| (&self.workspace.manifest, self.workspace.manifest_path.as_path()));
+            let workspace = (member && manifest_path != self.workspace.manifest_path).then_some((
+                &self.workspace.manifest,
+                self.workspace.manifest_path.as_path(),
+            ));
             let manifest = match read_manifest(&manifest_path, Some(workspace)) {
                 Ok(m) => m,
                 Err(message) => {
@@ -380,7 +382,8 @@ impl<'a> Loader<'a> {
     fn read_lock_file(&mut self) {
         let path = self.workspace.root.join("Cargo.lock");
         if !path.is_file() {
-            self.warnings.push(LoadWarning::NoLockFile(self.workspace.root.clone()));
+            self.warnings
+                .push(LoadWarning::NoLockFile(self.workspace.root.clone()));
             return;
         }
         self.inputs.push(path.clone());
@@ -439,11 +442,20 @@ impl<'a> Loader<'a> {
                 .dependencies
                 .iter()
                 .filter_map(|dep| {
-                    let target = by_name
-                        .get(dep.name.as_str())?
+                    let same_name = by_name.get(dep.name.as_str())?;
+                    // Same name and version; the same source too when there is a choice.
+                    let target = same_name
                         .iter()
                         .copied()
-                        .find(|&i| dep.matches(&lock.packages[i]))?;
+                        .find(|&i| {
+                            dep.matches(&lock.packages[i]) && dep.source == lock.packages[i].source
+                        })
+                        .or_else(|| {
+                            same_name
+                                .iter()
+                                .copied()
+                                .find(|&i| dep.matches(&lock.packages[i]))
+                        })?;
                     Some((dep.name.as_str().to_string(), of_entry[target]))
                 })
                 .collect();
@@ -650,7 +662,11 @@ impl Loader<'_> {
         for position in 0..self.order.len() {
             let index = self.order[position];
             let package = &self.packages[index];
-            let from: Vec<CrateId> = package.lib.into_iter().chain(package.bins.clone()).collect();
+            let from: Vec<CrateId> = package
+                .lib
+                .into_iter()
+                .chain(package.bins.clone())
+                .collect();
             if let (Some(lib), Some(lib_name)) = (package.lib, &package.lib_name) {
                 for &bin in &package.bins {
                     graph.add_dep(bin, lib_name.clone(), lib);
