@@ -48,6 +48,7 @@ fn main() {
     for warning in &load.warnings {
         println!("warning: {warning}");
     }
+    let first = times[0];
     times.sort();
     println!(
         "{} crates, {} inputs; ProjectConfig::from_env (rust-src probe): {config_time:?}; \
@@ -55,7 +56,7 @@ fn main() {
         load.graph.len(),
         load.inputs.len(),
         times.len(),
-        times.first().copied().unwrap_or_default(),
+        first,
         times[0],
         times[times.len() / 2],
         times[times.len() - 1],

@@ -98,12 +98,21 @@ pub enum LoadWarning {
     /// A dependency's sources are not on disk (not fetched yet, or an unsupported source).
     #[error(
         "the sources of {package} {version} are missing ({reason}); its items are unknown until \
-         Cargo fetches it (`cargo fetch`)"
+         Cargo fetches it (`cargo fetch`){}",
+        if *.target_specific {
+            "; it is reached only through target-specific dependencies, which Cargo fetches \
+             only for the platforms that need them"
+        } else {
+            ""
+        }
     )]
     MissingSources {
         package: String,
         version: String,
         reason: String,
+        /// Reached only through `[target.'cfg(…)'.dependencies]`: a build for this machine
+        /// may never need it (Cargo fetches those for all platforms only on `cargo fetch`).
+        target_specific: bool,
     },
     /// A manifest that could not be read or parsed.
     #[error("cannot read {}: {message}", path.display())]
@@ -275,6 +284,10 @@ struct Package {
     /// `Loader::packages`); `None` without a lock file.
     locked_deps: Option<Vec<(String, usize)>>,
     reached: bool,
+    /// Reached without a target-specific dependency on the way.
+    unconditional: bool,
+    /// Why its sources are not on disk.
+    missing: Option<String>,
     lib: Option<CrateId>,
     bins: Vec<CrateId>,
 }
@@ -350,7 +363,7 @@ impl<'a> Loader<'a> {
             let Some(package) = &manifest.package else {
                 continue; // a virtual manifest
             };
-            for (_, dep, _) in declared_deps(&manifest, true) {
+            for (_, dep, _, _) in declared_deps(&manifest, true) {
                 if let Some(path) = dep.detail().and_then(|d| d.path.as_deref()) {
                     queue.push_back(normalize(&dir.join(path)));
                 }
@@ -371,6 +384,8 @@ impl<'a> Loader<'a> {
                 lib_name: None,
                 locked_deps: None,
                 reached: false,
+                unconditional: false,
+                missing: None,
                 lib: None,
                 bins: Vec::new(),
             });
@@ -425,6 +440,8 @@ impl<'a> Loader<'a> {
                         lib_name: None,
                         locked_deps: None,
                         reached: false,
+                        unconditional: false,
+                        missing: None,
                         lib: None,
                         bins: Vec::new(),
                     });
@@ -472,26 +489,51 @@ struct ResolvedDep {
     renamed: bool,
     target: usize,
     kind: DependencyKind,
+    /// Declared under `[target.'cfg(…)'.…]`.
+    target_specific: bool,
 }
 
 impl Loader<'_> {
     /// Walks from the members through the dependencies that matter, reading each reached
     /// package's manifest.
     fn reach(&mut self) {
-        let mut queue: VecDeque<usize> = self
+        // Each package is expanded once when first reached, and once more if it is later
+        // reached without a target-specific edge on the way (to mark what it reaches so).
+        let mut queue: VecDeque<(usize, bool)> = self
             .workspace
             .members
             .iter()
-            .filter_map(|dir| self.by_dir.get(dir).copied())
+            .filter_map(|dir| Some((self.by_dir.get(dir).copied()?, true)))
             .collect();
-        while let Some(index) = queue.pop_front() {
-            if self.packages[index].reached {
+        while let Some((index, unconditional)) = queue.pop_front() {
+            let package = &mut self.packages[index];
+            let first = !package.reached;
+            let newly_unconditional = unconditional && !package.unconditional;
+            if !first && !newly_unconditional {
                 continue;
             }
-            self.packages[index].reached = true;
-            self.order.push(index);
-            self.load_package(index);
-            queue.extend(self.resolved_deps(index).into_iter().map(|d| d.target));
+            package.reached = true;
+            package.unconditional |= unconditional;
+            if first {
+                self.order.push(index);
+                self.load_package(index);
+            }
+            queue.extend(
+                self.resolved_deps(index)
+                    .into_iter()
+                    .map(|d| (d.target, unconditional && !d.target_specific)),
+            );
+        }
+        for &index in &self.order {
+            let package = &self.packages[index];
+            if let Some(reason) = &package.missing {
+                self.warnings.push(LoadWarning::MissingSources {
+                    package: package.name.clone(),
+                    version: package.version.clone().unwrap_or_default(),
+                    reason: reason.clone(),
+                    target_specific: !package.unconditional,
+                });
+            }
         }
     }
 
@@ -512,11 +554,7 @@ impl Loader<'_> {
         let dir = match located {
             Ok(dir) => dir,
             Err(reason) => {
-                self.warnings.push(LoadWarning::MissingSources {
-                    package: name,
-                    version,
-                    reason,
-                });
+                self.packages[index].missing = Some(reason);
                 return;
             }
         };
@@ -596,7 +634,7 @@ impl Loader<'_> {
             return Vec::new();
         };
         let mut out = Vec::new();
-        for (key, dep, kind) in declared_deps(manifest, package.member) {
+        for (key, dep, kind, target_specific) in declared_deps(manifest, package.member) {
             let package_name = dep.package().unwrap_or(key);
             let path = dep
                 .detail()
@@ -648,6 +686,7 @@ impl Loader<'_> {
                 renamed: dep.package().is_some(),
                 target,
                 kind,
+                target_specific,
             });
         }
         out
@@ -859,29 +898,30 @@ impl Loader<'_> {
 
 /// The declared dependencies that the package's crates see, with their kind: normal ones
 /// (target-specific included), then dev-dependencies when `with_dev`.
+/// Each comes with whether it is target-specific (`[target.'cfg(…)'.dependencies]`).
 fn declared_deps(
     manifest: &Manifest,
     with_dev: bool,
-) -> Vec<(&str, &cargo_toml::Dependency, DependencyKind)> {
+) -> Vec<(&str, &cargo_toml::Dependency, DependencyKind, bool)> {
     let mut out = Vec::new();
-    let sets = std::iter::once((&manifest.dependencies, DependencyKind::Normal))
+    let sets = std::iter::once((&manifest.dependencies, DependencyKind::Normal, false))
         .chain(
             manifest
                 .target
                 .values()
-                .map(|t| (&t.dependencies, DependencyKind::Normal)),
+                .map(|t| (&t.dependencies, DependencyKind::Normal, true)),
         )
-        .chain(with_dev.then_some((&manifest.dev_dependencies, DependencyKind::Dev)))
+        .chain(with_dev.then_some((&manifest.dev_dependencies, DependencyKind::Dev, false)))
         .chain(
             manifest
                 .target
                 .values()
                 .filter(|_| with_dev)
-                .map(|t| (&t.dev_dependencies, DependencyKind::Dev)),
+                .map(|t| (&t.dev_dependencies, DependencyKind::Dev, true)),
         );
-    for (set, kind) in sets {
+    for (set, kind, target_specific) in sets {
         for (key, dep) in set {
-            out.push((key.as_str(), dep, kind));
+            out.push((key.as_str(), dep, kind, target_specific));
         }
     }
     out

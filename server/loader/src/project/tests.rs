@@ -449,6 +449,16 @@ pretty = "0.1"
         warning.contains("winapi 0.3.9") && warning.contains("vendor"),
         "{warning}"
     );
+    assert!(
+        matches!(
+            &load.warnings[0],
+            LoadWarning::MissingSources {
+                target_specific: true,
+                ..
+            }
+        ),
+        "winapi is only a `cfg(windows)` dependency: {warning}"
+    );
 }
 
 #[test]
@@ -543,6 +553,16 @@ fn registry_and_git_sources_are_found_in_cargo_home() {
     let warning = load.warnings[0].to_string();
     assert!(
         warning.contains("tokio 1.40.0") && warning.contains("tokio-1.40.0 does not exist"),
+        "{warning}"
+    );
+    assert!(
+        matches!(
+            &load.warnings[0],
+            LoadWarning::MissingSources {
+                target_specific: false,
+                ..
+            }
+        ),
         "{warning}"
     );
     assert!(
