@@ -27,8 +27,12 @@
 //!   are no sysroot crates and the core keeps using its built-in std catalog.
 //!
 //! Sources are located where Cargo keeps them (`locate.rs`), after source replacement
-//! (`config.rs`). A package whose sources are not on disk is still a crate (its root does not
-//! exist, so the core finds nothing in it) and is reported in [`ProjectLoad::warnings`].
+//! (`config.rs`). A package whose sources are not on disk is still a crate, named as Cargo
+//! names it by default, without dependencies, whose root cannot be read (an empty path when
+//! its directory is unknown): the core knows the name is a crate but finds nothing in it. It
+//! is reported in [`ProjectLoad::warnings`], flagged when it is reached only through
+//! target-specific dependencies (Windows crates on Linux, …), which Cargo fetches only on
+//! `cargo fetch` or for the platforms that need them.
 //!
 //! Libraries used, both actively maintained and building on Rust 1.85+: `cargo_toml`
 //! (kornelski; Cargo.toml as serde types, with workspace inheritance — `edition.workspace =
