@@ -47,6 +47,7 @@ mod tests;
 
 use std::collections::{HashMap, VecDeque};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use cargo_lock::Lockfile;
 use cargo_toml::Manifest;
@@ -485,6 +486,15 @@ impl<'a> Loader<'a> {
     }
 }
 
+/// A package located and its manifest read (or not).
+enum Loaded {
+    Missing(String),
+    Found {
+        dir: PathBuf,
+        manifest: Result<Manifest, String>,
+    },
+}
+
 /// A dependency of a package, resolved to a package.
 struct ResolvedDep {
     /// The key in `[dependencies]`.
@@ -501,32 +511,44 @@ impl Loader<'_> {
     /// Walks from the members through the dependencies that matter, reading each reached
     /// package's manifest.
     fn reach(&mut self) {
-        // Each package is expanded once when first reached, and once more if it is later
-        // reached without a target-specific edge on the way (to mark what it reaches so).
-        let mut queue: VecDeque<(usize, bool)> = self
+        // Breadth first, level by level: the manifests of a level's new packages are read in
+        // parallel, then the level is expanded in order (so the crates' order is stable).
+        // A package is expanded when first reached, and once more if it is later reached
+        // without a target-specific edge on the way (to mark what it reaches so).
+        let mut level: Vec<(usize, bool)> = self
             .workspace
             .members
             .iter()
             .filter_map(|dir| Some((self.by_dir.get(dir).copied()?, true)))
             .collect();
-        while let Some((index, unconditional)) = queue.pop_front() {
-            let package = &mut self.packages[index];
-            let first = !package.reached;
-            let newly_unconditional = unconditional && !package.unconditional;
-            if !first && !newly_unconditional {
-                continue;
+        while !level.is_empty() {
+            let mut new: Vec<usize> = level
+                .iter()
+                .map(|&(index, _)| index)
+                .filter(|&index| !self.packages[index].reached)
+                .collect();
+            new.sort_unstable();
+            new.dedup();
+            self.load_packages(&new);
+            let mut next = Vec::new();
+            for (index, unconditional) in level {
+                let package = &mut self.packages[index];
+                let first = !package.reached;
+                if !first && !(unconditional && !package.unconditional) {
+                    continue;
+                }
+                package.reached = true;
+                package.unconditional |= unconditional;
+                if first {
+                    self.order.push(index);
+                }
+                next.extend(
+                    self.resolved_deps(index)
+                        .into_iter()
+                        .map(|d| (d.target, unconditional && !d.target_specific)),
+                );
             }
-            package.reached = true;
-            package.unconditional |= unconditional;
-            if first {
-                self.order.push(index);
-                self.load_package(index);
-            }
-            queue.extend(
-                self.resolved_deps(index)
-                    .into_iter()
-                    .map(|d| (d.target, unconditional && !d.target_specific)),
-            );
+            level = next;
         }
         for &index in &self.order {
             let package = &self.packages[index];
@@ -541,39 +563,79 @@ impl Loader<'_> {
         }
     }
 
-    /// Locates a registry, git or vendored package and reads its manifest.
-    fn load_package(&mut self, index: usize) {
-        let package = &self.packages[index];
-        if package.manifest.is_some() || package.dir.is_some() {
-            return;
-        }
-        let Some(source) = package.source.clone() else {
-            return;
-        };
-        let (name, version) = (
-            package.name.clone(),
-            package.version.clone().unwrap_or_default(),
-        );
-        let located = self.locate(&source, &name, &version);
-        let dir = match located {
-            Ok(dir) => dir,
-            Err(reason) => {
-                self.packages[index].missing = Some(reason);
-                return;
+    /// Locates registry, git and vendored packages and reads their manifests, on a few
+    /// threads (parsing manifests is most of the load time).
+    fn load_packages(&mut self, indexes: &[usize]) {
+        let jobs: Vec<(usize, cargo_lock::SourceId, String, String)> = indexes
+            .iter()
+            .filter_map(|&index| {
+                let package = &self.packages[index];
+                if package.manifest.is_some() || package.dir.is_some() {
+                    return None; // a path package, read while discovering them
+                }
+                Some((
+                    index,
+                    package.source.clone()?,
+                    package.name.clone(),
+                    package.version.clone().unwrap_or_default(),
+                ))
+            })
+            .collect();
+        let next = AtomicUsize::new(0);
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 8)
+            .min(jobs.len().div_ceil(4).max(1));
+        let this = &*self;
+        let results: Vec<(usize, Loaded)> = std::thread::scope(|scope| {
+            let work = || {
+                let mut done = Vec::new();
+                loop {
+                    let job = next.fetch_add(1, Ordering::Relaxed);
+                    let Some((index, source, name, version)) = jobs.get(job) else {
+                        break;
+                    };
+                    done.push((*index, this.load_package(source, name, version)));
+                }
+                done
+            };
+            let handles: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+            let mut results = work();
+            for handle in handles {
+                // A panic while parsing one manifest loses that thread's packages only.
+                results.extend(handle.join().unwrap_or_default());
             }
+            results
+        });
+        for (index, loaded) in results {
+            let package = &mut self.packages[index];
+            match loaded {
+                Loaded::Missing(reason) => package.missing = Some(reason),
+                Loaded::Found { dir, manifest } => {
+                    match manifest {
+                        Ok(manifest) => package.manifest = Some(manifest),
+                        Err(message) => self.warnings.push(LoadWarning::Manifest {
+                            path: dir.join("Cargo.toml"),
+                            message,
+                        }),
+                    }
+                    package.dir = Some(dir);
+                }
+            }
+        }
+    }
+
+    /// Locates one registry, git or vendored package and reads its manifest.
+    fn load_package(&self, source: &cargo_lock::SourceId, name: &str, version: &str) -> Loaded {
+        let dir = match self.locate(source, name, version) {
+            Ok(dir) => dir,
+            Err(reason) => return Loaded::Missing(reason),
         };
-        let manifest_path = dir.join("Cargo.toml");
         // Published and vendored manifests are normalized (nothing inherited, targets
         // explicit); a git checkout's may inherit from its repository's workspace.
         let complete = source.is_git();
-        match read_manifest(&manifest_path, complete.then_some(None)) {
-            Ok(manifest) => self.packages[index].manifest = Some(manifest),
-            Err(message) => self.warnings.push(LoadWarning::Manifest {
-                path: manifest_path,
-                message,
-            }),
-        }
-        self.packages[index].dir = Some(dir);
+        let manifest = read_manifest(&dir.join("Cargo.toml"), complete.then_some(None));
+        Loaded::Found { dir, manifest }
     }
 
     fn locate(
