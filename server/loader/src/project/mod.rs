@@ -491,7 +491,7 @@ enum Loaded {
     Missing(String),
     Found {
         dir: PathBuf,
-        manifest: Result<Manifest, String>,
+        manifest: Result<Box<Manifest>, String>,
     },
 }
 
@@ -613,7 +613,7 @@ impl Loader<'_> {
                 Loaded::Missing(reason) => package.missing = Some(reason),
                 Loaded::Found { dir, manifest } => {
                     match manifest {
-                        Ok(manifest) => package.manifest = Some(manifest),
+                        Ok(manifest) => package.manifest = Some(*manifest),
                         Err(message) => self.warnings.push(LoadWarning::Manifest {
                             path: dir.join("Cargo.toml"),
                             message,
@@ -634,7 +634,8 @@ impl Loader<'_> {
         // Published and vendored manifests are normalized (nothing inherited, targets
         // explicit); a git checkout's may inherit from its repository's workspace.
         let complete = source.is_git();
-        let manifest = read_manifest(&dir.join("Cargo.toml"), complete.then_some(None));
+        let manifest =
+            read_manifest(&dir.join("Cargo.toml"), complete.then_some(None)).map(Box::new);
         Loaded::Found { dir, manifest }
     }
 
