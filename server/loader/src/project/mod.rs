@@ -534,7 +534,8 @@ impl Loader<'_> {
             for (index, unconditional) in level {
                 let package = &mut self.packages[index];
                 let first = !package.reached;
-                if !first && !(unconditional && !package.unconditional) {
+                let newly_unconditional = unconditional && !package.unconditional;
+                if !first && !newly_unconditional {
                     continue;
                 }
                 package.reached = true;
