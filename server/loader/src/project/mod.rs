@@ -608,6 +608,12 @@ impl Loader<'_> {
             }
             results
         });
+        for (index, _, name, version) in &jobs {
+            if !results.iter().any(|(done, _)| done == index) {
+                self.packages[*index].missing =
+                    Some(format!("reading the manifest of {name} {version} panicked"));
+            }
+        }
         for (index, loaded) in results {
             let package = &mut self.packages[index];
             match loaded {
