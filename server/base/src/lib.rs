@@ -11,9 +11,24 @@
 //!   resolves them (the loader builds it from manifests and `Cargo.lock`; the core resolves
 //!   names through it).
 //!
+//! - [`FileSource`]: how the core asks for a file's text by path (the loader reads the disk;
+//!   the core stays free of IO and reads a dependency's files only when it needs them).
+//!
 //! No IO, no syntax, no dependency beyond `text-size` and `thiserror`.
 
+use std::path::Path;
+use std::sync::Arc;
+
 pub use text_size::{TextRange, TextSize};
+
+/// Reads files by path for the analysis, which does no IO itself: the loader implements it on
+/// disk (size limit, lossy UTF-8), tests in memory. The core calls it lazily — a dependency's
+/// files are read only when a name resolves into that crate.
+pub trait FileSource: Send + Sync + std::fmt::Debug {
+    /// The text of the file at `path`, or `None` when there is none to read (missing, a
+    /// directory, unreadable, over the size limit). Invalid UTF-8 is replaced, not refused.
+    fn read(&self, path: &Path) -> Option<Arc<str>>;
+}
 
 /// A file known to the analysis.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -168,8 +183,40 @@ pub enum CrateOrigin {
     /// A dependency from a registry, a git checkout, a path outside the workspace or a
     /// vendored directory: read-only to dynlens.
     Dependency,
-    /// `core`, `alloc`, `std` (from rust-src).
+    /// `core`, `alloc`, `std`, `proc_macro` (from rust-src).
     Sysroot,
+}
+
+/// Which target of its package a crate is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum CrateKind {
+    /// A library (`[lib]`): what other crates depend on.
+    #[default]
+    Lib,
+    /// A procedural-macro library (`proc-macro = true`): exports macros only, run by rustc
+    /// (never by dynlens).
+    ProcMacro,
+    /// A binary (`src/main.rs`, `[[bin]]`) of a workspace member; it depends on its package's
+    /// library, nothing depends on it.
+    Bin,
+}
+
+/// How a dependency is visible in the crate that has it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DependencyKind {
+    /// A `[dependencies]` entry (target-specific ones too): in the extern prelude, as Cargo
+    /// passes it with `--extern`.
+    Normal,
+    /// A `[dev-dependencies]` entry of a workspace member: visible only in its tests,
+    /// examples, benchmarks and `#[cfg(test)]` code.
+    Dev,
+    /// `core` or `std`, which rustc puts in every crate's extern prelude itself, in every
+    /// edition (`std` unless the crate root says `#![no_std]`, `core` unless `#![no_core]`:
+    /// the resolver reads those attributes).
+    SysrootPrelude,
+    /// `alloc`: present in the sysroot but not in the extern prelude; a crate sees it only
+    /// after `extern crate alloc;`.
+    ExternCrateOnly,
 }
 
 /// One edge of the graph: `krate` is visible as `extern_name` (after `package = …` renames and
@@ -178,6 +225,14 @@ pub enum CrateOrigin {
 pub struct Dependency {
     pub extern_name: String,
     pub krate: CrateId,
+    pub kind: DependencyKind,
+}
+
+impl Dependency {
+    /// Whether code can name the crate without an `extern crate` item (the extern prelude).
+    pub fn in_extern_prelude(&self) -> bool {
+        !matches!(self.kind, DependencyKind::ExternCrateOnly)
+    }
 }
 
 /// One crate (a library or binary target of a package).
@@ -192,8 +247,10 @@ pub struct CrateData {
     pub root: std::path::PathBuf,
     pub edition: Edition,
     pub origin: CrateOrigin,
+    /// Library, proc-macro library or binary.
+    pub kind: CrateKind,
     /// Its dependencies (normal ones; dev-dependencies too for workspace members, whose
-    /// tests and examples may use them).
+    /// tests and examples may use them), then the sysroot crates.
     pub deps: Vec<Dependency>,
 }
 
@@ -210,12 +267,28 @@ impl CrateGraph {
         CrateId(self.crates.len() as u32 - 1)
     }
 
-    /// Makes `dep` visible from `from` as `extern_name`.
+    /// Makes `dep` visible from `from` as `extern_name`, a normal dependency.
     pub fn add_dep(&mut self, from: CrateId, extern_name: impl Into<String>, dep: CrateId) {
-        if let Some(c) = self.crates.get_mut(from.0 as usize) {
+        self.add_dep_of_kind(from, extern_name, dep, DependencyKind::Normal);
+    }
+
+    /// Makes `dep` visible from `from` as `extern_name`, as `kind` says. A second edge with
+    /// the same name is ignored (the first one declared wins, e.g. normal over dev).
+    pub fn add_dep_of_kind(
+        &mut self,
+        from: CrateId,
+        extern_name: impl Into<String>,
+        dep: CrateId,
+        kind: DependencyKind,
+    ) {
+        let extern_name = extern_name.into();
+        if let Some(c) = self.crates.get_mut(from.0 as usize)
+            && !c.deps.iter().any(|d| d.extern_name == extern_name)
+        {
             c.deps.push(Dependency {
-                extern_name: extern_name.into(),
+                extern_name,
                 krate: dep,
+                kind,
             });
         }
     }
@@ -300,12 +373,20 @@ mod tests {
             root: format!("{name}/src/lib.rs").into(),
             edition: Edition::Edition2021,
             origin,
+            kind: CrateKind::Lib,
             deps: Vec::new(),
         };
         let app = g.add_crate(krate("app", CrateOrigin::Workspace));
         let ts = g.add_crate(krate("tower_service", CrateOrigin::Dependency));
         g.add_dep(app, "svc", ts);
+        g.add_dep_of_kind(app, "svc", app, DependencyKind::Dev);
         assert_eq!(g.dep_named(app, "svc"), Some(ts));
+        assert_eq!(
+            g.get(app).unwrap().deps.len(),
+            1,
+            "the first edge by a name wins"
+        );
+        assert!(g.get(app).unwrap().deps[0].in_extern_prelude());
         assert_eq!(g.dep_named(app, "tower_service"), None);
         assert_eq!(g.dep_named(ts, "app"), None);
         assert_eq!(g.len(), 2);

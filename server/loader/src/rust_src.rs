@@ -63,6 +63,13 @@ pub fn detect() -> StdLibrary {
     library
 }
 
+/// rust-src's `library/` directory as [`detect`] finds it (`RUST_SRC_PATH`, else below the
+/// sysroot), waiting for the sysroot probe when it has not answered yet; `None` when rust-src
+/// is not installed.
+pub fn installed_library() -> Option<PathBuf> {
+    locate_rust_src(std::env::var_os("RUST_SRC_PATH"), probe_sysroot)
+}
+
 /// The declarations of the rust-src at `library` (the `library/` directory holding `core/`,
 /// `alloc/` and `std/`, or the directory above); traits missing there come from the catalog.
 /// A path that does not hold rust-src means the catalog.

@@ -11,6 +11,9 @@
 //! Symbolic links to directories are not followed (no cycles).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use dynlens_base::FileSource;
 
 /// Files larger than this are skipped.
 pub const MAX_FILE_SIZE: u64 = 64 << 20;
@@ -49,6 +52,17 @@ pub fn read_source(path: &Path) -> Option<String> {
             );
             Some(String::from_utf8_lossy(e.as_bytes()).into_owned())
         }
+    }
+}
+
+/// The core's [`FileSource`] on disk: each call reads the file under the policy above
+/// ([`read_source`]); nothing is cached here (the analysis keeps what it parsed).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DiskFileSource;
+
+impl FileSource for DiskFileSource {
+    fn read(&self, path: &Path) -> Option<Arc<str>> {
+        read_source(path).map(Arc::from)
     }
 }
 
@@ -126,6 +140,13 @@ mod tests {
             "{lossy:?}"
         );
         assert_eq!(read_source(&root.join("src/missing.rs")), None);
+        let disk: &dyn FileSource = &DiskFileSource;
+        assert_eq!(
+            disk.read(&root.join("src/lib.rs")).as_deref(),
+            Some("trait A {}")
+        );
+        assert_eq!(disk.read(&root.join("src/nested")), None, "a directory");
+        assert_eq!(disk.read(&root.join("src/missing.rs")), None);
         let _ = std::fs::remove_dir_all(&root);
     }
 }
