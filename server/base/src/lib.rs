@@ -11,6 +11,9 @@
 //!   resolves them (the loader builds it from manifests and `Cargo.lock`; the core resolves
 //!   names through it).
 //!
+//! - [`FileSource`]: how the core reads files it was not handed (a dependency's modules, the
+//!   module files of a crate not open in the editor): the loader implements it on disk.
+//!
 //! No IO, no syntax, no dependency beyond `text-size` and `thiserror`.
 
 pub use text_size::{TextRange, TextSize};
@@ -131,6 +134,14 @@ impl SourceChange {
         }
         Ok(out)
     }
+}
+
+/// Files the core may read lazily: the loader implements it on disk, tests in memory. The
+/// core calls it only when a name resolves into a file it has not been handed (a dependency's
+/// module), at most once per path.
+pub trait FileSource: Send + Sync + std::fmt::Debug {
+    /// The text of the file at `path`, or `None` when there is none (or it is not UTF-8).
+    fn read(&self, path: &std::path::Path) -> Option<std::sync::Arc<str>>;
 }
 
 /// A crate in the [`CrateGraph`].
