@@ -531,3 +531,36 @@ pub trait Unlisted { fn f(&self) -> Self; }
     // A module the fixture's core lacks: unresolved, not guessed.
     assert_eq!(f.supers(&f.key(lib, "C")), Vec::<TraitKey>::new());
 }
+
+/// Hover sees traits in blocks and dependency traits like workspace traits.
+#[test]
+fn hover_on_block_and_dependency_traits() {
+    let f = fixture(&format!(
+        "//- /src/lib.rs crate:app deps:dep\n{BLOCKS}pub fn d(_: &dyn dep::Svc) {{}}\n//- /dep/lib.rs crate:dep origin:dep\npub trait Svc {{ fn call(&self) -> Self; }}\n"
+    ));
+    let file = f.file("/src/lib.rs");
+    let text = f.db.file_text(file).unwrap().to_string();
+    let hover_at = |needle: &str| {
+        let at = (text.find(needle).unwrap() as u32 + 1).into();
+        crate::hover::hover(&f.db, file, at, &crate::hover::HoverConfig::default())
+            .map(|h| h.markdown)
+            .unwrap_or_default()
+    };
+    let def = hover_at("Local {");
+    assert!(
+        def.contains("Local") && def.contains("not dyn compatible"),
+        "{def}"
+    );
+    let used = hover_at("Local) {}");
+    assert_eq!(used, def);
+    let dep = hover_at("Svc)");
+    assert!(
+        dep.contains("Svc") && dep.contains("not dyn compatible"),
+        "{dep}"
+    );
+    assert_eq!(
+        hover_at("Local) {}\npub fn d"),
+        "",
+        "`outside` names no trait"
+    );
+}
