@@ -74,6 +74,30 @@ pub(crate) struct ModuleData {
     pub inline: Vec<String>,
     pub dir: PathBuf,
     pub scope: Arc<ItemScope>,
+    /// Name → index of the first item of `scope.defs` with that name (a module may hold
+    /// thousands of items).
+    pub index: HashMap<String, u32>,
+}
+
+impl ModuleData {
+    pub fn new(file: FileRef, inline: Vec<String>, dir: PathBuf, scope: Arc<ItemScope>) -> Self {
+        let mut index = HashMap::new();
+        for (i, d) in scope.defs.iter().enumerate() {
+            index.entry(d.name.clone()).or_insert(i as u32);
+        }
+        ModuleData {
+            file,
+            inline,
+            dir,
+            scope,
+            index,
+        }
+    }
+
+    /// The first item named `name`.
+    pub fn def(&self, name: &str) -> Option<&item_tree::Def> {
+        self.scope.defs.get(*self.index.get(name)? as usize)
+    }
 }
 
 /// A module, by crate and path from the crate root.

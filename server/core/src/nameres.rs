@@ -83,28 +83,27 @@ fn locate(db: &Db, (krate, path): &ModuleKey) -> Option<ModuleData> {
         let data = project.graph.get(*krate)?;
         let file = db.file_at(&data.root)?;
         set_display_path(db, file, &data.name);
-        return Some(ModuleData {
+        return Some(ModuleData::new(
             file,
-            inline: Vec::new(),
-            dir: data
-                .root
+            Vec::new(),
+            data.root
                 .parent()
                 .map(Path::to_path_buf)
                 .unwrap_or_default(),
-            scope: Arc::new(db.item_tree_of(file)?.root.clone()),
-        });
+            Arc::new(db.item_tree_of(file)?.root.clone()),
+        ));
     };
     let parent = module(db, &(*krate, parent_path.to_vec()))?;
     let decl = parent.scope.module(last)?;
     if let Some(inline) = &decl.inline {
         let mut names = parent.inline.clone();
         names.push(last.clone());
-        return Some(ModuleData {
-            file: parent.file,
-            inline: names,
-            dir: parent.dir.join(decl.path_attr.as_deref().unwrap_or(last)),
-            scope: Arc::new((**inline).clone()),
-        });
+        return Some(ModuleData::new(
+            parent.file,
+            names,
+            parent.dir.join(decl.path_attr.as_deref().unwrap_or(last)),
+            Arc::new((**inline).clone()),
+        ));
     }
     let (file, dir) = match &decl.path_attr {
         Some(attr) => {
@@ -127,12 +126,12 @@ fn locate(db: &Db, (krate, path): &ModuleKey) -> Option<ModuleData> {
     };
     let crate_name = &project.graph.get(*krate)?.name;
     set_display_path(db, file, &format!("{crate_name}::{}", path.join("::")));
-    Some(ModuleData {
+    Some(ModuleData::new(
         file,
-        inline: Vec::new(),
+        Vec::new(),
         dir,
-        scope: Arc::new(db.item_tree_of(file)?.root.clone()),
-    })
+        Arc::new(db.item_tree_of(file)?.root.clone()),
+    ))
 }
 
 /// `a/./b/../c` → `a/c` (a `#[path]` may climb out of its directory).
@@ -314,7 +313,7 @@ fn lookup_in_module(
     ctx: &mut Ctx,
 ) -> Option<Res> {
     let data = module(db, m)?;
-    if let Some(d) = data.scope.def(name)
+    if let Some(d) = data.def(name)
         && visible(d.vis, m, from)
     {
         return Some(match d.kind {

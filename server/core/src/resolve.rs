@@ -443,8 +443,17 @@ fn dyn_uses_in(db: &Db, file: FileId, within: Option<TextRange>) -> Vec<(TextRan
                 continue;
             };
             let Some(path) = pt.path() else { continue };
-            let at = path.syntax().text_range().start();
-            if let Some(key) = resolve_trait(db, Scope::At(file, at), &lower_path(&path)) {
+            let lowered = lower_path(&path);
+            let names: Vec<&str> = lowered.segments.iter().map(|s| s.name.as_str()).collect();
+            // From the path's own node: no search of the tree for the position.
+            let found = resolve_from_node(
+                db,
+                FileRef::Workspace(file),
+                path.syntax().clone(),
+                &names,
+                0,
+            );
+            if let Some(key) = found {
                 out.push((path.syntax().text_range(), key));
             }
         }
