@@ -22,7 +22,9 @@
 //! origin, read from rust-src like any dependency); a trait resolved into them that std's
 //! table knows (by its declaring file and name) is `TraitKey::Std`, others are
 //! `TraitKey::Extern`. Without sysroot crates, `std::…`, `core::…` and `alloc::…` paths go to
-//! the table by path, and the prelude is the table's.
+//! the table by path (and so do those the sysroot's tree does not lead to: `crate::resolve`),
+//! and the prelude is always the table's (the prelude modules of rust-src re-export macros
+//! and traits under the same names; the table says which are traits).
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
