@@ -186,6 +186,10 @@ pub trait Peek: Sealed { fn peek(&self); }
 ",
     );
     let peek = f.key("/src/token/peek.rs", "Peek");
+    assert!(
+        !f.source.was_read("/src/token/peek.rs") && !f.source.was_read("/src/lib.rs"),
+        "files handed to the store are not read"
+    );
     assert_eq!(f.supers(&peek), vec![f.key("/src/sealed.rs", "Sealed")]);
     assert_eq!(f.violations(&peek), Vec::<&str>::new());
     let token = f.key("/src/token.rs", "Token");
