@@ -23,7 +23,7 @@ pub use text_size::{TextRange, TextSize};
 
 /// Reads files by path for the analysis, which does no IO itself: the loader implements it on
 /// disk (size limit, lossy UTF-8), tests in memory. The core calls it lazily — a dependency's
-/// files are read only when a name resolves into that crate.
+/// files are read only when a name resolves into that crate, each at most once.
 pub trait FileSource: Send + Sync + std::fmt::Debug {
     /// The text of the file at `path`, or `None` when there is none to read (missing, a
     /// directory, unreadable, over the size limit). Invalid UTF-8 is replaced, not refused.

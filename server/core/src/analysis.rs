@@ -36,6 +36,18 @@ impl Analysis {
         self.db.set_file_text(path, text)
     }
 
+    /// Sets the project: the crate graph (from the loader) and where the core may read the
+    /// files of its crates that it was not handed (read lazily, each at most once, only when a
+    /// name resolves into them). Files given with [`Self::set_file_text`] take precedence
+    /// for the same path. Files of no crate keep the file-wide name resolution.
+    pub fn set_project(
+        &mut self,
+        graph: dynlens_base::CrateGraph,
+        files: std::sync::Arc<dyn dynlens_base::FileSource>,
+    ) {
+        self.db.set_project(graph, files)
+    }
+
     /// Applies one edit to a file, reparsing incrementally where possible.
     pub fn edit_file(&mut self, file: FileId, edit: &TextEdit) -> Result<(), EditError> {
         self.db.edit_file(file, edit)

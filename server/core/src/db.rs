@@ -1,7 +1,11 @@
 //! The in-memory store: every known file's text, syntax tree and trait model, an index of
 //! trait names across the workspace, and the standard library's traits (parsed on demand).
 //!
-//! The core never reads files itself; the LSP layer and the CLI hand it text.
+//! The core never reads files itself; the LSP layer and the CLI hand it text. With a project
+//! ([`Db::set_project`]: the crate graph and a [`FileSource`]), files it was not handed (a
+//! dependency's modules) are read through the source when name resolution needs them, each
+//! once, and kept as *extern files* ([`FileRef::Extern`]); files handed with
+//! [`Db::set_file_text`] take precedence for the same path.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -9,8 +13,9 @@ use std::sync::{Arc, Mutex};
 
 use ra_ap_syntax::{Edition, Parse, SourceFile, TextRange, TextSize};
 
+use crate::item_tree::{self, ItemScope, ItemTree};
 use crate::model::{self, FileModel, TraitDef};
-use dynlens_base::{EditError, TextEdit};
+use dynlens_base::{CrateGraph, CrateId, EditError, FileSource, TextEdit};
 use dynlens_std::StdLibrary;
 
 /// The edition user files are parsed with.
@@ -25,6 +30,89 @@ pub enum TraitKey {
     Local(FileId, u32),
     /// A standard-library trait, by canonical path (`core::fmt::Debug`).
     Std(Arc<str>),
+    /// The `index`-th trait of an extern file (a dependency's, read through the project's
+    /// [`FileSource`]).
+    Extern(u32, u32),
+}
+
+/// A file name resolution can look into: one handed to the store, or one read lazily.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FileRef {
+    Workspace(FileId),
+    Extern(u32),
+}
+
+/// A file read through the project's [`FileSource`] (never edited).
+pub(crate) struct ExternFile {
+    pub path: PathBuf,
+    pub text: Arc<str>,
+    pub parse: Parse<SourceFile>,
+    pub model: Arc<FileModel>,
+    pub item_tree: Arc<ItemTree>,
+    /// The path of the module the file is the root of (`dep::inner`), once known: for
+    /// display.
+    pub module_path: Mutex<Option<String>>,
+}
+
+#[derive(Default)]
+struct ExternStore {
+    files: Vec<Arc<ExternFile>>,
+    by_path: HashMap<PathBuf, Option<u32>>,
+}
+
+/// The crate graph and where to read the files of its crates.
+pub(crate) struct Project {
+    pub graph: CrateGraph,
+    pub source: Arc<dyn FileSource>,
+}
+
+/// A module of a crate of the project, located: the file that holds it, the inline modules
+/// around it in that file, the directory its `mod x;` files are looked up in, and its items.
+#[derive(Debug)]
+pub(crate) struct ModuleData {
+    pub file: FileRef,
+    pub inline: Vec<String>,
+    pub dir: PathBuf,
+    pub scope: Arc<ItemScope>,
+    /// Name → index of the first item of `scope.defs` with that name (a module may hold
+    /// thousands of items).
+    pub index: HashMap<String, u32>,
+}
+
+impl ModuleData {
+    pub fn new(file: FileRef, inline: Vec<String>, dir: PathBuf, scope: Arc<ItemScope>) -> Self {
+        let mut index = HashMap::new();
+        for (i, d) in scope.defs.iter().enumerate() {
+            index.entry(d.name.clone()).or_insert(i as u32);
+        }
+        ModuleData {
+            file,
+            inline,
+            dir,
+            scope,
+            index,
+        }
+    }
+
+    /// The first item named `name`.
+    pub fn def(&self, name: &str) -> Option<&item_tree::Def> {
+        self.scope.defs.get(*self.index.get(name)? as usize)
+    }
+}
+
+/// A module, by crate and path from the crate root.
+pub(crate) type ModuleKey = (CrateId, Vec<String>);
+
+/// Module trees, built lazily by name resolution (`crate::nameres`) and dropped whenever a
+/// file's module-level names change (see [`ItemTree`]).
+#[derive(Default)]
+pub(crate) struct NameCache {
+    pub modules: HashMap<ModuleKey, Option<Arc<ModuleData>>>,
+    /// The module each file is the root of.
+    pub file_modules: HashMap<FileRef, ModuleKey>,
+    /// Whether every workspace crate's module tree has been walked (so `file_modules` knows
+    /// every workspace file that belongs to a crate).
+    pub workspace_walked: bool,
 }
 
 pub(crate) struct FileData {
@@ -32,7 +120,10 @@ pub(crate) struct FileData {
     pub text: String,
     pub parse: Parse<SourceFile>,
     pub model: Arc<FileModel>,
-    /// Trait name → index of the first trait with that name in this file.
+    /// The module-level names of the file, for name resolution.
+    pub item_tree: Arc<ItemTree>,
+    /// Trait name → index of the first trait with that name in this file (traits inside
+    /// blocks excluded: only their block sees them).
     pub trait_index: HashMap<String, u32>,
 }
 
@@ -44,6 +135,9 @@ pub struct Db {
     /// Trait name → every workspace trait with that name.
     names: HashMap<String, Vec<TraitKey>>,
     std_cache: Mutex<HashMap<Arc<str>, Option<Arc<TraitDef>>>>,
+    pub(crate) project: Option<Project>,
+    externs: Mutex<ExternStore>,
+    pub(crate) names_cache: Mutex<NameCache>,
 }
 
 impl Db {
@@ -54,12 +148,100 @@ impl Db {
             by_path: HashMap::new(),
             names: HashMap::new(),
             std_cache: Mutex::new(HashMap::new()),
+            project: None,
+            externs: Mutex::new(ExternStore::default()),
+            names_cache: Mutex::new(NameCache::default()),
+        }
+    }
+
+    /// Sets the project: its crate graph, and where to read the files of its crates that are
+    /// not handed to the store. Files of no crate keep the file-wide resolution.
+    pub fn set_project(&mut self, graph: CrateGraph, source: Arc<dyn FileSource>) {
+        self.project = Some(Project { graph, source });
+        *self.externs.get_mut().unwrap_or_else(|e| e.into_inner()) = ExternStore::default();
+        self.invalidate_names();
+    }
+
+    /// Drops the module trees (a file's module-level names changed).
+    fn invalidate_names(&mut self) {
+        *self
+            .names_cache
+            .get_mut()
+            .unwrap_or_else(|e| e.into_inner()) = NameCache::default();
+    }
+
+    /// The file at `path`: handed to the store, or read through the project's source (once).
+    pub(crate) fn file_at(&self, path: &Path) -> Option<FileRef> {
+        if let Some(&id) = self.by_path.get(path) {
+            return Some(FileRef::Workspace(id));
+        }
+        let project = self.project.as_ref()?;
+        let mut ext = self.externs.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(known) = ext.by_path.get(path) {
+            return known.map(FileRef::Extern);
+        }
+        let Some(text) = project.source.read(path) else {
+            ext.by_path.insert(path.to_path_buf(), None);
+            return None;
+        };
+        let parse = SourceFile::parse(&text, EDITION);
+        let tree = parse.tree();
+        let model = model::lower_file_reusing(&tree, Some(&text), &|_, _| None);
+        let item_tree = item_tree::lower(&tree, &model.traits);
+        let id = ext.files.len() as u32;
+        ext.files.push(Arc::new(ExternFile {
+            path: path.to_path_buf(),
+            text,
+            parse,
+            model: Arc::new(model),
+            item_tree: Arc::new(item_tree),
+            module_path: Mutex::new(None),
+        }));
+        ext.by_path.insert(path.to_path_buf(), Some(id));
+        Some(FileRef::Extern(id))
+    }
+
+    pub(crate) fn extern_file(&self, id: u32) -> Option<Arc<ExternFile>> {
+        let ext = self.externs.lock().unwrap_or_else(|e| e.into_inner());
+        ext.files.get(id as usize).cloned()
+    }
+
+    /// The syntax tree of a workspace or extern file.
+    pub(crate) fn syntax_of(&self, file: FileRef) -> Option<SourceFile> {
+        match file {
+            FileRef::Workspace(f) => self.syntax(f),
+            FileRef::Extern(e) => self.extern_file(e).map(|x| x.parse.tree()),
+        }
+    }
+
+    /// The trait model of a workspace or extern file.
+    pub(crate) fn model_of(&self, file: FileRef) -> Option<Arc<FileModel>> {
+        match file {
+            FileRef::Workspace(f) => self.file(f).map(|d| d.model.clone()),
+            FileRef::Extern(e) => self.extern_file(e).map(|x| x.model.clone()),
+        }
+    }
+
+    /// The module-level names of a workspace or extern file.
+    pub(crate) fn item_tree_of(&self, file: FileRef) -> Option<Arc<ItemTree>> {
+        match file {
+            FileRef::Workspace(f) => self.file(f).map(|d| d.item_tree.clone()),
+            FileRef::Extern(e) => self.extern_file(e).map(|x| x.item_tree.clone()),
+        }
+    }
+
+    /// The path of a workspace or extern file.
+    pub(crate) fn path_of(&self, file: FileRef) -> Option<PathBuf> {
+        match file {
+            FileRef::Workspace(f) => self.file_path(f).map(Path::to_path_buf),
+            FileRef::Extern(e) => self.extern_file(e).map(|x| x.path.clone()),
         }
     }
 
     /// Adds or replaces a file's text (full parse).
     pub fn set_file_text(&mut self, path: PathBuf, text: String) -> FileId {
         let parse = SourceFile::parse(&text, EDITION);
+        self.invalidate_names();
         match self.by_path.get(&path).copied() {
             Some(id) => {
                 self.unindex(id);
@@ -78,7 +260,7 @@ impl Db {
     }
 
     fn file_data(path: PathBuf, text: String, parse: Parse<SourceFile>) -> FileData {
-        let model = model::lower_file(&parse.tree());
+        let model = model::lower_file_reusing(&parse.tree(), Some(&text), &|_, _| None);
         Self::with_model(path, text, parse, model)
     }
 
@@ -90,13 +272,17 @@ impl Db {
     ) -> FileData {
         let mut trait_index = HashMap::new();
         for (i, t) in model.traits.iter().enumerate() {
-            trait_index.entry(t.name.clone()).or_insert(i as u32);
+            if !model.in_block.get(i).copied().unwrap_or(false) {
+                trait_index.entry(t.name.clone()).or_insert(i as u32);
+            }
         }
+        let item_tree = Arc::new(item_tree::lower(&parse.tree(), &model.traits));
         FileData {
             path,
             text,
             parse,
             model: Arc::new(model),
+            item_tree,
             trait_index,
         }
     }
@@ -162,16 +348,23 @@ impl Db {
             model::Shift::shift(&mut moved, delta);
             Some(Arc::new(moved))
         };
-        let model = model::lower_file_reusing(&parse.tree(), &reuse);
+        let model = model::lower_file_reusing(&parse.tree(), Some(&text), &reuse);
         let path = data.path.clone();
+        let old_tree = data.item_tree.clone();
         self.unindex(file);
         self.files[file.0 as usize] = Some(Self::with_model(path, text, parse, model));
         self.index(file);
+        // Module trees depend on the module-level names of files only: an edit inside a
+        // body keeps them.
+        if self.file(file).is_some_and(|d| d.item_tree != old_tree) {
+            self.invalidate_names();
+        }
         Ok(())
     }
 
     pub fn remove_file(&mut self, file: FileId) {
         self.unindex(file);
+        self.invalidate_names();
         if let Some(slot) = self.files.get_mut(file.0 as usize)
             && let Some(data) = slot.take()
         {
@@ -186,6 +379,7 @@ impl Db {
             .traits
             .iter()
             .enumerate()
+            .filter(|(i, _)| !data.model.in_block.get(*i).copied().unwrap_or(false))
             .map(|(i, t)| (t.name.clone(), TraitKey::Local(file, i as u32)))
             .collect();
         for (name, key) in entries {
@@ -258,6 +452,12 @@ impl Db {
     pub fn trait_def(&self, key: &TraitKey) -> Option<Arc<TraitDef>> {
         match key {
             TraitKey::Local(file, i) => self.file(*file)?.model.traits.get(*i as usize).cloned(),
+            TraitKey::Extern(file, i) => self
+                .extern_file(*file)?
+                .model
+                .traits
+                .get(*i as usize)
+                .cloned(),
             TraitKey::Std(path) => {
                 // A poisoned lock only means another request panicked mid-insert: the map is
                 // still a valid cache, so keep using it.
@@ -290,6 +490,13 @@ impl Db {
                 text.get(usize::from(def.range.start())..usize::from(def.range.end()))
                     .map(str::to_string)
             }
+            TraitKey::Extern(file, _) => {
+                let def = self.trait_def(key)?;
+                let f = self.extern_file(*file)?;
+                f.text
+                    .get(usize::from(def.range.start())..usize::from(def.range.end()))
+                    .map(str::to_string)
+            }
             TraitKey::Std(path) => self.std.find(path).map(|t| t.source.to_string()),
         }
     }
@@ -306,6 +513,19 @@ impl Db {
                 .trait_def(key)
                 .map(|d| d.name.clone())
                 .unwrap_or_default(),
+            // A dependency's trait: by its path in its crate (`dep::inner::Trait`).
+            TraitKey::Extern(file, _) => {
+                let Some(def) = self.trait_def(key) else {
+                    return String::new();
+                };
+                let prefix = self
+                    .extern_file(*file)
+                    .and_then(|f| f.module_path.lock().ok()?.clone());
+                let mut parts: Vec<String> = prefix.into_iter().collect();
+                parts.extend(def.module_path.iter().cloned());
+                parts.push(def.name.clone());
+                parts.join("::")
+            }
         }
     }
 
@@ -313,7 +533,7 @@ impl Db {
     pub fn trait_file(&self, key: &TraitKey) -> Option<FileId> {
         match key {
             TraitKey::Local(f, _) => Some(*f),
-            TraitKey::Std(_) => None,
+            TraitKey::Std(_) | TraitKey::Extern(..) => None,
         }
     }
 

@@ -89,7 +89,7 @@ pub(crate) fn expand_input(
                 is_auto: sdef.is_auto,
                 std: match k {
                     TraitKey::Std(path) => Some(path.to_string()),
-                    TraitKey::Local(..) => None,
+                    TraitKey::Local(..) | TraitKey::Extern(..) => None,
                 },
                 already_expanded: already_expanded(db, &sdef.name),
             })
@@ -105,7 +105,9 @@ pub(crate) fn expand_input(
         trait_source.contains(name) || supertraits.iter().any(|s| s.source.contains(name))
     };
     let std_names = match key {
-        TraitKey::Local(file, _) => crate::resolve::std_names_mentioned(db, *file, &mentioned),
+        TraitKey::Local(..) | TraitKey::Extern(..) => {
+            crate::resolve::std_names_mentioned(db, crate::resolve::Scope::of(key), &mentioned)
+        }
         TraitKey::Std(_) => Vec::new(),
     };
     Ok(ExpandInput {

@@ -165,7 +165,9 @@ fn find_target(db: &Db, file: FileId, offset: TextSize) -> Option<Target> {
                 let ast::Type::PathType(pt) = imp.trait_()? else {
                     return None;
                 };
-                let key = resolve_trait(db, Scope::File(file), &lower_path(&pt.path()?))?;
+                let path = pt.path()?;
+                let at = path.syntax().text_range().start();
+                let key = resolve_trait(db, Scope::At(file, at), &lower_path(&path))?;
                 return Some(Target::Method(key, method, token.text_range()));
             }
         }
@@ -178,7 +180,8 @@ fn find_target(db: &Db, file: FileId, offset: TextSize) -> Option<Target> {
         .parent()
         .and_then(ast::PathSegment::cast)?;
     let path = segment.syntax().parent().and_then(ast::Path::cast)?;
-    let key = resolve_trait(db, Scope::File(file), &lower_path(&path))?;
+    let at = path.syntax().text_range().start();
+    let key = resolve_trait(db, Scope::At(file, at), &lower_path(&path))?;
     // Only hover paths in a type/bound/impl position: a path expression such as `Foo::new()`
     // names a type more often than a trait.
     let in_type = path.syntax().ancestors().any(|a| {

@@ -20,8 +20,10 @@ mod dyn_star;
 #[cfg(test)]
 mod fixture;
 mod hover;
+mod item_tree;
 mod macros;
 mod model;
+mod nameres;
 mod print;
 mod resolve;
 mod rules;
@@ -32,6 +34,9 @@ pub use assists::{Assist, AssistKind, AssistResolve};
 pub use check::{TraitReport, ViolationReport};
 pub use db::FileId;
 pub use diagnostics::{Diagnostic, RelatedInfo, Severity};
-pub use dynlens_base::{EditError, FileEdit, SourceChange, TextEdit, TextRange, TextSize};
+pub use dynlens_base::{
+    CrateData, CrateGraph, CrateId, CrateOrigin, EditError, Edition, FileEdit, FileSource,
+    SourceChange, TextEdit, TextRange, TextSize,
+};
 pub use dynlens_std::StdLibrary;
 pub use hover::{HoverConfig, HoverResult};

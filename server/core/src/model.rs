@@ -287,6 +287,9 @@ pub struct FileModel {
     pub imports: Vec<Import>,
     /// Traits with a blanket impl here (`impl<T: …> Trait for T`), by name.
     pub blanket_impls: Vec<String>,
+    /// Parallel to `traits`: whether the trait is declared inside a block (a function body,
+    /// `const _: () = { … };`), where only its block sees it.
+    pub in_block: Vec<bool>,
 }
 
 impl Ty {
@@ -322,7 +325,7 @@ impl TyPath {
 
 /// Lowers every trait and import of a parsed file.
 pub fn lower_file(file: &SourceFile) -> FileModel {
-    lower_file_reusing(file, &|_, _| None)
+    lower_file_reusing(file, None, &|_, _| None)
 }
 
 /// Lowers a file, taking already-lowered traits from `reuse` where it has them (after an
@@ -330,11 +333,45 @@ pub fn lower_file(file: &SourceFile) -> FileModel {
 /// Given a trait and its module path, the already-lowered trait to reuse, if any.
 pub type ReuseTrait<'a> = dyn Fn(&ast::Trait, &[String]) -> Option<Arc<TraitDef>> + 'a;
 
-pub fn lower_file_reusing(file: &SourceFile, reuse: &ReuseTrait<'_>) -> FileModel {
+///
+/// `text` is the file's text when the caller has it: items whose text does not contain
+/// `trait` are then not searched for traits inside their bodies (a substring search instead
+/// of a walk of every function body of the file, on every keystroke).
+pub fn lower_file_reusing(
+    file: &SourceFile,
+    text: Option<&str>,
+    reuse: &ReuseTrait<'_>,
+) -> FileModel {
     let mut model = FileModel::default();
     let mut modules = Vec::new();
-    lower_items(file.items(), &mut modules, &mut model, reuse);
+    lower_items(file.items(), &mut modules, &mut model, text, reuse);
     model
+}
+
+/// Traits declared inside the bodies of `item` (function bodies, `const _: () = { … };`,
+/// methods of an impl), in source order, each lowered with the module path of `item`.
+fn lower_block_traits(
+    item: &ast::Item,
+    modules: &[String],
+    model: &mut FileModel,
+    text: Option<&str>,
+    reuse: Reuse<'_>,
+) {
+    let r = item.syntax().text_range();
+    if let Some(text) = text
+        && !text
+            .get(usize::from(r.start())..usize::from(r.end()))
+            .is_some_and(|t| t.contains("trait"))
+    {
+        return;
+    }
+    for t in item.syntax().descendants().filter_map(ast::Trait::cast) {
+        let def = reuse(&t, modules).or_else(|| lower_trait(&t, modules).map(Arc::new));
+        if let Some(def) = def {
+            model.traits.push(def);
+            model.in_block.push(true);
+        }
+    }
 }
 
 type Reuse<'a> = &'a dyn Fn(&ast::Trait, &[String]) -> Option<Arc<TraitDef>>;
@@ -343,6 +380,7 @@ fn lower_items(
     items: ast::AstChildren<ast::Item>,
     modules: &mut Vec<String>,
     model: &mut FileModel,
+    text: Option<&str>,
     reuse: Reuse<'_>,
 ) {
     for item in items {
@@ -355,16 +393,25 @@ fn lower_items(
                     && let Some(def) = reuse(&t, modules)
                 {
                     model.traits.push(def);
+                    model.in_block.push(false);
                 } else if let Some(def) = lower_trait(&t, modules) {
                     let extra = variant.and_then(|v| make_variant(&def, &v));
                     model.traits.push(Arc::new(def));
-                    model.traits.extend(extra.map(Arc::new));
+                    model.in_block.push(false);
+                    if let Some(extra) = extra {
+                        model.traits.push(Arc::new(extra));
+                        model.in_block.push(false);
+                    }
                 }
             }
-            ast::Item::Impl(i) => {
-                if let Some(name) = blanket_impl_trait(&i) {
+            ast::Item::Impl(ref i) => {
+                if let Some(name) = blanket_impl_trait(i) {
                     model.blanket_impls.push(name);
                 }
+                lower_block_traits(&item, modules, model, text, reuse);
+            }
+            ast::Item::Fn(_) | ast::Item::Const(_) | ast::Item::Static(_) => {
+                lower_block_traits(&item, modules, model, text, reuse);
             }
             ast::Item::Use(u) => {
                 if let Some(tree) = u.use_tree() {
@@ -374,7 +421,7 @@ fn lower_items(
             ast::Item::Module(m) => {
                 if let (Some(name), Some(list)) = (m.name(), m.item_list()) {
                     modules.push(name.text().to_string());
-                    lower_items(list.items(), modules, model, reuse);
+                    lower_items(list.items(), modules, model, text, reuse);
                     modules.pop();
                 }
             }

@@ -1,23 +1,46 @@
-//! Name resolution for trait paths, "well enough": `std::fmt::Debug`, `fmt::Debug` (after
-//! `use std::fmt`) and `Debug` (after `use std::fmt::Debug`, or from the prelude) resolve alike.
+//! Name resolution for trait paths: one entry point ([`resolve_trait`]), two strategies.
 //!
-//! What it follows: `use` imports of the file (treated as file-wide, inline modules ignored),
-//! traits defined in the same file, traits defined anywhere in the workspace (by name, the
-//! nearest file first), and the standard library (by path, or by name from the prelude).
-//! What it does not: macro-generated traits, `pub use` re-export chains across crates, and
-//! shadowing inside function bodies. When two workspace traits share a name, the one in the
-//! same file wins, then the one whose file shares the longest directory prefix.
+//! **Where the path is written** is a [`Scope`]: a position in a file, or a trait's own
+//! declaration. Before anything else, the syntax around that position decides, innermost
+//! first: a generic parameter of an enclosing item with the path's first name (`fn f<Error>`)
+//! shadows every trait of that name (the path is then no trait); so does an item of an
+//! enclosing block (`fn f() { trait Sized {} … }`: a trait there is seen by its block only,
+//! a `use` there imports for its block). Inline `mod` blocks around the position are noted.
+//!
+//! **Files of a crate of the project** (`Db::set_project`) then resolve as rustc does, per
+//! module (`crate::nameres`: the module tree, `use` with renames and globs, `pub use` chains
+//! across crates, `crate::`/`self::`/`super::`, `extern crate`, the extern prelude, the std
+//! prelude of the crate's edition). A path that does not resolve there is unresolved: no
+//! guess by name.
+//!
+//! **Other files** (a loose `.rs` file, `dynlens check DIR`, tests without a project) keep
+//! the file-wide resolution, "well enough": `use` imports of the file (treated as file-wide,
+//! inline modules ignored), traits defined in the same file, traits defined anywhere in the
+//! workspace (by name, the nearest file first), and the standard library (by path, or by name
+//! from the prelude). When two workspace traits share a name, the one in the same file wins,
+//! then the one whose file shares the longest directory prefix.
+//!
+//! Not followed by either: macro-generated traits and `macro_rules!` scopes, `#[cfg]`
+//! (every module and item counts), glob imports inside blocks of files of no crate, and the
+//! generic parameters of a trait's methods when resolving that trait's own bounds (a trait's
+//! bounds resolve where the trait is written).
 
-use crate::db::{Db, FileId, TraitKey};
+use crate::db::{Db, FileId, FileRef, TraitKey};
+use crate::item_tree::{self, DefKind, UseKind};
 use crate::model::{Bound, TraitDef, TyPath, lower_path};
-use dynlens_base::TextRange;
-use ra_ap_syntax::{AstNode, SyntaxKind, ast};
+use crate::nameres::{self, Res};
+use dynlens_base::{TextRange, TextSize};
+use ra_ap_syntax::ast::HasGenericParams;
+use ra_ap_syntax::{AstNode, SyntaxKind, SyntaxNode, ast};
 
 /// Where a path is written.
 #[derive(Debug, Clone, Copy)]
 pub enum Scope<'a> {
-    /// In a workspace file.
-    File(FileId),
+    /// At a position in a workspace file.
+    At(FileId, TextSize),
+    /// In the declaration of a workspace or dependency trait (names resolve where the trait
+    /// is written).
+    Trait(&'a TraitKey),
     /// Inside a std trait's declaration (names resolve within std, same module first).
     Std(&'a str),
 }
@@ -26,21 +49,163 @@ impl<'a> Scope<'a> {
     /// The scope of a trait's own declaration.
     pub fn of(key: &'a TraitKey) -> Scope<'a> {
         match key {
-            TraitKey::Local(f, _) => Scope::File(*f),
             TraitKey::Std(p) => Scope::Std(p),
+            _ => Scope::Trait(key),
         }
     }
 }
 
 const STD_ROOTS: [&str; 3] = ["std", "core", "alloc"];
 
+/// Imports inside blocks followed for one path.
+const MAX_BLOCK_DEPTH: u32 = 8;
+
 /// Resolves a trait path.
 pub fn resolve_trait(db: &Db, scope: Scope<'_>, path: &TyPath) -> Option<TraitKey> {
     let names: Vec<&str> = path.segments.iter().map(|s| s.name.as_str()).collect();
-    resolve_names(db, scope, &names, 0)
+    resolve_scoped(db, scope, &names)
 }
 
-fn resolve_names(db: &Db, scope: Scope<'_>, names: &[&str], depth: u32) -> Option<TraitKey> {
+fn resolve_scoped(db: &Db, scope: Scope<'_>, names: &[&str]) -> Option<TraitKey> {
+    let (file, pos) = match scope {
+        Scope::Std(from) => return resolve_names(db, Legacy::Std(from), names, 0),
+        Scope::At(file, pos) => (FileRef::Workspace(file), pos),
+        Scope::Trait(key) => {
+            let def = db.trait_def(key)?;
+            let file = match key {
+                TraitKey::Local(f, _) => FileRef::Workspace(*f),
+                TraitKey::Extern(e, _) => FileRef::Extern(*e),
+                TraitKey::Std(p) => return resolve_names(db, Legacy::Std(p), names, 0),
+            };
+            (file, def.range.start())
+        }
+    };
+    let root = db.syntax_of(file)?;
+    let root = root.syntax();
+    let end = root.text_range().end();
+    let pos = pos.min(end);
+    let probe = TextRange::new(pos, (pos + TextSize::from(1)).min(end));
+    let node = match root.covering_element(probe) {
+        ra_ap_syntax::NodeOrToken::Node(n) => n,
+        ra_ap_syntax::NodeOrToken::Token(t) => t.parent()?,
+    };
+    resolve_from_node(db, file, node, names, 0)
+}
+
+/// Resolves `names` as written inside `node`: generic parameters and blocks around it, then
+/// its module.
+fn resolve_from_node(
+    db: &Db,
+    file: FileRef,
+    node: SyntaxNode,
+    names: &[&str],
+    depth: u32,
+) -> Option<TraitKey> {
+    let first = *names.first()?;
+    let keyword = matches!(first, "crate" | "self" | "super" | "Self");
+    let mut inline: Vec<String> = Vec::new();
+    let mut in_module_scope = false;
+    for anc in node.ancestors() {
+        if anc.kind() == SyntaxKind::MODULE {
+            if let Some(name) = ast::Module::cast(anc.clone()).and_then(|m| ast::HasName::name(&m))
+            {
+                inline.push(name.text().to_string());
+            }
+            in_module_scope = true;
+            continue;
+        }
+        if in_module_scope || keyword {
+            continue;
+        }
+        if let Some(g) = ast::AnyHasGenericParams::cast(anc.clone())
+            && let Some(list) = g.generic_param_list()
+            && list.type_or_const_params().any(|p| {
+                let name = match p {
+                    ast::TypeOrConstParam::Type(t) => ast::HasName::name(&t),
+                    ast::TypeOrConstParam::Const(c) => ast::HasName::name(&c),
+                };
+                name.is_some_and(|n| n.text() == first)
+            })
+        {
+            return None;
+        }
+        if anc.kind() == SyntaxKind::STMT_LIST
+            && let Some(list) = ast::StmtList::cast(anc.clone())
+        {
+            let model = db.model_of(file)?;
+            let scope = item_tree::block_scope(&list, &model.traits);
+            if let Some(d) = scope.def(first) {
+                return match d.kind {
+                    DefKind::Trait(i) if names.len() == 1 => Some(match file {
+                        FileRef::Workspace(f) => TraitKey::Local(f, i),
+                        FileRef::Extern(e) => TraitKey::Extern(e, i),
+                    }),
+                    _ => None,
+                };
+            }
+            if depth < MAX_BLOCK_DEPTH
+                && let Some(u) = scope
+                    .uses
+                    .iter()
+                    .find(|u| u.kind == UseKind::Named(first.to_string()))
+            {
+                // The imported path, resolved from around the block.
+                let mut path: Vec<&str> = u.path.iter().map(String::as_str).collect();
+                path.extend(&names[1..]);
+                return resolve_from_node(db, file, anc.parent()?, &path, depth + 1);
+            }
+            // Glob imports of a block (`use super::*;` in a function): only with a module
+            // tree to look into.
+            for u in scope.uses.iter().filter(|u| u.kind == UseKind::Glob) {
+                if depth >= MAX_BLOCK_DEPTH {
+                    break;
+                }
+                let mut path: Vec<&str> = u.path.iter().map(String::as_str).collect();
+                path.extend(names);
+                if let Some(parent) = anc.parent()
+                    && module_of(db, file, &parent).is_some()
+                    && let Some(k) = resolve_from_node(db, file, parent, &path, depth + 1)
+                {
+                    return Some(k);
+                }
+            }
+        }
+    }
+    inline.reverse();
+    if let Some(module) = nameres::module_at(db, file, &inline) {
+        return match nameres::resolve_path(db, &module, names) {
+            Some(Res::Trait(k)) => Some(k),
+            // A std path the sysroot's module tree does not lead to (an item made by a
+            // macro, a `#[cfg]` maze): std's table knows the public paths.
+            None if STD_ROOTS.contains(&first) => find_std(&names.join("::")),
+            _ => None,
+        };
+    }
+    match file {
+        FileRef::Workspace(f) => resolve_names(db, Legacy::File(f), names, 0),
+        FileRef::Extern(_) => None,
+    }
+}
+
+/// The module of the project `node` is in, if its file belongs to a crate.
+fn module_of(db: &Db, file: FileRef, node: &SyntaxNode) -> Option<crate::db::ModuleKey> {
+    let mut inline: Vec<String> = node
+        .ancestors()
+        .filter_map(ast::Module::cast)
+        .filter_map(|m| ast::HasName::name(&m).map(|n| n.text().to_string()))
+        .collect();
+    inline.reverse();
+    nameres::module_at(db, file, &inline)
+}
+
+/// The file-wide resolution of files of no crate.
+#[derive(Debug, Clone, Copy)]
+enum Legacy<'a> {
+    File(FileId),
+    Std(&'a str),
+}
+
+fn resolve_names(db: &Db, scope: Legacy<'_>, names: &[&str], depth: u32) -> Option<TraitKey> {
     if depth > 8 || names.is_empty() {
         return None;
     }
@@ -50,8 +215,8 @@ fn resolve_names(db: &Db, scope: Scope<'_>, names: &[&str], depth: u32) -> Optio
         return find_std(&names.join("::"));
     }
     match scope {
-        Scope::Std(from) => std_by_name(from, last),
-        Scope::File(file) => {
+        Legacy::Std(from) => std_by_name(from, last),
+        Legacy::File(file) => {
             let model = db.model(file)?;
             if names.len() == 1 {
                 // A trait defined in this file.
@@ -167,7 +332,7 @@ pub fn bound_trait(bound: &Bound) -> Option<&TyPath> {
 pub fn std_facts(key: &TraitKey) -> Option<&'static dynlens_std::TraitFacts> {
     match key {
         TraitKey::Std(path) => dynlens_std::trait_info(path).map(|info| &info.facts),
-        TraitKey::Local(..) => None,
+        TraitKey::Local(..) | TraitKey::Extern(..) => None,
     }
 }
 
@@ -214,14 +379,14 @@ impl Resolved {
     }
 }
 
-/// What the names of std traits, written alone in `file`, resolve to: `Some(canonical std
+/// What the names of std traits, written alone in `scope` (a trait's declaration), resolve to: `Some(canonical std
 /// path)`, or `None` where the name is the user's own trait (a workspace `trait Error`, a local
 /// `trait Sized`). Names that do not resolve are left out. For the generator, which sees only
 /// text ([`dynlens_expand::ExpandInput::std_names`]). Only the names `mentioned` accepts are
 /// resolved (those the texts handed to the generator contain: a handful, not every std trait).
 pub fn std_names_mentioned(
     db: &Db,
-    file: FileId,
+    scope: Scope<'_>,
     mentioned: &dyn Fn(&str) -> bool,
 ) -> Vec<(String, Option<String>)> {
     let mut out: Vec<(String, Option<String>)> = Vec::new();
@@ -230,9 +395,9 @@ pub fn std_names_mentioned(
         if !mentioned(name) || out.iter().any(|(n, _)| n == name) {
             continue;
         }
-        match resolve_names(db, Scope::File(file), &[name], 0) {
+        match resolve_scoped(db, scope, &[name]) {
             Some(TraitKey::Std(path)) => out.push((name.to_string(), Some(path.to_string()))),
-            Some(TraitKey::Local(..)) => out.push((name.to_string(), None)),
+            Some(TraitKey::Local(..) | TraitKey::Extern(..)) => out.push((name.to_string(), None)),
             None => {}
         }
     }
@@ -281,7 +446,17 @@ fn dyn_uses_in(db: &Db, file: FileId, within: Option<TextRange>) -> Vec<(TextRan
                 continue;
             };
             let Some(path) = pt.path() else { continue };
-            if let Some(key) = resolve_trait(db, Scope::File(file), &lower_path(&path)) {
+            let lowered = lower_path(&path);
+            let names: Vec<&str> = lowered.segments.iter().map(|s| s.name.as_str()).collect();
+            // From the path's own node: no search of the tree for the position.
+            let found = resolve_from_node(
+                db,
+                FileRef::Workspace(file),
+                path.syntax().clone(),
+                &names,
+                0,
+            );
+            if let Some(key) = found {
                 out.push((path.syntax().text_range(), key));
             }
         }
@@ -373,7 +548,7 @@ mod tests {
             supers(imported)
         );
         let error = |file| {
-            std_names_mentioned(&db, file, &|_| true)
+            std_names_mentioned(&db, Scope::of(&TraitKey::Local(file, 0)), &|_| true)
                 .into_iter()
                 .find(|(name, _)| name == "Error")
                 .map(|(_, std)| std)
@@ -386,7 +561,7 @@ mod tests {
         let write = |text: &str| {
             let mut db = Db::new(StdLibrary::catalog());
             let f = db.set_file_text("w.rs".into(), text.into());
-            std_names_mentioned(&db, f, &|_| true)
+            std_names_mentioned(&db, Scope::At(f, 0.into()), &|_| true)
                 .into_iter()
                 .find(|(name, _)| name == "Write")
         };

@@ -1,0 +1,342 @@
+//! The names a file declares, module by module: what name resolution reads (rust-analyzer's
+//! `ItemTree`, much smaller).
+//!
+//! Per module (the file's top level and each inline `mod x { … }`), and per block when asked
+//! ([`block_scope`]): the items of the type namespace (traits, with their index in the file's
+//! [`FileModel`](crate::model::FileModel); modules, with their `#[path]`; structs, enums,
+//! unions, type aliases, which shadow a trait of the same name), `use` declarations and
+//! `extern crate`s. No positions: an edit inside a function body leaves the tree equal, so
+//! the module trees built from it stay valid (`Db::edit_file` compares them).
+
+use std::sync::Arc;
+
+use ra_ap_syntax::ast::{self, HasAttrs, HasModuleItem, HasName, HasVisibility};
+use ra_ap_syntax::{AstNode, SourceFile};
+
+use crate::model::TraitDef;
+
+/// How far an item is visible.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vis {
+    /// `pub`.
+    Pub,
+    /// `pub(crate)`, `pub(super)`, `pub(in …)`: inside its crate.
+    Crate,
+    /// No visibility: its module and the modules inside it.
+    Private,
+}
+
+/// What a name of the type namespace is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DefKind {
+    /// The `index`-th trait of the file's model.
+    Trait(u32),
+    /// A module: inline (its items) or in a file of its own.
+    Module(ModDecl),
+    /// A struct, enum, union or type alias: not a trait, but it shadows one.
+    Other,
+}
+
+/// A `mod` item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModDecl {
+    /// `#[path = "…"]`.
+    pub path_attr: Option<String>,
+    /// The items of an inline module; `None` for `mod x;`.
+    pub inline: Option<Box<ItemScope>>,
+}
+
+/// A name declared by an item.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Def {
+    pub name: String,
+    pub vis: Vis,
+    pub kind: DefKind,
+}
+
+/// What a `use` tree brings in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UseKind {
+    /// `use a::b;` (`b`), `use a::b as c;` (`c`), `use a::{self}` (`a`).
+    Named(String),
+    /// `use a::*;`
+    Glob,
+}
+
+/// One leaf of a `use` declaration, its path flattened (`use a::{b, c::{d as e}}` gives
+/// `a::b` as `b` and `a::c::d` as `e`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UseDecl {
+    /// The path, `crate`, `self`, `super` included as segments; a leading `::` is `"{{root}}"`.
+    pub path: Vec<String>,
+    pub kind: UseKind,
+    pub vis: Vis,
+}
+
+/// `extern crate name as alias;`
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExternCrate {
+    pub name: String,
+    pub alias: String,
+    pub vis: Vis,
+}
+
+/// The items of one module or block.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ItemScope {
+    pub defs: Vec<Def>,
+    pub uses: Vec<UseDecl>,
+    pub extern_crates: Vec<ExternCrate>,
+}
+
+impl ItemScope {
+    /// The first item of the type namespace named `name`.
+    pub fn def(&self, name: &str) -> Option<&Def> {
+        self.defs.iter().find(|d| d.name == name)
+    }
+
+    /// The inline module (or `mod x;` declaration) named `name`.
+    pub fn module(&self, name: &str) -> Option<&ModDecl> {
+        self.defs.iter().find_map(|d| match &d.kind {
+            DefKind::Module(m) if d.name == name => Some(m),
+            _ => None,
+        })
+    }
+}
+
+/// The module-level names of a file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ItemTree {
+    pub root: ItemScope,
+}
+
+/// The segment that stands for a leading `::`.
+pub const ROOT_SEGMENT: &str = "{{root}}";
+
+/// Lowers the module-level names of a file. `traits` is the file's lowered traits (in source
+/// order), to which trait items are matched by position.
+pub fn lower(file: &SourceFile, traits: &[Arc<TraitDef>]) -> ItemTree {
+    ItemTree {
+        root: lower_scope(file.items(), traits),
+    }
+}
+
+/// The items written directly in a block (`{ trait T {} use x::Y; … }`), with the same
+/// matching of traits.
+pub fn block_scope(list: &ast::StmtList, traits: &[Arc<TraitDef>]) -> ItemScope {
+    let items = list.statements().filter_map(|s| match s {
+        ast::Stmt::Item(i) => Some(i),
+        _ => None,
+    });
+    lower_scope(items, traits)
+}
+
+fn vis_of(item: &impl HasVisibility) -> Vis {
+    match item.visibility() {
+        None => Vis::Private,
+        Some(v) if v.syntax().text() == "pub" => Vis::Pub,
+        Some(_) => Vis::Crate,
+    }
+}
+
+fn path_attr(m: &ast::Module) -> Option<String> {
+    m.attrs().find_map(|a| {
+        let ast::Meta::KeyValueMeta(meta) = a.meta()? else {
+            return None;
+        };
+        if meta.path()?.syntax().text() != "path" {
+            return None;
+        }
+        let lit = meta.expr()?;
+        let text = lit.syntax().text().to_string();
+        let text = text.trim();
+        let inner = text.strip_prefix('"')?.strip_suffix('"')?;
+        Some(inner.replace("\\\\", "\\"))
+    })
+}
+
+fn lower_scope(items: impl Iterator<Item = ast::Item>, traits: &[Arc<TraitDef>]) -> ItemScope {
+    let mut scope = ItemScope::default();
+    for item in items {
+        let (name, vis, kind) = match &item {
+            ast::Item::Trait(t) => {
+                let Some(name) = t.name() else { continue };
+                let range = name.syntax().text_range();
+                let Ok(i) = traits.binary_search_by_key(&range.start(), |d| d.name_range.start())
+                else {
+                    // Traits in blocks come in source order too, so a search by position
+                    // finds every trait that lowered.
+                    continue;
+                };
+                (name, vis_of(t), DefKind::Trait(i as u32))
+            }
+            ast::Item::Struct(s) => match s.name() {
+                Some(n) => (n, vis_of(s), DefKind::Other),
+                None => continue,
+            },
+            ast::Item::Enum(e) => match e.name() {
+                Some(n) => (n, vis_of(e), DefKind::Other),
+                None => continue,
+            },
+            ast::Item::Union(u) => match u.name() {
+                Some(n) => (n, vis_of(u), DefKind::Other),
+                None => continue,
+            },
+            ast::Item::TypeAlias(t) => match t.name() {
+                Some(n) => (n, vis_of(t), DefKind::Other),
+                None => continue,
+            },
+            ast::Item::Module(m) => {
+                let Some(name) = m.name() else { continue };
+                let inline = m
+                    .item_list()
+                    .map(|l| Box::new(lower_scope(l.items(), traits)));
+                let decl = ModDecl {
+                    path_attr: path_attr(m),
+                    inline,
+                };
+                (name, vis_of(m), DefKind::Module(decl))
+            }
+            ast::Item::Use(u) => {
+                if let Some(tree) = u.use_tree() {
+                    collect_use(&tree, &[], vis_of(u), &mut scope.uses);
+                }
+                continue;
+            }
+            ast::Item::ExternCrate(e) => {
+                let Some(name) = e.name_ref() else { continue };
+                let name = name.text().to_string();
+                let alias = match e.rename() {
+                    Some(r) => match r.name() {
+                        Some(n) => n.text().to_string(),
+                        None => continue,
+                    },
+                    None => name.clone(),
+                };
+                scope.extern_crates.push(ExternCrate {
+                    name,
+                    alias,
+                    vis: vis_of(e),
+                });
+                continue;
+            }
+            _ => continue,
+        };
+        scope.defs.push(Def {
+            name: name.text().to_string(),
+            vis,
+            kind,
+        });
+    }
+    scope
+}
+
+fn collect_use(tree: &ast::UseTree, prefix: &[String], vis: Vis, out: &mut Vec<UseDecl>) {
+    let mut path: Vec<String> = prefix.to_vec();
+    if let Some(p) = tree.path() {
+        let mut segs = Vec::new();
+        let mut cur = Some(p);
+        let mut leading_root = false;
+        while let Some(p) = cur {
+            if let Some(seg) = p.segment() {
+                match seg.name_ref() {
+                    Some(n) => segs.push(n.text().to_string()),
+                    None => segs.push(seg.syntax().text().to_string()),
+                }
+                if p.qualifier().is_none() && seg.coloncolon_token().is_some() {
+                    leading_root = true;
+                }
+            }
+            cur = p.qualifier();
+        }
+        if leading_root && path.is_empty() {
+            segs.push(ROOT_SEGMENT.to_string());
+        }
+        segs.reverse();
+        path.extend(segs);
+    } else if path.is_empty() && tree.coloncolon_token().is_some() {
+        path.push(ROOT_SEGMENT.to_string());
+    }
+    if let Some(list) = tree.use_tree_list() {
+        for sub in list.use_trees() {
+            collect_use(&sub, &path, vis, out);
+        }
+        return;
+    }
+    if tree.star_token().is_some() {
+        out.push(UseDecl {
+            path,
+            kind: UseKind::Glob,
+            vis,
+        });
+        return;
+    }
+    if path.last().is_some_and(|l| l == "self") {
+        path.pop();
+    }
+    let Some(last) = path.last().cloned() else {
+        return;
+    };
+    let alias = match tree.rename() {
+        Some(r) => match r.name() {
+            Some(n) => n.text().to_string(),
+            None => return, // `as _`: imported for its methods only, not nameable
+        },
+        None => last,
+    };
+    out.push(UseDecl {
+        path,
+        kind: UseKind::Named(alias),
+        vis,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::EDITION;
+
+    #[test]
+    fn lowers_modules_uses_and_shadowing_items() {
+        let src = "pub mod a { pub trait T {} struct S; }\n#[path = \"x/y.rs\"] mod b;\npub(crate) use ::dep::{self as d, m::{X as Y, *}};\nuse super::Z;\nextern crate alloc as al;\nfn f() { trait Hidden {} }\n";
+        let parse = SourceFile::parse(src, EDITION);
+        let model = crate::model::lower_file(&parse.tree());
+        let tree = lower(&parse.tree(), &model.traits);
+        let a = tree.root.module("a").unwrap().inline.as_ref().unwrap();
+        assert_eq!(a.def("T").unwrap().kind, DefKind::Trait(0));
+        assert_eq!(a.def("S").unwrap().kind, DefKind::Other);
+        assert_eq!(
+            tree.root.module("b").unwrap().path_attr.as_deref(),
+            Some("x/y.rs")
+        );
+        let uses: Vec<(String, UseKind, Vis)> = tree
+            .root
+            .uses
+            .iter()
+            .map(|u| (u.path.join("::"), u.kind.clone(), u.vis))
+            .collect();
+        assert_eq!(
+            uses,
+            vec![
+                (
+                    "{{root}}::dep".into(),
+                    UseKind::Named("d".into()),
+                    Vis::Crate
+                ),
+                (
+                    "{{root}}::dep::m::X".into(),
+                    UseKind::Named("Y".into()),
+                    Vis::Crate
+                ),
+                ("{{root}}::dep::m".into(), UseKind::Glob, Vis::Crate),
+                ("super::Z".into(), UseKind::Named("Z".into()), Vis::Private),
+            ]
+        );
+        assert_eq!(tree.root.extern_crates[0].alias, "al");
+        assert!(
+            tree.root.def("Hidden").is_none(),
+            "block items are not the module's"
+        );
+        assert_eq!(model.in_block, vec![false, true]);
+    }
+}
