@@ -93,6 +93,7 @@ fn supertraits(file: &syn::File, item: &syn::ItemTrait, out: &mut Vec<Supertrait
                 is_auto: true,
                 std: Some(format!("core::marker::{name}")),
                 already_expanded: false,
+                blanket_impl: false,
             });
         } else if let Some((_, path, src)) = STD.iter().find(|(n, _, _)| *n == name) {
             out.push(SupertraitInput {
@@ -101,6 +102,7 @@ fn supertraits(file: &syn::File, item: &syn::ItemTrait, out: &mut Vec<Supertrait
                 is_auto: false,
                 std: Some(path.to_string()),
                 already_expanded: false,
+                blanket_impl: false,
             });
         } else {
             let sup = file.items.iter().find_map(|i| match i {
@@ -114,6 +116,7 @@ fn supertraits(file: &syn::File, item: &syn::ItemTrait, out: &mut Vec<Supertrait
                 is_auto: false,
                 std: None,
                 already_expanded: false,
+                blanket_impl: false,
             });
             supertraits(file, &sup, out);
         }

@@ -92,13 +92,11 @@ pub(crate) fn expand_input(
                     TraitKey::Local(..) | TraitKey::Extern(..) => None,
                 },
                 already_expanded: already_expanded(db, &sdef.name),
+                blanket_impl: has_blanket_impl(db, &sdef.name),
             })
         })
         .collect();
-    let blanket_impl = db.files().any(|f| {
-        db.model(f)
-            .is_some_and(|m| m.blanket_impls.contains(&def.name))
-    });
+    let blanket_impl = has_blanket_impl(db, &def.name);
     // How the std names these texts use resolve where the trait is written (the generator
     // sees only text).
     let mentioned = |name: &str| {
@@ -116,6 +114,14 @@ pub(crate) fn expand_input(
         forwarding_impls,
         blanket_impl,
         std_names,
+    })
+}
+
+/// Does the workspace have a blanket `impl<T…> Name for T`?
+fn has_blanket_impl(db: &Db, trait_name: &str) -> bool {
+    db.files().any(|f| {
+        db.model(f)
+            .is_some_and(|m| m.blanket_impls.iter().any(|n| n == trait_name))
     })
 }
 

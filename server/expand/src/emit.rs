@@ -507,7 +507,7 @@ fn emit_vtable(
     let mut inits = Vec::new();
     for s in supers {
         if let SuperKind::User { .. } = s.kind {
-            let f = format_ident!("{}", s.snake());
+            let f = s.field();
             let sv = format_ident!("{}Vtable", s.name);
             let sargs = super_generic_args(s, lt);
             let doc = format!(
@@ -780,7 +780,7 @@ fn emit_dyn(ctx: &Ctx, supers: &[Super], flags: &Flags) -> TokenStream {
     let mut upcasts = Vec::new();
     for s in supers {
         if let SuperKind::User { .. } = s.kind {
-            let f = format_ident!("{}", s.snake());
+            let f = s.field();
             let m = format_ident!("into_dyn_{}", s.snake());
             let sd = format_ident!("Dyn{}", s.name);
             let sp = format_ident!("{}Payload", s.name);
@@ -939,7 +939,7 @@ fn impl_method(ctx: &Ctx, s: &Slot, inherent: bool, embedded: Option<&Super>) ->
             )
         }
         Some(sup) => {
-            let sf = format_ident!("{}", sup.snake());
+            let sf = sup.field();
             let f = &s.field;
             let sp = format_ident!("{}Payload", sup.name);
             (

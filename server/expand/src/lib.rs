@@ -76,6 +76,9 @@ pub struct SupertraitInput {
     pub std: Option<String>,
     /// The file or workspace already has its expansion (`ShapeVtable`, `DynShape`): reuse it.
     pub already_expanded: bool,
+    /// The workspace has a blanket `impl<T: ?Sized> Super for T`: it covers the dyn values
+    /// already, so no `impl Super for Dyn…` is written (it would conflict).
+    pub blanket_impl: bool,
 }
 
 /// What to expand and how.

@@ -507,7 +507,7 @@ fn plan_supertraits(
         let sub_missing = match planned.iter().find(|(n, _)| *n == key) {
             Some((_, m)) => m.clone(),
             None => {
-                let sub = plan_trait(sitem, &s.inputs, std_names, false, false, planned)?;
+                let sub = plan_trait(sitem, &s.inputs, std_names, false, s.blanket_impl, planned)?;
                 let m = sub.missing();
                 included.push(Included {
                     name: s.name.clone(),
@@ -1045,7 +1045,8 @@ fn plan_slots(
     // through the embedded vtable (except `-> Self`, which must build a `DynFoo`).
     let mut super_impls: Vec<SuperImpl> = Vec::new();
     for (si, s) in supers.iter().enumerate() {
-        if s.kind == SuperKind::Auto {
+        // Auto traits need no impl; a blanket impl in the workspace covers the dyn value.
+        if s.kind == SuperKind::Auto || s.blanket_impl {
             continue;
         }
         let mut plan = Vec::new();

@@ -48,6 +48,8 @@ pub(crate) struct Super {
     pub original: Option<ItemTrait>,
     /// Its type parameters and what they stand for here.
     pub subst: Vec<(Ident, Type)>,
+    /// A blanket impl in the workspace implements it for every type, the dyn values included.
+    pub blanket_impl: bool,
     /// The bounds of its free associated types (`IntoIter: Iterator<Item = Item>`).
     pub assoc_bounds: Vec<(Ident, Vec<TypeParamBound>)>,
 }
@@ -83,6 +85,16 @@ impl Super {
     /// `shape` for `Shape`, `debug` for `Debug`: the prefix of its fields in the vtable.
     pub(crate) fn snake(&self) -> String {
         snake_case(&self.name.to_string())
+    }
+
+    /// The vtable field embedding its vtable: [`Self::snake`], with a `_` after a keyword
+    /// (`trait Super` → `super_`).
+    pub(crate) fn field(&self) -> Ident {
+        let snake = self.snake();
+        match syn::parse_str::<Ident>(&snake) {
+            Ok(_) => ident(&snake),
+            Err(_) => ident(&format!("{snake}_")),
+        }
     }
 }
 
@@ -210,6 +222,7 @@ pub(crate) fn resolve(
             original: None,
             subst: Vec::new(),
             assoc_bounds: Vec::new(),
+            blanket_impl: input.blanket_impl,
         };
         if written.as_ref().is_some_and(|_| higher_ranked(item, &name)) {
             sup.not_carried = Some(format!(

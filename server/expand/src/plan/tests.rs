@@ -15,6 +15,7 @@ fn supertrait(path: &str, source: &str) -> SupertraitInput {
         // Resolved as the core would: a std path is std's trait, any other path the user's.
         std: dynlens_std::trait_info(path).map(|info| info.canonical_path.to_string()),
         already_expanded: false,
+        blanket_impl: false,
     }
 }
 
