@@ -62,6 +62,8 @@ pub struct Options {
     pub init_options: Option<Value>,
     /// Declare `codeAction/resolve` support for `edit` (as VS Code and Neovim 0.11+ do).
     pub resolve_edits: bool,
+    /// Declare `window.workDoneProgress` (the client shows `$/progress`).
+    pub progress: bool,
 }
 
 /// A running server and its conversation.
@@ -191,6 +193,9 @@ impl Client {
                 "dataSupport": true,
                 "resolveSupport": { "properties": ["edit"] },
             });
+        }
+        if options.progress {
+            params["capabilities"]["window"] = json!({ "workDoneProgress": true });
         }
         if let Some(ws) = &options.workspace {
             let uri = file_uri(ws);

@@ -5,6 +5,7 @@
 mod client;
 mod features;
 mod ordering;
+mod project;
 mod resolve;
 mod robustness;
 mod workspace;

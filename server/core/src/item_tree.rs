@@ -168,6 +168,17 @@ fn lower_scope(items: impl Iterator<Item = ast::Item>, traits: &[Arc<TraitDef>])
                     // finds every trait that lowered.
                     continue;
                 };
+                // A trait `#[trait_variant::make(Name: …)]` doubles: the variant, lowered
+                // from the same item, is named in the attribute.
+                for (j, d) in traits.iter().enumerate() {
+                    if j != i && d.range == traits[i].range && d.name != name.text() {
+                        scope.defs.push(Def {
+                            name: d.name.clone(),
+                            vis: vis_of(t),
+                            kind: DefKind::Trait(j as u32),
+                        });
+                    }
+                }
                 (name, vis_of(t), DefKind::Trait(i as u32))
             }
             ast::Item::Struct(s) => match s.name() {

@@ -395,13 +395,15 @@ fn lower_items(
                     model.traits.push(def);
                     model.in_block.push(false);
                 } else if let Some(def) = lower_trait(&t, modules) {
-                    let extra = variant.and_then(|v| make_variant(&def, &v));
-                    model.traits.push(Arc::new(def));
-                    model.in_block.push(false);
-                    if let Some(extra) = extra {
+                    // The variant's name is written in the attribute, before the original's:
+                    // it comes first, so that the traits stay sorted by name position (the
+                    // item tree finds them by binary search).
+                    if let Some(extra) = variant.and_then(|v| make_variant(&def, &v)) {
                         model.traits.push(Arc::new(extra));
                         model.in_block.push(false);
                     }
+                    model.traits.push(Arc::new(def));
+                    model.in_block.push(false);
                 }
             }
             ast::Item::Impl(ref i) => {
@@ -1579,7 +1581,7 @@ mod tests {
              #[my::attr]\ntrait E {}\n",
         );
         let names: Vec<_> = m.traits.iter().map(|t| t.name.as_str()).collect();
-        assert_eq!(names, ["A", "B", "C", "SendC", "D", "E"]);
+        assert_eq!(names, ["A", "B", "SendC", "C", "D", "E"]);
         let a = m.traits[0].methods().next().unwrap();
         assert!(!a.is_async);
         assert_eq!(
@@ -1595,7 +1597,7 @@ mod tests {
             b.methods().next().unwrap().signature,
             "fn b(&self) -> impl Future<Output = ()> + Send"
         );
-        let send_c = &m.traits[3];
+        let send_c = &m.traits[2];
         assert_eq!(
             send_c.shape,
             Shape::Expanded {

@@ -5,6 +5,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 
@@ -79,6 +80,29 @@ pub fn read_source(path: &Path) -> Result<String, CliError> {
     })
 }
 
+/// Gives `analysis` the Cargo project `path` belongs to (its crate graph, with the
+/// dependencies' sources where Cargo keeps them), so that names resolve per module and
+/// dependency traits are known. Nothing is run: manifests, `Cargo.lock` and `.cargo/config.toml`
+/// are read as data. A path in no Cargo project keeps the file-wide name resolution. Missing
+/// dependency sources become warnings, except those only some other platform needs.
+fn attach_project(analysis: &mut Analysis, path: &Path, warnings: &mut Vec<String>) {
+    let Ok(load) = dynlens_loader::load_project(path) else {
+        return;
+    };
+    for w in &load.warnings {
+        if !matches!(
+            w,
+            dynlens_loader::LoadWarning::MissingSources {
+                target_specific: true,
+                ..
+            }
+        ) {
+            warnings.push(w.to_string());
+        }
+    }
+    analysis.set_project(load.graph, Arc::new(dynlens_loader::DiskFileSource));
+}
+
 /// `dynlens check`.
 pub fn check(
     paths: &[PathBuf],
@@ -88,6 +112,10 @@ pub fn check(
 ) -> Result<(), CliError> {
     let mut analysis = Analysis::new(dynlens_loader::std_library());
     let mut warnings = Vec::new();
+    // One project per run: the one the first path belongs to.
+    if let Some(first) = paths.first() {
+        attach_project(&mut analysis, first, &mut warnings);
+    }
     let mut files = Vec::new();
     for p in paths {
         let explicit = std::fs::metadata(p).map(|m| m.is_file()).unwrap_or(false);
@@ -176,6 +204,7 @@ pub fn expand(
 ) -> Result<(), CliError> {
     let text = read_source(file)?;
     let mut analysis = Analysis::new(dynlens_loader::std_library());
+    attach_project(&mut analysis, file, &mut Vec::new());
     // The crate's other files, so that supertraits defined elsewhere resolve.
     if let Some(root) = crate_root(file) {
         let canonical = std::fs::canonicalize(file).ok();

@@ -25,7 +25,7 @@ use tower_lsp_server::ls_types::{
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, FileChangeType, FileSystemWatcher,
     GlobPattern, Hover, HoverContents, HoverParams, HoverProviderCapability, InitializeParams,
     InitializeResult, InitializedParams, MarkupContent, MarkupKind, MessageType, Position,
-    Registration, ServerCapabilities, ServerInfo, TextDocumentIdentifier,
+    ProgressToken, Registration, ServerCapabilities, ServerInfo, TextDocumentIdentifier,
     TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri, WorkspaceEdit,
 };
 use tower_lsp_server::{Client, LanguageServer};
@@ -53,6 +53,8 @@ pub(crate) struct Backend {
     watch_files: AtomicBool,
     /// The client resolves code actions' edits (`codeAction/resolve`): list them without.
     resolve_edits: AtomicBool,
+    /// The client shows `$/progress` (`window.workDoneProgress`).
+    progress: AtomicBool,
 }
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
@@ -138,6 +140,70 @@ impl Shared {
         }
     }
 
+    /// Loads the Cargo project of the first workspace folder (its crate graph: manifests,
+    /// `Cargo.lock`, `.cargo/config.toml`, read as data; nothing is run) and hands it to the
+    /// analysis, then republishes: names now resolve per module and into dependencies. Reports
+    /// `$/progress` when the client supports it. Called at start and when one of the files the
+    /// graph was built from changes.
+    async fn load_project(self, progress: bool) {
+        let Ok(Some(root)) = self.with_state("project", |s| s.roots.first().cloned()) else {
+            return;
+        };
+        let reporter = if progress {
+            let token = ProgressToken::String("dynlens/project".to_owned());
+            // A client that never answers must not keep the project from loading.
+            let created = tokio::time::timeout(
+                Duration::from_secs(2),
+                self.client.create_work_done_progress(token.clone()),
+            )
+            .await;
+            match created.unwrap_or(Err(jsonrpc::Error::request_cancelled())) {
+                Ok(()) => Some(
+                    self.client
+                        .progress(token, "dynlens: loading the crate graph")
+                        .with_message(root.display().to_string())
+                        .begin()
+                        .await,
+                ),
+                Err(e) => {
+                    tracing::debug!("no progress reports: {e}");
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        let started = Instant::now();
+        let loaded = tokio::task::spawn_blocking(move || dynlens_loader::load_project(&root)).await;
+        let summary = match loaded {
+            Ok(Ok(load)) => {
+                let crates = load.graph.len();
+                for w in &load.warnings {
+                    tracing::info!("project: {w}");
+                }
+                let missing = load.warnings.len();
+                let _ = self.with_state("project", |s| {
+                    s.project_inputs = load.inputs;
+                    s.analysis
+                        .set_project(load.graph, Arc::new(dynlens_loader::DiskFileSource));
+                });
+                format!(
+                    "dynlens: loaded the crate graph of {} ({crates} crates, {missing} warnings) in {:?}",
+                    load.workspace_root.display(),
+                    started.elapsed()
+                )
+            }
+            Ok(Err(e)) => format!("dynlens: no Cargo project ({e}); names resolve file by file"),
+            Err(e) => format!("dynlens: loading the crate graph failed: {e}"),
+        };
+        tracing::info!("{summary}");
+        self.client.log_message(MessageType::INFO, &summary).await;
+        if let Some(reporter) = reporter {
+            reporter.finish_with_message(summary).await;
+        }
+        self.publish();
+    }
+
     /// Reads every `.rs` file of the workspace folders into the analysis, then republishes.
     ///
     /// It starts after a short delay, because editors open the visible documents right after
@@ -212,6 +278,7 @@ impl Backend {
             shutdown_requested,
             watch_files: AtomicBool::new(false),
             resolve_edits: AtomicBool::new(false),
+            progress: AtomicBool::new(false),
         }
     }
 
@@ -330,6 +397,17 @@ pub(crate) struct DocumentTextParams {
     text_document: TextDocumentIdentifier,
 }
 
+/// A file the crate graph is read from: a manifest, a lock file, Cargo's configuration.
+fn is_project_input(path: &std::path::Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    matches!(name, "Cargo.toml" | "Cargo.lock")
+        || (name == "config.toml"
+            && path
+                .parent()
+                .and_then(|p| p.file_name())
+                .is_some_and(|n| n == ".cargo"))
+}
+
 fn roots_of(params: &InitializeParams) -> Vec<std::path::PathBuf> {
     let file_root = |uri: &Uri| {
         let path = uri_to_path(uri);
@@ -372,6 +450,13 @@ impl LanguageServer for Backend {
             .and_then(|c| c.resolve_support.as_ref())
             .is_some_and(|r| r.properties.iter().any(|p| p == "edit"));
         self.resolve_edits.store(resolve_edits, Ordering::Relaxed);
+        let progress = params
+            .capabilities
+            .window
+            .as_ref()
+            .and_then(|w| w.work_done_progress)
+            .unwrap_or(false);
+        self.progress.store(progress, Ordering::Relaxed);
 
         let kinds = [
             AssistKind::QuickFix,
@@ -408,16 +493,29 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: InitializedParams) {
+        tokio::spawn(
+            self.shared
+                .clone()
+                .load_project(self.progress.load(Ordering::Relaxed)),
+        );
         tokio::spawn(self.shared.clone().scan_workspace());
         if self.watch_files.load(Ordering::Relaxed) {
             // Not awaited here: the handler must not wait for the client while it blocks the queue.
             let client = self.shared.client.clone();
             tokio::spawn(async move {
+                // The `.rs` files, and what the crate graph is read from.
+                let watchers = [
+                    "**/*.rs",
+                    "**/Cargo.toml",
+                    "**/Cargo.lock",
+                    "**/.cargo/config.toml",
+                ]
+                .map(|glob| FileSystemWatcher {
+                    glob_pattern: GlobPattern::String(glob.to_owned()),
+                    kind: None,
+                });
                 let options = DidChangeWatchedFilesRegistrationOptions {
-                    watchers: vec![FileSystemWatcher {
-                        glob_pattern: GlobPattern::String("**/*.rs".to_owned()),
-                        kind: None,
-                    }],
+                    watchers: watchers.to_vec(),
                 };
                 let registration = Registration {
                     id: "dynlens-watch-rs".to_owned(),
@@ -482,8 +580,19 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let mut reload = false;
         for change in params.changes {
             let path = uri_to_path(&change.uri);
+            if is_project_input(&path)
+                || self
+                    .with_state("workspace/didChangeWatchedFiles", |s| {
+                        s.project_inputs.contains(&path)
+                    })
+                    .unwrap_or(false)
+            {
+                reload = true;
+                continue;
+            }
             if path.extension().is_none_or(|e| e != "rs") {
                 continue;
             }
@@ -496,6 +605,13 @@ impl LanguageServer for Backend {
                     s.load_disk_file(path, text)
                 });
             }
+        }
+        if reload {
+            tokio::spawn(
+                self.shared
+                    .clone()
+                    .load_project(self.progress.load(Ordering::Relaxed)),
+            );
         }
         self.shared.publish();
     }

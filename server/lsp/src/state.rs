@@ -41,6 +41,9 @@ pub(crate) struct State {
     pub(crate) settings: Settings,
     /// The workspace folders, as paths.
     pub(crate) roots: Vec<PathBuf>,
+    /// The files the crate graph was built from (manifests, `Cargo.lock`, `.cargo/config.toml`):
+    /// a change to one of them reloads the project.
+    pub(crate) project_inputs: Vec<PathBuf>,
     line_indexes: HashMap<FileId, Arc<LineIndex>>,
     /// What was last published per open document (to skip identical re-publications).
     published: HashMap<Uri, Vec<lsp::Diagnostic>>,
@@ -68,6 +71,7 @@ impl State {
             open: HashMap::new(),
             settings: Settings::default(),
             roots: Vec::new(),
+            project_inputs: Vec::new(),
             line_indexes: HashMap::new(),
             published: HashMap::new(),
             changed: HashSet::new(),

@@ -576,3 +576,29 @@ fn hover_on_block_and_dependency_traits() {
         "`outside` names no trait"
     );
 }
+
+/// `#[trait_variant::make(SendCache: Send)]` declares two traits with one item: both are
+/// names of the module.
+#[test]
+fn trait_variant_traits_resolve_across_crates_and_from_inline_modules() {
+    let f = fixture(
+        "//- /app/src/lib.rs crate:app deps:store edition:2024
+pub mod rejected {
+    pub fn local(_: &dyn store::LocalCache) {}
+    pub fn send(_: &dyn store::SendCache) {}
+}
+pub fn top(_: &dyn store::LocalCache) {}
+//- /store/src/lib.rs crate:store edition:2021
+#[trait_variant::make(SendCache: Send)]
+pub trait LocalCache { async fn fetch(&self, key: u64) -> Option<Vec<u8>>; }
+",
+    );
+    assert_eq!(
+        f.dyn_uses("/app/src/lib.rs"),
+        vec![
+            ("store::LocalCache".to_string(), "LocalCache".to_string()),
+            ("store::SendCache".to_string(), "SendCache".to_string()),
+            ("store::LocalCache".to_string(), "LocalCache".to_string()),
+        ]
+    );
+}
