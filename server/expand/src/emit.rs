@@ -76,12 +76,15 @@ pub(crate) fn finish_comments(text: &str) -> String {
 }
 
 /// The generic arguments of a user supertrait's `Vtable`/`Dyn` types: the lifetime, the
-/// supertrait's own arguments, then its associated types (as bound by the subtrait, or as the
-/// subtrait's parameters of the same name).
+/// supertrait's own arguments, then its dyn type's associated-type parameters — its own and its
+/// supertraits' (`trait B: C<u8>` gives `BVtable<'a, X>`) — as bound by the subtrait, or as the
+/// subtrait's parameters of the same name.
 fn super_generic_args(s: &Super, lt: &Lifetime) -> Vec<TokenStream> {
     let mut sargs: Vec<TokenStream> = vec![quote!(#lt)];
     sargs.extend(s.args.iter().map(|a| quote!(#a)));
-    if let Some(it) = &s.item {
+    if let Some(args) = &s.dyn_assoc_args {
+        sargs.extend(args.iter().map(|t| quote!(#t)));
+    } else if let Some(it) = &s.item {
         for ti in &it.items {
             if let TraitItem::Type(t) = ti {
                 match s.bound_assoc.iter().find(|(n, _)| *n == t.ident) {

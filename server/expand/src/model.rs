@@ -5,8 +5,8 @@ use dynlens_std::{ArgErasure, ReturnBoxing, TraitFacts};
 use proc_macro2::Span;
 use syn::visit_mut::VisitMut;
 use syn::{
-    FnArg, GenericParam, Ident, Lifetime, Pat, ReturnType, Signature, TraitItem, TraitItemFn, Type,
-    TypeParamBound, WherePredicate,
+    FnArg, GenericArgument, GenericParam, Ident, Lifetime, Pat, ReturnType, Signature, TraitItem,
+    TraitItemFn, Type, TypeParamBound, WherePredicate,
 };
 
 /// How a method receives `self`.
@@ -163,6 +163,165 @@ pub(crate) struct ClassifyCtx<'n> {
     /// The trait requires `Sized` (`Clone`): every method is exempt from the vtable, so a
     /// method that cannot be carried but has a default body runs the default.
     pub trait_sized: bool,
+    /// The trait and its supertraits as instantiated, against which projections on `Self` are
+    /// checked (`None`: not checked, for a supertrait's methods, whose own expansion checks
+    /// them), with the trait's name.
+    pub instances: Option<(&'n Ident, &'n [Instance])>,
+}
+
+/// A trait instantiation every value of the dyn type implements: the trait itself or one of
+/// its supertraits (transitively), with its generic arguments as the trait names them.
+#[derive(Debug, Clone)]
+pub(crate) struct Instance {
+    pub name: Ident,
+    /// Its generic arguments, associated-type bindings excluded, defaults applied.
+    pub args: Vec<GenericArgument>,
+    /// The defaults of its generic parameters, by position (for a path that leaves them out).
+    pub defaults: Vec<Option<GenericArgument>>,
+    /// The associated types it fixes (`Tr<X = T>`).
+    pub bound: Vec<(Ident, Type)>,
+}
+
+impl Instance {
+    /// `Super<u8>`, for messages.
+    fn display(&self) -> String {
+        let name = &self.name;
+        if self.args.is_empty() {
+            return name.to_string();
+        }
+        let args = &self.args;
+        tidy_tokens(&quote::quote!(#name<#(#args),*>).to_string())
+    }
+
+    /// Whether the written arguments are exactly these (defaults filled in). Compared as
+    /// tokens: arguments that are equal only through an alias do not match.
+    fn matches(&self, written: &[GenericArgument]) -> bool {
+        if written.len() > self.args.len() {
+            return false;
+        }
+        let text = |a: &GenericArgument| quote::quote!(#a).to_string().replace(' ', "");
+        self.args.iter().enumerate().all(|(i, a)| {
+            let w = match written.get(i) {
+                Some(w) => w.clone(),
+                None => match self.defaults.get(i).cloned().flatten() {
+                    Some(d) => d,
+                    None => return false,
+                },
+            };
+            text(a) == text(&w)
+        })
+    }
+}
+
+/// Checks the projections on `Self` in a type against the trait's instantiations: a
+/// `<Self as Tr<Args>>::X` is carried only when `Tr<Args>` is one of them (then `X` is the dyn
+/// type's parameter, or the type the instantiation fixes it to); `Self::X` of a fixed
+/// associated type is that type. The first projection that cannot be named is the error.
+pub(crate) struct CheckProjections<'n> {
+    pub trait_name: &'n Ident,
+    pub instances: &'n [Instance],
+    pub assoc: &'n [Ident],
+    pub error: Option<String>,
+}
+
+impl CheckProjections<'_> {
+    fn qualified(&self, tp: &syn::TypePath) -> Result<Option<Type>, String> {
+        let Some(q) = &tp.qself else {
+            return Ok(None);
+        };
+        let segs = &tp.path.segments;
+        let shown = tidy_tokens(&quote::quote!(#tp).to_string());
+        if q.position == 0 || segs.len() != q.position + 1 {
+            return Err(format!(
+                "`{shown}` is not a projection of an associated type the dyn value can name"
+            ));
+        }
+        let tr = &segs[q.position - 1];
+        let x = &segs[q.position].ident;
+        let written: Vec<GenericArgument> = match &tr.arguments {
+            syn::PathArguments::None => Vec::new(),
+            syn::PathArguments::AngleBracketed(a) => a
+                .args
+                .iter()
+                .filter(|g| {
+                    !matches!(
+                        g,
+                        GenericArgument::AssocType(_) | GenericArgument::AssocConst(_)
+                    )
+                })
+                .cloned()
+                .collect(),
+            syn::PathArguments::Parenthesized(_) => {
+                return Err(format!(
+                    "`{shown}` projects through a parenthesized trait path the dyn value cannot name"
+                ));
+            }
+        };
+        if let Some(inst) = self
+            .instances
+            .iter()
+            .find(|i| i.name == tr.ident && i.matches(&written))
+        {
+            return Ok(inst
+                .bound
+                .iter()
+                .find(|(a, _)| a == x)
+                .map(|(_, t)| t.clone()));
+        }
+        let mut through = tr.clone();
+        if let syn::PathArguments::AngleBracketed(a) = &mut through.arguments {
+            a.args = written.iter().cloned().collect();
+        }
+        let through = tidy_tokens(&quote::quote!(#through).to_string());
+        let has: Vec<String> = self
+            .instances
+            .iter()
+            .filter(|i| i.name == tr.ident)
+            .map(|i| format!("`{}`", i.display()))
+            .collect();
+        let name = self.trait_name;
+        let has = if has.is_empty() {
+            String::new()
+        } else {
+            format!(" (it has {})", has.join(", "))
+        };
+        Err(format!(
+            "`{shown}` projects through `{through}`, which is not a supertrait of `{name}`{has}: the dyn value cannot name it"
+        ))
+    }
+}
+
+impl VisitMut for CheckProjections<'_> {
+    fn visit_type_mut(&mut self, ty: &mut Type) {
+        if self.error.is_some() {
+            return;
+        }
+        if let Type::Path(tp) = ty {
+            if tp.qself.as_ref().is_some_and(|q| is_self_type(&q.ty)) {
+                match self.qualified(tp) {
+                    Ok(Some(t)) => *ty = t,
+                    Ok(None) => {}
+                    Err(e) => self.error = Some(e),
+                }
+                return;
+            }
+            let segs = &tp.path.segments;
+            if tp.qself.is_none()
+                && segs.len() == 2
+                && segs[0].ident == "Self"
+                && !self.assoc.contains(&segs[1].ident)
+                && let Some((_, t)) = self
+                    .instances
+                    .iter()
+                    .flat_map(|i| i.bound.iter())
+                    .find(|(a, _)| *a == segs[1].ident)
+            {
+                *ty = t.clone();
+                return;
+            }
+        }
+        syn::visit_mut::visit_type_mut(self, ty);
+    }
 }
 
 /// What happens to a method of the trait.
@@ -617,6 +776,30 @@ fn plan_fn(f: &TraitItemFn, cx: &ClassifyCtx<'_>) -> Result<MethodPlan, String> 
         }
     }
     let mut replace = ReplaceSelfAssoc { assoc };
+    let mut check = cx
+        .instances
+        .map(|(trait_name, instances)| CheckProjections {
+            trait_name,
+            instances,
+            assoc,
+            error: None,
+        });
+    // Projections in the method's `where` clause must be nameable too.
+    if let (Some(c), Some(w)) = (&mut check, &sig.generics.where_clause) {
+        c.visit_where_clause_mut(&mut w.clone());
+        if let Some(e) = c.error.take() {
+            return Err(e);
+        }
+    }
+    let mut check_type = |ty: &mut Type| -> Result<(), String> {
+        if let Some(c) = &mut check {
+            c.visit_type_mut(ty);
+            if let Some(e) = c.error.take() {
+                return Err(e);
+            }
+        }
+        Ok(())
+    };
     let mut args = Vec::new();
     let mut used_params: Vec<Ident> = Vec::new();
     for (i, input) in sig.inputs.iter().enumerate().skip(1) {
@@ -634,6 +817,7 @@ fn plan_fn(f: &TraitItemFn, cx: &ClassifyCtx<'_>) -> Result<MethodPlan, String> 
                 tidy_tokens(&quote::quote!(#ty).to_string())
             ));
         }
+        check_type(&mut ty)?;
         replace.visit_type_mut(&mut ty);
         if mentions_self_projection(&ty) {
             return Err(format!(
@@ -679,6 +863,7 @@ fn plan_fn(f: &TraitItemFn, cx: &ClassifyCtx<'_>) -> Result<MethodPlan, String> 
                     quote::quote!(#t)
                 ));
             } else {
+                check_type(&mut t)?;
                 replace.visit_type_mut(&mut t);
                 if mentions_self_projection(&t) {
                     return Err(format!(

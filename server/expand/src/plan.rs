@@ -9,8 +9,8 @@
 use std::fmt;
 
 use super::model::{
-    ClassifyCtx, Dispatchable, MethodPlan, Output, Receiver, ReplaceSelfAssoc, StdNames, classify,
-    is_self_type, mentions_bare_self,
+    ClassifyCtx, Dispatchable, Instance, MethodPlan, Output, Receiver, ReplaceSelfAssoc, StdNames,
+    classify, is_self_type, mentions_bare_self,
 };
 use super::supers::{Super, SuperKind, resolve};
 use super::{ExpandError, SupertraitInput};
@@ -330,6 +330,10 @@ impl Flags {
     }
 }
 
+/// A user supertrait whose expansion was planned already: its name, what blocks its `impl …
+/// for Dyn…`, and the associated-type parameters of its dyn type (in order).
+pub(crate) type Planned = (String, Option<String>, Vec<Ident>);
+
 /// Plans the expansion of one trait; user supertraits' expansions are planned on the way
 /// (each once: `planned` holds the names already planned and what blocks each).
 pub(crate) fn plan_trait(
@@ -338,7 +342,7 @@ pub(crate) fn plan_trait(
     std_names: StdNames<'_>,
     forwarding: bool,
     blanket_impl: bool,
-    planned: &mut Vec<(String, Option<String>)>,
+    planned: &mut Vec<Planned>,
 ) -> Result<Plan, ExpandError> {
     let name_s = item.ident.to_string();
     let names = Names::fresh(item, inputs);
@@ -455,6 +459,9 @@ impl Names {
 /// The supertraits as planned: those `DynFoo` implements, the expansions to include first,
 /// and the public view of every one.
 struct SupersPlan {
+    /// Every supertrait as instantiated (carried or not): what a projection
+    /// `<Self as Tr<Args>>::X` may name.
+    instances: Vec<Instance>,
     supers: Vec<Super>,
     included: Vec<Included>,
     /// User supertraits whose own dyn value cannot implement them, and why.
@@ -469,10 +476,11 @@ fn plan_supertraits(
     all_supers: Vec<Super>,
     std_names: StdNames<'_>,
     blockers: &mut Vec<String>,
-    planned: &mut Vec<(String, Option<String>)>,
+    planned: &mut Vec<Planned>,
 ) -> Result<SupersPlan, ExpandError> {
     let mut carries = Vec::new();
     let mut supers: Vec<Super> = Vec::new();
+    let instances = all_supers.iter().map(instance_of).collect();
     for s in all_supers {
         carries.push(SupertraitCarry {
             name: s.name.to_string(),
@@ -499,25 +507,41 @@ fn plan_supertraits(
     }
     let mut included = Vec::new();
     let mut super_missing: Vec<(Ident, String)> = Vec::new();
+    let mut dyn_assoc_args: Vec<(Ident, Vec<Type>)> = Vec::new();
     for s in &supers {
         let (SuperKind::User { already_expanded }, Some(sitem)) = (&s.kind, &s.original) else {
             continue;
         };
         let key = s.name.to_string();
-        let sub_missing = match planned.iter().find(|(n, _)| *n == key) {
-            Some((_, m)) => m.clone(),
+        let (sub_missing, sub_assoc) = match planned.iter().find(|(n, _, _)| *n == key) {
+            Some((_, m, a)) => (m.clone(), a.clone()),
             None => {
                 let sub = plan_trait(sitem, &s.inputs, std_names, false, s.blanket_impl, planned)?;
                 let m = sub.missing();
+                let a = sub.ctx.assoc.clone();
                 included.push(Included {
                     name: s.name.clone(),
                     plan: sub,
                     emit: !already_expanded,
                 });
-                planned.push((key, m.clone()));
-                m
+                planned.push((key, m.clone(), a.clone()));
+                (m, a)
             }
         };
+        // Its dyn type's associated-type parameters include its own supertraits' (`trait B:
+        // C<u8>` gives `DynB<'a, Assoc>`): each as bound here, or our parameter of that name.
+        let args: Vec<Type> = sub_assoc
+            .iter()
+            .map(|a| {
+                std::iter::once(s)
+                    .chain(supers.iter())
+                    .flat_map(|o| o.bound_assoc.iter())
+                    .find(|(n, _)| n == a)
+                    .map(|(_, t)| t.clone())
+                    .unwrap_or_else(|| syn::parse_quote!(#a))
+            })
+            .collect();
+        dyn_assoc_args.push((s.name.clone(), args));
         if let Some(m) = sub_missing {
             blockers.push(format!(
                 "the supertrait `{}` cannot be implemented for a dyn value ({m})",
@@ -526,12 +550,65 @@ fn plan_supertraits(
             super_missing.push((s.name.clone(), m));
         }
     }
+    for s in supers.iter_mut() {
+        if let Some((_, a)) = dyn_assoc_args.iter().find(|(n, _)| *n == s.name) {
+            s.dyn_assoc_args = Some(a.clone());
+        }
+    }
     Ok(SupersPlan {
+        instances,
         supers,
         included,
         super_missing,
         carries,
     })
+}
+
+/// A supertrait as instantiated: its arguments, its parameters' defaults, its fixed
+/// associated types.
+fn instance_of(s: &Super) -> Instance {
+    let defaults = s
+        .original
+        .iter()
+        .flat_map(|o| o.generics.params.iter())
+        .map(|p| match p {
+            GenericParam::Type(t) => t.default.clone().map(syn::GenericArgument::Type),
+            GenericParam::Const(c) => c.default.clone().map(syn::GenericArgument::Const),
+            GenericParam::Lifetime(_) => None,
+        })
+        .collect();
+    Instance {
+        name: s.name.clone(),
+        args: s.args.clone(),
+        defaults,
+        bound: s.bound_assoc.clone(),
+    }
+}
+
+/// The trait itself as its methods see it: `Foo<L…, P…, C…>`, with its own parameters.
+fn own_instance(item: &ItemTrait) -> Instance {
+    let args = item
+        .generics
+        .params
+        .iter()
+        .map(|p| match p {
+            GenericParam::Lifetime(l) => syn::GenericArgument::Lifetime(l.lifetime.clone()),
+            GenericParam::Type(t) => {
+                let i = &t.ident;
+                syn::GenericArgument::Type(syn::parse_quote!(#i))
+            }
+            GenericParam::Const(c) => {
+                let i = &c.ident;
+                syn::GenericArgument::Type(syn::parse_quote!(#i))
+            }
+        })
+        .collect();
+    Instance {
+        name: item.ident.clone(),
+        args,
+        defaults: Vec::new(),
+        bound: Vec::new(),
+    }
 }
 
 /// What the trait's bounds and `where` clause ask of every value.
@@ -925,6 +1002,8 @@ fn plan_slots(
         .supertraits
         .iter()
         .any(|b| matches!(b, syn::TypeParamBound::Trait(t) if std_names.implies_sized(&t.path)));
+    let mut instances = vec![own_instance(item)];
+    instances.extend(supers_plan.instances.iter().cloned());
     let own = classify(
         &item.items,
         &ClassifyCtx {
@@ -932,6 +1011,7 @@ fn plan_slots(
             assoc: &assoc,
             borrow,
             trait_sized,
+            instances: Some((&item.ident, &instances)),
         },
         &name_s,
     );

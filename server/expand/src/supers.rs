@@ -52,6 +52,9 @@ pub(crate) struct Super {
     pub blanket_impl: bool,
     /// The bounds of its free associated types (`IntoIter: Iterator<Item = Item>`).
     pub assoc_bounds: Vec<(Ident, Vec<TypeParamBound>)>,
+    /// A user supertrait's dyn type and vtable: the arguments for their associated-type
+    /// parameters, its supertraits' included (set by the plan from its own expansion).
+    pub dyn_assoc_args: Option<Vec<Type>>,
 }
 
 impl Super {
@@ -223,6 +226,7 @@ pub(crate) fn resolve(
             subst: Vec::new(),
             assoc_bounds: Vec::new(),
             blanket_impl: input.blanket_impl,
+            dyn_assoc_args: None,
         };
         if written.as_ref().is_some_and(|_| higher_ranked(item, &name)) {
             sup.not_carried = Some(format!(
@@ -368,6 +372,7 @@ pub(crate) fn resolve(
                 assoc: &assoc_all,
                 borrow: borrow.clone(),
                 trait_sized,
+                instances: None,
             };
             sup.methods = classify(&items, &cx, &name.to_string());
             if let SuperKind::User { .. } = kind {

@@ -288,3 +288,127 @@ fn a_trait_that_does_not_parse_is_an_error() {
     expect!["the trait does not parse as Rust: cannot parse string into token stream"]
         .assert_eq(&err.to_string());
 }
+
+const SUPER: &str = "trait Super<T> { type Assoc; }";
+
+#[test]
+fn a_projection_through_a_supertrait_as_instantiated_is_its_parameter() {
+    check_with(
+        ExpandInput {
+            trait_source: "trait Foo: Super<u8> {
+                fn get(&self) -> <Self as Super<u8>>::Assoc;
+                fn put(&mut self, x: Option<Vec<<Self as Super<u8>>::Assoc>>);
+                fn short(&self) -> Self::Assoc;
+            }"
+            .into(),
+            supertraits: vec![supertrait("Super", SUPER)],
+            ..Default::default()
+        },
+        expect![[r#"
+            fn get: plain vtable entry
+            fn put: plain vtable entry
+            fn short: plain vtable entry
+            supertrait Super (User)
+            complete: true
+            title: dynlens: Expand `Foo` into explicit vtable
+        "#]],
+    );
+}
+
+#[test]
+fn a_projection_through_other_arguments_is_not_carried() {
+    check_with(
+        ExpandInput {
+            trait_source: "trait Foo: Super<u8> {
+                fn get(&self) -> <Self as Super<u16>>::Assoc;
+                fn put(&mut self, x: Option<Vec<<Self as Super<u16>>::Assoc>>);
+                fn sized(&self) -> <Self as Super<u16>>::Assoc where Self: Sized;
+                fn with_default(&self) -> <Self as Super<u16>>::Assoc where Self: Sized { todo!() }
+                fn bounded(&self) where <Self as Super<u16>>::Assoc: Copy;
+            }"
+            .into(),
+            supertraits: vec![supertrait("Super", SUPER)],
+            ..Default::default()
+        },
+        expect![[r#"
+            fn get: cannot: `fn get(&self) -><Self as Super<u16>>::Assoc`: `<Self as Super<u16>>::Assoc` projects through `Super<u16>`, which is not a supertrait of `Foo` (it has `Super<u8>`): the dyn value cannot name it
+            fn put: cannot: `fn put(&mut self, x: Option<Vec<<Self as Super<u16>>::Assoc>>)`: `<Self as Super<u16>>::Assoc` projects through `Super<u16>`, which is not a supertrait of `Foo` (it has `Super<u8>`): the dyn value cannot name it
+            fn sized: cannot: `fn sized(&self) -><Self as Super<u16>>::Assoc`: `<Self as Super<u16>>::Assoc` projects through `Super<u16>`, which is not a supertrait of `Foo` (it has `Super<u8>`): the dyn value cannot name it
+            fn with_default: exempt (the default body)
+            fn bounded: cannot: `fn bounded(&self)`: `<Self as Super<u16>>::Assoc` projects through `Super<u16>`, which is not a supertrait of `Foo` (it has `Super<u8>`): the dyn value cannot name it
+            supertrait Super (User)
+            blocker: `fn get(&self) -><Self as Super<u16>>::Assoc`: `<Self as Super<u16>>::Assoc` projects through `Super<u16>`, which is not a supertrait of `Foo` (it has `Super<u8>`): the dyn value cannot name it
+            blocker: `fn put(&mut self, x: Option<Vec<<Self as Super<u16>>::Assoc>>)`: `<Self as Super<u16>>::Assoc` projects through `Super<u16>`, which is not a supertrait of `Foo` (it has `Super<u8>`): the dyn value cannot name it
+            blocker: `fn sized(&self) -><Self as Super<u16>>::Assoc`: `<Self as Super<u16>>::Assoc` projects through `Super<u16>`, which is not a supertrait of `Foo` (it has `Super<u8>`): the dyn value cannot name it
+            blocker: `fn bounded(&self)`: `<Self as Super<u16>>::Assoc` projects through `Super<u16>`, which is not a supertrait of `Foo` (it has `Super<u8>`): the dyn value cannot name it
+            complete: false
+            title: dynlens: Expand `Foo` into explicit vtable (without `impl Foo for DynFoo`: `fn get(&self) -><Self as Super<u16>>::Assoc`: `<Self as Super<u16>>::Assoc` projects through `Super<u16>`, which is not a supertrait of `Foo` (it has `Super<u8>`): the dyn value cannot name it; `fn put(&mut self, x: Option<Vec<<Self as Super<u16>>::Assoc>>)`: `<Self as Super<u16>>::Assoc` projects through `Super<u16>`, which is not a supertrait of `Foo` (it has `Super<u8>`): the dyn value cannot name it; `fn sized(&self) -><Self as Super<u16>>::Assoc`: `<Self as Super<u16>>::Assoc` projects through `Super<u16>`, which is not a supertrait of `Foo` (it has `Super<u8>`): the dyn value cannot name it; `fn bounded(&self)`: `<Self as Super<u16>>::Assoc` projects through `Super<u16>`, which is not a supertrait of `Foo` (it has `Super<u8>`): the dyn value cannot name it)
+        "#]],
+    );
+}
+
+#[test]
+fn a_projection_through_a_fixed_binding_or_a_default_argument() {
+    check_with(
+        ExpandInput {
+            trait_source: "trait Foo: Super<u8, Assoc = u32> + Dflt {
+                fn fixed(&self) -> <Self as Super<u8>>::Assoc;
+                fn written(&self) -> <Self as Dflt<u8>>::Out;
+                fn left_out(&self) -> <Self as Dflt>::Out;
+                fn aliased(&self) -> <Self as Dflt<Byte>>::Out;
+            }"
+            .into(),
+            supertraits: vec![
+                supertrait("Super", SUPER),
+                supertrait("Dflt", "trait Dflt<T = u8> { type Out; }"),
+            ],
+            ..Default::default()
+        },
+        expect![[r#"
+            fn fixed: plain vtable entry
+            fn written: plain vtable entry
+            fn left_out: plain vtable entry
+            fn aliased: cannot: `fn aliased(&self) -><Self as Dflt<Byte>>::Out`: `<Self as Dflt<Byte>>::Out` projects through `Dflt<Byte>`, which is not a supertrait of `Foo` (it has `Dflt<u8>`): the dyn value cannot name it
+            supertrait Super (User)
+            supertrait Dflt (User)
+            blocker: `fn aliased(&self) -><Self as Dflt<Byte>>::Out`: `<Self as Dflt<Byte>>::Out` projects through `Dflt<Byte>`, which is not a supertrait of `Foo` (it has `Dflt<u8>`): the dyn value cannot name it
+            complete: false
+            title: dynlens: Expand `Foo` into explicit vtable (without `impl Foo for DynFoo`: `fn aliased(&self) -><Self as Dflt<Byte>>::Out`: `<Self as Dflt<Byte>>::Out` projects through `Dflt<Byte>`, which is not a supertrait of `Foo` (it has `Dflt<u8>`): the dyn value cannot name it)
+        "#]],
+    );
+}
+
+#[test]
+fn a_projection_through_a_grandparent_supertrait() {
+    let input = |arg: &str| ExpandInput {
+        trait_source: format!("trait Foo: Mid {{ fn g(&self) -> <Self as Super<{arg}>>::Assoc; }}"),
+        supertraits: vec![
+            supertrait("Mid", "trait Mid: Super<u8> { fn f(&self); }"),
+            supertrait("Super", SUPER),
+        ],
+        ..Default::default()
+    };
+    check_with(
+        input("u8"),
+        expect![[r#"
+            fn g: plain vtable entry
+            supertrait Mid (User)
+                fn f: plain vtable entry
+            supertrait Super (User)
+            complete: true
+            title: dynlens: Expand `Foo` into explicit vtable
+        "#]],
+    );
+    check_with(
+        input("u16"),
+        expect![[r#"
+            fn g: cannot: `fn g(&self) -><Self as Super<u16>>::Assoc`: `<Self as Super<u16>>::Assoc` projects through `Super<u16>`, which is not a supertrait of `Foo` (it has `Super<u8>`): the dyn value cannot name it
+            supertrait Mid (User)
+                fn f: plain vtable entry
+            supertrait Super (User)
+            blocker: `fn g(&self) -><Self as Super<u16>>::Assoc`: `<Self as Super<u16>>::Assoc` projects through `Super<u16>`, which is not a supertrait of `Foo` (it has `Super<u8>`): the dyn value cannot name it
+            complete: false
+            title: dynlens: Expand `Foo` into explicit vtable (without `impl Foo for DynFoo`: `fn g(&self) -><Self as Super<u16>>::Assoc`: `<Self as Super<u16>>::Assoc` projects through `Super<u16>`, which is not a supertrait of `Foo` (it has `Super<u8>`): the dyn value cannot name it)
+        "#]],
+    );
+}
