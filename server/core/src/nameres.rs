@@ -268,6 +268,17 @@ fn resolve_from(
 }
 
 fn walk_rest(db: &Db, from: &ModuleKey, mut res: Res, rest: &[&str], ctx: &mut Ctx) -> Option<Res> {
+    // A path from the root of `core`/`alloc`/`std` that std's table knows (`std::io::Read`):
+    // the table answers, so that the common case parses none of rust-src's module files.
+    if let Res::Module((krate, m)) = &res
+        && m.is_empty()
+        && !rest.is_empty()
+        && let Some(c) = db.project.as_ref().and_then(|p| p.graph.get(*krate))
+        && c.origin == CrateOrigin::Sysroot
+        && let Some(t) = dynlens_std::trait_info(&format!("{}::{}", c.name, rest.join("::")))
+    {
+        return Some(Res::Trait(TraitKey::Std(t.canonical_path.into())));
+    }
     for name in rest {
         res = match res {
             Res::Module(m) => lookup_in_module(db, &m, name, from, ctx)?,

@@ -188,6 +188,8 @@ async function run() {
     check('the menu numbers the action', choice !== undefined, line ?? '');
     if (choice !== undefined) {
       keys(choice, 'Enter');
+      // The edit arrives after `codeAction/resolve`: search once the buffer is modified.
+      await waitScreen((s) => s.includes('[+]'));
       keys('Escape');
       keys('/struct GreetVtable', 'Enter');
       r = await waitScreen((s) => s.includes('struct GreetVtable') && !s.includes('Pattern not found'));
