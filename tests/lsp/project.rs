@@ -4,49 +4,19 @@
 //! of dependency traits state a verdict, and the `#[async_trait]` trait behind `Arc<dyn Store>`
 //! gets no diagnostic.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::json;
 
 use crate::client::{Client, Options, file_uri, position_of};
 
 fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/real-project")
-}
-
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
-}
-
-/// Whether the fixture's dependencies are on disk; else a loud skip (a failure in CI).
-fn sources_fetched() -> bool {
-    let load = dynlens_loader::load_project(&fixture()).expect("the fixture is a Cargo project");
-    let missing = load.warnings.iter().any(|w| {
-        matches!(
-            w,
-            dynlens_loader::LoadWarning::MissingSources {
-                target_specific: false,
-                ..
-            }
-        )
-    });
-    if !missing {
-        return true;
-    }
-    let hint = "run `cargo fetch --locked --manifest-path tests/fixtures/real-project/Cargo.toml`";
-    if in_ci() {
-        panic!("CI=true and the fixture's dependencies are missing ({hint})");
-    }
-    let bar = "!".repeat(78);
-    eprintln!(
-        "\n{bar}\n!! SKIPPED: the fixture's dependencies are missing, so this test did NOT run.\n!! {hint}\n{bar}\n"
-    );
-    false
+    dynlens_tests::real_project()
 }
 
 #[test]
 fn the_crate_graph_loads_with_progress_and_dependency_traits_are_known() {
-    if !sources_fetched() {
+    if !dynlens_tests::dependencies_fetched(&fixture()) {
         return;
     }
     let mut client = Client::start(Options {

@@ -15,22 +15,11 @@ use std::sync::Arc;
 
 use dynlens_core::{Analysis, HoverConfig, TextSize};
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("repository root")
-        .to_path_buf()
-}
-
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
-}
-
 /// A fresh copy of the fixture (cargo writes nothing into the repository).
 fn copy_fixture(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("dynlens-project-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    copy_dir(&repo().join("tests/fixtures/real-project"), &dir);
+    copy_dir(&dynlens_tests::real_project(), &dir);
     dir
 }
 
@@ -47,37 +36,6 @@ fn copy_dir(from: &Path, to: &Path) {
             std::fs::copy(&src, &dst).expect("copy");
         }
     }
-}
-
-/// Whether the fixture's dependencies are on disk; else a loud skip (a failure in CI).
-fn sources_fetched(dir: &Path) -> bool {
-    let load = dynlens_loader::load_project(dir).expect("the fixture is a Cargo project");
-    let missing: Vec<String> = load
-        .warnings
-        .iter()
-        .filter(|w| {
-            matches!(
-                w,
-                dynlens_loader::LoadWarning::MissingSources {
-                    target_specific: false,
-                    ..
-                }
-            )
-        })
-        .map(|w| w.to_string())
-        .collect();
-    if missing.is_empty() {
-        return true;
-    }
-    let hint = "run `cargo fetch --locked --manifest-path tests/fixtures/real-project/Cargo.toml`";
-    if in_ci() {
-        panic!("CI=true and the fixture's dependencies are missing ({hint}): {missing:?}");
-    }
-    let bar = "!".repeat(78);
-    eprintln!(
-        "\n{bar}\n!! SKIPPED: the fixture's dependencies are missing, so this test did NOT run.\n!! {hint}\n{bar}\n"
-    );
-    false
 }
 
 /// `cargo check`'s E0038 errors: (file relative to the project, 1-based line).
@@ -184,7 +142,7 @@ pub mod rejected {
 #[test]
 fn diagnostics_are_exactly_cargo_checks_e0038() {
     let dir = copy_fixture("as-is");
-    if !sources_fetched(&dir) {
+    if !dynlens_tests::dependencies_fetched(&dir) {
         return;
     }
     let truth = cargo_check_e0038(&dir);
@@ -225,7 +183,7 @@ fn diagnostics_are_exactly_cargo_checks_e0038() {
 #[test]
 fn hovers_on_dependency_traits_state_a_verdict() {
     let dir = copy_fixture("hover");
-    if !sources_fetched(&dir) {
+    if !dynlens_tests::dependencies_fetched(&dir) {
         return;
     }
     let (analysis, files) = analysis(&dir);
