@@ -341,6 +341,10 @@ fn miri_available() -> bool {
 #[test]
 fn expansions_pass_miri() {
     if !miri_available() {
+        assert!(
+            !dynlens_tests::in_ci(),
+            "CI=true and Miri is not available (`rustup component add --toolchain nightly miri rust-src` failed)"
+        );
         eprintln!(
             "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
         );
