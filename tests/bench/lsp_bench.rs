@@ -7,6 +7,11 @@
 //!     [--hovers N] [--actions N] [--edits N] [--diagnostics-timeout SECONDS] [--no-resolve]
 //! ```
 //!
+//! `--real-project` measures instead the real Cargo project of `tests/fixtures/real-project`
+//! (tokio, tower-service, serde, futures-core, async-trait, … fetched by `cargo fetch`):
+//! from spawning to the first correct hover on a dependency trait (`dyn AsyncRead`), then
+//! hovers on the `dyn` uses of dependency traits, and peak RSS.
+//!
 //! `--server` may be given several times, as `PATH` or `NAME=PATH` (to compare two builds
 //! side by side). The client declares `codeAction/resolve` support for `edit`, as VS Code and
 //! Neovim do; `--no-resolve` makes it an older client that wants edits with the list.
@@ -133,6 +138,108 @@ struct Config {
     diagnostics_timeout: Duration,
     /// Declare `codeAction/resolve` support for `edit`.
     resolve: bool,
+    /// The real-project scenario instead of the generated file.
+    real_project: bool,
+}
+
+/// The real-project scenario: spawn → first correct hover on `dyn AsyncRead` (tokio's trait),
+/// then `config.hovers` hovers over the `dyn` uses of dependency traits in `app/src/lib.rs`.
+/// "Correct": dynlens's hover states the verdict; rust-analyzer's shows the trait.
+fn run_real_project(
+    name: &str,
+    version: String,
+    command: Command,
+    config: &Config,
+    init_options: Value,
+) -> Results {
+    let project = dynlens_tests::real_project();
+    let file = project.join("app/src/lib.rs");
+    let text = std::fs::read_to_string(&file).expect("the fixture");
+    let uri = file_uri(&file);
+    let mut results = Results {
+        name: name.to_owned(),
+        version,
+        ..Results::default()
+    };
+    let spawned = Instant::now();
+    let mut client = Client::spawn_command(command);
+    client.configuration = init_options.clone();
+    let root = file_uri(&project);
+    let init = client.request(
+        "initialize",
+        json!({
+            "processId": std::process::id(),
+            "rootUri": root,
+            "workspaceFolders": [{ "uri": root, "name": "real-project" }],
+            "initializationOptions": init_options,
+            "capabilities": {
+                "textDocument": { "hover": { "contentFormat": ["markdown", "plaintext"] } },
+                "workspace": { "configuration": true },
+                "experimental": { "serverStatusNotification": true }
+            }
+        }),
+    );
+    assert!(
+        init.get("error").is_none(),
+        "{name}: initialize failed: {init}"
+    );
+    client.notify("initialized", json!({}));
+    client.open(&uri, &text);
+    // dynlens states the verdict; another server at least shows the trait.
+    let correct = |v: &Value, trait_name: &str| {
+        let value = v["result"]["contents"]["value"]
+            .as_str()
+            .unwrap_or_default();
+        value.contains("dyn compatible")
+            || (!name.starts_with("dynlens") && value.contains(trait_name))
+    };
+    let targets: Vec<(u32, u32, &str)> = [
+        "dyn AsyncRead",
+        "dyn Store",
+        "dyn store::Stream",
+        "dyn Service",
+    ]
+    .iter()
+    .map(|needle| {
+        let shift = needle.rfind([' ', ':']).map_or(0, |i| i + 1);
+        let (line, col) = position_of(&text, needle, 0, shift);
+        (line, col, &needle[shift..])
+    })
+    .collect();
+    let (line, col, first_name) = targets[0];
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while Instant::now() < deadline {
+        let response = client.request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": col } }),
+        );
+        results.first_answer.get_or_insert(spawned.elapsed());
+        if correct(&response, first_name) {
+            results.first_content = Some(spawned.elapsed());
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    eprintln!(
+        "  {name}: first hover {:?} / first correct {:?}",
+        results.first_answer, results.first_content
+    );
+    for k in 0..config.hovers {
+        let (line, col, trait_name) = targets[k % targets.len()];
+        let started = Instant::now();
+        let response = client.request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri }, "position": { "line": line, "character": col } }),
+        );
+        results.hover.push(started.elapsed());
+        if correct(&response, trait_name) {
+            results.hover_nonnull += 1;
+        }
+    }
+    results.rss_kib = peak_rss_kib(client.pid());
+    client.request("shutdown", json!(null));
+    client.notify("exit", json!(null));
+    results
 }
 
 /// What every server is run on.
@@ -404,6 +511,87 @@ fn build_release_server() -> PathBuf {
     target.join("release").join("dynlens")
 }
 
+/// The real-project scenario for every server, and its table.
+fn real_project_report(
+    servers: &[(String, PathBuf)],
+    with_dynlens: bool,
+    with_ra: bool,
+    ra: Option<PathBuf>,
+    config: &Config,
+) {
+    assert!(
+        dynlens_tests::dependencies_fetched(&dynlens_tests::real_project()),
+        "the fixture's dependencies are needed"
+    );
+    let mut all = Vec::new();
+    for (name, server) in servers.iter().filter(|_| with_dynlens) {
+        let version = command_output(server.to_str().unwrap_or("dynlens"), &["--version"])
+            .unwrap_or_else(|| "dynlens".to_owned());
+        eprintln!("running {name} ({}) on the real project…", server.display());
+        all.push(run_real_project(
+            name,
+            version,
+            Command::new(server),
+            config,
+            json!({}),
+        ));
+    }
+    if with_ra
+        && let Some(ra) =
+            ra.or_else(|| command_output("rustup", &["which", "rust-analyzer"]).map(PathBuf::from))
+    {
+        let version = command_output(ra.to_str().unwrap_or("rust-analyzer"), &["--version"])
+            .unwrap_or_default();
+        eprintln!("running {version} on the real project…");
+        let options = json!({ "checkOnSave": false, "check": { "enable": false }, "cachePriming": { "enable": false },
+                              "procMacro": { "enable": false }, "cargo": { "buildScripts": { "enable": false } } });
+        all.push(run_real_project(
+            "rust-analyzer",
+            version,
+            Command::new(&ra),
+            config,
+            options,
+        ));
+    }
+    println!("Machine: {}", machine());
+    println!(
+        "Project: tests/fixtures/real-project (app/src/lib.rs); {} hovers on `dyn` uses of dependency traits.\n",
+        config.hovers
+    );
+    let mut header = String::from("| measure |");
+    let mut rule = String::from("|---|");
+    for r in &all {
+        header.push_str(&format!(" {} |", r.name));
+        rule.push_str("---|");
+    }
+    println!("{header}\n{rule}");
+    let row = |label: &str, f: &dyn Fn(&Results) -> String| {
+        let mut line = format!("| {label} |");
+        for r in &all {
+            line.push_str(&format!(" {} |", f(r)));
+        }
+        println!("{line}");
+    };
+    row("spawn → first hover answer", &|r| ms(r.first_answer));
+    row("spawn → first correct hover on `dyn AsyncRead`", &|r| {
+        ms(r.first_content)
+    });
+    row("hover p50", &|r| ms(percentile(&r.hover, 50.0)));
+    row("hover p99", &|r| ms(percentile(&r.hover, 99.0)));
+    row("correct hovers", &|r| {
+        format!("{}/{}", r.hover_nonnull, r.hover.len())
+    });
+    row("peak RSS (VmHWM)", &|r| {
+        r.rss_kib
+            .map(|k| format!("{:.1} MB", k as f64 / 1024.0))
+            .unwrap_or_else(|| "n/a".to_owned())
+    });
+    println!();
+    for r in &all {
+        println!("- {}: {}", r.name, r.version);
+    }
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let (mut ra, mut with_ra, mut with_dynlens) = (None, true, true);
@@ -413,6 +601,7 @@ fn main() {
         edits: 40,
         diagnostics_timeout: Duration::from_secs(10),
         resolve: true,
+        real_project: false,
     };
     let mut servers: Vec<(String, PathBuf)> = Vec::new();
     while let Some(arg) = args.next() {
@@ -429,6 +618,7 @@ fn main() {
                 }
             }
             "--no-resolve" => config.resolve = false,
+            "--real-project" => config.real_project = true,
             "--ra" => ra = Some(PathBuf::from(value("--ra"))),
             "--no-ra" => with_ra = false,
             "--no-dynlens" => with_dynlens = false,
@@ -446,6 +636,10 @@ fn main() {
     }
     if with_dynlens && servers.is_empty() {
         servers.push(("dynlens".to_owned(), build_release_server()));
+    }
+    if config.real_project {
+        real_project_report(&servers, with_dynlens, with_ra, ra, &config);
+        return;
     }
     let text = generate();
     assert_eq!(text.lines().count(), TRAITS * LINES_PER_TRAIT);
