@@ -13,7 +13,7 @@ use std::sync::Arc;
 use ra_ap_syntax::ast::{self, HasAttrs, HasModuleItem, HasName, HasVisibility};
 use ra_ap_syntax::{AstNode, SourceFile};
 
-use crate::model::TraitDef;
+use crate::model::{TraitDef, flatten_use_tree};
 
 /// How far an item is visible.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,8 +110,7 @@ pub struct ItemTree {
     pub root: ItemScope,
 }
 
-/// The segment that stands for a leading `::`.
-pub const ROOT_SEGMENT: &str = "{{root}}";
+pub use crate::model::ROOT_SEGMENT;
 
 /// Lowers the module-level names of a file. `traits` is the file's lowered traits (in source
 /// order), to which trait items are matched by position.
@@ -210,7 +209,14 @@ fn lower_scope(items: impl Iterator<Item = ast::Item>, traits: &[Arc<TraitDef>])
             }
             ast::Item::Use(u) => {
                 if let Some(tree) = u.use_tree() {
-                    collect_use(&tree, &[], vis_of(u), &mut scope.uses);
+                    let mut names = Vec::new();
+                    flatten_use_tree(&tree, &[], &mut names);
+                    let vis = vis_of(u);
+                    scope.uses.extend(names.into_iter().map(|n| UseDecl {
+                        path: n.path,
+                        kind: n.alias.map_or(UseKind::Glob, UseKind::Named),
+                        vis,
+                    }));
                 }
                 continue;
             }
@@ -240,66 +246,6 @@ fn lower_scope(items: impl Iterator<Item = ast::Item>, traits: &[Arc<TraitDef>])
         });
     }
     scope
-}
-
-fn collect_use(tree: &ast::UseTree, prefix: &[String], vis: Vis, out: &mut Vec<UseDecl>) {
-    let mut path: Vec<String> = prefix.to_vec();
-    if let Some(p) = tree.path() {
-        let mut segs = Vec::new();
-        let mut cur = Some(p);
-        let mut leading_root = false;
-        while let Some(p) = cur {
-            if let Some(seg) = p.segment() {
-                match seg.name_ref() {
-                    Some(n) => segs.push(n.text().to_string()),
-                    None => segs.push(seg.syntax().text().to_string()),
-                }
-                if p.qualifier().is_none() && seg.coloncolon_token().is_some() {
-                    leading_root = true;
-                }
-            }
-            cur = p.qualifier();
-        }
-        if leading_root && path.is_empty() {
-            segs.push(ROOT_SEGMENT.to_string());
-        }
-        segs.reverse();
-        path.extend(segs);
-    } else if path.is_empty() && tree.coloncolon_token().is_some() {
-        path.push(ROOT_SEGMENT.to_string());
-    }
-    if let Some(list) = tree.use_tree_list() {
-        for sub in list.use_trees() {
-            collect_use(&sub, &path, vis, out);
-        }
-        return;
-    }
-    if tree.star_token().is_some() {
-        out.push(UseDecl {
-            path,
-            kind: UseKind::Glob,
-            vis,
-        });
-        return;
-    }
-    if path.last().is_some_and(|l| l == "self") {
-        path.pop();
-    }
-    let Some(last) = path.last().cloned() else {
-        return;
-    };
-    let alias = match tree.rename() {
-        Some(r) => match r.name() {
-            Some(n) => n.text().to_string(),
-            None => return, // `as _`: imported for its methods only, not nameable
-        },
-        None => last,
-    };
-    out.push(UseDecl {
-        path,
-        kind: UseKind::Named(alias),
-        vis,
-    });
 }
 
 #[cfg(test)]

@@ -417,7 +417,13 @@ fn lower_items(
             }
             ast::Item::Use(u) => {
                 if let Some(tree) = u.use_tree() {
-                    collect_use_tree(&tree, &[], &mut model.imports);
+                    let mut names = Vec::new();
+                    flatten_use_tree(&tree, &[], &mut names);
+                    // File-wide imports (name-based resolution) know no leading `::`.
+                    model.imports.extend(names.into_iter().map(|n| Import {
+                        alias: n.alias.unwrap_or_else(|| "*".to_string()),
+                        path: n.path.into_iter().filter(|s| s != ROOT_SEGMENT).collect(),
+                    }));
                 }
             }
             ast::Item::Module(m) => {
@@ -454,25 +460,48 @@ fn blanket_impl_trait(i: &ast::Impl) -> Option<String> {
     is_param.then(|| lower_path(&trait_path).last_name().to_string())
 }
 
-fn collect_use_tree(tree: &ast::UseTree, prefix: &[String], out: &mut Vec<Import>) {
+/// The segment that stands for a leading `::` in a flattened `use` path.
+pub const ROOT_SEGMENT: &str = "{{root}}";
+
+/// One name a `use` tree brings in: its path (`crate`, `self`, `super` kept as segments, a
+/// leading `::` as [`ROOT_SEGMENT`]) and the name it binds, `None` for a glob (`*`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UseName {
+    pub path: Vec<String>,
+    pub alias: Option<String>,
+}
+
+/// Flattens a `use` tree into the names it brings in (`use a::{b, c::{d as e}, f::*}` →
+/// `a::b` as `b`, `a::c::d` as `e`, `a::f::*`). `use x as _` binds no name. The one
+/// reading of `use` trees: the file-wide imports and the item tree both take it.
+pub(crate) fn flatten_use_tree(tree: &ast::UseTree, prefix: &[String], out: &mut Vec<UseName>) {
     let mut path: Vec<String> = prefix.to_vec();
     if let Some(p) = tree.path() {
+        let leading_root = std::iter::successors(Some(p.clone()), |p| p.qualifier())
+            .last()
+            .and_then(|first| first.segment())
+            .is_some_and(|seg| seg.coloncolon_token().is_some());
+        if leading_root && path.is_empty() {
+            path.push(ROOT_SEGMENT.to_string());
+        }
         path.extend(path_segment_names(&p));
+    } else if path.is_empty() && tree.coloncolon_token().is_some() {
+        path.push(ROOT_SEGMENT.to_string());
     }
     if let Some(list) = tree.use_tree_list() {
         for sub in list.use_trees() {
-            collect_use_tree(&sub, &path, out);
+            flatten_use_tree(&sub, &path, out);
         }
         return;
     }
     if tree.star_token().is_some() {
-        out.push(Import {
-            alias: "*".to_string(),
-            path,
-        });
+        out.push(UseName { path, alias: None });
         return;
     }
-    let Some(last) = path.last().cloned() else {
+    if path.last().is_some_and(|l| l == "self") {
+        path.pop();
+    }
+    let Some(last) = path.last().filter(|l| *l != ROOT_SEGMENT).cloned() else {
         return;
     };
     let alias = match tree.rename() {
@@ -480,19 +509,12 @@ fn collect_use_tree(tree: &ast::UseTree, prefix: &[String], out: &mut Vec<Import
             Some(n) => n.text().to_string(),
             None => return, // `as _`: imported for its methods only, not nameable
         },
-        None if last == "self" => {
-            path.pop();
-            match path.last() {
-                Some(l) => l.clone(),
-                None => return,
-            }
-        }
         None => last,
     };
-    if path.last().is_some_and(|l| l == "self") {
-        path.pop();
-    }
-    out.push(Import { alias, path });
+    out.push(UseName {
+        path,
+        alias: Some(alias),
+    });
 }
 
 fn path_segment_names(path: &ast::Path) -> Vec<String> {
@@ -1526,6 +1548,45 @@ mod tests {
 
     fn model(src: &str) -> FileModel {
         lower_file(&SourceFile::parse(src, Edition::Edition2024).tree())
+    }
+
+    #[test]
+    fn use_trees_flatten_into_the_names_they_bind() {
+        let file = SourceFile::parse(
+            "use ::std::fmt::{self, Debug as D, Write as _};\nuse crate::a::{b::*, c::{self as d}};\n",
+            Edition::Edition2024,
+        )
+        .tree();
+        let mut names = Vec::new();
+        for item in file.items() {
+            if let ast::Item::Use(u) = item {
+                flatten_use_tree(&u.use_tree().unwrap(), &[], &mut names);
+            }
+        }
+        let shown: Vec<String> = names
+            .iter()
+            .map(|n| {
+                format!(
+                    "{} as {}",
+                    n.path.join("::"),
+                    n.alias.as_deref().unwrap_or("*")
+                )
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "{{root}}::std::fmt as fmt",
+                "{{root}}::std::fmt::Debug as D",
+                "crate::a::b as *",
+                "crate::a::c as d",
+            ]
+        );
+        // The file-wide imports are the same names, without the leading `::`.
+        let imports = lower_file(&file).imports;
+        assert_eq!(imports[0].path, ["std", "fmt"]);
+        assert_eq!(imports[1].alias, "D");
+        assert_eq!(imports.len(), 4);
     }
 
     #[test]
