@@ -90,8 +90,9 @@ pub struct ExpandInput {
     pub supertraits: Vec<SupertraitInput>,
     /// Also emit the forwarding impls for `Box<T>`, `&T`, `&mut T` (the second action).
     pub forwarding_impls: bool,
-    /// The workspace has a blanket `impl<T: ?Sized> Foo for T` (see [`has_blanket_impl`]): it
-    /// covers `DynFoo` already, so writing `impl Foo for DynFoo` would conflict.
+    /// The workspace has a blanket `impl<T: ?Sized> Foo for T` (the caller finds it in its
+    /// model of the workspace): it covers `DynFoo` already, so writing `impl Foo for DynFoo`
+    /// would conflict.
     pub blanket_impl: bool,
     /// How std traits' names resolve where the trait is written, as the caller's resolution
     /// found: `("Write", Some("std::io::Write"))` after `use std::io::Write`, `("Error", None)`
@@ -100,36 +101,6 @@ pub struct ExpandInput {
     /// listed name is std's only if listed so; an unlisted name is looked up in the std table
     /// by name (see `model::StdNames` for the whole rule).
     pub std_names: Vec<(String, Option<String>)>,
-}
-
-/// Whether `file_text` has a blanket impl of the trait `trait_name` (`impl<T…> Foo for T`).
-/// A file that does not parse has none.
-pub fn has_blanket_impl(file_text: &str, trait_name: &str) -> bool {
-    if !file_text.contains(&format!("{trait_name} for ")) {
-        return false;
-    }
-    let Ok(file) = syn::parse_file(file_text) else {
-        return false;
-    };
-    fn walk(items: &[syn::Item], name: &str) -> bool {
-        items.iter().any(|item| match item {
-            syn::Item::Impl(i) => {
-                let is_trait = i
-                    .trait_
-                    .as_ref()
-                    .is_some_and(|(_, p, _)| p.segments.last().is_some_and(|s| s.ident == name));
-                let self_param = matches!(&*i.self_ty, syn::Type::Path(tp) if tp.qself.is_none()
-                    && i.generics.type_params().any(|g| tp.path.is_ident(&g.ident)));
-                is_trait && self_param
-            }
-            syn::Item::Mod(m) => m
-                .content
-                .as_ref()
-                .is_some_and(|(_, items)| walk(items, name)),
-            _ => false,
-        })
-    }
-    walk(&file.items, trait_name)
 }
 
 /// A finished expansion.
