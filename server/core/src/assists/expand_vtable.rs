@@ -20,6 +20,7 @@ use super::{AssistCtx, AssistKind, Assists, SourceChange};
 use crate::TextSize;
 use crate::db::{Db, FileId, TraitKey};
 use crate::dyn_star::expand_input;
+use dynlens_expand::ExpandInput;
 use dynlens_expand::expand_trait;
 
 /// The result of expanding a trait into its explicit vtable.
@@ -52,7 +53,13 @@ pub fn expand_vtable(ctx: &AssistCtx<'_>, acc: &mut Assists) -> Option<()> {
     };
     let file = ctx.db.trait_file(&key)?;
     let insert_at = ctx.db.trait_def(&key)?.range.end();
-    for (id, forwarding) in [("expand_vtable", false), ("expand_vtable_forwarding", true)] {
+    let variants = [("expand_vtable", false), ("expand_vtable_forwarding", true)];
+    if !variants.iter().any(|(id, _)| acc.wants(id)) {
+        return None;
+    }
+    // Gathered once for both variants: they differ only in the forwarding impls.
+    let input = expand_input(ctx.db, &key, false).ok()?;
+    for (id, forwarding) in variants {
         if !acc.wants(id) {
             continue;
         }
@@ -60,10 +67,11 @@ pub fn expand_vtable(ctx: &AssistCtx<'_>, acc: &mut Assists) -> Option<()> {
         // without emitting anything. A trait the generator cannot plan (it does not parse
         // yet) offers no action; the explicit command (`dynlens/expandTrait`, `dynlens
         // expand`) reports the reason.
-        let Some(plan) = expand_input(ctx.db, &key, forwarding)
-            .ok()
-            .and_then(|input| dynlens_expand::plan(&input).ok())
-        else {
+        let input = ExpandInput {
+            forwarding_impls: forwarding,
+            ..input.clone()
+        };
+        let Ok(plan) = dynlens_expand::plan(&input) else {
             continue;
         };
         let title = plan.title().to_string();
