@@ -168,15 +168,15 @@ fn lower_scope(items: impl Iterator<Item = ast::Item>, traits: &[Arc<TraitDef>])
                     continue;
                 };
                 // A trait `#[trait_variant::make(Name: …)]` doubles: the variant, lowered
-                // from the same item, is named in the attribute.
-                for (j, d) in traits.iter().enumerate() {
-                    if j != i && d.range == traits[i].range && d.name != name.text() {
-                        scope.defs.push(Def {
-                            name: d.name.clone(),
-                            vis: vis_of(t),
-                            kind: DefKind::Trait(j as u32),
-                        });
-                    }
+                // from the same item just before it (its name, in the attribute, comes first).
+                if let Some(j) = i.checked_sub(1)
+                    && traits[j].range == traits[i].range
+                {
+                    scope.defs.push(Def {
+                        name: traits[j].name.clone(),
+                        vis: vis_of(t),
+                        kind: DefKind::Trait(j as u32),
+                    });
                 }
                 (name, vis_of(t), DefKind::Trait(i as u32))
             }
