@@ -436,10 +436,7 @@ fn std_prelude(db: &Db, krate: CrateId, name: &str) -> Option<Res> {
     {
         return None;
     }
-    dynlens_std::TRAITS
-        .iter()
-        .find(|t| t.in_prelude && t.name() == name)
-        .map(|t| Res::Trait(TraitKey::Std(t.canonical_path.into())))
+    dynlens_std::prelude_trait(name).map(|t| Res::Trait(TraitKey::Std(t.canonical_path.into())))
 }
 
 fn std_member(module: &str, name: &str) -> Res {

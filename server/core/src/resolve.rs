@@ -262,9 +262,7 @@ fn resolve_names(db: &Db, scope: Legacy<'_>, names: &[&str], depth: u32) -> Opti
                 return Some(k);
             }
             if names.len() == 1
-                && let Some(t) = dynlens_std::TRAITS
-                    .iter()
-                    .find(|t| t.in_prelude && t.name() == last)
+                && let Some(t) = dynlens_std::prelude_trait(last)
             {
                 return Some(TraitKey::Std(t.canonical_path.into()));
             }
@@ -283,10 +281,7 @@ fn find_std(path: &str) -> Option<TraitKey> {
 
 fn std_by_name(from: &str, name: &str) -> Option<TraitKey> {
     let module = from.rsplit_once("::").map(|(m, _)| m).unwrap_or("");
-    let candidates: Vec<&dynlens_std::TraitInfo> = dynlens_std::TRAITS
-        .iter()
-        .filter(|t| t.name() == name)
-        .collect();
+    let candidates: Vec<&dynlens_std::TraitInfo> = dynlens_std::traits_named(name).collect();
     let pick = candidates
         .iter()
         .find(|t| t.canonical_path.rsplit_once("::").map(|(m, _)| m) == Some(module))

@@ -61,6 +61,27 @@ pub fn trait_info(path: &str) -> Option<&'static TraitInfo> {
     find_index(path).map(|i| &TRAITS[i])
 }
 
+/// The prelude trait named `name` (`Iterator`, `Debug` is not), from the table. Loads nothing.
+pub fn prelude_trait(name: &str) -> Option<&'static TraitInfo> {
+    TRAITS
+        .iter()
+        .find(|info| info.in_prelude && info.name() == name)
+}
+
+/// Every std trait named `name` (`Write`: `fmt::Write` and `io::Write`), from the table.
+/// Loads nothing.
+pub fn traits_named(name: &str) -> impl Iterator<Item = &'static TraitInfo> + Clone + '_ {
+    TRAITS.iter().filter(move |info| info.name() == name)
+}
+
+/// The row of [`TRAITS`] an entry of it is.
+fn row(info: &TraitInfo) -> usize {
+    TRAITS
+        .iter()
+        .position(|i| std::ptr::eq(i, info))
+        .expect("a row of TRAITS")
+}
+
 /// The facts about the std trait named `name`, for a bound written inside a signature: the
 /// prelude trait of that name if there is one, else the only std trait of that name, else —
 /// when several share the name (`fmt::Write` and `io::Write`) — the first, provided they agree
@@ -70,7 +91,7 @@ pub fn trait_info(path: &str) -> Option<&'static TraitInfo> {
 /// generator, classifying bounds inside method signatures); everyone who can resolve a path
 /// asks [`trait_info`] with the resolved canonical path instead.
 pub fn facts_named(name: &str) -> Option<&'static TraitFacts> {
-    let mut rows = TRAITS.iter().filter(|info| info.name() == name);
+    let mut rows = traits_named(name);
     if let Some(prelude) = rows.clone().find(|info| info.in_prelude) {
         return Some(&prelude.facts);
     }
@@ -220,18 +241,14 @@ impl StdLibrary {
 
     /// All std traits with this name.
     pub fn find_by_name(&self, name: &str) -> Vec<&StdTrait> {
-        (0..TRAITS.len())
-            .filter(|&i| TRAITS[i].name() == name)
-            .map(|i| &self.inner.load(i).trait_)
+        traits_named(name)
+            .map(|info| &self.inner.load(row(info)).trait_)
             .collect()
     }
 
     /// The prelude trait with this name, if any.
     pub fn prelude(&self, name: &str) -> Option<&StdTrait> {
-        let index = TRAITS
-            .iter()
-            .position(|info| info.in_prelude && info.name() == name)?;
-        Some(&self.inner.load(index).trait_)
+        Some(&self.inner.load(row(prelude_trait(name)?)).trait_)
     }
 
     /// Loads every trait on a background thread so that later look-ups never wait for a
@@ -249,11 +266,6 @@ impl StdLibrary {
         if let Err(error) = spawned {
             tracing::debug!("cannot preload the std traits in the background: {error}");
         }
-    }
-
-    /// The canonical paths of all known traits, without loading any declaration.
-    pub fn known_paths(&self) -> impl Iterator<Item = &'static str> {
-        TRAITS.iter().map(|info| info.canonical_path)
     }
 }
 
@@ -384,9 +396,7 @@ fn find_index(path: &str) -> Option<usize> {
     if matches!(*first, "std" | "core" | "alloc") {
         // `std::prelude::rust_2024::Iterator` and the like.
         if let ["prelude", _, name] = rest {
-            return TRAITS
-                .iter()
-                .position(|i| i.in_prelude && i.name() == *name);
+            return prelude_trait(name).map(row);
         }
         return TRAITS.iter().position(|info| {
             let known: Vec<&str> = info.canonical_path.split("::").skip(1).collect();
