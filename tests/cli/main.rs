@@ -124,7 +124,7 @@ fn check_reports_the_shape_attribute_macros_give() {
         text.contains("trait `Reshaped`: no verdict: `#[foo::bar]` may reshape it"),
         "{text}"
     );
-    assert!(text.contains("1 unknown"), "{text}");
+    assert!(text.contains("1 without a verdict"), "{text}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 

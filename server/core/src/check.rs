@@ -12,7 +12,8 @@ pub struct TraitReport {
     #[serde(rename = "trait")]
     pub trait_name: String,
     pub line: u32,
-    /// rustc's verdict; `null` when the trait's final shape is unknown (`shape: "unknown"`).
+    /// rustc's verdict; `null` when the trait's final shape is unknown (`shape: "unknown"`)
+    /// or a supertrait could not be found (`unresolved_supertraits`) and no violation was.
     pub dyn_compatible: Option<bool>,
     /// The dyn* verdict; `null` when the expansion does not see the trait's final shape.
     pub dyn_star_compatible: Option<bool>,
@@ -23,6 +24,8 @@ pub struct TraitReport {
     /// The attribute behind `shape`: the macro for `"expanded"` (`async_trait`,
     /// `trait_variant::make`, `dynosaur`), the unknown attribute's path for `"unknown"`.
     pub shape_attribute: Option<String>,
+    /// Supertraits that could not be found, as `Via → Path` chains from the trait.
+    pub unresolved_supertraits: Vec<String>,
     pub violations: Vec<ViolationReport>,
 }
 
@@ -71,6 +74,7 @@ pub fn check_file(db: &Db, file: FileId) -> Vec<TraitReport> {
                     .map(|d| d.compatible),
                 shape,
                 shape_attribute,
+                unresolved_supertraits: v.unresolved.clone(),
                 violations: if !known {
                     Vec::new()
                 } else {

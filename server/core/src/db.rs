@@ -60,6 +60,25 @@ struct ExternStore {
     by_path: HashMap<PathBuf, Option<u32>>,
 }
 
+/// Parses and lowers an extern file and stores it.
+fn intern(ext: &mut ExternStore, path: PathBuf, text: Arc<str>) -> FileRef {
+    let parse = SourceFile::parse(&text, EDITION);
+    let tree = parse.tree();
+    let model = model::lower_file_reusing(&tree, Some(&text), &|_, _| None);
+    let item_tree = item_tree::lower(&tree, &model.traits);
+    let id = ext.files.len() as u32;
+    ext.files.push(Arc::new(ExternFile {
+        path: path.clone(),
+        text,
+        parse,
+        model: Arc::new(model),
+        item_tree: Arc::new(item_tree),
+        module_path: Mutex::new(None),
+    }));
+    ext.by_path.insert(path, Some(id));
+    FileRef::Extern(id)
+}
+
 /// The crate graph and where to read the files of its crates.
 pub(crate) struct Project {
     pub graph: CrateGraph,
@@ -74,13 +93,21 @@ pub(crate) struct ModuleData {
     pub inline: Vec<String>,
     pub dir: PathBuf,
     pub scope: Arc<ItemScope>,
+    /// The `macro_rules!` in textual scope where each child module is declared.
+    pub child_macros: HashMap<String, MacroScope>,
     /// Name → index of the first item of `scope.defs` with that name (a module may hold
     /// thousands of items).
     pub index: HashMap<String, u32>,
 }
 
 impl ModuleData {
-    pub fn new(file: FileRef, inline: Vec<String>, dir: PathBuf, scope: Arc<ItemScope>) -> Self {
+    pub fn new(
+        file: FileRef,
+        inline: Vec<String>,
+        dir: PathBuf,
+        scope: Arc<ItemScope>,
+        child_macros: HashMap<String, MacroScope>,
+    ) -> Self {
         let mut index = HashMap::new();
         for (i, d) in scope.defs.iter().enumerate() {
             index.entry(d.name.clone()).or_insert(i as u32);
@@ -90,6 +117,7 @@ impl ModuleData {
             inline,
             dir,
             scope,
+            child_macros,
             index,
         }
     }
@@ -98,6 +126,16 @@ impl ModuleData {
     pub fn def(&self, name: &str) -> Option<&item_tree::Def> {
         self.scope.defs.get(*self.index.get(name)? as usize)
     }
+}
+
+/// The `macro_rules!` in textual scope at a point of a module: the latest definition first.
+pub(crate) type MacroScope = Option<Arc<MacroScopeEntry>>;
+
+#[derive(Debug)]
+pub(crate) struct MacroScopeEntry {
+    pub name: String,
+    pub rules: Option<Arc<crate::mbe::MacroRules>>,
+    pub prev: MacroScope,
 }
 
 /// A module, by crate and path from the crate root.
@@ -184,21 +222,25 @@ impl Db {
             ext.by_path.insert(path.to_path_buf(), None);
             return None;
         };
-        let parse = SourceFile::parse(&text, EDITION);
-        let tree = parse.tree();
-        let model = model::lower_file_reusing(&tree, Some(&text), &|_, _| None);
-        let item_tree = item_tree::lower(&tree, &model.traits);
-        let id = ext.files.len() as u32;
-        ext.files.push(Arc::new(ExternFile {
-            path: path.to_path_buf(),
-            text,
-            parse,
-            model: Arc::new(model),
-            item_tree: Arc::new(item_tree),
-            module_path: Mutex::new(None),
-        }));
-        ext.by_path.insert(path.to_path_buf(), Some(id));
-        Some(FileRef::Extern(id))
+        Some(intern(&mut ext, path.to_path_buf(), text))
+    }
+
+    /// A macro expansion's text as an extern file, parsed and lowered like a dependency's
+    /// file (never shown as a file: its traits are dependency-like, without diagnostics).
+    /// Interned by a name made of the invoking file's path, the macro and a hash of the
+    /// text, so an edit that changes the expansion makes a new file.
+    pub(crate) fn expansion_file(&self, at: &Path, macro_name: &str, text: String) -> FileRef {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        text.hash(&mut h);
+        let mut name = at.as_os_str().to_owned();
+        name.push(format!("!{macro_name}#{:016x}", h.finish()));
+        let path = PathBuf::from(name);
+        let mut ext = self.externs.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(Some(id)) = ext.by_path.get(&path) {
+            return FileRef::Extern(*id);
+        }
+        intern(&mut ext, path, text.into())
     }
 
     pub(crate) fn extern_file(&self, id: u32) -> Option<Arc<ExternFile>> {

@@ -276,6 +276,20 @@ pub fn trait_markdown(
     if let Some(note) = db.trait_def(&v.key).and_then(|d| shape_note(&d)) {
         md.push_str(&format!("{note}\n\n"));
     }
+    let missing = v
+        .unresolved
+        .iter()
+        .map(|u| format!("`{u}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if !v.known() {
+        md.push_str(&format!(
+            "❔ **no verdict**: dynlens could not find the supertrait{} {missing}, so it cannot tell whether `dyn {}` is valid (no diagnostic is published).\n",
+            if v.unresolved.len() == 1 { "" } else { "s" },
+            v.name
+        ));
+        return md;
+    }
     if v.dyn_compatible() {
         md.push_str(&format!(
             "✅ **dyn compatible**: `dyn {}` is a valid type.\n",
@@ -291,18 +305,9 @@ pub fn trait_markdown(
     }
     if !v.unresolved.is_empty() {
         md.push_str(&format!(
-            "\n_Could not find the supertrait{} {}; the verdict assumes {} dyn compatible._\n",
+            "\n_Could not find the supertrait{} {missing}; the violations below stand whatever {} are._\n",
             if v.unresolved.len() == 1 { "" } else { "s" },
-            v.unresolved
-                .iter()
-                .map(|u| format!("`{u}`"))
-                .collect::<Vec<_>>()
-                .join(", "),
-            if v.unresolved.len() == 1 {
-                "it is"
-            } else {
-                "they are"
-            }
+            if v.unresolved.len() == 1 { "it" } else { "they" }
         ));
     }
     if !v.violations.is_empty() {

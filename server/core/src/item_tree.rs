@@ -13,6 +13,8 @@ use std::sync::Arc;
 use ra_ap_syntax::ast::{self, HasAttrs, HasModuleItem, HasName, HasVisibility};
 use ra_ap_syntax::{AstNode, SourceFile};
 
+use crate::db::FileRef;
+use crate::mbe::{MacroRules, Tt};
 use crate::model::{TraitDef, flatten_use_tree};
 
 /// How far an item is visible.
@@ -31,6 +33,9 @@ pub enum Vis {
 pub enum DefKind {
     /// The `index`-th trait of the file's model.
     Trait(u32),
+    /// The `index`-th trait of a macro expansion's file (set by name resolution when it
+    /// splices an expansion into a module).
+    ExpandedTrait(FileRef, u32),
     /// A module: inline (its items) or in a file of its own.
     Module(ModDecl),
     /// A struct, enum, union or type alias: not a trait, but it shadows one.
@@ -81,12 +86,27 @@ pub struct ExternCrate {
     pub vis: Vis,
 }
 
+/// What name resolution needs of the macros of a module, in source order: `macro_rules!`
+/// definitions (their textual scope runs to the end of the module and into the modules
+/// declared after them), modules (which inherit that scope; a `#[macro_use]` one also passes
+/// its own definitions on to the rest of its parent), and invocations at item level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MacroEvent {
+    /// `macro_rules! name { … }`; `None` when its rules do not parse (it still shadows).
+    Define(String, Option<Arc<MacroRules>>),
+    /// `name! { … }` / `name!(…);` at item level, with its token trees.
+    Call(String, Arc<[Tt]>),
+    /// `mod name` (inline or not).
+    Module { name: String, macro_use: bool },
+}
+
 /// The items of one module or block.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ItemScope {
     pub defs: Vec<Def>,
     pub uses: Vec<UseDecl>,
     pub extern_crates: Vec<ExternCrate>,
+    pub macros: Vec<MacroEvent>,
 }
 
 impl ItemScope {
@@ -198,6 +218,12 @@ fn lower_scope(items: impl Iterator<Item = ast::Item>, traits: &[Arc<TraitDef>])
             },
             ast::Item::Module(m) => {
                 let Some(name) = m.name() else { continue };
+                scope.macros.push(MacroEvent::Module {
+                    name: name.text().to_string(),
+                    macro_use: m
+                        .attrs()
+                        .any(|a| a.path().is_some_and(|p| p.syntax().text() == "macro_use")),
+                });
                 let inline = m
                     .item_list()
                     .map(|l| Box::new(lower_scope(l.items(), traits)));
@@ -235,6 +261,30 @@ fn lower_scope(items: impl Iterator<Item = ast::Item>, traits: &[Arc<TraitDef>])
                     alias,
                     vis: vis_of(e),
                 });
+                continue;
+            }
+            ast::Item::MacroRules(m) => {
+                if let Some(name) = m.name() {
+                    let rules = MacroRules::parse(m).map(Arc::new);
+                    scope
+                        .macros
+                        .push(MacroEvent::Define(name.text().to_string(), rules));
+                }
+                continue;
+            }
+            ast::Item::MacroCall(c) => {
+                // Only plain `name!`: paths (`serde::m!`, `$crate::m!`) name exported
+                // macros, which are not modelled.
+                let name = c
+                    .path()
+                    .filter(|p| p.qualifier().is_none())
+                    .and_then(|p| p.segment()?.name_ref());
+                if let (Some(name), Some(tt)) = (name, c.token_tree()) {
+                    scope.macros.push(MacroEvent::Call(
+                        name.text().to_string(),
+                        crate::mbe::token_trees(&tt).into(),
+                    ));
+                }
                 continue;
             }
             _ => continue,

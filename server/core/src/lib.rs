@@ -22,6 +22,7 @@ mod fixture;
 mod hover;
 mod item_tree;
 mod macros;
+mod mbe;
 mod model;
 mod nameres;
 mod print;

@@ -81,59 +81,100 @@ fn locate(db: &Db, (krate, path): &ModuleKey) -> Option<ModuleData> {
         return None;
     }
     let project = db.project.as_ref()?;
+    let crate_name = &project.graph.get(*krate)?.name;
+    let display = std::iter::once(crate_name.as_str())
+        .chain(path.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join("::");
     let Some((last, parent_path)) = path.split_last() else {
         let data = project.graph.get(*krate)?;
         let file = db.file_at(&data.root)?;
         set_display_path(db, file, &data.name);
-        return Some(ModuleData::new(
+        let dir = data
+            .root
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let raw = Arc::new(db.item_tree_of(file)?.root.clone());
+        let site = expansion::Site {
             file,
-            Vec::new(),
-            data.root
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or_default(),
-            Arc::new(db.item_tree_of(file)?.root.clone()),
-        ));
+            inline: false,
+            dir: &dir,
+            display: &display,
+            key: &(*krate, Vec::new()),
+        };
+        let (scope, children) = expansion::expand(db, &site, raw, None);
+        return Some(ModuleData::new(file, Vec::new(), dir, scope, children));
     };
     let parent = module(db, &(*krate, parent_path.to_vec()))?;
     let decl = parent.scope.module(last)?;
-    if let Some(inline) = &decl.inline {
-        let mut names = parent.inline.clone();
-        names.push(last.clone());
-        return Some(ModuleData::new(
-            parent.file,
-            names,
-            parent.dir.join(decl.path_attr.as_deref().unwrap_or(last)),
-            Arc::new((**inline).clone()),
-        ));
-    }
-    let (file, dir) = match &decl.path_attr {
+    let inherited = parent.child_macros.get(last).cloned().flatten();
+    let (file, inline, dir, raw) = match &decl.inline {
+        Some(items) => {
+            let mut names = parent.inline.clone();
+            names.push(last.clone());
+            let dir = parent.dir.join(decl.path_attr.as_deref().unwrap_or(last));
+            (parent.file, names, dir, Arc::new((**items).clone()))
+        }
+        None => {
+            let (file, dir) = child_file(
+                db,
+                parent.file,
+                !parent.inline.is_empty(),
+                &parent.dir,
+                last,
+                decl,
+            )?;
+            set_display_path(db, file, &display);
+            (
+                file,
+                Vec::new(),
+                dir,
+                Arc::new(db.item_tree_of(file)?.root.clone()),
+            )
+        }
+    };
+    let site = expansion::Site {
+        file,
+        inline: !inline.is_empty(),
+        dir: &dir,
+        display: &display,
+        key: &(*krate, path.clone()),
+    };
+    let (scope, children) = expansion::expand(db, &site, raw, inherited);
+    Some(ModuleData::new(file, inline, dir, scope, children))
+}
+
+/// The file of `mod name;` declared in a module held by `parent_file` (inside inline modules
+/// of it when `in_inline`), whose `mod x;` files are looked up in `parent_dir`; and the
+/// directory of the child's own `mod x;` files.
+pub(crate) fn child_file(
+    db: &Db,
+    parent_file: FileRef,
+    in_inline: bool,
+    parent_dir: &Path,
+    name: &str,
+    decl: &crate::item_tree::ModDecl,
+) -> Option<(FileRef, PathBuf)> {
+    match &decl.path_attr {
         Some(attr) => {
-            let base = if parent.inline.is_empty() {
-                db.path_of(parent.file)?.parent()?.to_path_buf()
+            let base = if in_inline {
+                parent_dir.to_path_buf()
             } else {
-                parent.dir.clone()
+                db.path_of(parent_file)?.parent()?.to_path_buf()
             };
             let path = normalize(&base.join(attr));
             let file = db.file_at(&path)?;
-            (file, path.parent()?.to_path_buf())
+            Some((file, path.parent()?.to_path_buf()))
         }
         None => {
-            let dir = parent.dir.join(last);
+            let dir = parent_dir.join(name);
             let file = db
-                .file_at(&parent.dir.join(format!("{last}.rs")))
+                .file_at(&parent_dir.join(format!("{name}.rs")))
                 .or_else(|| db.file_at(&dir.join("mod.rs")))?;
-            (file, dir)
+            Some((file, dir))
         }
-    };
-    let crate_name = &project.graph.get(*krate)?.name;
-    set_display_path(db, file, &format!("{crate_name}::{}", path.join("::")));
-    Some(ModuleData::new(
-        file,
-        Vec::new(),
-        dir,
-        Arc::new(db.item_tree_of(file)?.root.clone()),
-    ))
+    }
 }
 
 /// `a/./b/../c` → `a/c` (a `#[path]` may climb out of its directory).
@@ -153,7 +194,7 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-fn set_display_path(db: &Db, file: FileRef, path: &str) {
+pub(crate) fn set_display_path(db: &Db, file: FileRef, path: &str) {
     if let FileRef::Extern(e) = file
         && let Some(f) = db.extern_file(e)
         && let Ok(mut slot) = f.module_path.lock()
@@ -331,6 +372,7 @@ fn lookup_in_module(
     {
         return Some(match d.kind {
             DefKind::Trait(i) => Res::Trait(trait_key(db, m.0, data.file, i)),
+            DefKind::ExpandedTrait(file, i) => Res::Trait(trait_key(db, m.0, file, i)),
             DefKind::Module(_) => {
                 let mut path = m.1.clone();
                 path.push(name.to_string());
@@ -472,5 +514,6 @@ fn trait_key(db: &Db, krate: CrateId, file: FileRef, index: u32) -> TraitKey {
     }
 }
 
+mod expansion;
 #[cfg(test)]
 mod tests;

@@ -148,9 +148,13 @@ pub fn check(
                 "NOT dyn compatible ({n} violation{})",
                 if n == 1 { "" } else { "s" }
             ),
-            None => format!(
+            None if r.shape == "unknown" => format!(
                 "no verdict: `#[{}]` may reshape it (unknown attribute macro)",
                 r.shape_attribute.as_deref().unwrap_or("?")
+            ),
+            None => format!(
+                "no verdict: supertrait not found ({})",
+                r.unresolved_supertraits.join(", ")
             ),
         };
         let star = match r.dyn_star_compatible {
@@ -174,7 +178,7 @@ pub fn check(
         }
     }
     let unknown_text = if unknown > 0 {
-        format!(", {unknown} unknown (reshaped by an unknown attribute macro)")
+        format!(", {unknown} without a verdict (unknown attribute macro or supertrait)")
     } else {
         String::new()
     };

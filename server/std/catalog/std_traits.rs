@@ -1018,3 +1018,8 @@ pub trait Seek {
     fn stream_position(&mut self) -> Result<u64> {}
     fn seek_relative(&mut self, offset: i64) -> Result<()> {}
 }
+
+// @trait std::process::Termination (std/src/process.rs)
+pub trait Termination {
+    fn report(self) -> ExitCode;
+}

@@ -469,6 +469,7 @@ pub const TRAITS: &[TraitInfo] = &[
         .boxed(Boxed)
         .forwarded_by(OWNING_OR_MUT),
     t("std::io::Seek", IO, N),
+    t("std::process::Termination", "std/src/process.rs", N),
 ];
 
 /// The traits named in the prelude list of the task; used by a test to keep the table honest.

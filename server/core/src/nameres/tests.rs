@@ -602,3 +602,101 @@ pub trait LocalCache { async fn fetch(&self, key: u64) -> Option<Vec<u8>>; }
         ]
     );
 }
+
+/// serde's shape: the crate root invokes an argument-less macro that declares its modules
+/// and re-exports; tokio's: `#[macro_use] mod macros;` (itself `#[macro_use] mod cfg;`)
+/// defines `cfg_io! { $($item:item)* }`, used in modules declared later and in files
+/// declared by an expansion.
+#[test]
+fn module_level_macro_rules_are_expanded() {
+    let f = fixture(
+        "//- /app/src/lib.rs crate:app deps:serde,tokio
+pub fn f(_: &dyn serde::Serializer, _: &dyn serde::ser::Plain, _: &dyn tokio::io::Ext, _: &dyn tokio::io::Base) {}
+pub trait Mine: tokio::io::Ext {}
+//- /serde/src/lib.rs crate:serde origin:dep
+macro_rules! crate_root {
+    () => {
+        pub mod ser;
+        pub use crate::ser::{Serializer};
+    };
+}
+crate_root!();
+//- /serde/src/ser/mod.rs
+pub trait Serializer: Sized { fn ok(self); }
+pub trait Plain { fn p(&self); }
+//- /tokio/src/lib.rs crate:tokio origin:dep
+#[macro_use]
+mod macros;
+pub mod io;
+//- /tokio/src/macros/mod.rs
+#[macro_use]
+mod cfg;
+//- /tokio/src/macros/cfg.rs
+macro_rules! cfg_io {
+    ($($item:item)*) => { $( #[cfg(feature = \"io\")] $item )* }
+}
+//- /tokio/src/io/mod.rs
+pub trait Base { fn b(&self); }
+cfg_io! {
+    mod util;
+    pub use util::Ext;
+}
+//- /tokio/src/io/util.rs
+cfg_io! {
+    pub trait Ext: super::Base { fn e(&self) -> Self where Self: Sized; fn g<T>(&self, t: T); }
+}
+",
+    );
+    let lib = "/app/src/lib.rs";
+    let uses: Vec<String> = f
+        .dyn_uses(lib)
+        .into_iter()
+        .map(|(w, p)| format!("{w} → {p}"))
+        .collect();
+    assert_eq!(
+        uses,
+        vec![
+            "serde::Serializer → serde::ser::Serializer",
+            "serde::ser::Plain → serde::ser::Plain",
+            "tokio::io::Ext → tokio::io::util::Ext",
+            "tokio::io::Base → tokio::io::Base",
+        ]
+    );
+    // The expanded trait is analysed: `g<T>` makes it not dyn compatible, through the
+    // supertrait too.
+    let ext = f.supers(&f.key(lib, "Mine"));
+    assert_eq!(ext.len(), 1);
+    let v = verdict(&f.db, &ext[0]).expect("verdict");
+    assert_eq!(
+        v.violations
+            .iter()
+            .map(|x| x.kind.as_str())
+            .collect::<Vec<_>>(),
+        vec!["generic_method"]
+    );
+}
+
+/// A macro is visible after its definition only; one that does not expand (no rule matches,
+/// or it is defined later) declares nothing, so paths into it stay unresolved.
+#[test]
+fn macro_textual_scope_and_failed_expansions() {
+    let f = fixture(
+        "//- /app/src/lib.rs crate:app deps:dep
+pub fn f(_: &dyn dep::Early, _: &dyn dep::Late, _: &dyn dep::Mismatch) {}
+//- /dep/src/lib.rs crate:dep origin:dep
+too_early!();
+macro_rules! too_early { () => { pub trait Early {} } }
+macro_rules! late { () => { pub trait Late {} } }
+mod inner { late!(); }
+pub use inner::Late;
+macro_rules! strict { (only) => { pub trait Mismatch {} } }
+strict!(other);
+",
+    );
+    let uses: Vec<String> = f
+        .dyn_uses("/app/src/lib.rs")
+        .into_iter()
+        .map(|(w, p)| format!("{w} → {p}"))
+        .collect();
+    assert_eq!(uses, vec!["dep::Late → dep::inner::Late"]);
+}

@@ -91,7 +91,9 @@ pub struct Verdict {
     pub violations: Vec<Violation>,
     /// The trait's own methods.
     pub methods: Vec<MethodVerdict>,
-    /// Supertraits that could not be resolved (the verdict assumes they are fine).
+    /// Supertraits, anywhere in the closure, that could not be resolved: with no violation
+    /// found elsewhere, the verdict is unknown (a violation found is certain whatever they
+    /// are).
     pub unresolved: Vec<String>,
     /// The trait, or one in its supertrait closure, carries an attribute dynlens does not
     /// know: its final shape is unknown, and so is the verdict (`violations` are those of the
@@ -116,9 +118,11 @@ impl Verdict {
         self.violations.is_empty()
     }
 
-    /// dynlens knows the trait's final shape, so the verdict is rustc's.
+    /// The verdict is rustc's: dynlens knows the trait's final shape, and either found a
+    /// violation or resolved every supertrait. Otherwise hover says what is missing and no
+    /// diagnostic is published.
     pub fn known(&self) -> bool {
-        self.unknown_shape.is_none()
+        self.unknown_shape.is_none() && (self.unresolved.is_empty() || !self.violations.is_empty())
     }
 }
 
@@ -168,9 +172,10 @@ pub fn supertrait_closure(db: &Db, key: &TraitKey) -> (Vec<(TraitKey, Vec<String
                     }
                 }
                 Resolved::Unknown => {
-                    if k == *key {
-                        unresolved.push(path.joined());
-                    }
+                    let mut shown: Vec<&str> = via.iter().map(String::as_str).collect();
+                    let joined = path.joined();
+                    shown.push(&joined);
+                    unresolved.push(shown.join(" → "));
                 }
                 Resolved::Sized => {}
             }
