@@ -25,6 +25,7 @@ mod macros;
 mod model;
 mod nameres;
 mod print;
+mod public;
 mod resolve;
 mod rules;
 mod vtable;
@@ -40,3 +41,4 @@ pub use dynlens_base::{
 };
 pub use dynlens_std::StdLibrary;
 pub use hover::{HoverConfig, HoverResult};
+pub use public::{ParamKind, PublicTrait};
