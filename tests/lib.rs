@@ -43,10 +43,12 @@ pub fn dependencies_fetched(dir: &Path) -> bool {
     if missing.is_empty() {
         return true;
     }
-    let fixture = std::fs::read_to_string(dir.join("Cargo.toml"))
-        .is_ok_and(|m| m.contains("name = \"oracle-crates\""))
-        .then_some("oracle-crates")
-        .unwrap_or("real-project");
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
+    let fixture = if manifest.contains("name = \"oracle-crates\"") {
+        "oracle-crates"
+    } else {
+        "real-project"
+    };
     let hint =
         format!("run `cargo fetch --locked --manifest-path tests/fixtures/{fixture}/Cargo.toml`");
     if in_ci() {
