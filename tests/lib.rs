@@ -12,8 +12,14 @@ pub fn real_project() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/real-project")
 }
 
-/// Whether the dependencies of the Cargo project at `dir` are on disk (those a build for
-/// this machine needs). When they are not, says so loudly and returns `false` — or fails,
+/// `tests/fixtures/oracle-crates`: a package depending on tokio, syn, serde, futures, tower,
+/// clap and tracing, whose public traits the crates oracle probes.
+pub fn oracle_crates() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/oracle-crates")
+}
+
+/// Whether the dependencies of the Cargo project at `dir` (one of the fixtures, or a copy of
+/// one) are on disk (those a build for this machine needs). When they are not, says so loudly and returns `false` — or fails,
 /// with `CI=true`: `.ci/run` fetches them, so missing sources there are a defect.
 pub fn dependencies_fetched(dir: &Path) -> bool {
     let load = match dynlens_loader::load_project(dir) {
@@ -37,7 +43,14 @@ pub fn dependencies_fetched(dir: &Path) -> bool {
     if missing.is_empty() {
         return true;
     }
-    let hint = "run `cargo fetch --locked --manifest-path tests/fixtures/real-project/Cargo.toml`";
+    let manifest = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap_or_default();
+    let fixture = if manifest.contains("name = \"oracle-crates\"") {
+        "oracle-crates"
+    } else {
+        "real-project"
+    };
+    let hint =
+        format!("run `cargo fetch --locked --manifest-path tests/fixtures/{fixture}/Cargo.toml`");
     if in_ci() {
         panic!("CI=true and the fixture's dependencies are missing ({hint}): {missing:?}");
     }

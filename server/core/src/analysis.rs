@@ -16,6 +16,7 @@ use crate::check::TraitReport;
 use crate::db::FileId;
 use crate::diagnostics::Diagnostic;
 use crate::hover::{HoverConfig, HoverResult};
+use crate::public::PublicTrait;
 use dynlens_base::{EditError, TextEdit};
 
 /// The analysis state: files, their syntax, and the standard library.
@@ -122,5 +123,14 @@ impl Analysis {
     /// The dyn-compatibility report of every trait defined in `file` (for `dynlens check`).
     pub fn check_file(&self, file: FileId) -> Vec<TraitReport> {
         crate::check::check_file(&self.db, file)
+    }
+
+    /// The public traits of the crate `crate_name` of the project (a dependency of a
+    /// workspace crate by its extern name, or `core`/`alloc`/`std`), each once, by its
+    /// shortest public path, sorted; empty when there is no such crate.
+    pub fn public_traits(&self, crate_name: &str) -> Vec<PublicTrait> {
+        crate::public::crate_named(&self.db, crate_name)
+            .map(|krate| crate::public::public_traits(&self.db, krate))
+            .unwrap_or_default()
     }
 }

@@ -26,6 +26,7 @@ mod mbe;
 mod model;
 mod nameres;
 mod print;
+mod public;
 mod resolve;
 mod rules;
 mod vtable;
@@ -41,3 +42,4 @@ pub use dynlens_base::{
 };
 pub use dynlens_std::StdLibrary;
 pub use hover::{HoverConfig, HoverResult};
+pub use public::{ParamKind, PublicTrait};

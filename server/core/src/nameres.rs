@@ -265,6 +265,17 @@ pub(crate) fn resolve_path(db: &Db, from: &ModuleKey, names: &[&str]) -> Option<
     resolve_from(db, from, names, false, &mut Ctx::default())
 }
 
+/// Resolves the path of a `use` declared in module `from` (as [`resolve_path`], with the
+/// rules of `use` paths: relative to the crate root in 2015, no std prelude).
+pub(crate) fn resolve_use_path(db: &Db, from: &ModuleKey, names: &[&str]) -> Option<Res> {
+    resolve_from(db, from, names, true, &mut Ctx::default())
+}
+
+/// A crate (or the table's std) by the name the extern prelude of `krate` gives it.
+pub(crate) fn extern_crate(db: &Db, krate: CrateId, name: &str) -> Option<Res> {
+    extern_prelude(db, krate, name)
+}
+
 fn resolve_from(
     db: &Db,
     from: &ModuleKey,
@@ -491,7 +502,7 @@ fn std_member(module: &str, name: &str) -> Res {
 
 /// The key of the `index`-th trait of `file`: std's table row when it is a sysroot trait the
 /// table knows (so std's facts apply), else the file's own.
-fn trait_key(db: &Db, krate: CrateId, file: FileRef, index: u32) -> TraitKey {
+pub(crate) fn trait_key(db: &Db, krate: CrateId, file: FileRef, index: u32) -> TraitKey {
     match file {
         FileRef::Workspace(f) => TraitKey::Local(f, index),
         FileRef::Extern(e) => {
@@ -516,4 +527,4 @@ fn trait_key(db: &Db, krate: CrateId, file: FileRef, index: u32) -> TraitKey {
 
 mod expansion;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -38,13 +38,13 @@ impl MemSource {
     }
 }
 
-struct Fixture {
-    db: Db,
+pub(crate) struct Fixture {
+    pub(crate) db: Db,
     source: Arc<MemSource>,
     ids: HashMap<String, FileId>,
 }
 
-fn fixture(text: &str) -> Fixture {
+pub(crate) fn fixture(text: &str) -> Fixture {
     let mut db = Db::new(StdLibrary::catalog());
     let mut graph = CrateGraph::default();
     let mut crates = HashMap::new();

@@ -231,6 +231,10 @@ pub fn verdict(db: &Db, key: &TraitKey) -> Option<Verdict> {
 
 /// Does the trait require `Self: Sized` (its bounds on `Self`, elaborated)?
 pub fn requires_sized_trait(db: &Db, key: &TraitKey, visiting: &mut HashSet<TraitKey>) -> bool {
+    // `Sized` itself: rustc elaborates a trait's own `Self: Trait` predicate, `Self: Sized`.
+    if crate::resolve::is_sized(key) {
+        return true;
+    }
     if !visiting.insert(key.clone()) {
         return false;
     }
@@ -352,7 +356,9 @@ fn own_violations(db: &Db, key: &TraitKey, def: &TraitDef, via: &[String]) -> Ve
             })
             .collect::<Vec<_>>()
             .join(", ");
-        let detail = if detail.is_empty() {
+        let detail = if crate::resolve::is_sized(key) {
+            "it is `Sized` itself".to_string()
+        } else if detail.is_empty() {
             "through a supertrait".to_string()
         } else {
             detail
@@ -1268,6 +1274,22 @@ mod tests {
             }
             "#,
         );
+    }
+
+    /// `dyn Sized` is E0038: the trait's own `Self: Sized` (found by the crates oracle).
+    #[test]
+    fn sized_itself_is_not_dyn_compatible() {
+        let db = Db::new(StdLibrary::catalog());
+        let sized = TraitKey::Std("core::marker::Sized".into());
+        let v = verdict(&db, &sized).expect("a verdict on Sized");
+        let kinds: Vec<(&str, &str)> = v
+            .violations
+            .iter()
+            .map(|x| (x.kind.as_str(), x.detail.as_str()))
+            .collect();
+        assert_eq!(kinds, vec![("sized_self", "it is `Sized` itself")]);
+        let clone = TraitKey::Std("core::clone::Clone".into());
+        assert!(!verdict(&db, &clone).expect("Clone").violations.is_empty());
     }
 
     #[test]
