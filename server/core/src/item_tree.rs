@@ -13,7 +13,6 @@ use std::sync::Arc;
 use ra_ap_syntax::ast::{self, HasAttrs, HasModuleItem, HasName, HasVisibility};
 use ra_ap_syntax::{AstNode, SourceFile};
 
-use crate::db::FileRef;
 use crate::mbe::{MacroRules, Tt};
 use crate::model::{TraitDef, flatten_use_tree};
 
@@ -33,9 +32,9 @@ pub enum Vis {
 pub enum DefKind {
     /// The `index`-th trait of the file's model.
     Trait(u32),
-    /// The `index`-th trait of a macro expansion's file (set by name resolution when it
-    /// splices an expansion into a module).
-    ExpandedTrait(FileRef, u32),
+    /// The `index`-th trait of a macro expansion, an extern file of id `file` (set by name
+    /// resolution when it splices an expansion into a module).
+    ExpandedTrait { file: u32, index: u32 },
     /// A module: inline (its items) or in a file of its own.
     Module(ModDecl),
     /// A struct, enum, union or type alias: not a trait, but it shadows one.
@@ -177,6 +176,10 @@ fn path_attr(m: &ast::Module) -> Option<String> {
 fn lower_scope(items: impl Iterator<Item = ast::Item>, traits: &[Arc<TraitDef>]) -> ItemScope {
     let mut scope = ItemScope::default();
     for item in items {
+        // Another platform's item, or a documentation stub: not there (`crate::cfg`).
+        if crate::cfg::enabled(&item) == Some(false) {
+            continue;
+        }
         let (name, vis, kind) = match &item {
             ast::Item::Trait(t) => {
                 let Some(name) = t.name() else { continue };

@@ -13,6 +13,7 @@
 
 mod analysis;
 mod assists;
+mod cfg;
 mod check;
 mod db;
 mod diagnostics;

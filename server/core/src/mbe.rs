@@ -275,10 +275,35 @@ fn rep_tail(tts: &[Tt]) -> Option<(Option<String>, RepOp, usize)> {
     if let Some(o) = op(tts.first()) {
         return Some((None, o, 1));
     }
-    match tts.first() {
-        Some(Tt::Leaf(sep)) => Some((Some(sep.text.clone()), op(tts.get(1))?, 2)),
-        _ => None,
+    // A separator is one token: for punctuation, up to three joint characters (`::`, `=>`).
+    let mut sep = String::new();
+    for (n, t) in tts.iter().enumerate().take(3) {
+        let Tt::Leaf(l) = t else { return None };
+        sep.push_str(&l.text);
+        if let Some(o) = op(tts.get(n + 1)) {
+            return Some((Some(sep), o, n + 2));
+        }
+        if l.kind != LeafKind::Punct || !l.joint {
+            return None;
+        }
     }
+    None
+}
+
+/// The end of the separator `sep` at `pos` (it may be several joint punctuation tokens).
+fn sep_end(input: &[Tt], pos: usize, sep: &str) -> Option<usize> {
+    let mut text = String::new();
+    for (i, t) in input.iter().enumerate().skip(pos).take(3) {
+        let Tt::Leaf(l) = t else { return None };
+        text.push_str(&l.text);
+        if text == sep {
+            return Some(i + 1);
+        }
+        if !sep.starts_with(&text) {
+            return None;
+        }
+    }
+    None
 }
 
 fn frag_of(name: &str) -> Option<Frag> {
@@ -391,14 +416,12 @@ impl Matcher {
         // One more iteration first (greedy), then stop here.
         let more = op != RepOp::ZeroOrOne || iters.is_empty();
         let start = match (iters.is_empty(), sep) {
-            (false, Some(s)) => match input.get(pos) {
-                Some(Tt::Leaf(l)) if l.text == s => Some(pos + 1),
-                _ => None,
-            },
+            (false, Some(s)) => sep_end(input, pos, s),
             _ => Some(pos),
         };
         if more && let Some(start) = start {
             let inner_follow = sep
+                .map(|s| s.get(..1).unwrap_or(s))
                 .or_else(|| first_token(body))
                 .or(first_token(rest))
                 .or(follow);
@@ -794,6 +817,18 @@ mod tests {
             expand(src),
             Some(tokens(
                 "pub trait A { fn a(&self); fn b(&self); } pub trait B { } use crate::x;"
+            ))
+        );
+    }
+
+    #[test]
+    fn multi_character_separators() {
+        // serde's `declare_error_trait!(Error: Sized + StdError)`.
+        let src = "macro_rules! m { (Error: Sized $(+ $($s:ident)::+)*) => { pub trait Error: Sized $(+ $($s)::+)* {} } }\nm!(Error: Sized + std::error::Error + Debug);";
+        assert_eq!(
+            expand(src),
+            Some(tokens(
+                "pub trait Error: Sized + std::error::Error + Debug {}"
             ))
         );
     }

@@ -4,8 +4,10 @@
 //! A module is located on demand, from its crate's root file down through its parents:
 //! `mod x;` is `x.rs` or `x/mod.rs` in the directory of the declaring module (for a
 //! non-`mod.rs` file `a.rs`, `a/`), `#[path = "…"]` relative to the declaring file's
-//! directory, inline `mod x { … }` in the same file; `#[cfg]` is not evaluated (every module
-//! is code the user sees, `#[cfg(test)]` ones included). A file is read through the
+//! directory, inline `mod x { … }` in the same file; `#[cfg]` only where certain for the host
+//! target (`crate::cfg`: other platforms' modules and `#[cfg(doc)]` stubs are not there;
+//! `#[cfg(test)]` and feature-gated ones are). Module-level `macro_rules!` invocations are
+//! expanded when their module is located (`expansion`). A file is read through the
 //! project's `FileSource` only when a path resolves into its module. Workspace crates are
 //! walked whole (to know which module each workspace file is), dependencies never.
 //!
@@ -369,6 +371,22 @@ fn visible(vis: Vis, owner: &ModuleKey, from: &ModuleKey) -> bool {
     }
 }
 
+/// What an item of module `m` (located as `data`) is.
+pub(crate) fn def_res(db: &Db, m: &ModuleKey, data: &ModuleData, d: &crate::item_tree::Def) -> Res {
+    match d.kind {
+        DefKind::Trait(i) => Res::Trait(trait_key(db, m.0, data.file, i)),
+        DefKind::ExpandedTrait { file, index } => {
+            Res::Trait(trait_key(db, m.0, FileRef::Extern(file), index))
+        }
+        DefKind::Module(_) => {
+            let mut path = m.1.clone();
+            path.push(d.name.clone());
+            Res::Module((m.0, path))
+        }
+        DefKind::Other => Res::Other,
+    }
+}
+
 /// `name` in module `m`, seen from module `from`: its items, explicit imports, then globs.
 fn lookup_in_module(
     db: &Db,
@@ -381,16 +399,7 @@ fn lookup_in_module(
     if let Some(d) = data.def(name)
         && visible(d.vis, m, from)
     {
-        return Some(match d.kind {
-            DefKind::Trait(i) => Res::Trait(trait_key(db, m.0, data.file, i)),
-            DefKind::ExpandedTrait(file, i) => Res::Trait(trait_key(db, m.0, file, i)),
-            DefKind::Module(_) => {
-                let mut path = m.1.clone();
-                path.push(name.to_string());
-                Res::Module((m.0, path))
-            }
-            DefKind::Other => Res::Other,
-        });
+        return Some(def_res(db, m, &data, d));
     }
     if let Some(e) = data
         .scope

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use dynlens_base::{CrateId, CrateOrigin};
 
 use crate::db::{Db, ModuleKey, TraitKey};
-use crate::item_tree::{DefKind, UseKind, Vis};
+use crate::item_tree::{UseKind, Vis};
 use crate::model::GenericParamKind;
 use crate::nameres::{self, Res};
 
@@ -182,15 +182,7 @@ impl PublicNames {
         let mut names: BTreeMap<String, Res> = BTreeMap::new();
         if let Some(data) = nameres::module(db, m) {
             for d in data.scope.defs.iter().filter(|d| d.vis == Vis::Pub) {
-                let res = match d.kind {
-                    DefKind::Trait(i) => Res::Trait(nameres::trait_key(db, m.0, data.file, i)),
-                    DefKind::Module(_) => {
-                        let mut path = m.1.clone();
-                        path.push(d.name.clone());
-                        Res::Module((m.0, path))
-                    }
-                    DefKind::Other => Res::Other,
-                };
+                let res = nameres::def_res(db, m, &data, d);
                 names.entry(d.name.clone()).or_insert(res);
             }
             for e in data

@@ -147,7 +147,8 @@ impl Expander<'_> {
                     let Some(tree) = self.db.item_tree_of(file) else {
                         continue;
                     };
-                    let items = rebase(&tree.root, file);
+                    let FileRef::Extern(id) = file else { continue };
+                    let items = rebase(&tree.root, id);
                     let out = self.out.get_or_insert_with(|| ItemScope {
                         macros: Vec::new(),
                         ..owner.clone()
@@ -217,11 +218,11 @@ impl Expander<'_> {
 
 /// An expansion's items, its traits named by the expansion's file (the module that splices
 /// them in is held by another file).
-fn rebase(scope: &ItemScope, file: FileRef) -> ItemScope {
+fn rebase(scope: &ItemScope, file: u32) -> ItemScope {
     let mut out = scope.clone();
     for d in &mut out.defs {
         match &mut d.kind {
-            DefKind::Trait(i) => d.kind = DefKind::ExpandedTrait(file, *i),
+            DefKind::Trait(i) => d.kind = DefKind::ExpandedTrait { file, index: *i },
             DefKind::Module(ModDecl {
                 inline: Some(inner),
                 ..
