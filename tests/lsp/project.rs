@@ -60,3 +60,106 @@ fn the_crate_graph_loads_with_progress_and_dependency_traits_are_known() {
     client.notify("exit", json!(null));
     assert!(client.wait_exit().success());
 }
+
+/// Opening an untrusted workspace runs nothing of it: its `.cargo/config.toml` names a
+/// `build.rustc-wrapper` and a `build.rustc` (scripts that would create a marker file), its
+/// package has a `build.rs` and a proc-macro dependency that would too. The server loads the
+/// crate graph, answers hovers and publishes diagnostics; no marker appears.
+#[test]
+fn opening_a_hostile_workspace_runs_nothing() {
+    use crate::client::TempDir;
+    use std::os::unix::fs::PermissionsExt;
+
+    let tmp = TempDir::new("hostile-workspace");
+    let root = tmp.0.clone();
+    let marker = |name: &str| root.join(format!("marker-{name}"));
+    for name in ["rustc-wrapper", "rustc"] {
+        let path = tmp.write(
+            &format!("scripts/{name}.sh"),
+            format!("#!/bin/sh\ntouch '{}'\nexit 1\n", marker(name).display()),
+        );
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    tmp.write(
+        ".cargo/config.toml",
+        format!(
+            "[build]\nrustc-wrapper = '{}'\nrustc = '{}'\n",
+            root.join("scripts/rustc-wrapper.sh").display(),
+            root.join("scripts/rustc.sh").display()
+        ),
+    );
+    tmp.write(
+        "Cargo.toml",
+        "[package]\nname = \"victim\"\nversion = \"0.1.0\"\nedition = \"2021\"\nbuild = \"build.rs\"\n\n\
+         [dependencies]\nmacros = { path = \"macros\" }\n",
+    );
+    tmp.write(
+        "build.rs",
+        format!(
+            "fn main() {{ std::fs::write(r\"{}\", \"ran\").unwrap(); }}\n",
+            marker("build-rs").display()
+        ),
+    );
+    tmp.write(
+        "macros/Cargo.toml",
+        "[package]\nname = \"macros\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[lib]\nproc-macro = true\n",
+    );
+    tmp.write(
+        "macros/src/lib.rs",
+        format!(
+            "#[proc_macro_attribute]\npub fn hit(_: proc_macro::TokenStream, i: proc_macro::TokenStream) \
+             -> proc_macro::TokenStream {{ std::fs::write(r\"{}\", \"ran\").unwrap(); i }}\n",
+            marker("proc-macro").display()
+        ),
+    );
+    tmp.write(
+        "Cargo.lock",
+        "version = 4\n\n[[package]]\nname = \"macros\"\nversion = \"0.1.0\"\n\n\
+         [[package]]\nname = \"victim\"\nversion = \"0.1.0\"\ndependencies = [\n \"macros\",\n]\n",
+    );
+    let text = "mod inner;\n#[macros::hit]\npub trait Hidden { fn f(&self); }\npub trait Plain { fn g(&self) -> Self; }\npub fn f(_: &dyn Plain, _: &dyn Hidden, _: &dyn inner::Deep) {}\n";
+    let lib = tmp.write("src/lib.rs", text);
+    tmp.write("src/inner.rs", "pub trait Deep: Sized {}\n");
+
+    let mut client = Client::start(Options {
+        workspace: Some(root.clone()),
+        progress: true,
+        ..Options::default()
+    });
+    client.notification("$/progress", |p| p["value"]["kind"] == "end");
+    let uri = file_uri(&lib);
+    client.open(&uri, text);
+    // The project is read (the module `inner` resolves through the crate's module tree):
+    // `Plain` and `Deep` are rejected, `Hidden` — reshaped by an attribute dynlens does not
+    // know — gets none.
+    let diagnostics = client.diagnostics(&uri, None);
+    let lines: Vec<u64> = diagnostics
+        .iter()
+        .map(|d| d["range"]["start"]["line"].as_u64().unwrap_or(0))
+        .collect();
+    assert_eq!(lines.len(), 2, "{diagnostics:?}");
+    let (line, character) = position_of(text, "dyn Hidden", 0, 4);
+    let hover = client.hover(&uri, line, character);
+    assert!(
+        hover["result"]["contents"]["value"]
+            .as_str()
+            .is_some_and(|v| v.contains("macros::hit")),
+        "{hover}"
+    );
+    client.request("shutdown", json!(null));
+    client.notify("exit", json!(null));
+    assert!(client.wait_exit().success());
+
+    let created: Vec<_> = ["rustc-wrapper", "rustc", "build-rs", "proc-macro"]
+        .into_iter()
+        .filter(|m| marker(m).exists())
+        .collect();
+    assert_eq!(
+        created,
+        Vec::<&str>::new(),
+        "opening the workspace ran its code"
+    );
+    // The markers do detect a run.
+    let ran = std::process::Command::new(root.join("scripts/rustc-wrapper.sh")).status();
+    assert!(ran.is_ok() && marker("rustc-wrapper").exists());
+}
