@@ -194,7 +194,7 @@ fn errors_are_one_line_and_nonzero() {
             .args(["expand", "examples/dispatch.rs", "Nope"])
             .output()
             .unwrap(),
-        "no trait named `Nope`",
+        "in `examples/dispatch.rs`: no trait `Nope` in scope",
     );
     let dir = std::env::temp_dir().join(format!("dynlens-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();

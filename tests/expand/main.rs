@@ -16,6 +16,7 @@ use std::process::Command;
 use std::time::Instant;
 
 mod corpus;
+mod dependency_traits;
 
 const SEPARATOR: &str = "// ---- program ----";
 

@@ -74,9 +74,10 @@ pub(crate) fn expand_input(
         }
         _ => {}
     }
-    let trait_source = db
-        .trait_source(key)
-        .ok_or_else(|| "cannot read the trait's text".to_string())?;
+    let (trait_source, _) = crate::naming::carried_source(
+        &db.trait_source(key)
+            .ok_or_else(|| "cannot read the trait's text".to_string())?,
+    );
     let (closure, _) = supertrait_closure(db, key);
     let supertraits: Vec<SupertraitInput> = closure
         .iter()

@@ -26,6 +26,7 @@ mod macros;
 mod mbe;
 mod model;
 mod nameres;
+mod naming;
 mod print;
 mod public;
 mod resolve;

@@ -44,8 +44,9 @@ pub enum Res {
     Module(ModuleKey),
     /// A module of std known only through the table (no sysroot crate): `std::fmt`.
     StdModule(String),
-    /// A type that is not a trait (it shadows a trait of the same name).
-    Other,
+    /// A type that is not a trait (it shadows a trait of the same name): declared as `name`
+    /// in `module`.
+    Item(ModuleKey, String),
 }
 
 const STD_ROOTS: [&str; 3] = ["std", "core", "alloc"];
@@ -337,7 +338,7 @@ fn walk_rest(db: &Db, from: &ModuleKey, mut res: Res, rest: &[&str], ctx: &mut C
         res = match res {
             Res::Module(m) => lookup_in_module(db, &m, name, from, ctx)?,
             Res::StdModule(p) => std_member(&p, name),
-            Res::Trait(_) | Res::Other => return None,
+            Res::Trait(_) | Res::Item(..) => return None,
         };
     }
     Some(res)
@@ -383,7 +384,7 @@ pub(crate) fn def_res(db: &Db, m: &ModuleKey, data: &ModuleData, d: &crate::item
             path.push(d.name.clone());
             Res::Module((m.0, path))
         }
-        DefKind::Other => Res::Other,
+        DefKind::Other => Res::Item(m.clone(), d.name.clone()),
     }
 }
 

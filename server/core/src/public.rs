@@ -157,6 +157,105 @@ fn describe(
 }
 
 /// The names each module makes public, computed once per module.
+/// Modules a search for one public path visits at most.
+const MAX_SEARCH: usize = 20_000;
+
+/// The shortest public path by which crate `from` can name `target` (a trait, a module or
+/// another type): `std::io::Result`, `tokio::io::AsyncRead`. Searched breadth first
+/// from the roots of the crates `from` depends on (std's for a sysroot item, the target's
+/// own crate's first, then every dependency's), over the names each module makes public.
+pub(crate) fn public_path(db: &Db, from: CrateId, target: &Res) -> Option<String> {
+    let graph = &db.project.as_ref()?.graph;
+    let target_crate = match target {
+        Res::Module((k, _)) | Res::Item((k, _), _) => Some(*k),
+        Res::Trait(TraitKey::Extern(..)) | Res::Trait(TraitKey::Local(..)) => None,
+        Res::Trait(TraitKey::Std(p)) => {
+            return dynlens_std::trait_info(p).map(|t| t.public_path());
+        }
+        Res::StdModule(p) => return Some(p.clone()),
+    };
+    let sysroot = |k: CrateId| {
+        graph
+            .get(k)
+            .is_some_and(|c| c.origin == CrateOrigin::Sysroot)
+    };
+    let mut roots: Vec<(String, CrateId)> = graph
+        .get(from)?
+        .deps
+        .iter()
+        .map(|d| (d.extern_name.clone(), d.krate))
+        .collect();
+    for name in ["std", "core", "alloc"] {
+        if let Some((id, _)) = graph
+            .iter()
+            .find(|(_, c)| c.origin == CrateOrigin::Sysroot && c.name == name)
+            && !roots.iter().any(|(_, k)| *k == id)
+        {
+            roots.push((name.to_string(), id));
+        }
+    }
+    // The likeliest roots first: std for std's items, the target's crate for the others.
+    let first: Vec<(String, CrateId)> = match target_crate {
+        Some(k) if sysroot(k) => roots.iter().filter(|(n, _)| n == "std").cloned().collect(),
+        Some(k) => roots.iter().filter(|(_, r)| *r == k).cloned().collect(),
+        None => Vec::new(),
+    };
+    let mut names = PublicNames::default();
+    for roots in [first, roots] {
+        if let Some(p) = search(db, &mut names, &roots, target) {
+            return Some(p);
+        }
+    }
+    None
+}
+
+fn search(
+    db: &Db,
+    names: &mut PublicNames,
+    roots: &[(String, CrateId)],
+    target: &Res,
+) -> Option<String> {
+    let mut seen: HashSet<ModuleKey> = HashSet::new();
+    let mut level: Vec<(Vec<String>, ModuleKey)> = Vec::new();
+    for (name, k) in roots {
+        let root = (*k, Vec::new());
+        if *target == Res::Module(root.clone()) {
+            return Some(name.clone());
+        }
+        if seen.insert(root.clone()) {
+            level.push((vec![name.clone()], root));
+        }
+    }
+    let mut visited = 0;
+    while !level.is_empty() && visited < MAX_SEARCH {
+        let mut next = Vec::new();
+        let mut hits = Vec::new();
+        for (path, m) in &level {
+            visited += 1;
+            for (name, res) in names.of(db, m) {
+                let mut p = path.clone();
+                p.push(name);
+                if res == *target {
+                    hits.push(p);
+                } else if let Res::Module(target) = res
+                    && p.len() < MAX_PATH_LEN
+                {
+                    next.push((p, target));
+                }
+            }
+        }
+        if let Some(best) = hits.into_iter().min() {
+            return Some(best.join("::"));
+        }
+        next.sort();
+        level = next
+            .into_iter()
+            .filter(|(_, m)| seen.insert(m.clone()))
+            .collect();
+    }
+    None
+}
+
 #[derive(Default)]
 struct PublicNames {
     done: HashMap<ModuleKey, Vec<(String, Res)>>,

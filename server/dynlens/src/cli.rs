@@ -121,7 +121,9 @@ pub fn check(
         let explicit = std::fs::metadata(p).map(|m| m.is_file()).unwrap_or(false);
         for f in rust_files(p, &mut warnings)? {
             match read_source(&f) {
-                Ok(text) => files.push(analysis.set_file_text(f, text)),
+                // By its canonical path, as the crate graph names files (a relative path
+                // would be a file of no crate).
+                Ok(text) => files.push(analysis.set_file_text(canonical(&f), text)),
                 // A file named on the command line must be readable; one found in a
                 // directory is skipped with a warning.
                 Err(e) if explicit => return Err(e),
@@ -132,7 +134,10 @@ pub fn check(
     for w in &warnings {
         let _ = writeln!(err, "dynlens: warning: {w}");
     }
-    let reports: Vec<_> = files.iter().flat_map(|f| analysis.check_file(*f)).collect();
+    let mut reports: Vec<_> = files.iter().flat_map(|f| analysis.check_file(*f)).collect();
+    for r in &mut reports {
+        r.file = shown(&r.file);
+    }
     if json {
         let text = serde_json::to_string_pretty(&reports)
             .map_err(|e| CliError(format!("cannot encode JSON: {e}")))?;
@@ -190,6 +195,23 @@ pub fn check(
     Ok(())
 }
 
+/// `path` made absolute with symlinks resolved, as the loader names the crates' files (or as
+/// it is when it cannot be).
+fn canonical(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// A canonical path as the user sees it: relative to the current directory when under it.
+fn shown(path: &str) -> String {
+    let Ok(cwd) = std::env::current_dir().and_then(std::fs::canonicalize) else {
+        return path.to_string();
+    };
+    Path::new(path)
+        .strip_prefix(&cwd)
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| path.to_string())
+}
+
 /// The directory of the nearest `Cargo.toml` above `file`, if any.
 fn crate_root(file: &Path) -> Option<PathBuf> {
     let abs = std::fs::canonicalize(file).ok()?;
@@ -207,13 +229,15 @@ pub fn expand(
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     let text = read_source(file)?;
+    let shown = file.display().to_string();
+    let file = &canonical(file);
     let mut analysis = Analysis::new(dynlens_loader::std_library());
     attach_project(&mut analysis, file, &mut Vec::new());
     // The crate's other files, so that supertraits defined elsewhere resolve.
     if let Some(root) = crate_root(file) {
-        let canonical = std::fs::canonicalize(file).ok();
         for f in rust_files(&root, &mut Vec::new()).unwrap_or_default() {
-            if std::fs::canonicalize(&f).ok() == canonical {
+            let f = canonical(&f);
+            if f == *file {
                 continue;
             }
             if let Ok(t) = read_source(&f) {
@@ -224,12 +248,7 @@ pub fn expand(
     let id = analysis.set_file_text(file.to_path_buf(), text);
     let exp = analysis
         .expand_named_with(id, trait_name, forwarding)
-        .map_err(|e| {
-            CliError(format!(
-                "cannot expand `{trait_name}` in `{}`: {e}",
-                file.display()
-            ))
-        })?;
+        .map_err(|e| CliError(format!("cannot expand `{trait_name}` in `{shown}`: {e}")))?;
     write!(out, "{}", exp.text).map_err(|e| CliError(format!("cannot write output: {e}")))?;
     Ok(())
 }

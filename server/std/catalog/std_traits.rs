@@ -126,6 +126,7 @@ pub trait PartialEq<Rhs: ?Sized = Self> {
 // @trait core::cmp::Eq (core/src/cmp.rs)
 pub trait Eq: PartialEq<Self> {
     fn assert_receiver_is_total_eq(&self) {}
+    #[unstable(feature = "derive_eq_internals")]
     fn assert_fields_are_eq(&self) {}
 }
 
@@ -136,9 +137,13 @@ pub trait PartialOrd<Rhs: ?Sized = Self>: PartialEq<Rhs> {
     fn le(&self, other: &Rhs) -> bool {}
     fn gt(&self, other: &Rhs) -> bool {}
     fn ge(&self, other: &Rhs) -> bool {}
+    #[unstable(feature = "partial_ord_chaining_methods")]
     fn __chaining_lt(&self, other: &Rhs) -> ControlFlow<bool> {}
+    #[unstable(feature = "partial_ord_chaining_methods")]
     fn __chaining_le(&self, other: &Rhs) -> ControlFlow<bool> {}
+    #[unstable(feature = "partial_ord_chaining_methods")]
     fn __chaining_gt(&self, other: &Rhs) -> ControlFlow<bool> {}
+    #[unstable(feature = "partial_ord_chaining_methods")]
     fn __chaining_ge(&self, other: &Rhs) -> ControlFlow<bool> {}
 }
 
@@ -184,7 +189,9 @@ pub trait Hasher {
     fn write_i64(&mut self, i: i64) {}
     fn write_i128(&mut self, i: i128) {}
     fn write_isize(&mut self, i: isize) {}
+    #[unstable(feature = "hasher_prefixfree_extras")]
     fn write_length_prefix(&mut self, len: usize) {}
+    #[unstable(feature = "hasher_prefixfree_extras")]
     fn write_str(&mut self, s: &str) {}
 }
 
@@ -203,6 +210,7 @@ pub trait BuildHasher {
 pub trait Iterator {
     type Item;
     fn next(&mut self) -> Option<Self::Item>;
+    #[unstable(feature = "iter_next_chunk")]
     fn next_chunk<const N: usize>(
         &mut self,
     ) -> Result<[Self::Item; N], array::IntoIter<Self::Item, N>>
@@ -218,6 +226,7 @@ pub trait Iterator {
     where
         Self: Sized,
     {}
+    #[unstable(feature = "iter_advance_by")]
     fn advance_by(&mut self, n: usize) -> Result<(), NonZero<usize>> {}
     fn nth(&mut self, n: usize) -> Option<Self::Item> {}
     fn step_by(self, step: usize) -> StepBy<Self>
@@ -234,11 +243,13 @@ pub trait Iterator {
         Self: Sized,
         U: IntoIterator,
     {}
+    #[unstable(feature = "iter_intersperse")]
     fn intersperse(self, separator: Self::Item) -> Intersperse<Self>
     where
         Self: Sized,
         Self::Item: Clone,
     {}
+    #[unstable(feature = "iter_intersperse")]
     fn intersperse_with<G>(self, separator: G) -> IntersperseWith<Self, G>
     where
         Self: Sized,
@@ -311,6 +322,7 @@ pub trait Iterator {
         Self: Sized,
         Self::Item: IntoIterator,
     {}
+    #[unstable(feature = "iter_map_windows")]
     fn map_windows<F, R, const N: usize>(self, f: F) -> MapWindows<Self, F, N>
     where
         Self: Sized,
@@ -333,12 +345,14 @@ pub trait Iterator {
     where
         Self: Sized,
     {}
+    #[unstable(feature = "iterator_try_collect")]
     fn try_collect<B>(&mut self) -> ChangeOutputType<Self::Item, B>
     where
         Self: Sized,
         Self::Item: Try<Residual: Residual<B>>,
         B: FromIterator<<Self::Item as Try>::Output>,
     {}
+    #[unstable(feature = "iter_collect_into")]
     fn collect_into<E: Extend<Self::Item>>(self, collection: &mut E) -> &mut E
     where
         Self: Sized,
@@ -349,11 +363,13 @@ pub trait Iterator {
         B: Default + Extend<Self::Item>,
         F: FnMut(&Self::Item) -> bool,
     {}
+    #[unstable(feature = "iter_partition_in_place")]
     fn partition_in_place<'a, T: 'a, P>(mut self, ref mut predicate: P) -> usize
     where
         Self: Sized + DoubleEndedIterator<Item = &'a mut T>,
         P: FnMut(&T) -> bool,
     {}
+    #[unstable(feature = "iter_is_partitioned")]
     fn is_partitioned<P>(mut self, mut predicate: P) -> bool
     where
         Self: Sized,
@@ -381,6 +397,7 @@ pub trait Iterator {
         Self: Sized,
         F: FnMut(Self::Item, Self::Item) -> Self::Item,
     {}
+    #[unstable(feature = "iterator_try_reduce")]
     fn try_reduce<R>(
         &mut self,
         f: impl FnMut(Self::Item, Self::Item) -> R,
@@ -409,6 +426,7 @@ pub trait Iterator {
         Self: Sized,
         F: FnMut(Self::Item) -> Option<B>,
     {}
+    #[unstable(feature = "try_find")]
     fn try_find<R>(
         &mut self,
         f: impl FnMut(&Self::Item) -> R,
@@ -481,6 +499,7 @@ pub trait Iterator {
     where
         Self: Sized + Clone,
     {}
+    #[unstable(feature = "iter_array_chunks")]
     fn array_chunks<const N: usize>(self) -> ArrayChunks<Self, N>
     where
         Self: Sized,
@@ -501,6 +520,7 @@ pub trait Iterator {
         Self::Item: Ord,
         Self: Sized,
     {}
+    #[unstable(feature = "iter_order_by")]
     fn cmp_by<I, F>(self, other: I, cmp: F) -> Ordering
     where
         Self: Sized,
@@ -513,6 +533,7 @@ pub trait Iterator {
         Self::Item: PartialOrd<I::Item>,
         Self: Sized,
     {}
+    #[unstable(feature = "iter_order_by")]
     fn partial_cmp_by<I, F>(self, other: I, partial_cmp: F) -> Option<Ordering>
     where
         Self: Sized,
@@ -525,6 +546,7 @@ pub trait Iterator {
         Self::Item: PartialEq<I::Item>,
         Self: Sized,
     {}
+    #[unstable(feature = "iter_order_by")]
     fn eq_by<I, F>(self, other: I, eq: F) -> bool
     where
         Self: Sized,
@@ -577,6 +599,7 @@ pub trait Iterator {
         F: FnMut(Self::Item) -> K,
         K: PartialOrd,
     {}
+    #[unstable(feature = "trusted_random_access")]
     unsafe fn __iterator_get_unchecked(&mut self, _idx: usize) -> Self::Item
     where
         Self: TrustedRandomAccessNoCoerce,
@@ -593,6 +616,7 @@ pub trait IntoIterator {
 // @trait core::iter::DoubleEndedIterator (core/src/iter/traits/double_ended.rs)
 pub trait DoubleEndedIterator: Iterator {
     fn next_back(&mut self) -> Option<Self::Item>;
+    #[unstable(feature = "iter_advance_by")]
     fn advance_back_by(&mut self, n: usize) -> Result<(), NonZero<usize>> {}
     fn nth_back(&mut self, n: usize) -> Option<Self::Item> {}
     fn try_rfold<B, F, R>(&mut self, init: B, mut f: F) -> R
@@ -616,6 +640,7 @@ pub trait DoubleEndedIterator: Iterator {
 // @trait core::iter::ExactSizeIterator (core/src/iter/traits/exact_size.rs)
 pub trait ExactSizeIterator: Iterator {
     fn len(&self) -> usize {}
+    #[unstable(feature = "exact_size_is_empty")]
     fn is_empty(&self) -> bool {}
 }
 
@@ -625,8 +650,11 @@ pub trait FusedIterator: Iterator {}
 // @trait core::iter::Extend (core/src/iter/traits/collect.rs)
 pub trait Extend<A> {
     fn extend<T: IntoIterator<Item = A>>(&mut self, iter: T);
+    #[unstable(feature = "extend_one")]
     fn extend_one(&mut self, item: A) {}
+    #[unstable(feature = "extend_one")]
     fn extend_reserve(&mut self, additional: usize) {}
+    #[unstable(feature = "extend_one_unchecked")]
     unsafe fn extend_one_unchecked(&mut self, item: A)
     where
         Self: Sized,
@@ -664,29 +692,37 @@ pub trait IntoFuture {
 // @trait core::ops::FnOnce (core/src/ops/function.rs)
 pub trait FnOnce<Args: Tuple> {
     type Output;
+    #[unstable(feature = "fn_traits")]
     extern "rust-call" fn call_once(self, args: Args) -> Self::Output;
 }
 
 // @trait core::ops::FnMut (core/src/ops/function.rs)
 pub trait FnMut<Args: Tuple>: FnOnce<Args> {
+    #[unstable(feature = "fn_traits")]
     extern "rust-call" fn call_mut(&mut self, args: Args) -> Self::Output;
 }
 
 // @trait core::ops::Fn (core/src/ops/function.rs)
 pub trait Fn<Args: Tuple>: FnMut<Args> {
+    #[unstable(feature = "fn_traits")]
     extern "rust-call" fn call(&self, args: Args) -> Self::Output;
 }
 
 // @trait core::ops::AsyncFnOnce (core/src/ops/async_function.rs)
 pub trait AsyncFnOnce<Args: Tuple> {
+    #[unstable(feature = "async_fn_traits")]
     type CallOnceFuture: Future<Output = Self::Output>;
+    #[unstable(feature = "async_fn_traits")]
     type Output;
+    #[unstable(feature = "async_fn_traits")]
     extern "rust-call" fn async_call_once(self, args: Args) -> Self::CallOnceFuture;
 }
 
 // @trait core::ops::AsyncFnMut (core/src/ops/async_function.rs)
 pub trait AsyncFnMut<Args: Tuple>: AsyncFnOnce<Args> {
+    #[unstable(feature = "async_fn_traits")]
     type CallRefFuture<'a>: Future<Output = Self::Output> where Self: 'a;
+    #[unstable(feature = "async_fn_traits")]
     extern "rust-call" fn async_call_mut(
         &mut self,
         args: Args,
@@ -695,6 +731,7 @@ pub trait AsyncFnMut<Args: Tuple>: AsyncFnOnce<Args> {
 
 // @trait core::ops::AsyncFn (core/src/ops/async_function.rs)
 pub trait AsyncFn<Args: Tuple>: AsyncFnMut<Args> {
+    #[unstable(feature = "async_fn_traits")]
     extern "rust-call" fn async_call(&self, args: Args) -> Self::CallRefFuture<'_>;
 }
 
@@ -856,6 +893,7 @@ pub trait RangeBounds<T: ?Sized> {
         T: PartialOrd<U>,
         U: ?Sized + PartialOrd<T>,
     {}
+    #[unstable(feature = "range_bounds_is_empty")]
     fn is_empty(&self) -> bool
     where
         T: PartialOrd,
@@ -903,12 +941,14 @@ pub trait FromStr: Sized {
 // @trait core::error::Error (core/src/error.rs)
 pub trait Error: Debug + Display {
     fn source(&self) -> Option<&(dyn Error + 'static)> {}
+    #[unstable(feature = "error_type_id")]
     fn type_id(&self, _: private::Internal) -> TypeId
     where
         Self: 'static,
     {}
     fn description(&self) -> &str {}
     fn cause(&self) -> Option<&dyn Error> {}
+    #[unstable(feature = "error_generic_member_access")]
     fn provide<'a>(&'a self, request: &mut Request<'a>) {}
 }
 
@@ -949,11 +989,14 @@ pub trait ToString {
 pub trait Read {
     fn read(&mut self, buf: &mut [u8]) -> Result<usize>;
     fn read_vectored(&mut self, bufs: &mut [IoSliceMut<'_>]) -> Result<usize> {}
+    #[unstable(feature = "can_vector")]
     fn is_read_vectored(&self) -> bool {}
     fn read_to_end(&mut self, buf: &mut Vec<u8>) -> Result<usize> {}
     fn read_to_string(&mut self, buf: &mut String) -> Result<usize> {}
     fn read_exact(&mut self, buf: &mut [u8]) -> Result<()> {}
+    #[unstable(feature = "read_buf")]
     fn read_buf(&mut self, buf: BorrowedCursor<'_>) -> Result<()> {}
+    #[unstable(feature = "read_buf")]
     fn read_buf_exact(&mut self, cursor: BorrowedCursor<'_>) -> Result<()> {}
     fn by_ref(&mut self) -> &mut Self
     where
@@ -971,6 +1014,7 @@ pub trait Read {
     where
         Self: Sized,
     {}
+    #[unstable(feature = "read_array")]
     fn read_array<const N: usize>(&mut self) -> Result<[u8; N]>
     where
         Self: Sized,
@@ -981,9 +1025,11 @@ pub trait Read {
 pub trait Write {
     fn write(&mut self, buf: &[u8]) -> Result<usize>;
     fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> Result<usize> {}
+    #[unstable(feature = "can_vector")]
     fn is_write_vectored(&self) -> bool {}
     fn flush(&mut self) -> Result<()>;
     fn write_all(&mut self, mut buf: &[u8]) -> Result<()> {}
+    #[unstable(feature = "write_all_vectored")]
     fn write_all_vectored(&mut self, mut bufs: &mut [IoSlice<'_>]) -> Result<()> {}
     fn write_fmt(&mut self, args: fmt::Arguments<'_>) -> Result<()> {}
     fn by_ref(&mut self) -> &mut Self
@@ -996,6 +1042,7 @@ pub trait Write {
 pub trait BufRead: Read {
     fn fill_buf(&mut self) -> Result<&[u8]>;
     fn consume(&mut self, amount: usize);
+    #[unstable(feature = "buf_read_has_data_left")]
     fn has_data_left(&mut self) -> Result<bool> {}
     fn read_until(&mut self, byte: u8, buf: &mut Vec<u8>) -> Result<usize> {}
     fn skip_until(&mut self, byte: u8) -> Result<usize> {}
@@ -1014,6 +1061,7 @@ pub trait BufRead: Read {
 pub trait Seek {
     fn seek(&mut self, pos: SeekFrom) -> Result<u64>;
     fn rewind(&mut self) -> Result<()> {}
+    #[unstable(feature = "seek_stream_len")]
     fn stream_len(&mut self) -> Result<u64> {}
     fn stream_position(&mut self) -> Result<u64> {}
     fn seek_relative(&mut self, offset: i64) -> Result<()> {}

@@ -7,7 +7,7 @@
 //!
 //! 1. rust-analyzer's error-tolerant parser (`ra_ap_syntax`) finds the module-level `pub trait`
 //!    with the wanted name and reprints its tokens without comments (doc comments included),
-//!    without attributes, without the `const` of `const trait` and of `[const]`/`~const`
+//!    without attributes (except `#[unstable(feature = "…")]` on the trait's items), without the `const` of `const trait` and of `[const]`/`~const`
 //!    bounds, without associated items whose `#[cfg]` is known to be off in a normal build, and
 //!    with every default method body replaced by `{}` (so "has a default body" survives as
 //!    `{}` versus `;`).
@@ -154,6 +154,14 @@ fn strip_trait(trait_: &ast::Trait) -> String {
             WalkEvent::Enter(NodeOrToken::Node(node)) => {
                 if node.kind() == SyntaxKind::ATTR {
                     walk.skip_subtree();
+                    // `#[unstable(feature = "…")]` on an item of the trait stays: stable code
+                    // cannot name the item (the expansion gives it no slot).
+                    if node.parent().and_then(|p| p.parent()) == own_items
+                        && let Some(attr) = ast::Attr::cast(node.clone())
+                        && attr.path().is_some_and(|p| p.syntax().text() == "unstable")
+                    {
+                        out.push_str(&unstable_attr(&attr));
+                    }
                     out.push(' ');
                 } else if node.parent() == own_items && cfg_disabled(&node) {
                     walk.skip_subtree();
@@ -186,6 +194,17 @@ fn strip_trait(trait_: &ast::Trait) -> String {
         }
     }
     out
+}
+
+/// `#[unstable(feature = "name")]`, the feature of an `#[unstable]` attribute (its issue
+/// number and reason dropped).
+fn unstable_attr(attr: &ast::Attr) -> String {
+    let text = attr.syntax().text().to_string();
+    let feature = text
+        .split_once("feature")
+        .and_then(|(_, rest)| rest.split('"').nth(1))
+        .unwrap_or("unknown");
+    format!("#[unstable(feature = \"{feature}\")]")
 }
 
 /// The body block of a method declared directly in the trait.

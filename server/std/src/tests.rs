@@ -141,6 +141,12 @@ fn every_catalog_entry_parses_with_rust_analyzer_and_syn() {
 #[test]
 fn catalog_entries_are_stripped_of_rustc_internals() {
     for (path, text) in catalog::entries(catalog::CATALOG_TEXT) {
+        // The one attribute kept: `#[unstable(feature = "…")]` on the trait's items.
+        let text = &text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("#[unstable(feature = \""))
+            .collect::<Vec<_>>()
+            .join("\n");
         for forbidden in [
             "#[",
             "//",

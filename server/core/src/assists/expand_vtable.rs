@@ -20,6 +20,7 @@ use super::{AssistCtx, AssistKind, Assists, SourceChange};
 use crate::TextSize;
 use crate::db::{Db, FileId, TraitKey};
 use crate::dyn_star::expand_input;
+use crate::resolve::Scope;
 use dynlens_expand::ExpandInput;
 use dynlens_expand::expand_trait;
 
@@ -108,7 +109,7 @@ pub fn expand_at(db: &Db, file: FileId, offset: TextSize) -> Option<Result<Expan
         range: crate::TextRange::empty(offset),
     };
     let (key, _) = ctx.trait_at_header()?;
-    Some(expand_key(db, &key, false))
+    Some(expand_key(db, &key, false, Some(file)))
 }
 
 /// The expansion of the trait named `name` defined in `file` (with the forwarding impls on
@@ -120,31 +121,111 @@ pub fn expand_named(
     forwarding_impls: bool,
 ) -> Result<ExpandOutput, String> {
     let model = db.model(file).ok_or_else(|| "unknown file".to_string())?;
-    let key = db.local_trait_named(file, name).ok_or_else(|| {
-        let known: Vec<&str> = model.traits.iter().map(|t| t.name.as_str()).collect();
-        if known.is_empty() {
-            format!("no trait named `{name}` (the file defines no trait)")
-        } else {
-            format!(
-                "no trait named `{name}` (the file defines: {})",
-                known.join(", ")
-            )
+    // A trait of the file by its name, else a path as the file's top level can name it
+    // (`std::io::Read`, `Debug` when imported, `tower_service::Service`).
+    let local = (!name.contains("::"))
+        .then(|| db.local_trait_named(file, name))
+        .flatten();
+    let key = match local {
+        Some(k) => k,
+        None => {
+            let path = crate::model::TyPath {
+                segments: name
+                    .trim_start_matches("::")
+                    .split("::")
+                    .map(|s| crate::model::Segment {
+                        name: s.trim().to_string(),
+                        args: Vec::new(),
+                    })
+                    .collect(),
+            };
+            crate::resolve::resolve_trait(db, Scope::At(file, TextSize::from(0)), &path)
+                .ok_or_else(|| {
+                    let known: Vec<&str> = model.traits.iter().map(|t| t.name.as_str()).collect();
+                    if known.is_empty() {
+                        format!("no trait `{name}` in scope (the file defines no trait)")
+                    } else {
+                        format!(
+                            "no trait `{name}` in scope (the file defines: {})",
+                            known.join(", ")
+                        )
+                    }
+                })?
         }
-    })?;
-    expand_key(db, &key, forwarding_impls)
+    };
+    expand_key(db, &key, forwarding_impls, Some(file))
 }
 
 /// Builds the expansion input (the trait's text and its resolved supertraits) and expands.
-pub fn expand_key(db: &Db, key: &TraitKey, forwarding_impls: bool) -> Result<ExpandOutput, String> {
+/// A trait the crate of `into` does not define (std's, a dependency's) is expanded for that
+/// crate: its names are written as the crate reaches them (`crate::naming`), and the trait
+/// is imported at the top.
+pub fn expand_key(
+    db: &Db,
+    key: &TraitKey,
+    forwarding_impls: bool,
+    into: Option<FileId>,
+) -> Result<ExpandOutput, String> {
     let def = db
         .trait_def(key)
         .ok_or_else(|| "unknown trait".to_string())?;
-    let input = expand_input(db, key, forwarding_impls)?;
+    let mut input = expand_input(db, key, forwarding_impls)?;
+    let (_, dropped) = crate::naming::carried_source(&db.trait_source(key).unwrap_or_default());
+    let into_crate = into
+        .and_then(|f| crate::nameres::file_module(db, crate::db::FileRef::Workspace(f)))
+        .map(|m| m.0);
+    let foreign = match (key, into) {
+        (TraitKey::Local(f, _), Some(i)) => *f != i && into_crate.is_some(),
+        (TraitKey::Local(..), None) => false,
+        _ => into_crate.is_some(),
+    };
+    let mut header = String::new();
+    if let (true, Some(krate)) = (foreign, into_crate) {
+        let q = crate::naming::qualify(db, key, &input.trait_source, krate);
+        input.trait_source = q.source;
+        let (closure, _) = crate::rules::supertrait_closure(db, key);
+        for s in &mut input.supertraits {
+            let Some((k, _)) = closure
+                .iter()
+                .find(|(k, _)| db.trait_display_path(k) == s.path)
+            else {
+                continue;
+            };
+            if !matches!(k, TraitKey::Std(_)) {
+                let sq = crate::naming::qualify(db, k, &s.source, krate);
+                s.source = sq.source;
+                if let Some(p) = sq.trait_path {
+                    s.path = p.trim_start_matches("::").to_string();
+                }
+            }
+        }
+        let shown = q
+            .trait_path
+            .clone()
+            .unwrap_or_else(|| db.trait_display_path(key));
+        header.push_str(&format!(
+            "// `{}` for this crate: the names of its declaration are written as this crate reaches them.\n",
+            shown.trim_start_matches("::")
+        ));
+        for note in &dropped {
+            header.push_str(&format!("// {note}.\n"));
+        }
+        if !q.unreachable.is_empty() {
+            header.push_str(&format!(
+                "// Not reachable by a public path from this crate: {}.\n",
+                q.unreachable.join(", ")
+            ));
+        }
+        match &q.trait_path {
+            Some(p) => header.push_str(&format!("use {p};\n\n")),
+            None => header.push('\n'),
+        }
+    }
     let exp = expand_trait(&input).map_err(|e| e.to_string())?;
     Ok(ExpandOutput {
         trait_name: def.name.clone(),
         insert_at: def.range.end(),
-        text: exp.text,
+        text: header + &exp.text,
         title: exp.title,
     })
 }
