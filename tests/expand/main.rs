@@ -17,6 +17,7 @@ use std::time::Instant;
 
 mod corpus;
 mod dependency_traits;
+mod variance;
 
 const SEPARATOR: &str = "// ---- program ----";
 
