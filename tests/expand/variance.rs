@@ -73,6 +73,8 @@ pub fn mixed_lookup<'k>(first: DynLookup<'static, 'k, String, u32>, key: &'k Str
 "#;
 
 /// What must not compile, each with the error rustc must give (and no other error).
+/// (`'k` is left free in the invariance checks: `LookupVtable<'a, 'k, K, …>` implies `K: 'k`, so
+/// with `'k = 'static` the implied bounds alone would make `'v` and `'w` equal.)
 const NOT_COVARIANT: &[(&str, &str, &str)] = &[
     (
         "a dyn value borrowing a local cannot outlive it",
@@ -143,14 +145,14 @@ pub fn f<'a, 'k, 'l: 'k>(x: DynLookup<'a, 'l, String, u32>) -> DynLookup<'a, 'k,
     (
         "a trait type parameter is invariant, as in `dyn Lookup<'k, K>`",
         r#"
-pub fn f<'a, 'v, 'w: 'v>(x: DynLookup<'a, 'static, &'w str, u32>) -> DynLookup<'a, 'static, &'v str, u32> { x }
+pub fn f<'a, 'k, 'v, 'w: 'v>(x: DynLookup<'a, 'k, &'w str, u32>) -> DynLookup<'a, 'k, &'v str, u32> { x }
 "#,
         "error: lifetime may not live long enough",
     ),
     (
         "an associated type is invariant, as in `dyn Lookup<'k, K, Value = V>`",
         r#"
-pub fn f<'a, 'v, 'w: 'v>(x: DynLookup<'a, 'static, String, &'w str>) -> DynLookup<'a, 'static, String, &'v str> { x }
+pub fn f<'a, 'k, 'v, 'w: 'v>(x: DynLookup<'a, 'k, String, &'w str>) -> DynLookup<'a, 'k, String, &'v str> { x }
 "#,
         "error: lifetime may not live long enough",
     ),

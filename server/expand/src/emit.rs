@@ -457,6 +457,14 @@ fn slot_types(
             }
         })
         .collect();
+    // `DynFoo` is covariant in `'a` because `'a` is never in an argument of a slot (see the
+    // `vtable` field in `emit_dyn`); it is fresh, so the trait's own types cannot name it.
+    debug_assert!(
+        !args
+            .iter()
+            .any(|a| super::model::tokens_mention_lifetime(a.clone(), lt)),
+        "`{lt}` in an argument of a slot would make reading the vtable at a shorter `{lt}` unsound"
+    );
     let cap = match borrow {
         Some(b) => quote!(#b),
         None => quote!(#lt),
@@ -506,6 +514,7 @@ fn emit_vtable(
     let (vtable, payload, lt, name) = (&ctx.vtable, &ctx.payload, &ctx.lt, &ctx.name);
     let (decl, wc, vargs) = (&ctx.decl, &ctx.where_clause, &ctx.args);
     let (erased, tbound, twhere) = (&ctx.erased, &ctx.tbound, ctx.twhere());
+    let (dyn_ty, borrow) = (ctx.dyn_ty(), &ctx.borrow);
     let mut fields = Vec::new();
     let mut inits = Vec::new();
     for s in supers {
@@ -550,6 +559,12 @@ fn emit_vtable(
     let doc = format!(
         " The vtable of `{name}`: what the compiler stores behind the second word of a `&dyn {name}`.\n One is built per concrete type (and storage), at compile time."
     );
+    let doc_of = format!(
+        " The vtable of a dyn value, at the value's lifetime `{lt}`: `Dyn{name}` stores it with its\n lifetime erased, so that it is covariant in `{lt}` (see its `vtable` field)."
+    );
+    let of_safety = comment(&format!(
+        "SAFETY: `vtable` points to a vtable that lives as long as the value (the constructors' are\nconstants), built for its type and storage and for a lifetime that outlives `{lt}`, which can\nonly have shrunk since: see the `vtable` field."
+    ));
     let doc_new = format!(
         " The vtable for a `T: {name}` stored inline (`INLINE`) or behind a pointer, owned (`OWNED`: dropping the dyn value drops the `T`) or borrowed.\n\n A `const fn`, so that `&{vtable}::new::<T, …>()` in a constant is promoted to a `'static`:\n no allocation and no `static` per type, like the compiler's vtables."
     );
@@ -588,6 +603,11 @@ fn emit_vtable(
                         drop(unsafe { Box::from_raw(this.value::<#erased, INLINE>()) })
                     }
                 }
+            }
+            #[doc = #doc_of]
+            fn of<#borrow>(value: &#borrow #dyn_ty) -> &#borrow Self {
+                #of_safety
+                unsafe { value.vtable.cast::<Self>().as_ref() }
             }
             #(#shims)*
         }
@@ -739,8 +759,16 @@ fn emit_dyn(ctx: &Ctx, supers: &[Super], flags: &Flags) -> TokenStream {
         (&ctx.dyn_name, &ctx.payload, &ctx.vtable, &ctx.lt, &ctx.name);
     let (decl, wc, args) = (&ctx.decl, &ctx.where_clause, &ctx.args);
     let (erased, tbound, twhere) = (&ctx.erased, &ctx.tbound, ctx.twhere());
-    let vt_ty = ctx.vt_ty();
+    let (vt_ty, vt_erased) = (ctx.vt_ty(), ctx.vt_ty_erased());
     let name_s = name.to_string();
+    let more = if ctx.args.to_string() == quote!(<#lt>).to_string() {
+        ""
+    } else {
+        ", …"
+    };
+    let vt_doc = format!(
+        " The vtable, its lifetime erased (`'static` stands for it). It was built for the value's type\n and for a lifetime that outlives `{lt}`: a `{dyn_name}<'long>` may have been shortened to a\n `{dyn_name}<'short>`, as `dyn {name_s} + 'long` may. As a `&{lt} {vtable}<{lt}{more}>`, whose entries\n take the payload, it would make `{dyn_name}` invariant in `{lt}`; erased, `{lt}` is only in the\n payload, covariantly. [`{vtable}::of`] reads it back at `{lt}`, which is sound: `{lt}` appears\n in the entries only as the payload's lifetime (its value outlives `{lt}`) and in results\n (`Box<dyn … + {lt}>`, `{dyn_name}<{lt}>`), never in an argument."
+    );
     let pinned = flags.pinned.then(|| {
         quote! {
             /// `Pin<&mut Self>` methods: a pinned `T` stored inline must not move, so, like
@@ -800,7 +828,7 @@ fn emit_dyn(ctx: &Ctx, supers: &[Super], flags: &Flags) -> TokenStream {
                     unsafe {
                         #sd::from_raw_parts(
                             ::core::ptr::read(::core::ptr::from_ref(&this.payload).cast::<#sp<#lt>>()),
-                            &this.vtable.#f,
+                            &#vtable::of(&this).#f,
                         )
                     }
                 }
@@ -823,7 +851,8 @@ fn emit_dyn(ctx: &Ctx, supers: &[Super], flags: &Flags) -> TokenStream {
         #[doc = #doc]
         pub struct #dyn_name #decl #wc {
             payload: #payload<#lt>,
-            vtable: &#lt #vt_ty,
+            #[doc = #vt_doc]
+            vtable: ::core::ptr::NonNull<#vt_erased>,
             #pinned
         }
         impl #decl #dyn_name #args #wc {
@@ -866,23 +895,24 @@ fn emit_dyn(ctx: &Ctx, supers: &[Super], flags: &Flags) -> TokenStream {
             }
             #from_ref
             #from_mut
-            fn from_parts(payload: #payload<#lt>, vtable: &#lt #vt_ty) -> Self {
-                Self { payload, vtable, #pinned_init }
+            fn from_parts(payload: #payload<#lt>, vtable: &#vt_ty) -> Self {
+                Self { payload, vtable: ::core::ptr::NonNull::from(vtable).cast(), #pinned_init }
             }
             /// Builds a dyn value from a payload and a vtable (used when upcasting from a subtrait).
             ///
             /// # Safety
-            /// `vtable` must have been built for the type and storage of the value in `payload`.
-            pub unsafe fn from_raw_parts(payload: #payload<#lt>, vtable: &#lt #vt_ty) -> Self {
+            /// `vtable` must have been built for the type and storage of the value in `payload`,
+            /// and live as long as the value (the constructors' vtables are constants: they do).
+            pub unsafe fn from_raw_parts(payload: #payload<#lt>, vtable: &#vt_ty) -> Self {
                 Self::from_parts(payload, vtable)
             }
             /// `size_of_val` of the erased value, read from the vtable.
             pub fn size_of_val(&self) -> usize {
-                self.vtable.size
+                #vtable::of(self).size
             }
             /// `align_of_val` of the erased value, read from the vtable.
             pub fn align_of_val(&self) -> usize {
-                self.vtable.align
+                #vtable::of(self).align
             }
             #(#upcasts)*
         }
@@ -890,7 +920,7 @@ fn emit_dyn(ctx: &Ctx, supers: &[Super], flags: &Flags) -> TokenStream {
         impl #decl Drop for #dyn_name #args #wc {
             fn drop(&mut self) {
                 __dynlens_comment!("SAFETY: the vtable was built for this payload, which is dropped only here.");
-                unsafe { (self.vtable.drop_in_place)(&mut self.payload) }
+                unsafe { (#vtable::of(self).drop_in_place)(&mut self.payload) }
             }
         }
         #(#auto_impls)*
@@ -930,12 +960,12 @@ fn impl_method(ctx: &Ctx, s: &Slot, inherent: bool, embedded: Option<&Super>) ->
     if let Some(w) = &mut sig.generics.where_clause {
         replace.visit_where_clause_mut(w);
     }
-    let lt = &ctx.lt;
+    let (lt, vtable) = (&ctx.lt, &ctx.vtable);
     let (field_path, payload_cast_ref, payload_cast_mut, payload_cast_val) = match embedded {
         None => {
             let f = &s.field;
             (
-                quote!(vtable.#f),
+                quote!(#f),
                 quote!(&self.payload),
                 quote!(&mut this.payload),
                 quote!(::core::ptr::read(&this.payload)),
@@ -946,7 +976,7 @@ fn impl_method(ctx: &Ctx, s: &Slot, inherent: bool, embedded: Option<&Super>) ->
             let f = &s.field;
             let sp = format_ident!("{}Payload", sup.name);
             (
-                quote!(vtable.#sf.#f),
+                quote!(#sf.#f),
                 quote!(&*::core::ptr::from_ref(&self.payload).cast::<#sp<#lt>>()),
                 quote!(&mut *::core::ptr::from_mut(&mut this.payload).cast::<#sp<#lt>>()),
                 quote!(::core::ptr::read(::core::ptr::from_ref(&this.payload).cast::<#sp<#lt>>())),
@@ -982,26 +1012,26 @@ fn impl_method(ctx: &Ctx, s: &Slot, inherent: bool, embedded: Option<&Super>) ->
     let (setup, call) = match d.receiver {
         Receiver::Ref(_) => (
             quote!(),
-            quote!((self.#field_path)(#payload_cast_ref, #(#pass),*)),
+            quote!((#vtable::of(self).#field_path)(#payload_cast_ref, #(#pass),*)),
         ),
         Receiver::Mut(_) => (
             quote!(let this = self;),
-            quote!((this.#field_path)(#payload_cast_mut, #(#pass),*)),
+            quote!((#vtable::of(this).#field_path)(#payload_cast_mut, #(#pass),*)),
         ),
         Receiver::PinMut(_) => (
             quote! {
                 __dynlens_comment!("SAFETY: the value is not moved out of the pinned dyn value; the shim re-pins it.");
                 let this = unsafe { self.get_unchecked_mut() };
             },
-            quote!((this.#field_path)(#payload_cast_mut, #(#pass),*)),
+            quote!((#vtable::of(this).#field_path)(#payload_cast_mut, #(#pass),*)),
         ),
         Receiver::Value => (
             quote!(let this = ::core::mem::ManuallyDrop::new(self);),
-            quote!((this.#field_path)(#payload_cast_val, #(#pass),*)),
+            quote!((#vtable::of(&this).#field_path)(#payload_cast_val, #(#pass),*)),
         ),
         Receiver::Boxed => (
             quote!(let this = ::core::mem::ManuallyDrop::new(*self);),
-            quote!((this.#field_path)(#payload_cast_val, #(#pass),*)),
+            quote!((#vtable::of(&this).#field_path)(#payload_cast_val, #(#pass),*)),
         ),
     };
     let safety = match d.receiver {

@@ -228,10 +228,15 @@ pub(crate) struct Ctx {
     pub dyn_name: Ident,
     /// `'a`.
     pub lt: Lifetime,
+    /// `'s`: the lifetime of a borrow of `self` (or of a dyn value), fresh like `'a`.
+    pub borrow: Lifetime,
     /// `<'a, L…, P…, C…, A…>` as declared (with bounds).
     pub decl: TokenStream,
     /// `<'a, L…, P…, C…, A…>` as used.
     pub args: TokenStream,
+    /// `<'static, L…, P…, C…, A…>`: the vtable type `DynFoo` stores, its lifetime erased (so
+    /// that `DynFoo` is covariant in `'a`: docs/expansion.md, Soundness decisions → Variance).
+    pub args_erased: TokenStream,
     pub where_clause: TokenStream,
     /// `Foo<L…, P…, C…, A = A…>`: the bound on the erased type.
     pub bound: TokenStream,
@@ -266,6 +271,11 @@ impl Ctx {
     }
     pub(crate) fn vt_ty(&self) -> TokenStream {
         let (v, a) = (&self.vtable, &self.args);
+        quote!(#v #a)
+    }
+    /// The vtable type as `DynFoo` stores it: `FooVtable<'static, …>`, its lifetime erased.
+    pub(crate) fn vt_ty_erased(&self) -> TokenStream {
+        let (v, a) = (&self.vtable, &self.args_erased);
         quote!(#v #a)
     }
 }
@@ -718,7 +728,7 @@ fn plan_dyn_generics(
     blockers: &mut Vec<String>,
 ) -> DynGenerics {
     let name = item.ident.clone();
-    let Names { lt, erased, .. } = names;
+    let Names { lt, erased, borrow } = names;
     let TraitBounds {
         mut self_preds,
         outlives,
@@ -936,8 +946,13 @@ fn plan_dyn_generics(
         dyn_name: format_ident!("Dyn{}", name),
         name: name.clone(),
         lt,
+        borrow,
         decl: quote!(<#(#decl_params),*>),
         args: quote!(<#(#use_params),*>),
+        args_erased: {
+            let rest = &use_params[1..];
+            quote!(<'static #(, #rest)*>)
+        },
         where_clause,
         bound,
         trait_ref,

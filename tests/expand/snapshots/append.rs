@@ -74,6 +74,14 @@ impl<'a> AppendVtable<'a> {
             }
         }
     }
+    /// The vtable of a dyn value, at the value's lifetime `'a`: `DynAppend` stores it with its
+    /// lifetime erased, so that it is covariant in `'a` (see its `vtable` field).
+    fn of<'s>(value: &'s DynAppend<'a>) -> &'s Self {
+        // SAFETY: `vtable` points to a vtable that lives as long as the value (the constructors' are
+        // constants), built for its type and storage and for a lifetime that outlives `'a`, which can
+        // only have shrunk since: see the `vtable` field.
+        unsafe { value.vtable.cast::<Self>().as_ref() }
+    }
     /// The shim in the `append` slot: turns the erased `self` back into the `T` it was made from and calls `T::append`.
     /// Arguments of generic type arrive as trait objects (an erasing shim): `&dyn Trait` implements `Trait`.
     ///
@@ -104,7 +112,14 @@ impl<'a> AppendVtable<'a> {
 /// `'a` bounds the erased value's borrows, as in `dyn Append + 'a`.
 pub struct DynAppend<'a> {
     payload: AppendPayload<'a>,
-    vtable: &'a AppendVtable<'a>,
+    /// The vtable, its lifetime erased (`'static` stands for it). It was built for the value's type
+    /// and for a lifetime that outlives `'a`: a `DynAppend<'long>` may have been shortened to a
+    /// `DynAppend<'short>`, as `dyn Append + 'long` may. As a `&'a AppendVtable<'a>`, whose entries
+    /// take the payload, it would make `DynAppend` invariant in `'a`; erased, `'a` is only in the
+    /// payload, covariantly. [`AppendVtable::of`] reads it back at `'a`, which is sound: `'a` appears
+    /// in the entries only as the payload's lifetime (its value outlives `'a`) and in results
+    /// (`Box<dyn … + 'a>`, `DynAppend<'a>`), never in an argument.
+    vtable: ::core::ptr::NonNull<AppendVtable<'static>>,
 }
 impl<'a> DynAppend<'a> {
     /// Stores the value inline when it fits in a pointer (size and alignment): no
@@ -155,33 +170,37 @@ impl<'a> DynAppend<'a> {
         unsafe { (*payload.slot.get()).write(::core::ptr::from_mut(value) as *mut ()) };
         Self::from_parts(payload, const { &AppendVtable::new::<T, false, false>() })
     }
-    fn from_parts(payload: AppendPayload<'a>, vtable: &'a AppendVtable<'a>) -> Self {
-        Self { payload, vtable }
+    fn from_parts(payload: AppendPayload<'a>, vtable: &AppendVtable<'a>) -> Self {
+        Self {
+            payload,
+            vtable: ::core::ptr::NonNull::from(vtable).cast(),
+        }
     }
     /// Builds a dyn value from a payload and a vtable (used when upcasting from a subtrait).
     ///
     /// # Safety
-    /// `vtable` must have been built for the type and storage of the value in `payload`.
+    /// `vtable` must have been built for the type and storage of the value in `payload`,
+    /// and live as long as the value (the constructors' vtables are constants: they do).
     pub unsafe fn from_raw_parts(
         payload: AppendPayload<'a>,
-        vtable: &'a AppendVtable<'a>,
+        vtable: &AppendVtable<'a>,
     ) -> Self {
         Self::from_parts(payload, vtable)
     }
     /// `size_of_val` of the erased value, read from the vtable.
     pub fn size_of_val(&self) -> usize {
-        self.vtable.size
+        AppendVtable::of(self).size
     }
     /// `align_of_val` of the erased value, read from the vtable.
     pub fn align_of_val(&self) -> usize {
-        self.vtable.align
+        AppendVtable::of(self).align
     }
 }
 /// Runs the vtable's `drop_in_place` exactly once.
 impl<'a> Drop for DynAppend<'a> {
     fn drop(&mut self) {
         // SAFETY: the vtable was built for this payload, which is dropped only here.
-        unsafe { (self.vtable.drop_in_place)(&mut self.payload) }
+        unsafe { (AppendVtable::of(self).drop_in_place)(&mut self.payload) }
     }
 }
 /// What the compiler writes as `impl Append for dyn Append`: every method loads its function pointer from the vtable and calls it with the erased `self`.
@@ -190,11 +209,11 @@ impl<'a> Append for DynAppend<'a> {
     fn append(&mut self, mut values: impl Iterator<Item = u32>) {
         let this = self;
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (this.vtable.append)(&mut this.payload, &mut values) }
+        unsafe { (AppendVtable::of(this).append)(&mut this.payload, &mut values) }
     }
     /// Calls `total` through the vtable.
     fn total(&self) -> u32 {
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (self.vtable.total)(&self.payload) }
+        unsafe { (AppendVtable::of(self).total)(&self.payload) }
     }
 }

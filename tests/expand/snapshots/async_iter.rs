@@ -83,6 +83,14 @@ impl<'a, Item> AsyncIterVtable<'a, Item> {
             }
         }
     }
+    /// The vtable of a dyn value, at the value's lifetime `'a`: `DynAsyncIter` stores it with its
+    /// lifetime erased, so that it is covariant in `'a` (see its `vtable` field).
+    fn of<'s>(value: &'s DynAsyncIter<'a, Item>) -> &'s Self {
+        // SAFETY: `vtable` points to a vtable that lives as long as the value (the constructors' are
+        // constants), built for its type and storage and for a lifetime that outlives `'a`, which can
+        // only have shrunk since: see the `vtable` field.
+        unsafe { value.vtable.cast::<Self>().as_ref() }
+    }
     /// The shim in the `next` slot: turns the erased `self` back into the `T` it was made from and calls `T::next`, boxing the future it returns (a boxing shim).
     ///
     /// # Safety
@@ -101,7 +109,14 @@ impl<'a, Item> AsyncIterVtable<'a, Item> {
 /// `'a` bounds the erased value's borrows, as in `dyn AsyncIter + 'a`.
 pub struct DynAsyncIter<'a, Item> {
     payload: AsyncIterPayload<'a>,
-    vtable: &'a AsyncIterVtable<'a, Item>,
+    /// The vtable, its lifetime erased (`'static` stands for it). It was built for the value's type
+    /// and for a lifetime that outlives `'a`: a `DynAsyncIter<'long>` may have been shortened to a
+    /// `DynAsyncIter<'short>`, as `dyn AsyncIter + 'long` may. As a `&'a AsyncIterVtable<'a, …>`, whose entries
+    /// take the payload, it would make `DynAsyncIter` invariant in `'a`; erased, `'a` is only in the
+    /// payload, covariantly. [`AsyncIterVtable::of`] reads it back at `'a`, which is sound: `'a` appears
+    /// in the entries only as the payload's lifetime (its value outlives `'a`) and in results
+    /// (`Box<dyn … + 'a>`, `DynAsyncIter<'a>`), never in an argument.
+    vtable: ::core::ptr::NonNull<AsyncIterVtable<'static, Item>>,
 }
 impl<'a, Item> DynAsyncIter<'a, Item> {
     /// Stores the value inline when it fits in a pointer (size and alignment): no
@@ -154,34 +169,38 @@ impl<'a, Item> DynAsyncIter<'a, Item> {
     }
     fn from_parts(
         payload: AsyncIterPayload<'a>,
-        vtable: &'a AsyncIterVtable<'a, Item>,
+        vtable: &AsyncIterVtable<'a, Item>,
     ) -> Self {
-        Self { payload, vtable }
+        Self {
+            payload,
+            vtable: ::core::ptr::NonNull::from(vtable).cast(),
+        }
     }
     /// Builds a dyn value from a payload and a vtable (used when upcasting from a subtrait).
     ///
     /// # Safety
-    /// `vtable` must have been built for the type and storage of the value in `payload`.
+    /// `vtable` must have been built for the type and storage of the value in `payload`,
+    /// and live as long as the value (the constructors' vtables are constants: they do).
     pub unsafe fn from_raw_parts(
         payload: AsyncIterPayload<'a>,
-        vtable: &'a AsyncIterVtable<'a, Item>,
+        vtable: &AsyncIterVtable<'a, Item>,
     ) -> Self {
         Self::from_parts(payload, vtable)
     }
     /// `size_of_val` of the erased value, read from the vtable.
     pub fn size_of_val(&self) -> usize {
-        self.vtable.size
+        AsyncIterVtable::of(self).size
     }
     /// `align_of_val` of the erased value, read from the vtable.
     pub fn align_of_val(&self) -> usize {
-        self.vtable.align
+        AsyncIterVtable::of(self).align
     }
 }
 /// Runs the vtable's `drop_in_place` exactly once.
 impl<'a, Item> Drop for DynAsyncIter<'a, Item> {
     fn drop(&mut self) {
         // SAFETY: the vtable was built for this payload, which is dropped only here.
-        unsafe { (self.vtable.drop_in_place)(&mut self.payload) }
+        unsafe { (AsyncIterVtable::of(self).drop_in_place)(&mut self.payload) }
     }
 }
 /// What the compiler writes as `impl AsyncIter for dyn AsyncIter`: every method loads its function pointer from the vtable and calls it with the erased `self`.
@@ -191,6 +210,6 @@ impl<'a, Item> AsyncIter for DynAsyncIter<'a, Item> {
     async fn next(&mut self) -> Option<Item> {
         let this = self;
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (this.vtable.next)(&mut this.payload) }.await
+        unsafe { (AsyncIterVtable::of(this).next)(&mut this.payload) }.await
     }
 }

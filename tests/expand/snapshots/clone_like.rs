@@ -91,6 +91,14 @@ impl<'a> DuplicateVtable<'a> {
             }
         }
     }
+    /// The vtable of a dyn value, at the value's lifetime `'a`: `DynDuplicate` stores it with its
+    /// lifetime erased, so that it is covariant in `'a` (see its `vtable` field).
+    fn of<'s>(value: &'s DynDuplicate<'a>) -> &'s Self {
+        // SAFETY: `vtable` points to a vtable that lives as long as the value (the constructors' are
+        // constants), built for its type and storage and for a lifetime that outlives `'a`, which can
+        // only have shrunk since: see the `vtable` field.
+        unsafe { value.vtable.cast::<Self>().as_ref() }
+    }
     /// The shim in the `dup` slot: turns the erased `self` back into the `T` it was made from and calls `T::dup`, wrapping the returned `T` in a new dyn value.
     ///
     /// # Safety
@@ -140,7 +148,14 @@ impl<'a> DuplicateVtable<'a> {
 /// `'a` bounds the erased value's borrows, as in `dyn Duplicate + 'a`.
 pub struct DynDuplicate<'a> {
     payload: DuplicatePayload<'a>,
-    vtable: &'a DuplicateVtable<'a>,
+    /// The vtable, its lifetime erased (`'static` stands for it). It was built for the value's type
+    /// and for a lifetime that outlives `'a`: a `DynDuplicate<'long>` may have been shortened to a
+    /// `DynDuplicate<'short>`, as `dyn Duplicate + 'long` may. As a `&'a DuplicateVtable<'a>`, whose entries
+    /// take the payload, it would make `DynDuplicate` invariant in `'a`; erased, `'a` is only in the
+    /// payload, covariantly. [`DuplicateVtable::of`] reads it back at `'a`, which is sound: `'a` appears
+    /// in the entries only as the payload's lifetime (its value outlives `'a`) and in results
+    /// (`Box<dyn … + 'a>`, `DynDuplicate<'a>`), never in an argument.
+    vtable: ::core::ptr::NonNull<DuplicateVtable<'static>>,
 }
 impl<'a> DynDuplicate<'a> {
     /// Stores the value inline when it fits in a pointer (size and alignment): no
@@ -185,36 +200,37 @@ impl<'a> DynDuplicate<'a> {
         };
         Self::from_parts(payload, const { &DuplicateVtable::new::<T, false, true>() })
     }
-    fn from_parts(
-        payload: DuplicatePayload<'a>,
-        vtable: &'a DuplicateVtable<'a>,
-    ) -> Self {
-        Self { payload, vtable }
+    fn from_parts(payload: DuplicatePayload<'a>, vtable: &DuplicateVtable<'a>) -> Self {
+        Self {
+            payload,
+            vtable: ::core::ptr::NonNull::from(vtable).cast(),
+        }
     }
     /// Builds a dyn value from a payload and a vtable (used when upcasting from a subtrait).
     ///
     /// # Safety
-    /// `vtable` must have been built for the type and storage of the value in `payload`.
+    /// `vtable` must have been built for the type and storage of the value in `payload`,
+    /// and live as long as the value (the constructors' vtables are constants: they do).
     pub unsafe fn from_raw_parts(
         payload: DuplicatePayload<'a>,
-        vtable: &'a DuplicateVtable<'a>,
+        vtable: &DuplicateVtable<'a>,
     ) -> Self {
         Self::from_parts(payload, vtable)
     }
     /// `size_of_val` of the erased value, read from the vtable.
     pub fn size_of_val(&self) -> usize {
-        self.vtable.size
+        DuplicateVtable::of(self).size
     }
     /// `align_of_val` of the erased value, read from the vtable.
     pub fn align_of_val(&self) -> usize {
-        self.vtable.align
+        DuplicateVtable::of(self).align
     }
 }
 /// Runs the vtable's `drop_in_place` exactly once.
 impl<'a> Drop for DynDuplicate<'a> {
     fn drop(&mut self) {
         // SAFETY: the vtable was built for this payload, which is dropped only here.
-        unsafe { (self.vtable.drop_in_place)(&mut self.payload) }
+        unsafe { (DuplicateVtable::of(self).drop_in_place)(&mut self.payload) }
     }
 }
 /// What the compiler writes as `impl Duplicate for dyn Duplicate`: every method loads its function pointer from the vtable and calls it with the erased `self`.
@@ -222,23 +238,27 @@ impl<'a> Duplicate for DynDuplicate<'a> {
     /// Calls `dup` through the vtable.
     fn dup(&self) -> Self {
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (self.vtable.dup)(&self.payload) }
+        unsafe { (DuplicateVtable::of(self).dup)(&self.payload) }
     }
     /// Calls `value` through the vtable.
     fn value(&self) -> u32 {
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (self.vtable.value)(&self.payload) }
+        unsafe { (DuplicateVtable::of(self).value)(&self.payload) }
     }
     /// Calls `into_value` through the vtable.
     fn into_value(self) -> u32 {
         let this = ::core::mem::ManuallyDrop::new(self);
         // SAFETY: the vtable matches the payload; `this` is not dropped, so the value moves into the shim.
-        unsafe { (this.vtable.into_value)(::core::ptr::read(&this.payload)) }
+        unsafe {
+            (DuplicateVtable::of(&this).into_value)(::core::ptr::read(&this.payload))
+        }
     }
     /// Calls `bump` through the vtable.
     fn bump(self, by: u32) -> Self {
         let this = ::core::mem::ManuallyDrop::new(self);
         // SAFETY: the vtable matches the payload; `this` is not dropped, so the value moves into the shim.
-        unsafe { (this.vtable.bump)(::core::ptr::read(&this.payload), by) }
+        unsafe {
+            (DuplicateVtable::of(&this).bump)(::core::ptr::read(&this.payload), by)
+        }
     }
 }

@@ -71,6 +71,14 @@ impl<'a> DoTheThingVtable<'a> {
             }
         }
     }
+    /// The vtable of a dyn value, at the value's lifetime `'a`: `DynDoTheThing` stores it with its
+    /// lifetime erased, so that it is covariant in `'a` (see its `vtable` field).
+    fn of<'s>(value: &'s DynDoTheThing<'a>) -> &'s Self {
+        // SAFETY: `vtable` points to a vtable that lives as long as the value (the constructors' are
+        // constants), built for its type and storage and for a lifetime that outlives `'a`, which can
+        // only have shrunk since: see the `vtable` field.
+        unsafe { value.vtable.cast::<Self>().as_ref() }
+    }
     /// The shim in the `do_the_thing` slot: turns the erased `self` back into the `T` it was made from and calls `T::do_the_thing`.
     ///
     /// # Safety
@@ -89,7 +97,14 @@ impl<'a> DoTheThingVtable<'a> {
 /// `'a` bounds the erased value's borrows, as in `dyn DoTheThing + 'a`.
 pub struct DynDoTheThing<'a> {
     payload: DoTheThingPayload<'a>,
-    vtable: &'a DoTheThingVtable<'a>,
+    /// The vtable, its lifetime erased (`'static` stands for it). It was built for the value's type
+    /// and for a lifetime that outlives `'a`: a `DynDoTheThing<'long>` may have been shortened to a
+    /// `DynDoTheThing<'short>`, as `dyn DoTheThing + 'long` may. As a `&'a DoTheThingVtable<'a>`, whose entries
+    /// take the payload, it would make `DynDoTheThing` invariant in `'a`; erased, `'a` is only in the
+    /// payload, covariantly. [`DoTheThingVtable::of`] reads it back at `'a`, which is sound: `'a` appears
+    /// in the entries only as the payload's lifetime (its value outlives `'a`) and in results
+    /// (`Box<dyn … + 'a>`, `DynDoTheThing<'a>`), never in an argument.
+    vtable: ::core::ptr::NonNull<DoTheThingVtable<'static>>,
 }
 impl<'a> DynDoTheThing<'a> {
     /// Stores the value inline when it fits in a pointer (size and alignment): no
@@ -151,34 +166,38 @@ impl<'a> DynDoTheThing<'a> {
     }
     fn from_parts(
         payload: DoTheThingPayload<'a>,
-        vtable: &'a DoTheThingVtable<'a>,
+        vtable: &DoTheThingVtable<'a>,
     ) -> Self {
-        Self { payload, vtable }
+        Self {
+            payload,
+            vtable: ::core::ptr::NonNull::from(vtable).cast(),
+        }
     }
     /// Builds a dyn value from a payload and a vtable (used when upcasting from a subtrait).
     ///
     /// # Safety
-    /// `vtable` must have been built for the type and storage of the value in `payload`.
+    /// `vtable` must have been built for the type and storage of the value in `payload`,
+    /// and live as long as the value (the constructors' vtables are constants: they do).
     pub unsafe fn from_raw_parts(
         payload: DoTheThingPayload<'a>,
-        vtable: &'a DoTheThingVtable<'a>,
+        vtable: &DoTheThingVtable<'a>,
     ) -> Self {
         Self::from_parts(payload, vtable)
     }
     /// `size_of_val` of the erased value, read from the vtable.
     pub fn size_of_val(&self) -> usize {
-        self.vtable.size
+        DoTheThingVtable::of(self).size
     }
     /// `align_of_val` of the erased value, read from the vtable.
     pub fn align_of_val(&self) -> usize {
-        self.vtable.align
+        DoTheThingVtable::of(self).align
     }
 }
 /// Runs the vtable's `drop_in_place` exactly once.
 impl<'a> Drop for DynDoTheThing<'a> {
     fn drop(&mut self) {
         // SAFETY: the vtable was built for this payload, which is dropped only here.
-        unsafe { (self.vtable.drop_in_place)(&mut self.payload) }
+        unsafe { (DoTheThingVtable::of(self).drop_in_place)(&mut self.payload) }
     }
 }
 /// What the compiler writes as `impl DoTheThing for dyn DoTheThing`: every method loads its function pointer from the vtable and calls it with the erased `self`.
@@ -186,6 +205,6 @@ impl<'a> DoTheThing for DynDoTheThing<'a> {
     /// Calls `do_the_thing` through the vtable.
     fn do_the_thing(&self) -> u32 {
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (self.vtable.do_the_thing)(&self.payload) }
+        unsafe { (DoTheThingVtable::of(self).do_the_thing)(&self.payload) }
     }
 }

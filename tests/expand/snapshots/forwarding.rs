@@ -74,6 +74,14 @@ impl<'a> GreetVtable<'a> {
             }
         }
     }
+    /// The vtable of a dyn value, at the value's lifetime `'a`: `DynGreet` stores it with its
+    /// lifetime erased, so that it is covariant in `'a` (see its `vtable` field).
+    fn of<'s>(value: &'s DynGreet<'a>) -> &'s Self {
+        // SAFETY: `vtable` points to a vtable that lives as long as the value (the constructors' are
+        // constants), built for its type and storage and for a lifetime that outlives `'a`, which can
+        // only have shrunk since: see the `vtable` field.
+        unsafe { value.vtable.cast::<Self>().as_ref() }
+    }
     /// The shim in the `greet` slot: turns the erased `self` back into the `T` it was made from and calls `T::greet`.
     ///
     /// # Safety
@@ -104,7 +112,14 @@ impl<'a> GreetVtable<'a> {
 /// `'a` bounds the erased value's borrows, as in `dyn Greet + 'a`.
 pub struct DynGreet<'a> {
     payload: GreetPayload<'a>,
-    vtable: &'a GreetVtable<'a>,
+    /// The vtable, its lifetime erased (`'static` stands for it). It was built for the value's type
+    /// and for a lifetime that outlives `'a`: a `DynGreet<'long>` may have been shortened to a
+    /// `DynGreet<'short>`, as `dyn Greet + 'long` may. As a `&'a GreetVtable<'a>`, whose entries
+    /// take the payload, it would make `DynGreet` invariant in `'a`; erased, `'a` is only in the
+    /// payload, covariantly. [`GreetVtable::of`] reads it back at `'a`, which is sound: `'a` appears
+    /// in the entries only as the payload's lifetime (its value outlives `'a`) and in results
+    /// (`Box<dyn … + 'a>`, `DynGreet<'a>`), never in an argument.
+    vtable: ::core::ptr::NonNull<GreetVtable<'static>>,
 }
 impl<'a> DynGreet<'a> {
     /// Stores the value inline when it fits in a pointer (size and alignment): no
@@ -155,33 +170,37 @@ impl<'a> DynGreet<'a> {
         unsafe { (*payload.slot.get()).write(::core::ptr::from_mut(value) as *mut ()) };
         Self::from_parts(payload, const { &GreetVtable::new::<T, false, false>() })
     }
-    fn from_parts(payload: GreetPayload<'a>, vtable: &'a GreetVtable<'a>) -> Self {
-        Self { payload, vtable }
+    fn from_parts(payload: GreetPayload<'a>, vtable: &GreetVtable<'a>) -> Self {
+        Self {
+            payload,
+            vtable: ::core::ptr::NonNull::from(vtable).cast(),
+        }
     }
     /// Builds a dyn value from a payload and a vtable (used when upcasting from a subtrait).
     ///
     /// # Safety
-    /// `vtable` must have been built for the type and storage of the value in `payload`.
+    /// `vtable` must have been built for the type and storage of the value in `payload`,
+    /// and live as long as the value (the constructors' vtables are constants: they do).
     pub unsafe fn from_raw_parts(
         payload: GreetPayload<'a>,
-        vtable: &'a GreetVtable<'a>,
+        vtable: &GreetVtable<'a>,
     ) -> Self {
         Self::from_parts(payload, vtable)
     }
     /// `size_of_val` of the erased value, read from the vtable.
     pub fn size_of_val(&self) -> usize {
-        self.vtable.size
+        GreetVtable::of(self).size
     }
     /// `align_of_val` of the erased value, read from the vtable.
     pub fn align_of_val(&self) -> usize {
-        self.vtable.align
+        GreetVtable::of(self).align
     }
 }
 /// Runs the vtable's `drop_in_place` exactly once.
 impl<'a> Drop for DynGreet<'a> {
     fn drop(&mut self) {
         // SAFETY: the vtable was built for this payload, which is dropped only here.
-        unsafe { (self.vtable.drop_in_place)(&mut self.payload) }
+        unsafe { (GreetVtable::of(self).drop_in_place)(&mut self.payload) }
     }
 }
 /// What the compiler writes as `impl Greet for dyn Greet`: every method loads its function pointer from the vtable and calls it with the erased `self`.
@@ -189,13 +208,13 @@ impl<'a> Greet for DynGreet<'a> {
     /// Calls `greet` through the vtable.
     fn greet(&self, name: &str) -> String {
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (self.vtable.greet)(&self.payload, name) }
+        unsafe { (GreetVtable::of(self).greet)(&self.payload, name) }
     }
     /// Calls `rename` through the vtable.
     fn rename(&mut self, to: &str) {
         let this = self;
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (this.vtable.rename)(&mut this.payload, to) }
+        unsafe { (GreetVtable::of(this).rename)(&mut this.payload, to) }
     }
 }
 /// Forwards every method to the `T` behind the `Box<T>`, so that it can be a dyn* payload too.

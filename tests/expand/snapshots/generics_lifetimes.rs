@@ -87,6 +87,14 @@ impl<'a, 'k, K: PartialEq, Value> LookupVtable<'a, 'k, K, Value> {
             }
         }
     }
+    /// The vtable of a dyn value, at the value's lifetime `'a`: `DynLookup` stores it with its
+    /// lifetime erased, so that it is covariant in `'a` (see its `vtable` field).
+    fn of<'s>(value: &'s DynLookup<'a, 'k, K, Value>) -> &'s Self {
+        // SAFETY: `vtable` points to a vtable that lives as long as the value (the constructors' are
+        // constants), built for its type and storage and for a lifetime that outlives `'a`, which can
+        // only have shrunk since: see the `vtable` field.
+        unsafe { value.vtable.cast::<Self>().as_ref() }
+    }
     /// The shim in the `get` slot: turns the erased `self` back into the `T` it was made from and calls `T::get`.
     ///
     /// # Safety
@@ -128,7 +136,14 @@ impl<'a, 'k, K: PartialEq, Value> LookupVtable<'a, 'k, K, Value> {
 /// `'a` bounds the erased value's borrows, as in `dyn Lookup + 'a`.
 pub struct DynLookup<'a, 'k, K: PartialEq, Value> {
     payload: LookupPayload<'a>,
-    vtable: &'a LookupVtable<'a, 'k, K, Value>,
+    /// The vtable, its lifetime erased (`'static` stands for it). It was built for the value's type
+    /// and for a lifetime that outlives `'a`: a `DynLookup<'long>` may have been shortened to a
+    /// `DynLookup<'short>`, as `dyn Lookup + 'long` may. As a `&'a LookupVtable<'a, …>`, whose entries
+    /// take the payload, it would make `DynLookup` invariant in `'a`; erased, `'a` is only in the
+    /// payload, covariantly. [`LookupVtable::of`] reads it back at `'a`, which is sound: `'a` appears
+    /// in the entries only as the payload's lifetime (its value outlives `'a`) and in results
+    /// (`Box<dyn … + 'a>`, `DynLookup<'a>`), never in an argument.
+    vtable: ::core::ptr::NonNull<LookupVtable<'static, 'k, K, Value>>,
 }
 impl<'a, 'k, K: PartialEq, Value> DynLookup<'a, 'k, K, Value> {
     /// Stores the value inline when it fits in a pointer (size and alignment): no
@@ -181,34 +196,38 @@ impl<'a, 'k, K: PartialEq, Value> DynLookup<'a, 'k, K, Value> {
     }
     fn from_parts(
         payload: LookupPayload<'a>,
-        vtable: &'a LookupVtable<'a, 'k, K, Value>,
+        vtable: &LookupVtable<'a, 'k, K, Value>,
     ) -> Self {
-        Self { payload, vtable }
+        Self {
+            payload,
+            vtable: ::core::ptr::NonNull::from(vtable).cast(),
+        }
     }
     /// Builds a dyn value from a payload and a vtable (used when upcasting from a subtrait).
     ///
     /// # Safety
-    /// `vtable` must have been built for the type and storage of the value in `payload`.
+    /// `vtable` must have been built for the type and storage of the value in `payload`,
+    /// and live as long as the value (the constructors' vtables are constants: they do).
     pub unsafe fn from_raw_parts(
         payload: LookupPayload<'a>,
-        vtable: &'a LookupVtable<'a, 'k, K, Value>,
+        vtable: &LookupVtable<'a, 'k, K, Value>,
     ) -> Self {
         Self::from_parts(payload, vtable)
     }
     /// `size_of_val` of the erased value, read from the vtable.
     pub fn size_of_val(&self) -> usize {
-        self.vtable.size
+        LookupVtable::of(self).size
     }
     /// `align_of_val` of the erased value, read from the vtable.
     pub fn align_of_val(&self) -> usize {
-        self.vtable.align
+        LookupVtable::of(self).align
     }
 }
 /// Runs the vtable's `drop_in_place` exactly once.
 impl<'a, 'k, K: PartialEq, Value> Drop for DynLookup<'a, 'k, K, Value> {
     fn drop(&mut self) {
         // SAFETY: the vtable was built for this payload, which is dropped only here.
-        unsafe { (self.vtable.drop_in_place)(&mut self.payload) }
+        unsafe { (LookupVtable::of(self).drop_in_place)(&mut self.payload) }
     }
 }
 /// What the compiler writes as `impl Lookup for dyn Lookup`: every method loads its function pointer from the vtable and calls it with the erased `self`.
@@ -217,17 +236,17 @@ impl<'a, 'k, K: PartialEq, Value> Lookup<'k, K> for DynLookup<'a, 'k, K, Value> 
     /// Calls `get` through the vtable.
     fn get(&self, key: &'k K) -> Option<&Value> {
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (self.vtable.get)(&self.payload, key) }
+        unsafe { (LookupVtable::of(self).get)(&self.payload, key) }
     }
     /// Calls `insert` through the vtable.
     fn insert(&mut self, key: &'k K, value: Value) {
         let this = self;
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (this.vtable.insert)(&mut this.payload, key, value) }
+        unsafe { (LookupVtable::of(this).insert)(&mut this.payload, key, value) }
     }
     /// Calls `len` through the vtable.
     fn len(&self) -> usize {
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (self.vtable.len)(&self.payload) }
+        unsafe { (LookupVtable::of(self).len)(&self.payload) }
     }
 }

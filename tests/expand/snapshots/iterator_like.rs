@@ -84,6 +84,14 @@ impl<'a, Item> CountdownVtable<'a, Item> {
             }
         }
     }
+    /// The vtable of a dyn value, at the value's lifetime `'a`: `DynCountdown` stores it with its
+    /// lifetime erased, so that it is covariant in `'a` (see its `vtable` field).
+    fn of<'s>(value: &'s DynCountdown<'a, Item>) -> &'s Self {
+        // SAFETY: `vtable` points to a vtable that lives as long as the value (the constructors' are
+        // constants), built for its type and storage and for a lifetime that outlives `'a`, which can
+        // only have shrunk since: see the `vtable` field.
+        unsafe { value.vtable.cast::<Self>().as_ref() }
+    }
     /// The shim in the `next` slot: turns the erased `self` back into the `T` it was made from and calls `T::next`.
     ///
     /// # Safety
@@ -112,7 +120,14 @@ impl<'a, Item> CountdownVtable<'a, Item> {
 /// `'a` bounds the erased value's borrows, as in `dyn Countdown + 'a`.
 pub struct DynCountdown<'a, Item> {
     payload: CountdownPayload<'a>,
-    vtable: &'a CountdownVtable<'a, Item>,
+    /// The vtable, its lifetime erased (`'static` stands for it). It was built for the value's type
+    /// and for a lifetime that outlives `'a`: a `DynCountdown<'long>` may have been shortened to a
+    /// `DynCountdown<'short>`, as `dyn Countdown + 'long` may. As a `&'a CountdownVtable<'a, …>`, whose entries
+    /// take the payload, it would make `DynCountdown` invariant in `'a`; erased, `'a` is only in the
+    /// payload, covariantly. [`CountdownVtable::of`] reads it back at `'a`, which is sound: `'a` appears
+    /// in the entries only as the payload's lifetime (its value outlives `'a`) and in results
+    /// (`Box<dyn … + 'a>`, `DynCountdown<'a>`), never in an argument.
+    vtable: ::core::ptr::NonNull<CountdownVtable<'static, Item>>,
 }
 impl<'a, Item> DynCountdown<'a, Item> {
     /// Stores the value inline when it fits in a pointer (size and alignment): no
@@ -165,34 +180,38 @@ impl<'a, Item> DynCountdown<'a, Item> {
     }
     fn from_parts(
         payload: CountdownPayload<'a>,
-        vtable: &'a CountdownVtable<'a, Item>,
+        vtable: &CountdownVtable<'a, Item>,
     ) -> Self {
-        Self { payload, vtable }
+        Self {
+            payload,
+            vtable: ::core::ptr::NonNull::from(vtable).cast(),
+        }
     }
     /// Builds a dyn value from a payload and a vtable (used when upcasting from a subtrait).
     ///
     /// # Safety
-    /// `vtable` must have been built for the type and storage of the value in `payload`.
+    /// `vtable` must have been built for the type and storage of the value in `payload`,
+    /// and live as long as the value (the constructors' vtables are constants: they do).
     pub unsafe fn from_raw_parts(
         payload: CountdownPayload<'a>,
-        vtable: &'a CountdownVtable<'a, Item>,
+        vtable: &CountdownVtable<'a, Item>,
     ) -> Self {
         Self::from_parts(payload, vtable)
     }
     /// `size_of_val` of the erased value, read from the vtable.
     pub fn size_of_val(&self) -> usize {
-        self.vtable.size
+        CountdownVtable::of(self).size
     }
     /// `align_of_val` of the erased value, read from the vtable.
     pub fn align_of_val(&self) -> usize {
-        self.vtable.align
+        CountdownVtable::of(self).align
     }
 }
 /// Runs the vtable's `drop_in_place` exactly once.
 impl<'a, Item> Drop for DynCountdown<'a, Item> {
     fn drop(&mut self) {
         // SAFETY: the vtable was built for this payload, which is dropped only here.
-        unsafe { (self.vtable.drop_in_place)(&mut self.payload) }
+        unsafe { (CountdownVtable::of(self).drop_in_place)(&mut self.payload) }
     }
 }
 /// What the compiler writes as `impl Countdown for dyn Countdown`: every method loads its function pointer from the vtable and calls it with the erased `self`.
@@ -202,11 +221,11 @@ impl<'a, Item> Countdown for DynCountdown<'a, Item> {
     fn next(&mut self) -> Option<Item> {
         let this = self;
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (this.vtable.next)(&mut this.payload) }
+        unsafe { (CountdownVtable::of(this).next)(&mut this.payload) }
     }
     /// Calls `size_hint` through the vtable.
     fn size_hint(&self) -> (usize, Option<usize>) {
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (self.vtable.size_hint)(&self.payload) }
+        unsafe { (CountdownVtable::of(self).size_hint)(&self.payload) }
     }
 }

@@ -71,6 +71,14 @@ impl<'a> CompareVtable<'a> {
             }
         }
     }
+    /// The vtable of a dyn value, at the value's lifetime `'a`: `DynCompare` stores it with its
+    /// lifetime erased, so that it is covariant in `'a` (see its `vtable` field).
+    fn of<'s>(value: &'s DynCompare<'a>) -> &'s Self {
+        // SAFETY: `vtable` points to a vtable that lives as long as the value (the constructors' are
+        // constants), built for its type and storage and for a lifetime that outlives `'a`, which can
+        // only have shrunk since: see the `vtable` field.
+        unsafe { value.vtable.cast::<Self>().as_ref() }
+    }
     /// The shim in the `key` slot: turns the erased `self` back into the `T` it was made from and calls `T::key`.
     ///
     /// # Safety
@@ -89,7 +97,14 @@ impl<'a> CompareVtable<'a> {
 /// `'a` bounds the erased value's borrows, as in `dyn Compare + 'a`.
 pub struct DynCompare<'a> {
     payload: ComparePayload<'a>,
-    vtable: &'a CompareVtable<'a>,
+    /// The vtable, its lifetime erased (`'static` stands for it). It was built for the value's type
+    /// and for a lifetime that outlives `'a`: a `DynCompare<'long>` may have been shortened to a
+    /// `DynCompare<'short>`, as `dyn Compare + 'long` may. As a `&'a CompareVtable<'a>`, whose entries
+    /// take the payload, it would make `DynCompare` invariant in `'a`; erased, `'a` is only in the
+    /// payload, covariantly. [`CompareVtable::of`] reads it back at `'a`, which is sound: `'a` appears
+    /// in the entries only as the payload's lifetime (its value outlives `'a`) and in results
+    /// (`Box<dyn … + 'a>`, `DynCompare<'a>`), never in an argument.
+    vtable: ::core::ptr::NonNull<CompareVtable<'static>>,
 }
 impl<'a> DynCompare<'a> {
     /// Stores the value inline when it fits in a pointer (size and alignment): no
@@ -149,33 +164,37 @@ impl<'a> DynCompare<'a> {
         unsafe { (*payload.slot.get()).write(::core::ptr::from_mut(value) as *mut ()) };
         Self::from_parts(payload, const { &CompareVtable::new::<T, false, false>() })
     }
-    fn from_parts(payload: ComparePayload<'a>, vtable: &'a CompareVtable<'a>) -> Self {
-        Self { payload, vtable }
+    fn from_parts(payload: ComparePayload<'a>, vtable: &CompareVtable<'a>) -> Self {
+        Self {
+            payload,
+            vtable: ::core::ptr::NonNull::from(vtable).cast(),
+        }
     }
     /// Builds a dyn value from a payload and a vtable (used when upcasting from a subtrait).
     ///
     /// # Safety
-    /// `vtable` must have been built for the type and storage of the value in `payload`.
+    /// `vtable` must have been built for the type and storage of the value in `payload`,
+    /// and live as long as the value (the constructors' vtables are constants: they do).
     pub unsafe fn from_raw_parts(
         payload: ComparePayload<'a>,
-        vtable: &'a CompareVtable<'a>,
+        vtable: &CompareVtable<'a>,
     ) -> Self {
         Self::from_parts(payload, vtable)
     }
     /// `size_of_val` of the erased value, read from the vtable.
     pub fn size_of_val(&self) -> usize {
-        self.vtable.size
+        CompareVtable::of(self).size
     }
     /// `align_of_val` of the erased value, read from the vtable.
     pub fn align_of_val(&self) -> usize {
-        self.vtable.align
+        CompareVtable::of(self).align
     }
 }
 /// Runs the vtable's `drop_in_place` exactly once.
 impl<'a> Drop for DynCompare<'a> {
     fn drop(&mut self) {
         // SAFETY: the vtable was built for this payload, which is dropped only here.
-        unsafe { (self.vtable.drop_in_place)(&mut self.payload) }
+        unsafe { (CompareVtable::of(self).drop_in_place)(&mut self.payload) }
     }
 }
 // No `impl Compare for DynCompare`: `fn same(&self, other: Self) -> bool`: it takes `Self` by value, and a dyn value cannot know the other value's type; `fn shared(self: Rc<Self>) -> u32`: `self: Rc<Self>` needs the value inside an `Rc` allocation, which a dyn* value cannot hand out; `fn make() -> Self`: it has no `self` receiver and no default body.
@@ -185,6 +204,6 @@ impl<'a> DynCompare<'a> {
     /// Calls `key` through the vtable.
     pub fn key(&self) -> u32 {
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (self.vtable.key)(&self.payload) }
+        unsafe { (CompareVtable::of(self).key)(&self.payload) }
     }
 }

@@ -74,6 +74,14 @@ impl<'a> PrintPrefixedVtable<'a> {
             }
         }
     }
+    /// The vtable of a dyn value, at the value's lifetime `'a`: `DynPrintPrefixed` stores it with its
+    /// lifetime erased, so that it is covariant in `'a` (see its `vtable` field).
+    fn of<'s>(value: &'s DynPrintPrefixed<'a>) -> &'s Self {
+        // SAFETY: `vtable` points to a vtable that lives as long as the value (the constructors' are
+        // constants), built for its type and storage and for a lifetime that outlives `'a`, which can
+        // only have shrunk since: see the `vtable` field.
+        unsafe { value.vtable.cast::<Self>().as_ref() }
+    }
     /// The shim in the `prefix` slot: turns the erased `self` back into the `T` it was made from and calls `T::prefix`.
     ///
     /// # Safety
@@ -104,7 +112,14 @@ impl<'a> PrintPrefixedVtable<'a> {
 /// `'a` bounds the erased value's borrows, as in `dyn PrintPrefixed + 'a`.
 pub struct DynPrintPrefixed<'a> {
     payload: PrintPrefixedPayload<'a>,
-    vtable: &'a PrintPrefixedVtable<'a>,
+    /// The vtable, its lifetime erased (`'static` stands for it). It was built for the value's type
+    /// and for a lifetime that outlives `'a`: a `DynPrintPrefixed<'long>` may have been shortened to a
+    /// `DynPrintPrefixed<'short>`, as `dyn PrintPrefixed + 'long` may. As a `&'a PrintPrefixedVtable<'a>`, whose entries
+    /// take the payload, it would make `DynPrintPrefixed` invariant in `'a`; erased, `'a` is only in the
+    /// payload, covariantly. [`PrintPrefixedVtable::of`] reads it back at `'a`, which is sound: `'a` appears
+    /// in the entries only as the payload's lifetime (its value outlives `'a`) and in results
+    /// (`Box<dyn … + 'a>`, `DynPrintPrefixed<'a>`), never in an argument.
+    vtable: ::core::ptr::NonNull<PrintPrefixedVtable<'static>>,
 }
 impl<'a> DynPrintPrefixed<'a> {
     /// Stores the value inline when it fits in a pointer (size and alignment): no
@@ -175,34 +190,38 @@ impl<'a> DynPrintPrefixed<'a> {
     }
     fn from_parts(
         payload: PrintPrefixedPayload<'a>,
-        vtable: &'a PrintPrefixedVtable<'a>,
+        vtable: &PrintPrefixedVtable<'a>,
     ) -> Self {
-        Self { payload, vtable }
+        Self {
+            payload,
+            vtable: ::core::ptr::NonNull::from(vtable).cast(),
+        }
     }
     /// Builds a dyn value from a payload and a vtable (used when upcasting from a subtrait).
     ///
     /// # Safety
-    /// `vtable` must have been built for the type and storage of the value in `payload`.
+    /// `vtable` must have been built for the type and storage of the value in `payload`,
+    /// and live as long as the value (the constructors' vtables are constants: they do).
     pub unsafe fn from_raw_parts(
         payload: PrintPrefixedPayload<'a>,
-        vtable: &'a PrintPrefixedVtable<'a>,
+        vtable: &PrintPrefixedVtable<'a>,
     ) -> Self {
         Self::from_parts(payload, vtable)
     }
     /// `size_of_val` of the erased value, read from the vtable.
     pub fn size_of_val(&self) -> usize {
-        self.vtable.size
+        PrintPrefixedVtable::of(self).size
     }
     /// `align_of_val` of the erased value, read from the vtable.
     pub fn align_of_val(&self) -> usize {
-        self.vtable.align
+        PrintPrefixedVtable::of(self).align
     }
 }
 /// Runs the vtable's `drop_in_place` exactly once.
 impl<'a> Drop for DynPrintPrefixed<'a> {
     fn drop(&mut self) {
         // SAFETY: the vtable was built for this payload, which is dropped only here.
-        unsafe { (self.vtable.drop_in_place)(&mut self.payload) }
+        unsafe { (PrintPrefixedVtable::of(self).drop_in_place)(&mut self.payload) }
     }
 }
 /// What the compiler writes as `impl PrintPrefixed for dyn PrintPrefixed`: every method loads its function pointer from the vtable and calls it with the erased `self`.
@@ -210,11 +229,11 @@ impl<'a> PrintPrefixed for DynPrintPrefixed<'a> {
     /// Calls `prefix` through the vtable.
     fn prefix(&self) -> String {
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (self.vtable.prefix)(&self.payload) }
+        unsafe { (PrintPrefixedVtable::of(self).prefix)(&self.payload) }
     }
     /// Calls `apply` through the vtable.
     fn apply<T: Display>(&self, t: T) -> String {
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (self.vtable.apply)(&self.payload, &t) }
+        unsafe { (PrintPrefixedVtable::of(self).apply)(&self.payload, &t) }
     }
 }

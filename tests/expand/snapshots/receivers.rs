@@ -89,6 +89,14 @@ impl<'a> MachineVtable<'a> {
             }
         }
     }
+    /// The vtable of a dyn value, at the value's lifetime `'a`: `DynMachine` stores it with its
+    /// lifetime erased, so that it is covariant in `'a` (see its `vtable` field).
+    fn of<'s>(value: &'s DynMachine<'a>) -> &'s Self {
+        // SAFETY: `vtable` points to a vtable that lives as long as the value (the constructors' are
+        // constants), built for its type and storage and for a lifetime that outlives `'a`, which can
+        // only have shrunk since: see the `vtable` field.
+        unsafe { value.vtable.cast::<Self>().as_ref() }
+    }
     /// The shim in the `finish` slot: turns the erased `self` back into the `T` it was made from and calls `T::finish`.
     ///
     /// # Safety
@@ -129,7 +137,14 @@ impl<'a> MachineVtable<'a> {
 /// `'a` bounds the erased value's borrows, as in `dyn Machine + 'a`.
 pub struct DynMachine<'a> {
     payload: MachinePayload<'a>,
-    vtable: &'a MachineVtable<'a>,
+    /// The vtable, its lifetime erased (`'static` stands for it). It was built for the value's type
+    /// and for a lifetime that outlives `'a`: a `DynMachine<'long>` may have been shortened to a
+    /// `DynMachine<'short>`, as `dyn Machine + 'long` may. As a `&'a MachineVtable<'a>`, whose entries
+    /// take the payload, it would make `DynMachine` invariant in `'a`; erased, `'a` is only in the
+    /// payload, covariantly. [`MachineVtable::of`] reads it back at `'a`, which is sound: `'a` appears
+    /// in the entries only as the payload's lifetime (its value outlives `'a`) and in results
+    /// (`Box<dyn … + 'a>`, `DynMachine<'a>`), never in an argument.
+    vtable: ::core::ptr::NonNull<MachineVtable<'static>>,
     /// `Pin<&mut Self>` methods: a pinned `T` stored inline must not move, so, like
     /// `dyn Future`, the dyn value is `!Unpin` (pin it with `pin!` or `Box::pin`).
     pinned: ::core::marker::PhantomData<::core::marker::PhantomPinned>,
@@ -177,37 +192,38 @@ impl<'a> DynMachine<'a> {
         };
         Self::from_parts(payload, const { &MachineVtable::new::<T, false, true>() })
     }
-    fn from_parts(payload: MachinePayload<'a>, vtable: &'a MachineVtable<'a>) -> Self {
+    fn from_parts(payload: MachinePayload<'a>, vtable: &MachineVtable<'a>) -> Self {
         Self {
             payload,
-            vtable,
+            vtable: ::core::ptr::NonNull::from(vtable).cast(),
             pinned: ::core::marker::PhantomData,
         }
     }
     /// Builds a dyn value from a payload and a vtable (used when upcasting from a subtrait).
     ///
     /// # Safety
-    /// `vtable` must have been built for the type and storage of the value in `payload`.
+    /// `vtable` must have been built for the type and storage of the value in `payload`,
+    /// and live as long as the value (the constructors' vtables are constants: they do).
     pub unsafe fn from_raw_parts(
         payload: MachinePayload<'a>,
-        vtable: &'a MachineVtable<'a>,
+        vtable: &MachineVtable<'a>,
     ) -> Self {
         Self::from_parts(payload, vtable)
     }
     /// `size_of_val` of the erased value, read from the vtable.
     pub fn size_of_val(&self) -> usize {
-        self.vtable.size
+        MachineVtable::of(self).size
     }
     /// `align_of_val` of the erased value, read from the vtable.
     pub fn align_of_val(&self) -> usize {
-        self.vtable.align
+        MachineVtable::of(self).align
     }
 }
 /// Runs the vtable's `drop_in_place` exactly once.
 impl<'a> Drop for DynMachine<'a> {
     fn drop(&mut self) {
         // SAFETY: the vtable was built for this payload, which is dropped only here.
-        unsafe { (self.vtable.drop_in_place)(&mut self.payload) }
+        unsafe { (MachineVtable::of(self).drop_in_place)(&mut self.payload) }
     }
 }
 /// What the compiler writes as `impl Machine for dyn Machine`: every method loads its function pointer from the vtable and calls it with the erased `self`.
@@ -216,18 +232,18 @@ impl<'a> Machine for DynMachine<'a> {
     fn finish(self: Box<Self>) -> u32 {
         let this = ::core::mem::ManuallyDrop::new(*self);
         // SAFETY: the vtable matches the payload; `this` is not dropped, so the value moves into the shim.
-        unsafe { (this.vtable.finish)(::core::ptr::read(&this.payload)) }
+        unsafe { (MachineVtable::of(&this).finish)(::core::ptr::read(&this.payload)) }
     }
     /// Calls `step` through the vtable.
     fn step(self: Pin<&mut Self>) -> u32 {
         // SAFETY: the value is not moved out of the pinned dyn value; the shim re-pins it.
         let this = unsafe { self.get_unchecked_mut() };
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (this.vtable.step)(&mut this.payload) }
+        unsafe { (MachineVtable::of(this).step)(&mut this.payload) }
     }
     /// Calls `peek` through the vtable.
     fn peek(&self) -> u32 {
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (self.vtable.peek)(&self.payload) }
+        unsafe { (MachineVtable::of(self).peek)(&self.payload) }
     }
 }

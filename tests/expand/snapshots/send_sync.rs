@@ -77,6 +77,14 @@ impl<'a> JobVtable<'a> {
             }
         }
     }
+    /// The vtable of a dyn value, at the value's lifetime `'a`: `DynJob` stores it with its
+    /// lifetime erased, so that it is covariant in `'a` (see its `vtable` field).
+    fn of<'s>(value: &'s DynJob<'a>) -> &'s Self {
+        // SAFETY: `vtable` points to a vtable that lives as long as the value (the constructors' are
+        // constants), built for its type and storage and for a lifetime that outlives `'a`, which can
+        // only have shrunk since: see the `vtable` field.
+        unsafe { value.vtable.cast::<Self>().as_ref() }
+    }
     /// The shim in the `run` slot: turns the erased `self` back into the `T` it was made from and calls `T::run`.
     ///
     /// # Safety
@@ -107,7 +115,14 @@ impl<'a> JobVtable<'a> {
 /// `'a` bounds the erased value's borrows, as in `dyn Job + 'a`.
 pub struct DynJob<'a> {
     payload: JobPayload<'a>,
-    vtable: &'a JobVtable<'a>,
+    /// The vtable, its lifetime erased (`'static` stands for it). It was built for the value's type
+    /// and for a lifetime that outlives `'a`: a `DynJob<'long>` may have been shortened to a
+    /// `DynJob<'short>`, as `dyn Job + 'long` may. As a `&'a JobVtable<'a>`, whose entries
+    /// take the payload, it would make `DynJob` invariant in `'a`; erased, `'a` is only in the
+    /// payload, covariantly. [`JobVtable::of`] reads it back at `'a`, which is sound: `'a` appears
+    /// in the entries only as the payload's lifetime (its value outlives `'a`) and in results
+    /// (`Box<dyn … + 'a>`, `DynJob<'a>`), never in an argument.
+    vtable: ::core::ptr::NonNull<JobVtable<'static>>,
 }
 impl<'a> DynJob<'a> {
     /// Stores the value inline when it fits in a pointer (size and alignment): no
@@ -167,33 +182,37 @@ impl<'a> DynJob<'a> {
         unsafe { (*payload.slot.get()).write(::core::ptr::from_mut(value) as *mut ()) };
         Self::from_parts(payload, const { &JobVtable::new::<T, false, false>() })
     }
-    fn from_parts(payload: JobPayload<'a>, vtable: &'a JobVtable<'a>) -> Self {
-        Self { payload, vtable }
+    fn from_parts(payload: JobPayload<'a>, vtable: &JobVtable<'a>) -> Self {
+        Self {
+            payload,
+            vtable: ::core::ptr::NonNull::from(vtable).cast(),
+        }
     }
     /// Builds a dyn value from a payload and a vtable (used when upcasting from a subtrait).
     ///
     /// # Safety
-    /// `vtable` must have been built for the type and storage of the value in `payload`.
+    /// `vtable` must have been built for the type and storage of the value in `payload`,
+    /// and live as long as the value (the constructors' vtables are constants: they do).
     pub unsafe fn from_raw_parts(
         payload: JobPayload<'a>,
-        vtable: &'a JobVtable<'a>,
+        vtable: &JobVtable<'a>,
     ) -> Self {
         Self::from_parts(payload, vtable)
     }
     /// `size_of_val` of the erased value, read from the vtable.
     pub fn size_of_val(&self) -> usize {
-        self.vtable.size
+        JobVtable::of(self).size
     }
     /// `align_of_val` of the erased value, read from the vtable.
     pub fn align_of_val(&self) -> usize {
-        self.vtable.align
+        JobVtable::of(self).align
     }
 }
 /// Runs the vtable's `drop_in_place` exactly once.
 impl<'a> Drop for DynJob<'a> {
     fn drop(&mut self) {
         // SAFETY: the vtable was built for this payload, which is dropped only here.
-        unsafe { (self.vtable.drop_in_place)(&mut self.payload) }
+        unsafe { (JobVtable::of(self).drop_in_place)(&mut self.payload) }
     }
 }
 /// SAFETY: `Job: Send`, so every constructor requires `T: Send`, and `from_ref` also `T: Sync` (so the `&T` it holds is `Send`). The raw pointer and the `UnsafeCell` in the payload only make the compiler unable to see that.
@@ -205,11 +224,11 @@ impl<'a> Job for DynJob<'a> {
     /// Calls `run` through the vtable.
     fn run(&self, input: u32) -> u32 {
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (self.vtable.run)(&self.payload, input) }
+        unsafe { (JobVtable::of(self).run)(&self.payload, input) }
     }
     /// Calls `run_later` through the vtable.
     fn run_later(&self, input: u32) -> impl Future<Output = u32> + Send {
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (self.vtable.run_later)(&self.payload, input) }
+        unsafe { (JobVtable::of(self).run_later)(&self.payload, input) }
     }
 }

@@ -81,6 +81,14 @@ impl<'a> ShapeVtable<'a> {
             }
         }
     }
+    /// The vtable of a dyn value, at the value's lifetime `'a`: `DynShape` stores it with its
+    /// lifetime erased, so that it is covariant in `'a` (see its `vtable` field).
+    fn of<'s>(value: &'s DynShape<'a>) -> &'s Self {
+        // SAFETY: `vtable` points to a vtable that lives as long as the value (the constructors' are
+        // constants), built for its type and storage and for a lifetime that outlives `'a`, which can
+        // only have shrunk since: see the `vtable` field.
+        unsafe { value.vtable.cast::<Self>().as_ref() }
+    }
     /// The shim in the `area` slot: turns the erased `self` back into the `T` it was made from and calls `T::area`.
     ///
     /// # Safety
@@ -121,7 +129,14 @@ impl<'a> ShapeVtable<'a> {
 /// `'a` bounds the erased value's borrows, as in `dyn Shape + 'a`.
 pub struct DynShape<'a> {
     payload: ShapePayload<'a>,
-    vtable: &'a ShapeVtable<'a>,
+    /// The vtable, its lifetime erased (`'static` stands for it). It was built for the value's type
+    /// and for a lifetime that outlives `'a`: a `DynShape<'long>` may have been shortened to a
+    /// `DynShape<'short>`, as `dyn Shape + 'long` may. As a `&'a ShapeVtable<'a>`, whose entries
+    /// take the payload, it would make `DynShape` invariant in `'a`; erased, `'a` is only in the
+    /// payload, covariantly. [`ShapeVtable::of`] reads it back at `'a`, which is sound: `'a` appears
+    /// in the entries only as the payload's lifetime (its value outlives `'a`) and in results
+    /// (`Box<dyn … + 'a>`, `DynShape<'a>`), never in an argument.
+    vtable: ::core::ptr::NonNull<ShapeVtable<'static>>,
 }
 impl<'a> DynShape<'a> {
     /// Stores the value inline when it fits in a pointer (size and alignment): no
@@ -172,33 +187,37 @@ impl<'a> DynShape<'a> {
         unsafe { (*payload.slot.get()).write(::core::ptr::from_mut(value) as *mut ()) };
         Self::from_parts(payload, const { &ShapeVtable::new::<T, false, false>() })
     }
-    fn from_parts(payload: ShapePayload<'a>, vtable: &'a ShapeVtable<'a>) -> Self {
-        Self { payload, vtable }
+    fn from_parts(payload: ShapePayload<'a>, vtable: &ShapeVtable<'a>) -> Self {
+        Self {
+            payload,
+            vtable: ::core::ptr::NonNull::from(vtable).cast(),
+        }
     }
     /// Builds a dyn value from a payload and a vtable (used when upcasting from a subtrait).
     ///
     /// # Safety
-    /// `vtable` must have been built for the type and storage of the value in `payload`.
+    /// `vtable` must have been built for the type and storage of the value in `payload`,
+    /// and live as long as the value (the constructors' vtables are constants: they do).
     pub unsafe fn from_raw_parts(
         payload: ShapePayload<'a>,
-        vtable: &'a ShapeVtable<'a>,
+        vtable: &ShapeVtable<'a>,
     ) -> Self {
         Self::from_parts(payload, vtable)
     }
     /// `size_of_val` of the erased value, read from the vtable.
     pub fn size_of_val(&self) -> usize {
-        self.vtable.size
+        ShapeVtable::of(self).size
     }
     /// `align_of_val` of the erased value, read from the vtable.
     pub fn align_of_val(&self) -> usize {
-        self.vtable.align
+        ShapeVtable::of(self).align
     }
 }
 /// Runs the vtable's `drop_in_place` exactly once.
 impl<'a> Drop for DynShape<'a> {
     fn drop(&mut self) {
         // SAFETY: the vtable was built for this payload, which is dropped only here.
-        unsafe { (self.vtable.drop_in_place)(&mut self.payload) }
+        unsafe { (ShapeVtable::of(self).drop_in_place)(&mut self.payload) }
     }
 }
 /// What the compiler writes as `impl Shape for dyn Shape`: every method loads its function pointer from the vtable and calls it with the erased `self`.
@@ -206,13 +225,13 @@ impl<'a> Shape for DynShape<'a> {
     /// Calls `area` through the vtable.
     fn area(&self) -> u32 {
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (self.vtable.area)(&self.payload) }
+        unsafe { (ShapeVtable::of(self).area)(&self.payload) }
     }
     /// Calls `scale` through the vtable.
     fn scale(&mut self, by: u32) {
         let this = self;
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (this.vtable.scale)(&mut this.payload, by) }
+        unsafe { (ShapeVtable::of(this).scale)(&mut this.payload, by) }
     }
 }
 /// `Debug` is a supertrait of `Shape`, so `dyn Shape` implements it too: through slots of the vtable.
@@ -220,7 +239,7 @@ impl<'a> ::std::fmt::Debug for DynShape<'a> {
     /// Calls `debug_fmt` through the vtable.
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (self.vtable.debug_fmt)(&self.payload, f) }
+        unsafe { (ShapeVtable::of(self).debug_fmt)(&self.payload, f) }
     }
 }
 /// The erased `self` of `DynSolid`: one pointer-sized slot holding the value itself (when it
@@ -305,6 +324,14 @@ impl<'a> SolidVtable<'a> {
             }
         }
     }
+    /// The vtable of a dyn value, at the value's lifetime `'a`: `DynSolid` stores it with its
+    /// lifetime erased, so that it is covariant in `'a` (see its `vtable` field).
+    fn of<'s>(value: &'s DynSolid<'a>) -> &'s Self {
+        // SAFETY: `vtable` points to a vtable that lives as long as the value (the constructors' are
+        // constants), built for its type and storage and for a lifetime that outlives `'a`, which can
+        // only have shrunk since: see the `vtable` field.
+        unsafe { value.vtable.cast::<Self>().as_ref() }
+    }
     /// The shim in the `volume` slot: turns the erased `self` back into the `T` it was made from and calls `T::volume`.
     ///
     /// # Safety
@@ -344,7 +371,14 @@ impl<'a> SolidVtable<'a> {
 /// `'a` bounds the erased value's borrows, as in `dyn Solid + 'a`.
 pub struct DynSolid<'a> {
     payload: SolidPayload<'a>,
-    vtable: &'a SolidVtable<'a>,
+    /// The vtable, its lifetime erased (`'static` stands for it). It was built for the value's type
+    /// and for a lifetime that outlives `'a`: a `DynSolid<'long>` may have been shortened to a
+    /// `DynSolid<'short>`, as `dyn Solid + 'long` may. As a `&'a SolidVtable<'a>`, whose entries
+    /// take the payload, it would make `DynSolid` invariant in `'a`; erased, `'a` is only in the
+    /// payload, covariantly. [`SolidVtable::of`] reads it back at `'a`, which is sound: `'a` appears
+    /// in the entries only as the payload's lifetime (its value outlives `'a`) and in results
+    /// (`Box<dyn … + 'a>`, `DynSolid<'a>`), never in an argument.
+    vtable: ::core::ptr::NonNull<SolidVtable<'static>>,
 }
 impl<'a> DynSolid<'a> {
     /// Stores the value inline when it fits in a pointer (size and alignment): no
@@ -395,26 +429,30 @@ impl<'a> DynSolid<'a> {
         unsafe { (*payload.slot.get()).write(::core::ptr::from_mut(value) as *mut ()) };
         Self::from_parts(payload, const { &SolidVtable::new::<T, false, false>() })
     }
-    fn from_parts(payload: SolidPayload<'a>, vtable: &'a SolidVtable<'a>) -> Self {
-        Self { payload, vtable }
+    fn from_parts(payload: SolidPayload<'a>, vtable: &SolidVtable<'a>) -> Self {
+        Self {
+            payload,
+            vtable: ::core::ptr::NonNull::from(vtable).cast(),
+        }
     }
     /// Builds a dyn value from a payload and a vtable (used when upcasting from a subtrait).
     ///
     /// # Safety
-    /// `vtable` must have been built for the type and storage of the value in `payload`.
+    /// `vtable` must have been built for the type and storage of the value in `payload`,
+    /// and live as long as the value (the constructors' vtables are constants: they do).
     pub unsafe fn from_raw_parts(
         payload: SolidPayload<'a>,
-        vtable: &'a SolidVtable<'a>,
+        vtable: &SolidVtable<'a>,
     ) -> Self {
         Self::from_parts(payload, vtable)
     }
     /// `size_of_val` of the erased value, read from the vtable.
     pub fn size_of_val(&self) -> usize {
-        self.vtable.size
+        SolidVtable::of(self).size
     }
     /// `align_of_val` of the erased value, read from the vtable.
     pub fn align_of_val(&self) -> usize {
-        self.vtable.align
+        SolidVtable::of(self).align
     }
     /// Upcasting: the same payload with the embedded `Shape` vtable, as `&dyn Solid` → `&dyn Shape` does.
     pub fn into_dyn_shape(self) -> DynShape<'a> {
@@ -425,7 +463,7 @@ impl<'a> DynSolid<'a> {
                 ::core::ptr::read(
                     ::core::ptr::from_ref(&this.payload).cast::<ShapePayload<'a>>(),
                 ),
-                &this.vtable.shape,
+                &SolidVtable::of(&this).shape,
             )
         }
     }
@@ -434,7 +472,7 @@ impl<'a> DynSolid<'a> {
 impl<'a> Drop for DynSolid<'a> {
     fn drop(&mut self) {
         // SAFETY: the vtable was built for this payload, which is dropped only here.
-        unsafe { (self.vtable.drop_in_place)(&mut self.payload) }
+        unsafe { (SolidVtable::of(self).drop_in_place)(&mut self.payload) }
     }
 }
 /// What the compiler writes as `impl Solid for dyn Solid`: every method loads its function pointer from the vtable and calls it with the erased `self`.
@@ -442,7 +480,7 @@ impl<'a> Solid for DynSolid<'a> {
     /// Calls `volume` through the vtable.
     fn volume(&self) -> u32 {
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (self.vtable.volume)(&self.payload) }
+        unsafe { (SolidVtable::of(self).volume)(&self.payload) }
     }
 }
 /// `Shape` is a supertrait of `Solid`, so `dyn Solid` implements it too: through its vtable embedded in ours.
@@ -451,8 +489,7 @@ impl<'a> Shape for DynSolid<'a> {
     fn area(&self) -> u32 {
         // SAFETY: the vtable was built for the type and storage of the payload.
         unsafe {
-            (self
-                .vtable
+            (SolidVtable::of(self)
                 .shape
                 .area)(&*::core::ptr::from_ref(&self.payload).cast::<ShapePayload<'a>>())
         }
@@ -462,8 +499,7 @@ impl<'a> Shape for DynSolid<'a> {
         let this = self;
         // SAFETY: the vtable was built for the type and storage of the payload.
         unsafe {
-            (this
-                .vtable
+            (SolidVtable::of(this)
                 .shape
                 .scale)(
                 &mut *::core::ptr::from_mut(&mut this.payload)
@@ -478,7 +514,7 @@ impl<'a> ::std::fmt::Debug for DynSolid<'a> {
     /// Calls `debug_fmt` through the vtable.
     fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (self.vtable.debug_fmt)(&self.payload, f) }
+        unsafe { (SolidVtable::of(self).debug_fmt)(&self.payload, f) }
     }
 }
 /// `Clone` is a supertrait of `Solid`, so `dyn Solid` implements it too: through slots of the vtable.
@@ -486,6 +522,6 @@ impl<'a> Clone for DynSolid<'a> {
     /// Calls `clone_clone` through the vtable.
     fn clone(&self) -> Self {
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (self.vtable.clone_clone)(&self.payload) }
+        unsafe { (SolidVtable::of(self).clone_clone)(&self.payload) }
     }
 }

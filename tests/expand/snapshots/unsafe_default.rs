@@ -77,6 +77,14 @@ impl<'a> RawBytesVtable<'a> {
             }
         }
     }
+    /// The vtable of a dyn value, at the value's lifetime `'a`: `DynRawBytes` stores it with its
+    /// lifetime erased, so that it is covariant in `'a` (see its `vtable` field).
+    fn of<'s>(value: &'s DynRawBytes<'a>) -> &'s Self {
+        // SAFETY: `vtable` points to a vtable that lives as long as the value (the constructors' are
+        // constants), built for its type and storage and for a lifetime that outlives `'a`, which can
+        // only have shrunk since: see the `vtable` field.
+        unsafe { value.vtable.cast::<Self>().as_ref() }
+    }
     /// The shim in the `byte_at` slot: turns the erased `self` back into the `T` it was made from and calls `T::byte_at`.
     ///
     /// # Safety
@@ -116,7 +124,14 @@ impl<'a> RawBytesVtable<'a> {
 /// `'a` bounds the erased value's borrows, as in `dyn RawBytes + 'a`.
 pub struct DynRawBytes<'a> {
     payload: RawBytesPayload<'a>,
-    vtable: &'a RawBytesVtable<'a>,
+    /// The vtable, its lifetime erased (`'static` stands for it). It was built for the value's type
+    /// and for a lifetime that outlives `'a`: a `DynRawBytes<'long>` may have been shortened to a
+    /// `DynRawBytes<'short>`, as `dyn RawBytes + 'long` may. As a `&'a RawBytesVtable<'a>`, whose entries
+    /// take the payload, it would make `DynRawBytes` invariant in `'a`; erased, `'a` is only in the
+    /// payload, covariantly. [`RawBytesVtable::of`] reads it back at `'a`, which is sound: `'a` appears
+    /// in the entries only as the payload's lifetime (its value outlives `'a`) and in results
+    /// (`Box<dyn … + 'a>`, `DynRawBytes<'a>`), never in an argument.
+    vtable: ::core::ptr::NonNull<RawBytesVtable<'static>>,
 }
 impl<'a> DynRawBytes<'a> {
     /// Stores the value inline when it fits in a pointer (size and alignment): no
@@ -176,33 +191,37 @@ impl<'a> DynRawBytes<'a> {
         unsafe { (*payload.slot.get()).write(::core::ptr::from_mut(value) as *mut ()) };
         Self::from_parts(payload, const { &RawBytesVtable::new::<T, false, false>() })
     }
-    fn from_parts(payload: RawBytesPayload<'a>, vtable: &'a RawBytesVtable<'a>) -> Self {
-        Self { payload, vtable }
+    fn from_parts(payload: RawBytesPayload<'a>, vtable: &RawBytesVtable<'a>) -> Self {
+        Self {
+            payload,
+            vtable: ::core::ptr::NonNull::from(vtable).cast(),
+        }
     }
     /// Builds a dyn value from a payload and a vtable (used when upcasting from a subtrait).
     ///
     /// # Safety
-    /// `vtable` must have been built for the type and storage of the value in `payload`.
+    /// `vtable` must have been built for the type and storage of the value in `payload`,
+    /// and live as long as the value (the constructors' vtables are constants: they do).
     pub unsafe fn from_raw_parts(
         payload: RawBytesPayload<'a>,
-        vtable: &'a RawBytesVtable<'a>,
+        vtable: &RawBytesVtable<'a>,
     ) -> Self {
         Self::from_parts(payload, vtable)
     }
     /// `size_of_val` of the erased value, read from the vtable.
     pub fn size_of_val(&self) -> usize {
-        self.vtable.size
+        RawBytesVtable::of(self).size
     }
     /// `align_of_val` of the erased value, read from the vtable.
     pub fn align_of_val(&self) -> usize {
-        self.vtable.align
+        RawBytesVtable::of(self).align
     }
 }
 /// Runs the vtable's `drop_in_place` exactly once.
 impl<'a> Drop for DynRawBytes<'a> {
     fn drop(&mut self) {
         // SAFETY: the vtable was built for this payload, which is dropped only here.
-        unsafe { (self.vtable.drop_in_place)(&mut self.payload) }
+        unsafe { (RawBytesVtable::of(self).drop_in_place)(&mut self.payload) }
     }
 }
 /// What the compiler writes as `impl RawBytes for dyn RawBytes`: every method loads its function pointer from the vtable and calls it with the erased `self`.
@@ -210,16 +229,16 @@ impl<'a> RawBytes for DynRawBytes<'a> {
     /// Calls `byte_at` through the vtable.
     unsafe fn byte_at(&self, i: usize) -> u8 {
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (self.vtable.byte_at)(&self.payload, i) }
+        unsafe { (RawBytesVtable::of(self).byte_at)(&self.payload, i) }
     }
     /// Calls `len` through the vtable.
     fn len(&self) -> usize {
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (self.vtable.len)(&self.payload) }
+        unsafe { (RawBytesVtable::of(self).len)(&self.payload) }
     }
     /// Calls `first` through the vtable.
     fn first(&self) -> Option<u8> {
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (self.vtable.first)(&self.payload) }
+        unsafe { (RawBytesVtable::of(self).first)(&self.payload) }
     }
 }

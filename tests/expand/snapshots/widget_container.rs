@@ -77,6 +77,14 @@ impl<'a> WidgetContainerVtable<'a> {
             }
         }
     }
+    /// The vtable of a dyn value, at the value's lifetime `'a`: `DynWidgetContainer` stores it with its
+    /// lifetime erased, so that it is covariant in `'a` (see its `vtable` field).
+    fn of<'s>(value: &'s DynWidgetContainer<'a>) -> &'s Self {
+        // SAFETY: `vtable` points to a vtable that lives as long as the value (the constructors' are
+        // constants), built for its type and storage and for a lifetime that outlives `'a`, which can
+        // only have shrunk since: see the `vtable` field.
+        unsafe { value.vtable.cast::<Self>().as_ref() }
+    }
     /// The shim in the `widgets` slot: turns the erased `self` back into the `T` it was made from and calls `T::widgets`.
     ///
     /// # Safety
@@ -116,7 +124,14 @@ impl<'a> WidgetContainerVtable<'a> {
 /// `'a` bounds the erased value's borrows, as in `dyn WidgetContainer + 'a`.
 pub struct DynWidgetContainer<'a> {
     payload: WidgetContainerPayload<'a>,
-    vtable: &'a WidgetContainerVtable<'a>,
+    /// The vtable, its lifetime erased (`'static` stands for it). It was built for the value's type
+    /// and for a lifetime that outlives `'a`: a `DynWidgetContainer<'long>` may have been shortened to a
+    /// `DynWidgetContainer<'short>`, as `dyn WidgetContainer + 'long` may. As a `&'a WidgetContainerVtable<'a>`, whose entries
+    /// take the payload, it would make `DynWidgetContainer` invariant in `'a`; erased, `'a` is only in the
+    /// payload, covariantly. [`WidgetContainerVtable::of`] reads it back at `'a`, which is sound: `'a` appears
+    /// in the entries only as the payload's lifetime (its value outlives `'a`) and in results
+    /// (`Box<dyn … + 'a>`, `DynWidgetContainer<'a>`), never in an argument.
+    vtable: ::core::ptr::NonNull<WidgetContainerVtable<'static>>,
 }
 impl<'a> DynWidgetContainer<'a> {
     /// Stores the value inline when it fits in a pointer (size and alignment): no
@@ -178,34 +193,38 @@ impl<'a> DynWidgetContainer<'a> {
     }
     fn from_parts(
         payload: WidgetContainerPayload<'a>,
-        vtable: &'a WidgetContainerVtable<'a>,
+        vtable: &WidgetContainerVtable<'a>,
     ) -> Self {
-        Self { payload, vtable }
+        Self {
+            payload,
+            vtable: ::core::ptr::NonNull::from(vtable).cast(),
+        }
     }
     /// Builds a dyn value from a payload and a vtable (used when upcasting from a subtrait).
     ///
     /// # Safety
-    /// `vtable` must have been built for the type and storage of the value in `payload`.
+    /// `vtable` must have been built for the type and storage of the value in `payload`,
+    /// and live as long as the value (the constructors' vtables are constants: they do).
     pub unsafe fn from_raw_parts(
         payload: WidgetContainerPayload<'a>,
-        vtable: &'a WidgetContainerVtable<'a>,
+        vtable: &WidgetContainerVtable<'a>,
     ) -> Self {
         Self::from_parts(payload, vtable)
     }
     /// `size_of_val` of the erased value, read from the vtable.
     pub fn size_of_val(&self) -> usize {
-        self.vtable.size
+        WidgetContainerVtable::of(self).size
     }
     /// `align_of_val` of the erased value, read from the vtable.
     pub fn align_of_val(&self) -> usize {
-        self.vtable.align
+        WidgetContainerVtable::of(self).align
     }
 }
 /// Runs the vtable's `drop_in_place` exactly once.
 impl<'a> Drop for DynWidgetContainer<'a> {
     fn drop(&mut self) {
         // SAFETY: the vtable was built for this payload, which is dropped only here.
-        unsafe { (self.vtable.drop_in_place)(&mut self.payload) }
+        unsafe { (WidgetContainerVtable::of(self).drop_in_place)(&mut self.payload) }
     }
 }
 /// What the compiler writes as `impl WidgetContainer for dyn WidgetContainer`: every method loads its function pointer from the vtable and calls it with the erased `self`.
@@ -213,17 +232,17 @@ impl<'a> WidgetContainer for DynWidgetContainer<'a> {
     /// Calls `widgets` through the vtable.
     fn widgets(&self) -> &[u32] {
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (self.vtable.widgets)(&self.payload) }
+        unsafe { (WidgetContainerVtable::of(self).widgets)(&self.payload) }
     }
     /// Calls `name` through the vtable.
     fn name<'x>(&'x self) -> &'x str {
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (self.vtable.name)(&self.payload) }
+        unsafe { (WidgetContainerVtable::of(self).name)(&self.payload) }
     }
     /// Calls `add` through the vtable.
     fn add(&mut self, widget: u32) -> usize {
         let this = self;
         // SAFETY: the vtable was built for the type and storage of the payload.
-        unsafe { (this.vtable.add)(&mut this.payload, widget) }
+        unsafe { (WidgetContainerVtable::of(this).add)(&mut this.payload, widget) }
     }
 }
