@@ -165,7 +165,7 @@ fn first_errors(stderr: &str, n: usize) -> String {
 
 /// Expands every trait of one file and compiles the expansions; returns the cases and the
 /// compile failures `(trait, rustc's errors)`.
-fn check_file(path: &Path, dir: &Path) -> (Vec<Case>, Vec<(String, String)>) {
+fn check_file(path: &Path, dir: &Path, forwarding: bool) -> (Vec<Case>, Vec<(String, String)>) {
     let text = std::fs::read_to_string(path).expect("corpus file");
     let file = path
         .file_name()
@@ -188,7 +188,9 @@ fn check_file(path: &Path, dir: &Path) -> (Vec<Case>, Vec<(String, String)>) {
     let cases: Vec<Case> = names
         .into_iter()
         .map(|name| {
-            let result = analysis.expand_named(id, &name).map(|o| (o.text, o.title));
+            let result = analysis
+                .expand_named_with(id, &name, forwarding)
+                .map(|o| (o.text, o.title));
             Case {
                 file: file.clone(),
                 name,
@@ -248,7 +250,38 @@ fn check_file(path: &Path, dir: &Path) -> (Vec<Case>, Vec<(String, String)>) {
 
 #[test]
 fn every_corpus_trait_expands_to_code_that_compiles() {
-    let dir = std::env::temp_dir().join(format!("dynlens-expand-corpus-{}", std::process::id()));
+    expand_and_compile_corpus(false);
+}
+
+/// The second action: the same, with the forwarding impls (`impl Foo for Box<T>`, `&T`,
+/// `&mut T`), each of which must compile or be left out with a comment saying why.
+#[test]
+fn every_corpus_trait_expands_with_forwarding_impls_to_code_that_compiles() {
+    expand_and_compile_corpus(true);
+}
+
+/// The rustc error codes in `stderr` (`E0403`), each once, in order of appearance.
+fn error_codes(stderr: &str) -> Vec<String> {
+    let mut codes: Vec<String> = Vec::new();
+    for l in stderr.lines() {
+        if let Some((_, rest)) = l.split_once("error[") {
+            let code: String = rest.chars().take_while(|c| *c != ']').collect();
+            if !codes.contains(&code) {
+                codes.push(code);
+            }
+        } else if l.contains(": error") && !codes.iter().any(|c| c == "no code") {
+            codes.push("no code".to_string());
+        }
+    }
+    codes
+}
+
+fn expand_and_compile_corpus(forwarding: bool) {
+    let variant = if forwarding { "-forwarding" } else { "" };
+    let dir = std::env::temp_dir().join(format!(
+        "dynlens-expand-corpus{variant}-{}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("scratch dir");
     let files = corpus_files();
@@ -262,7 +295,7 @@ fn every_corpus_trait_expands_to_code_that_compiles() {
                 loop {
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                     let Some(f) = files.get(i) else { break };
-                    let r = check_file(f, &dir);
+                    let r = check_file(f, &dir, forwarding);
                     results.lock().expect("results").push((i, r));
                 }
             });
@@ -348,7 +381,8 @@ fn every_corpus_trait_expands_to_code_that_compiles() {
         for (name, stderr) in failures {
             let file = cases.first().map(|c| c.file.as_str()).unwrap_or("");
             problems.push(format!(
-                "{file:<22} {name:<32} does not compile: {}",
+                "{file:<22} {name:<32} does not compile [{}]: {}",
+                error_codes(stderr).join(", "),
                 first_errors(stderr, 3)
             ));
             if verbose {
@@ -356,8 +390,20 @@ fn every_corpus_trait_expands_to_code_that_compiles() {
             }
         }
     }
+    let mut by_code: std::collections::BTreeMap<String, usize> = Default::default();
+    for (_, (_, failures)) in &results {
+        for (_, stderr) in failures {
+            for code in error_codes(stderr) {
+                *by_code.entry(code).or_default() += 1;
+            }
+        }
+    }
+    let failed: usize = results.iter().map(|(_, (_, f))| f.len()).sum();
     eprintln!(
-        "corpus: {total} traits in {} files: {complete} complete, {partial} not complete, {errors} Err ({} expected); expanded and compiled in {elapsed:.1?}",
+        "corpus{variant}: {failed} trait(s) do not compile; by error code (traits): {by_code:?}"
+    );
+    eprintln!(
+        "corpus{variant}: {total} traits in {} files: {complete} complete, {partial} not complete, {errors} Err ({} expected); expanded and compiled in {elapsed:.1?}",
         files.len(),
         CANNOT_EXPAND.len()
     );
