@@ -179,6 +179,14 @@ fn label(ctx: &Ctx<'_>, target: Target) -> String {
     target.label().replace('T', &ctx.t.to_string())
 }
 
+/// `PartialEq<Self>` for `::std::cmp::PartialEq<Self>`, for messages.
+fn last_segment_tidy(p: &syn::Path) -> String {
+    p.segments
+        .last()
+        .map(|s| tidy(&quote!(#s)))
+        .unwrap_or_default()
+}
+
 /// `Tr<u8>` for `std::x::Tr<u8>`, spaces removed: how a projection's trait is compared.
 fn last_segment(p: &syn::Path) -> String {
     p.segments
@@ -188,7 +196,10 @@ fn last_segment(p: &syn::Path) -> String {
 }
 
 fn no_spaces(t: &TokenStream) -> String {
-    t.to_string().chars().filter(|c| !c.is_whitespace()).collect()
+    t.to_string()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
 }
 
 /// Every identifier and lifetime name the trait's text uses (its generics, items, signatures,
@@ -237,6 +248,45 @@ fn subst_self(tokens: TokenStream, t: &Ident) -> TokenStream {
         .collect()
 }
 
+/// Whether another std supertrait names `s` among its own supertraits.
+fn implied_by_std(supers: &[&Super], s: &Super) -> bool {
+    supers.iter().any(|o| {
+        matches!(o.kind, SuperKind::Std)
+            && o.name != s.name
+            && o.item.iter().flat_map(|i| i.supertraits.iter()).any(|b| {
+                matches!(b, TypeParamBound::Trait(tb)
+                    if tb.path.segments.last().is_some_and(|l| l.ident == s.name))
+            })
+    })
+}
+
+/// `tokens` with `Self::X` and `<Self as Tr>::X` made `T::X`, `<T as Tr>::X`; a bare `Self`
+/// (the pointer) stays.
+fn subst_self_projections(tokens: TokenStream, t: &Ident) -> TokenStream {
+    let tts: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut out: Vec<TokenTree> = Vec::with_capacity(tts.len());
+    for (i, tt) in tts.iter().enumerate() {
+        let next = tts.get(i + 1);
+        out.push(match tt {
+            TokenTree::Ident(id)
+                if id == "Self"
+                    && (matches!(next, Some(TokenTree::Punct(p)) if p.as_char() == ':')
+                        || matches!(next, Some(TokenTree::Ident(n)) if n == "as")) =>
+            {
+                TokenTree::Ident(t.clone())
+            }
+            TokenTree::Group(g) => {
+                let mut ng =
+                    proc_macro2::Group::new(g.delimiter(), subst_self_projections(g.stream(), t));
+                ng.set_span(g.span());
+                TokenTree::Group(ng)
+            }
+            other => other.clone(),
+        });
+    }
+    out.into_iter().collect()
+}
+
 fn forward_impl(ctx: &Ctx<'_>, target: Target) -> Result<TokenStream, String> {
     let item = ctx.item;
     let t = &ctx.t;
@@ -277,12 +327,15 @@ fn forward_impl(ctx: &Ctx<'_>, target: Target) -> Result<TokenStream, String> {
                     _ => {}
                 }
             }
+            // Implied by another std supertrait (`FnMut` by `Fn`): std's impl of that one for
+            // the pointer implies it (`&F: Fn` needs `&F: FnMut`, which std gives for `F: Fn`).
+            SuperKind::Std if implied_by_std(&ctx.supers, s) => {}
             SuperKind::Std => {
                 let p = s.impl_path();
                 if super::model::tokens_mention_self(quote!(#p)) || bound_assoc_mention_self(s) {
                     return Err(format!(
                         "the supertrait `{}` names `Self`: std implements it for `{}` with `{t}`'s arguments, not with `{}`",
-                        tidy(&quote!(#p)),
+                        last_segment_tidy(&p),
                         label(ctx, target),
                         label(ctx, target)
                     ));
@@ -295,7 +348,7 @@ fn forward_impl(ctx: &Ctx<'_>, target: Target) -> Result<TokenStream, String> {
                 });
                 if !ok {
                     return Err(format!(
-                        "std does not implement the supertrait `{n}` for `{}`",
+                        "std has no `impl {n} for {}` forwarding to every `{t}: {n}`",
                         label(ctx, target)
                     ));
                 }
@@ -306,7 +359,10 @@ fn forward_impl(ctx: &Ctx<'_>, target: Target) -> Result<TokenStream, String> {
             SuperKind::User { .. } => {
                 // The pointer implements it where its own forwarding impl (written with this
                 // expansion, or elsewhere) does, with the same associated types as `T`.
+                // `Relate<Self::Other>`: the pointer's `Other` is `T`'s (the impl says so), and
+                // naming it through `T` keeps the bound from being its own requirement.
                 let p = s.impl_path();
+                let p: syn::Path = syn::parse2(subst_self_projections(quote!(#p), t)).unwrap_or(p);
                 let hr = written.iter().find_map(|b| match b {
                     TypeParamBound::Trait(tb)
                         if tb.path.segments.last().is_some_and(|l| l.ident == s.name) =>
@@ -334,6 +390,8 @@ fn forward_impl(ctx: &Ctx<'_>, target: Target) -> Result<TokenStream, String> {
                         }
                     }
                 }
+                let fixed = s.bound_assoc.iter().map(|(a, ty)| quote!(#a = #ty));
+                bindings.splice(0..0, fixed);
                 let bound = if bindings.is_empty() {
                     quote!(#p)
                 } else {
@@ -444,7 +502,7 @@ fn forward_impl(ctx: &Ctx<'_>, target: Target) -> Result<TokenStream, String> {
     let trait_path = &ctx.trait_path;
     let mut items: Vec<TokenStream> = Vec::new();
     let mut notes: Vec<String> = Vec::new();
-    let mut provided: Vec<(&TraitItemFn, Result<(TokenStream, Needs), String>)> = Vec::new();
+    let mut provided: Vec<(&TraitItemFn, Forwarded)> = Vec::new();
     for ti in &item.items {
         match ti {
             TraitItem::Type(ty) => {
@@ -555,7 +613,7 @@ fn forward_impl(ctx: &Ctx<'_>, target: Target) -> Result<TokenStream, String> {
     generics.push(quote!(#t: #(#bounds)+*));
 
     let mut doc = vec![format!(
-        " Forwards every method to the `{t}` behind the `{}`, so that it can be a dyn* payload too.",
+        " Forwards every item of `{trait_name}` to the `{t}` behind the `{}`, so that it can be a dyn* payload too.",
         label(ctx, target)
     )];
     if !user_supers.is_empty() {
@@ -739,11 +797,10 @@ fn projections_forwarded(ctx: &Ctx<'_>, ty: &Type) -> Result<(), String> {
     }
 }
 
-fn forward_fn(
-    ctx: &Ctx<'_>,
-    f: &TraitItemFn,
-    target: Target,
-) -> Result<(TokenStream, Needs), String> {
+/// A forwarded method and what it needs from `T`, or why it cannot be forwarded.
+type Forwarded = Result<(TokenStream, Needs), String>;
+
+fn forward_fn(ctx: &Ctx<'_>, f: &TraitItemFn, target: Target) -> Forwarded {
     let t = &ctx.t;
     let trait_path = &ctx.trait_path;
     let sig = &f.sig;
@@ -778,7 +835,7 @@ fn forward_fn(
                     _ => {
                         return Err(format!(
                             "`{m}` takes `{}`, which a `{}` cannot give",
-                            quote!(#recv_ty).to_string().replace(' ', ""),
+                            tidy(&quote!(#recv_ty)),
                             label(ctx, target)
                         ));
                     }
@@ -919,3 +976,6 @@ fn receiver_shape(r: &syn::Receiver) -> Option<RecvShape> {
         _ => None,
     }
 }
+
+#[cfg(test)]
+mod tests;

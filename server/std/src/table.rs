@@ -473,8 +473,11 @@ pub const TRAITS: &[TraitInfo] = &[
     t("core::ops::IndexMut", "core/src/ops/index.rs", N),
     t("core::ops::RangeBounds", "core/src/ops/range.rs", N),
     // core::convert, core::str
-    t("core::convert::AsRef", CONVERT, P).erased(Shared),
-    t("core::convert::AsMut", CONVERT, P),
+    // `Box<T>` implements `AsRef<T>`/`AsMut<T>`, which do not forward.
+    t("core::convert::AsRef", CONVERT, P)
+        .erased(Shared)
+        .forwarded_by(REFS_ONLY),
+    t("core::convert::AsMut", CONVERT, P).forwarded_by(MUT_ONLY),
     t("core::convert::From", CONVERT, P).implies_sized(),
     t("core::convert::Into", CONVERT, P).implies_sized(),
     t("core::convert::TryFrom", CONVERT, P).implies_sized(),
@@ -525,7 +528,7 @@ pub const TRAITS: &[TraitInfo] = &[
         .erased(Exclusive)
         .boxed(Boxed)
         .forwarded_by(OWNING_OR_MUT),
-    t("std::io::Seek", IO, N),
+    t("std::io::Seek", IO, N).forwarded_by(OWNING_OR_MUT),
     t("std::process::Termination", "std/src/process.rs", N).not_carried(
         "`report(self) -> ExitCode` names `std::process::ExitCode`, which is not in the prelude, and the expansion does not qualify std's own types yet",
     ),
