@@ -3,7 +3,7 @@
 
 use super::model::{
     ArgKind, Dispatchable, ErasedShape, MethodPlan, NameElided, Output, Receiver, ReplaceSelfAssoc,
-    StdNames, is_self_type,
+    is_self_type,
 };
 use super::plan::{Ctx, Flags, Plan, Slot, SlotRef};
 use super::supers::{Super, SuperKind, ident};
@@ -112,15 +112,7 @@ pub(crate) fn emit_plan(plan: &Plan) -> TokenStream {
     tokens.extend(emit_impl_for_dyn(plan));
     tokens.extend(emit_supertrait_impls(plan));
     if plan.forwarding {
-        tokens.extend(super::forward::emit(
-            &plan.item,
-            &plan.own,
-            &plan.supers,
-            &plan.ctx.bound,
-            StdNames {
-                resolved: &plan.std_names,
-            },
-        ));
+        tokens.extend(super::forward::emit(plan));
     }
     tokens
 }

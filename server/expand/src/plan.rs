@@ -119,12 +119,16 @@ pub struct Plan {
     /// `DynFoo` exists only where these hold (methods' `where P: Debug`), for a comment.
     pub(crate) exists_where: Vec<String>,
     pub(crate) ctx: Ctx,
-    /// The trait's own items, classified.
-    pub(crate) own: Vec<super::model::Method>,
     /// The trait's own associated types (they become parameters of `DynFoo`), with bounds.
     pub(crate) own_assoc: Vec<(Ident, Vec<syn::TypeParamBound>)>,
     /// The supertraits `DynFoo` implements (those it cannot are left out entirely).
     pub(crate) supers: Vec<Super>,
+    /// The supertraits `DynFoo` cannot implement (`Fn`, `Any`, …): a forwarding impl for a
+    /// pointer still needs the pointer to implement them.
+    pub(crate) uncarried_supers: Vec<Super>,
+    /// The workspace has a blanket `impl<T> Foo for T`: it may cover the pointers too, so no
+    /// forwarding impl can be written.
+    pub(crate) blanket_impl: bool,
     pub(crate) slots: Vec<Slot>,
     /// The own methods of `impl Foo for DynFoo`, each with its slot.
     pub(crate) own_impl: Vec<(Ident, SlotRef)>,
@@ -364,7 +368,7 @@ pub(crate) fn plan_trait(
         ));
     }
     let borrow = names.borrow.clone();
-    let supers = plan_supertraits(all_supers, std_names, &mut blockers, planned)?;
+    let supers = plan_supertraits(all_supers, std_names, forwarding, &mut blockers, planned)?;
     let bounds = plan_trait_bounds(item, inputs, std_names, &mut blockers);
     let generics = plan_dyn_generics(
         item,
@@ -417,9 +421,10 @@ pub(crate) fn plan_trait(
         included: supers.included,
         exists_where: slots.exists_where,
         ctx: slots.ctx,
-        own: slots.own,
         own_assoc,
         supers: supers.supers,
+        uncarried_supers: supers.uncarried,
+        blanket_impl,
         slots: slots.slots,
         own_impl: slots.own_impl,
         super_impls: slots.super_impls,
@@ -473,6 +478,8 @@ struct SupersPlan {
     /// `<Self as Tr<Args>>::X` may name.
     instances: Vec<Instance>,
     supers: Vec<Super>,
+    /// The supertraits the dyn value cannot implement (kept for the forwarding impls).
+    uncarried: Vec<Super>,
     included: Vec<Included>,
     /// User supertraits whose own dyn value cannot implement them, and why.
     super_missing: Vec<(Ident, String)>,
@@ -485,11 +492,13 @@ struct SupersPlan {
 fn plan_supertraits(
     all_supers: Vec<Super>,
     std_names: StdNames<'_>,
+    forwarding: bool,
     blockers: &mut Vec<String>,
     planned: &mut Vec<Planned>,
 ) -> Result<SupersPlan, ExpandError> {
     let mut carries = Vec::new();
     let mut supers: Vec<Super> = Vec::new();
+    let mut uncarried: Vec<Super> = Vec::new();
     let instances = all_supers.iter().map(instance_of).collect();
     for s in all_supers {
         carries.push(SupertraitCarry {
@@ -511,7 +520,10 @@ fn plan_supertraits(
             blocker: s.not_carried.clone(),
         });
         match &s.not_carried {
-            Some(why) => blockers.push(why.clone()),
+            Some(why) => {
+                blockers.push(why.clone());
+                uncarried.push(s);
+            }
             None => supers.push(s),
         }
     }
@@ -526,7 +538,16 @@ fn plan_supertraits(
         let (sub_missing, sub_assoc) = match planned.iter().find(|(n, _, _)| *n == key) {
             Some((_, m, a)) => (m.clone(), a.clone()),
             None => {
-                let sub = plan_trait(sitem, &s.inputs, std_names, false, s.blanket_impl, planned)?;
+                // With the forwarding impls, the included supertraits get theirs too: the
+                // pointers implement `Foo` only where they implement its supertraits.
+                let sub = plan_trait(
+                    sitem,
+                    &s.inputs,
+                    std_names,
+                    forwarding,
+                    s.blanket_impl,
+                    planned,
+                )?;
                 let m = sub.missing();
                 let a = sub.ctx.assoc.clone();
                 included.push(Included {
@@ -568,6 +589,7 @@ fn plan_supertraits(
     Ok(SupersPlan {
         instances,
         supers,
+        uncarried,
         included,
         super_missing,
         carries,

@@ -53,6 +53,8 @@ pub struct Pointers {
     pub shared: bool,
     /// `&mut T`.
     pub exclusive: bool,
+    /// std's impl for `Box<T>` needs `T: Sized` (`impl<E: Error> Error for Box<E>`).
+    pub boxed_needs_sized: bool,
 }
 
 /// What dynlens knows about a std trait beyond its declaration.
@@ -114,6 +116,7 @@ impl TraitFacts {
             boxed: false,
             shared: false,
             exclusive: false,
+            boxed_needs_sized: false,
         },
         not_carried: None,
         blanket_from: None,
@@ -201,24 +204,64 @@ const ALL_POINTERS: Pointers = Pointers {
     boxed: true,
     shared: true,
     exclusive: true,
+    boxed_needs_sized: false,
+};
+/// `&T` and `&mut T`, not `Box<T>` (the formatting traits other than `Debug`, `Display` and
+/// `Pointer`: std implements them for references only).
+const REFS_ONLY: Pointers = Pointers {
+    boxed: false,
+    shared: true,
+    exclusive: true,
+    boxed_needs_sized: false,
+};
+/// `&T` only (`Copy`; `ToOwned` through `&T: Clone`).
+const SHARED_ONLY: Pointers = Pointers {
+    boxed: false,
+    shared: true,
+    exclusive: false,
+    boxed_needs_sized: false,
+};
+/// `Box<T>` only (`FnOnce`: `&F` and `&mut F` implement it only when `F: Fn` / `F: FnMut`).
+const BOXED_ONLY: Pointers = Pointers {
+    boxed: true,
+    shared: false,
+    exclusive: false,
+    boxed_needs_sized: false,
+};
+/// `Box<T>` and `&T` (`Fn`: `&mut F` implements only `FnMut`).
+const OWNING_OR_SHARED_FN: Pointers = Pointers {
+    boxed: true,
+    shared: true,
+    exclusive: false,
+    boxed_needs_sized: false,
+};
+/// `Box<T>` for a sized `T`, and `&T` (`Clone`).
+const SIZED_BOX_OR_SHARED: Pointers = Pointers {
+    boxed: true,
+    shared: true,
+    exclusive: false,
+    boxed_needs_sized: true,
 };
 /// `Box<T>` and `&mut T` (the trait's methods take `&mut self`).
 const OWNING_OR_MUT: Pointers = Pointers {
     boxed: true,
     shared: false,
     exclusive: true,
+    boxed_needs_sized: false,
 };
 /// `&mut T` only (`fmt::Write`).
 const MUT_ONLY: Pointers = Pointers {
     boxed: false,
     shared: false,
     exclusive: true,
+    boxed_needs_sized: false,
 };
-/// `Box<T>` and `&T` (`Error`).
+/// `Box<T>` for a sized `T` (`impl<E: Error> Error for Box<E>`), and `&T` (`Error`).
 const OWNING_OR_SHARED: Pointers = Pointers {
     boxed: true,
     shared: true,
     exclusive: false,
+    boxed_needs_sized: true,
 };
 
 const FN_TRAIT: &str = "implementing it needs the unstable `extern \"rust-call\"` ABI";
@@ -265,7 +308,8 @@ pub const TRAITS: &[TraitInfo] = &[
     t("core::marker::Sync", MARKER, P).auto(),
     t("core::marker::Copy", MARKER, P)
         .implies_sized()
-        .not_carried("a dyn* value has drop glue (it may own a `Box`), so it cannot be `Copy`"),
+        .not_carried("a dyn* value has drop glue (it may own a `Box`), so it cannot be `Copy`")
+        .forwarded_by(SHARED_ONLY),
     t("core::marker::Unpin", MARKER, P).auto(),
     // Unstable, but named in other declarations' bounds (`Fn<Args: Tuple>`,
     // `where Self: Destruct`), so that every bound resolves.
@@ -280,7 +324,9 @@ pub const TRAITS: &[TraitInfo] = &[
     )
     .implies_sized(),
     // core::clone, core::default
-    t("core::clone::Clone", "core/src/clone.rs", P).implies_sized(),
+    t("core::clone::Clone", "core/src/clone.rs", P)
+        .implies_sized()
+        .forwarded_by(SIZED_BOX_OR_SHARED),
     t("core::default::Default", "core/src/default.rs", P).implies_sized(),
     // core::fmt
     t("core::fmt::Debug", FMT, N)
@@ -298,25 +344,25 @@ pub const TRAITS: &[TraitInfo] = &[
         .forwarded_by(MUT_ONLY),
     t("core::fmt::Binary", FMT, N)
         .erased(Shared)
-        .forwarded_by(ALL_POINTERS),
+        .forwarded_by(REFS_ONLY),
     t("core::fmt::Octal", FMT, N)
         .erased(Shared)
-        .forwarded_by(ALL_POINTERS),
+        .forwarded_by(REFS_ONLY),
     t("core::fmt::LowerHex", FMT, N)
         .erased(Shared)
-        .forwarded_by(ALL_POINTERS),
+        .forwarded_by(REFS_ONLY),
     t("core::fmt::UpperHex", FMT, N)
         .erased(Shared)
-        .forwarded_by(ALL_POINTERS),
+        .forwarded_by(REFS_ONLY),
     t("core::fmt::Pointer", FMT, N)
         .erased(Shared)
         .forwarded_by(ALL_POINTERS),
     t("core::fmt::LowerExp", FMT, N)
         .erased(Shared)
-        .forwarded_by(ALL_POINTERS),
+        .forwarded_by(REFS_ONLY),
     t("core::fmt::UpperExp", FMT, N)
         .erased(Shared)
-        .forwarded_by(ALL_POINTERS),
+        .forwarded_by(REFS_ONLY),
     // core::cmp
     t("core::cmp::PartialEq", CMP, P),
     t("core::cmp::Eq", CMP, P),
@@ -377,18 +423,27 @@ pub const TRAITS: &[TraitInfo] = &[
     // core::ops
     t("core::ops::FnOnce", FUNCTION, P)
         .boxed(Boxed)
-        .not_carried(FN_TRAIT),
+        .not_carried(FN_TRAIT)
+        .forwarded_by(BOXED_ONLY),
     t("core::ops::FnMut", FUNCTION, P)
         .erased(Exclusive)
         .boxed(Boxed)
-        .not_carried(FN_TRAIT),
+        .not_carried(FN_TRAIT)
+        .forwarded_by(OWNING_OR_MUT),
     t("core::ops::Fn", FUNCTION, P)
         .erased(Shared)
         .boxed(Boxed)
-        .not_carried(FN_TRAIT),
-    t("core::ops::AsyncFnOnce", ASYNC_FUNCTION, P).not_carried(FN_TRAIT),
-    t("core::ops::AsyncFnMut", ASYNC_FUNCTION, P).not_carried(FN_TRAIT),
-    t("core::ops::AsyncFn", ASYNC_FUNCTION, P).not_carried(FN_TRAIT),
+        .not_carried(FN_TRAIT)
+        .forwarded_by(OWNING_OR_SHARED_FN),
+    t("core::ops::AsyncFnOnce", ASYNC_FUNCTION, P)
+        .not_carried(FN_TRAIT)
+        .forwarded_by(BOXED_ONLY),
+    t("core::ops::AsyncFnMut", ASYNC_FUNCTION, P)
+        .not_carried(FN_TRAIT)
+        .forwarded_by(OWNING_OR_MUT),
+    t("core::ops::AsyncFn", ASYNC_FUNCTION, P)
+        .not_carried(FN_TRAIT)
+        .forwarded_by(OWNING_OR_SHARED_FN),
     t("core::ops::Drop", "core/src/ops/drop.rs", P),
     t("core::ops::Deref", "core/src/ops/deref.rs", N),
     t("core::ops::DerefMut", "core/src/ops/deref.rs", N),
@@ -418,8 +473,11 @@ pub const TRAITS: &[TraitInfo] = &[
     t("core::ops::IndexMut", "core/src/ops/index.rs", N),
     t("core::ops::RangeBounds", "core/src/ops/range.rs", N),
     // core::convert, core::str
-    t("core::convert::AsRef", CONVERT, P).erased(Shared),
-    t("core::convert::AsMut", CONVERT, P),
+    // `Box<T>` implements `AsRef<T>`/`AsMut<T>`, which do not forward.
+    t("core::convert::AsRef", CONVERT, P)
+        .erased(Shared)
+        .forwarded_by(REFS_ONLY),
+    t("core::convert::AsMut", CONVERT, P).forwarded_by(MUT_ONLY),
     t("core::convert::From", CONVERT, P).implies_sized(),
     t("core::convert::Into", CONVERT, P).implies_sized(),
     t("core::convert::TryFrom", CONVERT, P).implies_sized(),
@@ -431,9 +489,11 @@ pub const TRAITS: &[TraitInfo] = &[
         .boxed(Boxed)
         .slots(&["source"])
         .forwarded_by(OWNING_OR_SHARED),
-    t("core::any::Any", "core/src/any.rs", N).not_carried(
-        "std implements it for every `'static` type, so the dyn value would report its own `TypeId`, not the value's (downcasting would fail)",
-    ),
+    t("core::any::Any", "core/src/any.rs", N)
+        .not_carried(
+            "std implements it for every `'static` type, so the dyn value would report its own `TypeId`, not the value's (downcasting would fail)",
+        )
+        .forwarded_by(ALL_POINTERS),
     t("core::borrow::Borrow", "core/src/borrow.rs", N),
     t("core::borrow::BorrowMut", "core/src/borrow.rs", N),
     t(
@@ -449,7 +509,7 @@ pub const TRAITS: &[TraitInfo] = &[
     )
     .auto(),
     // alloc
-    t("alloc::borrow::ToOwned", "alloc/src/borrow.rs", P),
+    t("alloc::borrow::ToOwned", "alloc/src/borrow.rs", P).forwarded_by(SHARED_ONLY),
     t("alloc::string::ToString", "alloc/src/string.rs", P)
         .erased(Shared)
         .blanket_from("core::fmt::Display"),
@@ -468,7 +528,7 @@ pub const TRAITS: &[TraitInfo] = &[
         .erased(Exclusive)
         .boxed(Boxed)
         .forwarded_by(OWNING_OR_MUT),
-    t("std::io::Seek", IO, N),
+    t("std::io::Seek", IO, N).forwarded_by(OWNING_OR_MUT),
     t("std::process::Termination", "std/src/process.rs", N).not_carried(
         "`report(self) -> ExitCode` names `std::process::ExitCode`, which is not in the prelude, and the expansion does not qualify std's own types yet",
     ),

@@ -217,7 +217,7 @@ impl<'a> Greet for DynGreet<'a> {
         unsafe { (GreetVtable::of(this).rename)(&mut this.payload, to) }
     }
 }
-/// Forwards every method to the `T` behind the `Box<T>`, so that it can be a dyn* payload too.
+/// Forwards every item of `Greet` to the `T` behind the `Box<T>`, so that it can be a dyn* payload too.
 impl<T: Greet + ?Sized> Greet for Box<T> {
     fn greet(&self, name: &str) -> String {
         <T as Greet>::greet(&**self, name)
@@ -226,8 +226,8 @@ impl<T: Greet + ?Sized> Greet for Box<T> {
         <T as Greet>::rename(&mut **self, to)
     }
 }
-// No `impl Greet for &T`: `rename` takes `&mutSelf`, which a `&T` cannot give.
-/// Forwards every method to the `T` behind the `&mut T`, so that it can be a dyn* payload too.
+// No `impl Greet for &T`: `rename` takes `&mut Self`, which a `&T` cannot give.
+/// Forwards every item of `Greet` to the `T` behind the `&mut T`, so that it can be a dyn* payload too.
 impl<T: Greet + ?Sized> Greet for &mut T {
     fn greet(&self, name: &str) -> String {
         <T as Greet>::greet(&**self, name)
