@@ -64,6 +64,9 @@ pub struct Options {
     pub resolve_edits: bool,
     /// Declare `window.workDoneProgress` (the client shows `$/progress`).
     pub progress: bool,
+    /// Declare workspace edits with `documentChanges` and `create` operations (as VS Code
+    /// and Neovim do).
+    pub create_files: bool,
 }
 
 /// A running server and its conversation.
@@ -196,6 +199,12 @@ impl Client {
         }
         if options.progress {
             params["capabilities"]["window"] = json!({ "workDoneProgress": true });
+        }
+        if options.create_files {
+            params["capabilities"]["workspace"]["workspaceEdit"] = json!({
+                "documentChanges": true,
+                "resourceOperations": ["create", "rename", "delete"],
+            });
         }
         if let Some(ws) = &options.workspace {
             let uri = file_uri(ws);

@@ -163,3 +163,77 @@ fn opening_a_hostile_workspace_runs_nothing() {
     let ran = std::process::Command::new(root.join("scripts/rustc-wrapper.sh")).status();
     assert!(ran.is_ok() && marker("rustc-wrapper").exists());
 }
+
+/// On `dyn AsyncRead` (tokio's trait), the action "expand into `crate::dyn_star`" creates
+/// `app/src/dyn_star.rs` with the expansion written for the app crate and declares the module
+/// in the crate root, as one workspace edit (`documentChanges`: the creation, then the
+/// edits). A client that cannot create files is not offered it.
+#[test]
+fn a_dependency_trait_expands_into_the_crates_dyn_star_module() {
+    if !dynlens_tests::dependencies_fetched(&fixture()) {
+        return;
+    }
+    let path = fixture().join("app/src/lib.rs");
+    let uri = file_uri(&path);
+    let text = std::fs::read_to_string(&path).expect("read");
+    let actions = |create_files: bool| {
+        let mut client = Client::start(Options {
+            workspace: Some(fixture()),
+            progress: true,
+            resolve_edits: true,
+            create_files,
+            ..Options::default()
+        });
+        client.notification("$/progress", |p| p["value"]["kind"] == "end");
+        client.open(&uri, &text);
+        let (line, character) = position_of(&text, "dyn AsyncRead", 0, 6);
+        let at = json!({ "line": line, "character": character });
+        let listed = client.call(
+            "textDocument/codeAction",
+            json!({ "textDocument": { "uri": uri }, "range": { "start": at, "end": at }, "context": { "diagnostics": [] } }),
+        );
+        let found = listed
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .find(|a| {
+                a["title"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("in `crate::dyn_star`"))
+            });
+        let resolved = found.map(|a| client.request("codeAction/resolve", a));
+        client.request("shutdown", json!(null));
+        client.notify("exit", json!(null));
+        resolved
+    };
+    assert!(
+        actions(false).is_none(),
+        "offered to a client that cannot create files"
+    );
+    let resolved = actions(true).expect("offered on `dyn AsyncRead`");
+    let ops = resolved["result"]["edit"]["documentChanges"]
+        .as_array()
+        .cloned()
+        .unwrap_or_else(|| panic!("documentChanges: {resolved}"));
+    let star = file_uri(&fixture().join("app/src/dyn_star.rs"));
+    assert_eq!(ops[0]["kind"], "create", "{resolved}");
+    assert_eq!(ops[0]["uri"], star.as_str());
+    let created = ops[1]["edits"][0]["newText"].as_str().unwrap_or_default();
+    assert_eq!(ops[1]["textDocument"]["uri"], star.as_str());
+    for needle in [
+        "use tokio::io::AsyncRead;",
+        "pub struct DynAsyncRead",
+        "std::task::Context<'_>",
+        "tokio::io::ReadBuf<'_>",
+    ] {
+        assert!(created.contains(needle), "{needle} in:\n{created}");
+    }
+    assert_eq!(ops[2]["textDocument"]["uri"], uri.as_str());
+    assert!(
+        ops[2]["edits"][0]["newText"]
+            .as_str()
+            .is_some_and(|t| t.contains("pub mod dyn_star;")),
+        "{resolved}"
+    );
+}

@@ -93,11 +93,19 @@ pub struct FileEdit {
     pub edits: Vec<TextEdit>,
 }
 
-/// A change to the workspace: edits in any number of files. Every range refers to the text
-/// of its file before the change.
+/// A file a [`SourceChange`] creates, with its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewFile {
+    pub path: std::path::PathBuf,
+    pub text: String,
+}
+
+/// A change to the workspace: edits in any number of files, and files to create. Every range
+/// refers to the text of its file before the change.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct SourceChange {
     pub files: Vec<FileEdit>,
+    pub new_files: Vec<NewFile>,
 }
 
 impl SourceChange {
@@ -126,9 +134,9 @@ impl SourceChange {
         entry.edits.insert(at, edit);
     }
 
-    /// Whether the change edits nothing.
+    /// Whether the change edits nothing and creates nothing.
     pub fn is_empty(&self) -> bool {
-        self.files.iter().all(|f| f.edits.is_empty())
+        self.files.iter().all(|f| f.edits.is_empty()) && self.new_files.is_empty()
     }
 
     /// Applies the edits of one file to its original `text` (for tests and previews).

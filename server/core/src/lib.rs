@@ -39,7 +39,7 @@ pub use check::{TraitReport, ViolationReport};
 pub use db::FileId;
 pub use diagnostics::{Diagnostic, RelatedInfo, Severity};
 pub use dynlens_base::{
-    CrateData, CrateGraph, CrateId, CrateOrigin, EditError, Edition, FileEdit, FileSource,
+    CrateData, CrateGraph, CrateId, CrateOrigin, EditError, Edition, FileEdit, FileSource, NewFile,
     SourceChange, TextEdit, TextRange, TextSize,
 };
 pub use dynlens_std::StdLibrary;

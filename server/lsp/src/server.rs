@@ -450,6 +450,19 @@ impl LanguageServer for Backend {
             .and_then(|c| c.resolve_support.as_ref())
             .is_some_and(|r| r.properties.iter().any(|p| p == "edit"));
         self.resolve_edits.store(resolve_edits, Ordering::Relaxed);
+        // Creating `dyn_star.rs` needs `documentChanges` with `create` operations.
+        let create_files = params
+            .capabilities
+            .workspace
+            .as_ref()
+            .and_then(|w| w.workspace_edit.as_ref())
+            .is_some_and(|e| {
+                e.document_changes == Some(true)
+                    && e.resource_operations.as_ref().is_some_and(|ops| {
+                        ops.contains(&tower_lsp_server::ls_types::ResourceOperationKind::Create)
+                    })
+            });
+        self.with_state("initialize", |s| s.create_files = create_files)?;
         let progress = params
             .capabilities
             .window
@@ -660,6 +673,18 @@ impl LanguageServer for Backend {
             let mut seen: Vec<&'static str> = Vec::new();
             let mut actions = Vec::new();
             for a in assists {
+                // An action that would create a file the client cannot create is not offered
+                // (listed lazily, its edit is built here to know).
+                if lazy
+                    && !s.create_files
+                    && a.change.is_none()
+                    && s.analysis
+                        .assists(file, range, AssistResolve::Single(a.id.to_owned()))
+                        .iter()
+                        .any(|x| x.change.as_ref().is_some_and(|c| !c.new_files.is_empty()))
+                {
+                    continue;
+                }
                 // Counted before the `only` filter: resolve recomputes without it.
                 let nth = seen.iter().filter(|id| **id == a.id).count();
                 seen.push(a.id);

@@ -51,6 +51,9 @@ pub(crate) struct State {
     changed: HashSet<Uri>,
     /// Documents closed since the last publication: their diagnostics are cleared.
     closed: HashSet<Uri>,
+    /// The client applies workspace edits that create files (`documentChanges` with
+    /// `create` resource operations).
+    pub(crate) create_files: bool,
 }
 
 /// The path under which a document is known to the core: its file path for `file:` URIs,
@@ -76,6 +79,7 @@ impl State {
             published: HashMap::new(),
             changed: HashSet::new(),
             closed: HashSet::new(),
+            create_files: false,
         }
     }
 
@@ -373,10 +377,13 @@ impl State {
         }))
     }
 
-    /// A core change as a workspace edit: `changes` holds every file it touches. `None` when
-    /// a file has no URI or text any more.
+    /// A core change as a workspace edit: `changes` holds every file it touches; a change
+    /// that creates files is `documentChanges` (each creation, then the text edits). `None`
+    /// when a file has no URI or text any more, or the change creates a file and the client
+    /// cannot.
     pub(crate) fn workspace_edit(&mut self, change: SourceChange) -> Option<WorkspaceEdit> {
         let mut changes: HashMap<Uri, Vec<lsp::TextEdit>> = HashMap::new();
+        let mut order = Vec::new();
         for dynlens_core::FileEdit { file, edits } in change.files {
             let uri = self.uri_of(file)?;
             let converted = self.with_map(file, |map, _| {
@@ -385,13 +392,54 @@ impl State {
                     .map(|e| lsp::TextEdit::new(map.lsp_range(e.range), e.insert.clone()))
                     .collect::<Vec<_>>()
             })?;
+            if !changes.contains_key(&uri) {
+                order.push(uri.clone());
+            }
             changes.entry(uri).or_default().extend(converted);
         }
+        if change.new_files.is_empty() {
+            return Some(WorkspaceEdit {
+                changes: Some(changes),
+                ..Default::default()
+            });
+        }
+        if !self.create_files {
+            return None;
+        }
+        let mut ops = Vec::new();
+        for f in change.new_files {
+            let uri = Uri::from_file_path(&f.path)?;
+            ops.push(lsp::DocumentChangeOperation::Op(lsp::ResourceOp::Create(
+                lsp::CreateFile {
+                    uri: uri.clone(),
+                    options: Some(lsp::CreateFileOptions {
+                        overwrite: Some(false),
+                        ignore_if_exists: Some(true),
+                    }),
+                    annotation_id: None,
+                },
+            )));
+            ops.push(text_document_edit(
+                uri,
+                vec![lsp::TextEdit::new(lsp::Range::default(), f.text)],
+            ));
+        }
+        for uri in order {
+            let edits = changes.remove(&uri).unwrap_or_default();
+            ops.push(text_document_edit(uri, edits));
+        }
         Some(WorkspaceEdit {
-            changes: Some(changes),
+            document_changes: Some(lsp::DocumentChanges::Operations(ops)),
             ..Default::default()
         })
     }
+}
+
+fn text_document_edit(uri: Uri, edits: Vec<lsp::TextEdit>) -> lsp::DocumentChangeOperation {
+    lsp::DocumentChangeOperation::Edit(lsp::TextDocumentEdit {
+        text_document: lsp::OptionalVersionedTextDocumentIdentifier { uri, version: None },
+        edits: edits.into_iter().map(lsp::OneOf::Left).collect(),
+    })
 }
 
 /// The LSP kind of a core assist.

@@ -10,6 +10,7 @@
 
 pub mod add_self_receiver;
 pub mod add_sized_bound;
+pub mod expand_into_crate;
 pub mod expand_vtable;
 
 use crate::db::{Db, FileId, TraitKey};
@@ -195,6 +196,7 @@ pub fn assists(db: &Db, file: FileId, range: TextRange, resolve: AssistResolve) 
     add_sized_bound::add_sized_bound(&ctx, &mut acc);
     add_self_receiver::add_self_receiver(&ctx, &mut acc);
     expand_vtable::expand_vtable(&ctx, &mut acc);
+    expand_into_crate::expand_into_crate(&ctx, &mut acc);
     acc.buf
 }
 

@@ -107,7 +107,7 @@ pub(crate) fn fixture(text: &str) -> Fixture {
 }
 
 impl Fixture {
-    fn file(&self, path: &str) -> FileId {
+    pub(crate) fn file(&self, path: &str) -> FileId {
         self.ids[path]
     }
 
