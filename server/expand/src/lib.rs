@@ -122,13 +122,15 @@ pub fn expand_trait(input: &ExpandInput) -> Result<Expansion, ExpandError> {
 /// Plans the expansion of a trait: what `DynFoo` carries and how, and what blocks `impl Foo
 /// for DynFoo`. Parses the trait and its supertraits; emits nothing.
 pub fn plan(input: &ExpandInput) -> Result<Plan, ExpandError> {
-    let item = parse_trait(&input.trait_source)?;
+    let mut item = parse_trait(&input.trait_source)?;
+    let names = model::StdNames {
+        resolved: &input.std_names,
+    };
+    model::unshadow_assoc_names(&mut item, &names);
     plan::plan_trait(
         &item,
         &input.supertraits,
-        model::StdNames {
-            resolved: &input.std_names,
-        },
+        names,
         input.forwarding_impls,
         input.blanket_impl,
         &mut Vec::new(),

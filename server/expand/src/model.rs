@@ -151,6 +151,86 @@ impl StdNames<'_> {
     }
 }
 
+/// The dyn type's parameters are named after the trait's associated types (`type Future`
+/// becomes the parameter `Future`). A path of the trait that starts with such a name (`type
+/// Future: Future<Output = u8>`, where the bound names the trait `Future`) would then name
+/// the parameter in the generated code. Such paths are rewritten to a path no parameter can
+/// shadow: std's path when the name is std's trait (`::core::future::Future`), else
+/// `self::Future` (the expansion goes into the trait's module, where `self::` sees the same
+/// items and imports). A bare name inside the trait never means the associated type itself
+/// (that is `Self::Future`), so nothing else changes.
+pub(crate) fn unshadow_assoc_names(item: &mut syn::ItemTrait, names: &StdNames<'_>) {
+    let assoc: Vec<Ident> = item
+        .items
+        .iter()
+        .filter_map(|ti| match ti {
+            syn::TraitItem::Type(t) => Some(t.ident.clone()),
+            _ => None,
+        })
+        .collect();
+    if assoc.is_empty() {
+        return;
+    }
+    // Generic parameters of the trait and its methods keep their names.
+    let mut params: Vec<Ident> = item
+        .generics
+        .type_params()
+        .map(|p| p.ident.clone())
+        .collect();
+    for ti in &item.items {
+        if let syn::TraitItem::Fn(f) = ti {
+            params.extend(f.sig.generics.type_params().map(|p| p.ident.clone()));
+        }
+    }
+    struct Unshadow<'a, 'n> {
+        assoc: &'a [Ident],
+        params: &'a [Ident],
+        names: &'a StdNames<'n>,
+    }
+    impl VisitMut for Unshadow<'_, '_> {
+        fn visit_path_mut(&mut self, path: &mut syn::Path) {
+            syn::visit_mut::visit_path_mut(self, path);
+            if path.leading_colon.is_some() {
+                return;
+            }
+            let Some(first) = path.segments.first() else {
+                return;
+            };
+            let id = first.ident.clone();
+            if !self.assoc.contains(&id) || self.params.contains(&id) {
+                return;
+            }
+            let name = id.to_string();
+            let std_path = match self.names.resolved.iter().find(|(n, _)| *n == name) {
+                Some((_, std)) => std.clone(),
+                None => dynlens_std::prelude_trait(&name).map(|t| t.canonical_path.to_string()),
+            };
+            let prefix: syn::Path = match std_path {
+                Some(p) => match syn::parse_str::<syn::Path>(&format!("::{p}")) {
+                    Ok(p) => p,
+                    Err(_) => return,
+                },
+                None => syn::parse_quote!(self::#id),
+            };
+            let mut segments = prefix.segments;
+            // The last segment of the prefix is the name itself: keep the written one (with
+            // its generic arguments).
+            segments.pop();
+            for s in std::mem::take(&mut path.segments) {
+                segments.push(s);
+            }
+            path.leading_colon = prefix.leading_colon;
+            path.segments = segments;
+        }
+    }
+    let mut v = Unshadow {
+        assoc: &assoc,
+        params: &params,
+        names,
+    };
+    v.visit_item_trait_mut(item);
+}
+
 /// How to classify: what the trait around the methods says.
 #[derive(Clone)]
 pub(crate) struct ClassifyCtx<'n> {

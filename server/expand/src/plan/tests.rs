@@ -412,3 +412,35 @@ fn a_projection_through_a_grandparent_supertrait() {
         "#]],
     );
 }
+
+/// tower's `Service` and serde's `Serializer` shape: an associated type named like the trait
+/// its bound names. The dyn type's parameter `Future` must not capture the bound's `Future`:
+/// the bound is written by a path the parameter cannot shadow.
+#[test]
+fn parameters_named_after_associated_types_do_not_shadow_the_traits_they_name() {
+    let input = |source: &str, std_names: Vec<(String, Option<String>)>| ExpandInput {
+        trait_source: source.into(),
+        supertraits: Vec::new(),
+        forwarding_impls: false,
+        blanket_impl: false,
+        std_names,
+    };
+    let text = crate::expand_trait(&input(
+        "pub trait Svc<R> { type Error; type Future: Future<Output = Result<u8, Self::Error>>; fn call(&mut self, r: R) -> Self::Future; }",
+        Vec::new(),
+    ))
+    .expect("expands")
+    .text;
+    assert!(
+        text.contains("Future: ::core::future::Future<Output = Result<u8, Error>>"),
+        "{text}"
+    );
+    // A user's trait of the same name: through the module (`self::`).
+    let text = crate::expand_trait(&input(
+        "pub trait Ser { type Error: Error; fn fail(&self) -> Self::Error; }",
+        vec![("Error".into(), None)],
+    ))
+    .expect("expands")
+    .text;
+    assert!(text.contains("Error: self::Error"), "{text}");
+}
