@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
+mod convert;
 mod corpus;
 mod dependency_traits;
 mod variance;

@@ -136,6 +136,19 @@ pub struct Plan {
     pub(crate) flags: Flags,
 }
 
+/// A generic parameter of the dyn type (after its own lifetime).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DynParam {
+    /// A lifetime parameter of the trait (`'k`).
+    Lifetime(String),
+    /// A type parameter of the trait.
+    Type(String),
+    /// A const parameter of the trait.
+    Const(String),
+    /// An associated type of the trait or a supertrait, by name (`Item`).
+    Assoc(String),
+}
+
 impl Plan {
     /// The trait's name.
     pub fn trait_name(&self) -> String {
@@ -174,6 +187,35 @@ impl Plan {
     /// Whether `impl Foo for DynFoo` is written: nothing blocks it.
     pub fn complete(&self) -> bool {
         self.blockers.is_empty()
+    }
+
+    /// The dyn type's name: `DynFoo`.
+    pub fn dyn_name(&self) -> String {
+        self.ctx.dyn_name.to_string()
+    }
+
+    /// The dyn type's generic parameters after its lifetime, in order: the trait's own
+    /// parameters, then one per associated type (`DynIterator<'a, Item>`), so that a caller
+    /// can write `DynIterator<'_, u32>` for `impl Iterator<Item = u32>`.
+    pub fn dyn_params(&self) -> Vec<DynParam> {
+        let mut out: Vec<DynParam> = self
+            .item
+            .generics
+            .params
+            .iter()
+            .map(|p| match p {
+                GenericParam::Lifetime(l) => DynParam::Lifetime(l.lifetime.to_string()),
+                GenericParam::Type(t) => DynParam::Type(t.ident.to_string()),
+                GenericParam::Const(c) => DynParam::Const(c.ident.to_string()),
+            })
+            .collect();
+        out.extend(
+            self.ctx
+                .assoc
+                .iter()
+                .map(|a| DynParam::Assoc(a.to_string())),
+        );
+        out
     }
 
     /// The blockers as one sentence, as the title and the generated comment say them.

@@ -31,17 +31,8 @@ pub fn expand_into_crate(ctx: &AssistCtx<'_>, acc: &mut Assists) -> Option<()> {
     }
     let db = ctx.db;
     let key = foreign_trait_at(ctx)?;
-    let def = db.trait_def(&key)?;
-    let (krate, _) = crate::nameres::file_module(db, FileRef::Workspace(ctx.file))?;
-    let root_path = db.project.as_ref()?.graph.get(krate)?.root.clone();
-    let root = db.file_id(&root_path)?;
-    let target: PathBuf = root_path.parent()?.join(format!("{MODULE}.rs"));
-    let existing = db.file_id(&target);
-    if let Some(f) = existing
-        && db
-            .file_text(f)
-            .is_some_and(|t| t.contains(&format!("struct {}Vtable", def.name)))
-    {
+    let target = DynStarModule::of(db, ctx.file)?;
+    if target.holds(db, &key) {
         return None;
     }
     let plan = dynlens_expand::plan(&expand_input(db, &key, false).ok()?).ok()?;
@@ -52,9 +43,63 @@ pub fn expand_into_crate(ctx: &AssistCtx<'_>, acc: &mut Assists) -> Option<()> {
     );
     let file = ctx.file;
     acc.add(ID, label, AssistKind::RefactorRewrite, move || {
-        let out = crate::assists::expand_vtable::expand_key(db, &key, false, Some(file)).ok()?;
         let mut change = SourceChange::default();
-        match existing {
+        target.add_expansion(db, &key, file, &mut change)?;
+        Some(change)
+    });
+    Some(())
+}
+
+/// The `dyn_star` module of the crate a file belongs to: where it is (or would be) and its
+/// crate root.
+#[derive(Debug, Clone)]
+pub(crate) struct DynStarModule {
+    root: crate::db::FileId,
+    path: PathBuf,
+    existing: Option<crate::db::FileId>,
+}
+
+impl DynStarModule {
+    pub(crate) fn of(db: &crate::db::Db, file: crate::db::FileId) -> Option<DynStarModule> {
+        let (krate, _) = crate::nameres::file_module(db, FileRef::Workspace(file))?;
+        let root_path = db.project.as_ref()?.graph.get(krate)?.root.clone();
+        let root = db.file_id(&root_path)?;
+        let path: PathBuf = root_path.parent()?.join(format!("{MODULE}.rs"));
+        let existing = db.file_id(&path);
+        Some(DynStarModule {
+            root,
+            path,
+            existing,
+        })
+    }
+
+    /// The path of the dyn type of `key` from anywhere in the crate.
+    pub(crate) fn dyn_path(dyn_name: &str) -> String {
+        format!("crate::{MODULE}::{dyn_name}")
+    }
+
+    /// Whether the module already holds the expansion of `key` (its `…Vtable` struct).
+    pub(crate) fn holds(&self, db: &crate::db::Db, key: &TraitKey) -> bool {
+        let Some(def) = db.trait_def(key) else {
+            return false;
+        };
+        self.existing.is_some_and(|f| {
+            db.file_text(f)
+                .is_some_and(|t| t.contains(&format!("struct {}Vtable", def.name)))
+        })
+    }
+
+    /// Adds to `change` the expansion of `key` for the crate of `file`: appended to the
+    /// module, or the module created; and `pub mod dyn_star;` in the crate root if missing.
+    pub(crate) fn add_expansion(
+        &self,
+        db: &crate::db::Db,
+        key: &TraitKey,
+        file: crate::db::FileId,
+        change: &mut SourceChange,
+    ) -> Option<()> {
+        let out = crate::assists::expand_vtable::expand_key(db, key, false, Some(file)).ok()?;
+        match self.existing {
             Some(f) => {
                 let text = db.file_text(f)?;
                 let sep = match (text.is_empty(), text.ends_with("\n\n"), text.ends_with('\n')) {
@@ -66,7 +111,7 @@ pub fn expand_into_crate(ctx: &AssistCtx<'_>, acc: &mut Assists) -> Option<()> {
                 change.push(f, TextEdit::insert(end, format!("{sep}{}", out.text)));
             }
             None => change.new_files.push(NewFile {
-                path: target.clone(),
+                path: self.path.clone(),
                 text: format!(
                     "//! dyn* values for traits this crate uses but does not define (std's, its\n//! dependencies'): explicit vtables written by dynlens.\n\n{}",
                     out.text
@@ -74,15 +119,14 @@ pub fn expand_into_crate(ctx: &AssistCtx<'_>, acc: &mut Assists) -> Option<()> {
             }),
         }
         let declared = db
-            .item_tree_of(FileRef::Workspace(root))
+            .item_tree_of(FileRef::Workspace(self.root))
             .is_some_and(|t| t.root.module(MODULE).is_some());
         if !declared {
-            let (at, text) = declaration_site(db, root)?;
-            change.push(root, TextEdit::insert(at, text));
+            let (at, text) = declaration_site(db, self.root)?;
+            change.push(self.root, TextEdit::insert(at, text));
         }
-        Some(change)
-    });
-    Some(())
+        Some(())
+    }
 }
 
 /// The trait of the `dyn Trait` or `impl Trait` bound at the cursor, when it is not one of

@@ -10,6 +10,7 @@
 
 pub mod add_self_receiver;
 pub mod add_sized_bound;
+pub mod convert_to_dyn_star;
 pub mod expand_into_crate;
 pub mod expand_vtable;
 
@@ -197,6 +198,7 @@ pub fn assists(db: &Db, file: FileId, range: TextRange, resolve: AssistResolve) 
     add_self_receiver::add_self_receiver(&ctx, &mut acc);
     expand_vtable::expand_vtable(&ctx, &mut acc);
     expand_into_crate::expand_into_crate(&ctx, &mut acc);
+    convert_to_dyn_star::convert_to_dyn_star(&ctx, &mut acc);
     acc.buf
 }
 

@@ -1,0 +1,69 @@
+use crate::assists::test_util::check_assist;
+
+const ID: &str = "convert_impl_to_dyn_star_wrapper";
+
+#[test]
+fn a_workspace_trait_parameter_becomes_a_wrapper_over_one_inner_function() {
+    let out = check_assist(
+        ID,
+        "pub trait Shape { fn area(&self) -> f64; }\n\npub fn describe(label: &str, s: impl $0Shape) -> String {\n    format!(\"{label}: {}\", s.area())\n}\n",
+    )
+    .expect("offered");
+    // The trait is expanded next to it (it was not yet), the wrapper calls the inner function.
+    assert!(out.contains("pub struct DynShape<'a>"), "{out}");
+    assert!(
+        out.contains("pub fn describe(label: &str, s: impl Shape) -> String {\n    describe_dyn(label, DynShape::new(s))\n}"),
+        "{out}"
+    );
+    assert!(
+        out.contains("/// The body of `describe`, compiled once for every argument type: `s` is a dyn* value.\nfn describe_dyn(label: &str, s: DynShape<'_>) -> String {\n    format!(\"{label}: {}\", s.area())\n}"),
+        "{out}"
+    );
+}
+
+#[test]
+fn methods_async_and_bound_arguments() {
+    let out = check_assist(
+        ID,
+        "pub trait Source { type Item; fn next(&mut self) -> Option<Self::Item>; }\nstruct Sum(u32);\nimpl Sum {\n    pub async fn add_all(&mut self, mut it: impl $0Source<Item = u32> + 'static) -> u32 {\n        while let Some(x) = it.next() { self.0 += x; }\n        self.0\n    }\n}\n",
+    )
+    .expect("offered");
+    assert!(
+        out.contains("        self.add_all_dyn(DynSource::new(it)).await\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "    async fn add_all_dyn(&mut self, mut it: DynSource<'static, u32>) -> u32 {"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn not_offered_where_the_result_would_not_compile() {
+    for (why, src) in [
+        (
+            "an associated type not spelled",
+            "pub trait Source { type Item; fn next(&mut self) -> Option<Self::Item>; }\nfn f(it: impl $0Source) {}\n",
+        ),
+        (
+            "an auto trait beside it",
+            "pub trait Shape { fn area(&self) -> f64; }\nfn f(s: impl $0Shape + Send) {}\n",
+        ),
+        (
+            "a pattern parameter",
+            "pub trait Shape { fn area(&self) -> f64; }\nfn f((a, b): (u8, u8), s: impl $0Shape) {}\n",
+        ),
+        (
+            "a trait the expansion cannot complete (a generic method)",
+            "pub trait Visit { fn visit<T>(&self, t: T); }\nfn f(v: impl $0Visit) {}\n",
+        ),
+        (
+            "a trait's own method",
+            "pub trait Shape { fn area(&self) -> f64; }\ntrait User { fn take(&self, s: impl $0Shape) {} }\n",
+        ),
+    ] {
+        assert!(check_assist(ID, src).is_none(), "offered with {why}");
+    }
+}
