@@ -152,3 +152,97 @@ fn impl_trait_parameters_become_dyn_star_values_and_the_program_is_unchanged() {
     assert_eq!(star.matches("pub struct DynIterator").count(), 1);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The variant that rewrites the callers, across the crates of a workspace: a library's
+/// `print_me(x: impl Debug)` called from the library itself, from a binary crate by path,
+/// through a `pub use` re-export and a `use … as` rename, inside `println!` and `format!`.
+#[test]
+fn callers_in_every_crate_are_rewritten_and_the_workspace_is_unchanged_in_behaviour() {
+    let dir = std::env::temp_dir().join(format!("dynlens-convert-ws-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let write = |rel: &str, text: &str| {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    };
+    write(
+        "Cargo.toml",
+        "[workspace]\nresolver = \"2\"\nmembers = [\"mylib\", \"app\"]\n",
+    );
+    write(
+        "mylib/Cargo.toml",
+        "[package]\nname = \"mylib\"\nversion = \"0.1.0\"\nedition = \"2024\"\n",
+    );
+    write(
+        "mylib/src/lib.rs",
+        "use std::fmt::Debug;\n\npub mod util {\n    pub use super::print_me as show;\n}\n\npub fn print_me(x: impl Debug) -> String {\n    format!(\"<{x:?}>\")\n}\n\npub fn twice() -> String {\n    format!(\"{}{}\", print_me(1u8), crate::print_me('c'))\n}\n",
+    );
+    write(
+        "app/Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[dependencies]\nmylib = { path = \"../mylib\" }\n",
+    );
+    write(
+        "app/src/main.rs",
+        "use mylib::util::show as pm;\n\n#[derive(Debug)]\nstruct Big([u64; 8]);\n\nfn main() {\n    println!(\"{}\", mylib::print_me(22usize));\n    let s = pm(\"text\");\n    println!(\"{s} {}\", pm(Big([3; 8])));\n    println!(\"{}\", mylib::twice());\n}\n",
+    );
+    let dir = std::fs::canonicalize(&dir).expect("canonical");
+    let before = run(&dir);
+    // Over the library's files and the binary's.
+    let load = dynlens_loader::load_project(&dir).expect("project");
+    let mut analysis = Analysis::new(dynlens_loader::std_library());
+    analysis.set_project(load.graph, Arc::new(dynlens_loader::DiskFileSource));
+    let mut lib = None;
+    for rel in ["mylib/src/lib.rs", "app/src/main.rs"] {
+        let p = dir.join(rel);
+        let id = analysis.set_file_text(p.clone(), std::fs::read_to_string(&p).expect("read"));
+        if rel.starts_with("mylib") {
+            lib = Some(id);
+        }
+    }
+    let lib = lib.expect("lib");
+    let text = analysis.file_text(lib).expect("text").to_string();
+    let at = text.find("x: impl Debug").expect("param") + 8;
+    let assist = analysis
+        .assists(
+            lib,
+            TextRange::empty(TextSize::from(at as u32)),
+            AssistResolve::All,
+        )
+        .into_iter()
+        .find(|a| a.id == "convert_impl_to_dyn_star_callers")
+        .expect("the callers variant is offered");
+    let change = assist.change.clone().expect("built");
+    // Two in the library (one by `crate::` path, both inside `format!`), three in the binary
+    // (by path inside `println!`, through the re-export renamed `pm`, once inside `println!`).
+    assert!(
+        assist.label.contains("rewrite 5 calls of `print_me`"),
+        "{}",
+        assist.label
+    );
+    assert!(assist.label.contains("public"), "{}", assist.label);
+    for f in &change.files {
+        let p = analysis.file_path(f.file).expect("path").to_path_buf();
+        let before = std::fs::read_to_string(&p).expect("read");
+        std::fs::write(&p, change.apply_to(f.file, &before).expect("applies")).expect("write");
+    }
+    for n in &change.new_files {
+        std::fs::write(&n.path, &n.text).expect("create");
+    }
+    let after = run(&dir);
+    assert_eq!(after, before, "the rewritten workspace prints the same");
+    let main = std::fs::read_to_string(dir.join("app/src/main.rs")).expect("read");
+    assert!(
+        main.contains("mylib::print_me(mylib::dyn_star::DynDebug::new(22usize))"),
+        "{main}"
+    );
+    assert!(
+        main.contains("pm(mylib::dyn_star::DynDebug::new(\"text\"))"),
+        "{main}"
+    );
+    let lib_text = std::fs::read_to_string(dir.join("mylib/src/lib.rs")).expect("read");
+    assert!(
+        lib_text.contains("pub fn print_me(x: crate::dyn_star::DynDebug<'_>) -> String"),
+        "{lib_text}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -106,6 +106,8 @@ pub struct ItemScope {
     pub uses: Vec<UseDecl>,
     pub extern_crates: Vec<ExternCrate>,
     pub macros: Vec<MacroEvent>,
+    /// Functions (the value namespace, apart: a function and a trait may share a name).
+    pub values: Vec<Def>,
 }
 
 impl ItemScope {
@@ -264,6 +266,16 @@ fn lower_scope(items: impl Iterator<Item = ast::Item>, traits: &[Arc<TraitDef>])
                     alias,
                     vis: vis_of(e),
                 });
+                continue;
+            }
+            ast::Item::Fn(f) => {
+                if let Some(name) = f.name() {
+                    scope.values.push(Def {
+                        name: name.text().to_string(),
+                        vis: vis_of(f),
+                        kind: DefKind::Other,
+                    });
+                }
                 continue;
             }
             ast::Item::MacroRules(m) => {

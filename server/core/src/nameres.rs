@@ -461,6 +461,79 @@ fn imported(
     None
 }
 
+/// A function named by a path written in module `from` (a call's callee): the module that
+/// declares it and its name. Modules along the path as for types; the last segment in the
+/// value namespace — the module's functions, its named `use`s of functions, its globs.
+pub(crate) fn resolve_value(
+    db: &Db,
+    from: &ModuleKey,
+    names: &[&str],
+) -> Option<(ModuleKey, String)> {
+    let (last, prefix) = names.split_last()?;
+    let module = if prefix.is_empty() {
+        from.clone()
+    } else {
+        match resolve_from(db, from, prefix, false, &mut Ctx::default())? {
+            Res::Module(m) => m,
+            _ => return None,
+        }
+    };
+    value_in_module(db, &module, last, from, 0)
+}
+
+fn value_in_module(
+    db: &Db,
+    m: &ModuleKey,
+    name: &str,
+    from: &ModuleKey,
+    depth: u32,
+) -> Option<(ModuleKey, String)> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    let data = module(db, m)?;
+    if data
+        .scope
+        .values
+        .iter()
+        .any(|d| d.name == name && visible(d.vis, m, from))
+    {
+        return Some((m.clone(), name.to_string()));
+    }
+    for u in &data.scope.uses {
+        if u.kind == UseKind::Named(name.to_string()) && visible(u.vis, m, from) {
+            let path: Vec<&str> = u.path.iter().map(String::as_str).collect();
+            let Some((target, prefix)) = path.split_last() else {
+                continue;
+            };
+            let module = if prefix.is_empty() {
+                continue;
+            } else {
+                match resolve_from(db, m, prefix, true, &mut Ctx::default()) {
+                    Some(Res::Module(t)) => t,
+                    _ => continue,
+                }
+            };
+            if let Some(found) = value_in_module(db, &module, target, m, depth + 1) {
+                return Some(found);
+            }
+        }
+    }
+    for u in &data.scope.uses {
+        if u.kind != UseKind::Glob || !visible(u.vis, m, from) {
+            continue;
+        }
+        let path: Vec<&str> = u.path.iter().map(String::as_str).collect();
+        if let Some(Res::Module(target)) = resolve_from(db, m, &path, true, &mut Ctx::default())
+            && target != *m
+            && let Some(found) = value_in_module(db, &target, name, m, depth + 1)
+        {
+            return Some(found);
+        }
+    }
+    None
+}
+
 /// A crate (or the table's std) by the name the extern prelude gives it.
 fn extern_prelude(db: &Db, krate: CrateId, name: &str) -> Option<Res> {
     let project = db.project.as_ref()?;

@@ -34,7 +34,7 @@ use dynlens_expand::DynParam;
 const ID: &str = "convert_impl_to_dyn_star_wrapper";
 
 pub fn convert_to_dyn_star(ctx: &AssistCtx<'_>, acc: &mut Assists) -> Option<()> {
-    if !acc.wants(ID) {
+    if !acc.wants(ID) && !acc.wants(callers::ID) {
         return None;
     }
     let db = ctx.db;
@@ -108,6 +108,23 @@ pub fn convert_to_dyn_star(ctx: &AssistCtx<'_>, acc: &mut Assists) -> Option<()>
             format!("{path_from_fn}{dyn_name}")
         }
     };
+    callers::offer(
+        ctx,
+        acc,
+        &callers::Target {
+            func: &func,
+            param: &param,
+            impl_ty: &impl_ty,
+            key: &key,
+            place: &place,
+            dyn_name: &dyn_name,
+            dyn_args: &dyn_args,
+            x: &x,
+        },
+    );
+    if !acc.wants(ID) {
+        return Some(());
+    }
     let label = format!(
         "dynlens: Convert `{x}` to dyn* (`{dyn_name}`), callers unchanged: `{fn_name}` becomes a wrapper over one non-generic `{fn_name}_dyn`"
     );
@@ -252,7 +269,8 @@ fn dyn_arguments(
 }
 
 /// Where the dyn type of the trait is (or goes).
-enum DynPlace {
+#[derive(Clone)]
+pub(crate) enum DynPlace {
     /// The crate's `dyn_star` module (std and dependency traits).
     DynStar {
         module: DynStarModule,
@@ -338,5 +356,6 @@ impl DynPlace {
     }
 }
 
+mod callers;
 #[cfg(test)]
 mod tests;

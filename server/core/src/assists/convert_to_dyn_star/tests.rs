@@ -67,3 +67,47 @@ fn not_offered_where_the_result_would_not_compile() {
         assert!(check_assist(ID, src).is_none(), "offered with {why}");
     }
 }
+
+/// The callers variant needs every use rewritten: a use of the function as a value (a
+/// function pointer) cannot be, so then only the wrapper variant is offered.
+#[test]
+fn callers_variant_only_when_every_use_is_a_call_it_can_rewrite() {
+    use crate::assists::{AssistResolve, assists};
+    use dynlens_base::{TextRange, TextSize};
+    let ids = |src: &str| {
+        let f = crate::nameres::tests::fixture(src);
+        let lib = f.file("/app/src/lib.rs");
+        let text = f.db.file_text(lib).unwrap().to_string();
+        let at = text.find("impl Shape").unwrap() + 6;
+        assists(
+            &f.db,
+            lib,
+            TextRange::empty(TextSize::from(at as u32)),
+            AssistResolve::None,
+        )
+        .into_iter()
+        .map(|a| (a.id, a.label))
+        .collect::<Vec<_>>()
+    };
+    let base = "//- /app/src/lib.rs crate:app\npub trait Shape { fn area(&self) -> f64; }\npub fn show(s: impl Shape) -> f64 { s.area() }\n";
+    let found = ids(&format!(
+        "{base}fn user(s: impl Shape) -> f64 {{ show(s) }}\n"
+    ));
+    let callers = found
+        .iter()
+        .find(|(id, _)| *id == "convert_impl_to_dyn_star_callers")
+        .expect("offered");
+    assert!(
+        callers.1.contains("rewrite 1 call of `show`"),
+        "{}",
+        callers.1
+    );
+    let found = ids(&format!("{base}fn user() {{ let f = show::<Sq>; }}\n"));
+    assert!(
+        found
+            .iter()
+            .all(|(id, _)| *id != "convert_impl_to_dyn_star_callers"),
+        "{found:?}"
+    );
+    assert!(found.iter().any(|(id, _)| *id == ID), "{found:?}");
+}
