@@ -1,6 +1,7 @@
 //! `DoubleEndedIterator` through `DynDoubleEndedIterator<'_, Item>`. Constructors: `new`,
 //! `inline`, `boxed`, `from_mut`. Carried methods: `next_back`, `nth_back`, and its supertrait
-//! `Iterator`'s `next` and `size_hint` through slots. `Large` overrides `nth_back`.
+//! `Iterator`'s `next`, `size_hint` and `nth` through slots. `Large` overrides `nth` and
+//! `nth_back`.
 use crate::dyn_star::DynDoubleEndedIterator;
 use crate::support::Token;
 
@@ -14,6 +15,7 @@ struct Small {
 /// Larger than a pointer: its letters, from both ends.
 struct Large {
     letters: Vec<char>,
+    nth_calls: usize,
     nth_back_calls: usize,
     _token: Token,
 }
@@ -29,6 +31,7 @@ fn small() -> Small {
 fn large() -> Large {
     Large {
         letters: "abcdefghij".chars().collect(),
+        nth_calls: 0,
         nth_back_calls: 0,
         _token: Token::new(),
     }
@@ -65,6 +68,11 @@ impl Iterator for Large {
     fn size_hint(&self) -> (usize, Option<usize>) {
         (self.letters.len(), Some(self.letters.len()))
     }
+    fn nth(&mut self, n: usize) -> Option<char> {
+        self.nth_calls += 1;
+        self.letters.drain(..n.min(self.letters.len()));
+        self.next()
+    }
 }
 
 impl DoubleEndedIterator for Large {
@@ -84,6 +92,7 @@ fn transcript<I: DoubleEndedIterator<Item: std::fmt::Debug>>(mut it: I) -> Vec<S
     vec![
         format!("{:?} {:?}", it.next(), it.next_back()),
         format!("{:?} {:?}", it.nth_back(2), it.size_hint()),
+        format!("{:?}", it.nth(1)),
         format!("{:?}", it.by_ref().rev().take(2).collect::<Vec<_>>()),
         format!("{:?} {:?}", it.next(), it.size_hint()),
         format!("{:?}", it.collect::<Vec<_>>()),
@@ -115,5 +124,9 @@ pub fn run() {
         transcript(DynDoubleEndedIterator::from_mut(&mut l)),
         expected
     );
-    assert_eq!(l.nth_back_calls, 1, "the override ran through the slot");
+    assert_eq!(
+        (l.nth_calls, l.nth_back_calls),
+        (1, 1),
+        "the overrides ran through the slots, as through `dyn DoubleEndedIterator`"
+    );
 }
