@@ -341,25 +341,26 @@ fn miri_available() -> bool {
     ])) && ok(Command::new("cargo").args(["+nightly", "miri", "--version"]))
 }
 
+/// Whether `cargo +nightly miri` runs (installing it when it can). When it does not: fails
+/// under `CI=true`, otherwise prints a loud SKIPPED banner ending with `what` and returns false.
+fn miri_or_skip(what: &str) -> bool {
+    if miri_available() {
+        return true;
+    }
+    assert!(
+        !dynlens_tests::in_ci(),
+        "CI=true and Miri is not available (`rustup component add --toolchain nightly miri rust-src` failed)"
+    );
+    let bar = "!".repeat(80);
+    eprintln!(
+        "\n{bar}\n!!! SKIPPED: Miri is not available (`rustup component add --toolchain nightly miri\n!!! rust-src` failed). {what}\n{bar}\n"
+    );
+    false
+}
+
 #[test]
 fn expansions_pass_miri() {
-    if !miri_available() {
-        assert!(
-            !dynlens_tests::in_ci(),
-            "CI=true and Miri is not available (`rustup component add --toolchain nightly miri rust-src` failed)"
-        );
-        eprintln!(
-            "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
-        );
-        eprintln!(
-            "!!! SKIPPED: Miri is not available (`rustup component add --toolchain nightly  !!!"
-        );
-        eprintln!(
-            "!!! miri rust-src` failed). The expansions were NOT checked under Miri.        !!!"
-        );
-        eprintln!(
-            "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
-        );
+    if !miri_or_skip("The expansions were NOT checked under Miri.") {
         return;
     }
     let dir = scratch("miri");

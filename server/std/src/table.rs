@@ -384,7 +384,7 @@ pub const TRAITS: &[TraitInfo] = &[
     )
     .erased(Exclusive)
     .boxed(Boxed)
-    .slots(&["size_hint"])
+    .slots(&["size_hint", "nth"])
     .forwarded_by(OWNING_OR_MUT),
     t("core::iter::IntoIterator", COLLECT, P),
     t(

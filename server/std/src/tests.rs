@@ -553,7 +553,7 @@ fn facts_by_path_and_by_name() {
     );
     assert_eq!(
         facts("std::iter::Iterator").map(|f| f.slot_provided),
-        Some(&["size_hint"][..])
+        Some(&["size_hint", "nth"][..])
     );
     // `fmt::Write` and `io::Write` differ (only `io::Write` is implemented for `Box<W>`): a
     // bare `Write` is not enough to tell.
