@@ -122,7 +122,11 @@ fn build(dir: &Path) -> Build {
         .current_dir(dir)
         .output()
         .expect("cargo build");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let bin = dir.join("target/release/sizes");
     let nm = Command::new("nm").arg("-C").arg(&bin).output().expect("nm");
     let symbols = String::from_utf8_lossy(&nm.stdout).to_string();
@@ -136,7 +140,11 @@ fn build(dir: &Path) -> Build {
             .count()
     };
     let (report, inner) = (count("sizes::report"), count("sizes::report_dyn"));
-    let (copies, wrappers) = if inner > 0 { (inner, report) } else { (report, 0) };
+    let (copies, wrappers) = if inner > 0 {
+        (inner, report)
+    } else {
+        (report, 0)
+    };
     let size = Command::new("size").arg(&bin).output().expect("size");
     let text = String::from_utf8_lossy(&size.stdout)
         .lines()
@@ -146,8 +154,14 @@ fn build(dir: &Path) -> Build {
     let run = Command::new(&bin).arg("2000000").output().expect("run");
     let line = String::from_utf8_lossy(&run.stdout).to_string();
     let mut parts = line.split_whitespace().skip(1);
-    let dyn_ns = parts.next().and_then(|p| p.parse().ok()).unwrap_or(f64::NAN);
-    let call_ns = parts.next().and_then(|p| p.parse().ok()).unwrap_or(f64::NAN);
+    let dyn_ns = parts
+        .next()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(f64::NAN);
+    let call_ns = parts
+        .next()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(f64::NAN);
     Build {
         copies,
         wrappers,
@@ -178,7 +192,11 @@ fn convert(dir: &Path, id: &str) {
     let file = analysis.set_file_text(path.clone(), MAIN.to_string());
     let at = MAIN.find("x: impl Debug").expect("param") + 8;
     let assist = analysis
-        .assists(file, TextRange::empty(TextSize::from(at as u32)), AssistResolve::All)
+        .assists(
+            file,
+            TextRange::empty(TextSize::from(at as u32)),
+            AssistResolve::All,
+        )
         .into_iter()
         .find(|a| a.id == id)
         .unwrap_or_else(|| panic!("{id} offered"));
@@ -194,8 +212,14 @@ fn main() {
     let started = Instant::now();
     let rows = [
         ("as written (`impl Debug`)", None),
-        ("wrapper over `report_dyn`", Some("convert_impl_to_dyn_star_wrapper")),
-        ("callers rewritten", Some("convert_impl_to_dyn_star_callers")),
+        (
+            "wrapper over `report_dyn`",
+            Some("convert_impl_to_dyn_star_wrapper"),
+        ),
+        (
+            "callers rewritten",
+            Some("convert_impl_to_dyn_star_callers"),
+        ),
     ];
     println!(
         "| version | copies of the body | generic wrappers | text size | `&dyn Debug` call | `report(u64)` call |"
