@@ -273,3 +273,41 @@ fn stdio_flag_is_accepted_like_clients_send_it() {
         assert!(!err.contains("unexpected argument"), "{args:?}: {err}");
     }
 }
+
+/// `dynlens expand FILE PATH` with a dependency trait named as FILE names it: the code is
+/// written for FILE's crate (the trait imported, its names as the crate reaches them).
+#[test]
+fn expand_takes_a_trait_path_as_the_file_names_it() {
+    let project = dynlens_tests::real_project();
+    if !dynlens_tests::dependencies_fetched(&project) {
+        return;
+    }
+    let file = project.join("app/src/lib.rs");
+    let out = dynlens()
+        .arg("expand")
+        .arg(&file)
+        .arg("tokio::io::AsyncRead")
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    for needle in [
+        "use tokio::io::AsyncRead;",
+        "pub struct DynAsyncRead",
+        "tokio::io::ReadBuf<'_>",
+        "std::task::Poll<std::io::Result<()>>",
+    ] {
+        assert!(text.contains(needle), "{needle} in:\n{text}");
+    }
+    let out = dynlens()
+        .arg("expand")
+        .arg(&file)
+        .arg("tokio::io::NoSuchTrait")
+        .output()
+        .expect("run");
+    assert_one_line_error(&out, "no trait `tokio::io::NoSuchTrait` in scope");
+}
