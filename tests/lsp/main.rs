@@ -6,6 +6,7 @@ mod client;
 mod features;
 mod ordering;
 mod project;
+mod protocol;
 mod resolve;
 mod robustness;
 mod workspace;
