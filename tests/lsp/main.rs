@@ -3,6 +3,7 @@
 //! Run with `cargo test -p dynlens-tests --test lsp` (builds `dynlens` first when needed).
 
 mod client;
+mod deep;
 mod features;
 mod ordering;
 mod project;
