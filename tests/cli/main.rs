@@ -8,6 +8,8 @@ use std::process::Command;
 use dynlens_core::Analysis;
 use dynlens_core::StdLibrary;
 
+mod deep;
+
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()

@@ -426,11 +426,19 @@ impl Drop for Client {
     }
 }
 
-/// The (line, UTF-16 column) of byte offset `offset` in `text`.
+/// The (line, UTF-16 column) of byte offset `offset` in `text`; lines end at `\n`, `\r\n`
+/// and a lone `\r`, as the LSP specification says.
 pub fn position_of_offset(text: &str, offset: usize) -> (u32, u32) {
     let before = &text[..offset];
-    let line = before.matches('\n').count() as u32;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let bytes = text.as_bytes();
+    let mut line = 0;
+    let mut line_start = 0;
+    for (i, &b) in before.as_bytes().iter().enumerate() {
+        if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+            line += 1;
+            line_start = i + 1;
+        }
+    }
     let col = before[line_start..].encode_utf16().count() as u32;
     (line, col)
 }

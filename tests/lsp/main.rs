@@ -3,9 +3,11 @@
 //! Run with `cargo test -p dynlens-tests --test lsp` (builds `dynlens` first when needed).
 
 mod client;
+mod deep;
 mod features;
 mod ordering;
 mod project;
+mod protocol;
 mod resolve;
 mod robustness;
 mod workspace;

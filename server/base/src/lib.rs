@@ -19,6 +19,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
+pub mod nesting;
+
 pub use text_size::{TextRange, TextSize};
 
 /// Reads files by path for the analysis, which does no IO itself: the loader implements it on

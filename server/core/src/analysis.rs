@@ -84,6 +84,13 @@ impl Analysis {
         crate::hover::hover(&self.db, file, offset, config)
     }
 
+    /// When `file` is too deeply nested to analyse: its estimated nesting depth (beyond
+    /// `dynlens_base::nesting::MAX_NESTING`). Such a file is not parsed: no verdict, no
+    /// diagnostic; hover says why.
+    pub fn too_deeply_nested(&self, file: FileId) -> Option<usize> {
+        self.db.too_deep(file)
+    }
+
     /// Diagnostics of a file: every `dyn Trait` whose trait is not dyn compatible.
     pub fn diagnostics(&self, file: FileId) -> Vec<Diagnostic> {
         crate::diagnostics::diagnostics(&self.db, file)
@@ -102,11 +109,17 @@ impl Analysis {
         file: FileId,
         offset: TextSize,
     ) -> Option<Result<ExpandOutput, String>> {
+        if let Some(depth) = self.db.too_deep(file) {
+            return Some(Err(crate::hover::too_deep_message(depth)));
+        }
         crate::assists::expand_vtable::expand_at(&self.db, file, offset)
     }
 
     /// The explicit vtable expansion of the trait named `trait_name` defined in `file`.
     pub fn expand_named(&self, file: FileId, trait_name: &str) -> Result<ExpandOutput, String> {
+        if let Some(depth) = self.db.too_deep(file) {
+            return Err(crate::hover::too_deep_message(depth));
+        }
         crate::assists::expand_vtable::expand_named(&self.db, file, trait_name, false)
     }
 
@@ -117,6 +130,9 @@ impl Analysis {
         trait_name: &str,
         forwarding_impls: bool,
     ) -> Result<ExpandOutput, String> {
+        if let Some(depth) = self.db.too_deep(file) {
+            return Err(crate::hover::too_deep_message(depth));
+        }
         crate::assists::expand_vtable::expand_named(&self.db, file, trait_name, forwarding_impls)
     }
 

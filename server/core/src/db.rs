@@ -21,6 +21,55 @@ use dynlens_std::StdLibrary;
 /// The edition user files are parsed with.
 pub const EDITION: Edition = Edition::Edition2024;
 
+/// The nesting depth of Rust source (`dynlens_base::nesting`), over rust-analyzer's lexer's
+/// tokens: linear, no recursion.
+pub(crate) fn text_nesting(text: &str) -> usize {
+    use dynlens_base::nesting::{NestToken, is_prefix_keyword, nesting_depth};
+    use ra_ap_syntax::SyntaxKind as K;
+    let lexed = ra_ap_parser::LexedStr::new(EDITION, text);
+    let mut prev: Option<(K, usize)> = None; // the last token and where it ends
+    let tokens = (0..lexed.len()).filter_map(|i| {
+        let kind = lexed.kind(i);
+        if kind.is_trivia() {
+            prev = None;
+            return None;
+        }
+        let range = lexed.text_range(i);
+        let glued = |k: K| prev.is_some_and(|(p, end)| p == k && end == range.start);
+        let token = match kind {
+            K::L_PAREN => NestToken::Open(b'('),
+            K::L_BRACK => NestToken::Open(b'['),
+            K::L_CURLY => NestToken::Open(b'{'),
+            K::R_PAREN => NestToken::Close(b'('),
+            K::R_BRACK => NestToken::Close(b'['),
+            K::R_CURLY => NestToken::Close(b'{'),
+            K::L_ANGLE => NestToken::Lt,
+            K::R_ANGLE if glued(K::MINUS) || glued(K::EQ) => NestToken::Other,
+            K::R_ANGLE => NestToken::Gt,
+            K::SEMICOLON => NestToken::Semi,
+            K::MINUS | K::BANG | K::STAR | K::AMP | K::PIPE => NestToken::Prefix,
+            _ if is_prefix_keyword(lexed.text(i)) => NestToken::Prefix,
+            _ => NestToken::Other,
+        };
+        prev = Some((kind, range.end));
+        Some(token)
+    });
+    nesting_depth(tokens)
+}
+
+/// Parses a file, unless it is nested deeper than `dynlens_base::nesting::MAX_NESTING`: then
+/// the tree is empty (nothing in it is analysed) and the depth is returned. This keeps the
+/// parser's recursion, its quadratic time on deep generic types, and every recursive walk
+/// of the tree bounded.
+pub(crate) fn parse_bounded(text: &str) -> (Parse<SourceFile>, Option<usize>) {
+    let depth = text_nesting(text);
+    if depth > dynlens_base::nesting::MAX_NESTING {
+        (SourceFile::parse("", EDITION), Some(depth))
+    } else {
+        (SourceFile::parse(text, EDITION), None)
+    }
+}
+
 pub use dynlens_base::FileId;
 
 /// A trait, wherever it is defined.
@@ -62,7 +111,7 @@ struct ExternStore {
 
 /// Parses and lowers an extern file and stores it.
 fn intern(ext: &mut ExternStore, path: PathBuf, text: Arc<str>) -> FileRef {
-    let parse = SourceFile::parse(&text, EDITION);
+    let (parse, _) = parse_bounded(&text);
     let tree = parse.tree();
     let model = model::lower_file_reusing(&tree, Some(&text), &|_, _| None);
     let item_tree = item_tree::lower(&tree, &model.traits);
@@ -163,6 +212,9 @@ pub(crate) struct FileData {
     /// Trait name → index of the first trait with that name in this file (traits inside
     /// blocks excluded: only their block sees them).
     pub trait_index: HashMap<String, u32>,
+    /// The file's nesting depth when it is deeper than `MAX_NESTING`: it was not parsed
+    /// (its tree is empty) and is reported as too deeply nested to analyse.
+    pub too_deep: Option<usize>,
 }
 
 /// The store. `Send + Sync`: the LSP layer may read it from several threads.
@@ -282,19 +334,24 @@ impl Db {
 
     /// Adds or replaces a file's text (full parse).
     pub fn set_file_text(&mut self, path: PathBuf, text: String) -> FileId {
-        let parse = SourceFile::parse(&text, EDITION);
+        let (parse, too_deep) = parse_bounded(&text);
         self.invalidate_names();
+        let data = |path, text| {
+            let mut data = Self::file_data(path, text, parse.clone());
+            data.too_deep = too_deep;
+            data
+        };
         match self.by_path.get(&path).copied() {
             Some(id) => {
                 self.unindex(id);
-                self.files[id.0 as usize] = Some(Self::file_data(path, text, parse));
+                self.files[id.0 as usize] = Some(data(path, text));
                 self.index(id);
                 id
             }
             None => {
                 let id = FileId(self.files.len() as u32);
                 self.by_path.insert(path.clone(), id);
-                self.files.push(Some(Self::file_data(path, text, parse)));
+                self.files.push(Some(data(path, text)));
                 self.index(id);
                 id
             }
@@ -326,6 +383,7 @@ impl Db {
             model: Arc::new(model),
             item_tree,
             trait_index,
+            too_deep: None,
         }
     }
 
@@ -348,6 +406,12 @@ impl Db {
         }
         let mut text = data.text.clone();
         text.replace_range(start as usize..end as usize, &edit.insert);
+        // A file that is, or becomes, too deeply nested is not reparsed incrementally.
+        if data.too_deep.is_some() || text_nesting(&text) > dynlens_base::nesting::MAX_NESTING {
+            let path = data.path.clone();
+            self.set_file_text(path, text);
+            return Ok(());
+        }
         let parse = data.parse.reparse(edit.range, &edit.insert, EDITION);
         // The incremental reparser must agree with the text; fall back to a full parse if not.
         let parse = if parse.tree().syntax_text_len() == text.len() {
@@ -448,6 +512,11 @@ impl Db {
 
     pub fn file_id(&self, path: &Path) -> Option<FileId> {
         self.by_path.get(path).copied()
+    }
+
+    /// The nesting depth of a file too deeply nested to analyse (see [`parse_bounded`]).
+    pub fn too_deep(&self, file: FileId) -> Option<usize> {
+        self.file(file).and_then(|d| d.too_deep)
     }
 
     pub fn file_text(&self, file: FileId) -> Option<&str> {

@@ -43,6 +43,15 @@ pub struct HoverResult {
     pub markdown: String,
 }
 
+/// What hover and `check` say of a file too deeply nested to analyse.
+pub fn too_deep_message(depth: usize) -> String {
+    format!(
+        "dynlens: this file is too deeply nested to analyse (nesting depth {depth}, the limit \
+         is {}): no verdict for its traits, no diagnostics",
+        dynlens_base::nesting::MAX_NESTING
+    )
+}
+
 /// What the cursor is on.
 enum Target {
     Trait(TraitKey, TextRange),
@@ -51,6 +60,12 @@ enum Target {
 
 /// Hover at `offset` in `file`.
 pub fn hover(db: &Db, file: FileId, offset: TextSize, config: &HoverConfig) -> Option<HoverResult> {
+    if let Some(depth) = db.too_deep(file) {
+        return Some(HoverResult {
+            range: TextRange::empty(offset.min(TextSize::of(db.file_text(file)?))),
+            markdown: too_deep_message(depth),
+        });
+    }
     let target = find_target(db, file, offset)?;
     let mut cache = VerdictCache::default();
     // The dyn* verdict is the generator's plan: planned only when the hover shows it.

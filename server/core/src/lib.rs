@@ -43,5 +43,5 @@ pub use dynlens_base::{
     SourceChange, TextEdit, TextRange, TextSize,
 };
 pub use dynlens_std::StdLibrary;
-pub use hover::{HoverConfig, HoverResult};
+pub use hover::{HoverConfig, HoverResult, too_deep_message};
 pub use public::{ParamKind, PublicTrait};

@@ -138,7 +138,24 @@ pub fn check(
     for r in &mut reports {
         r.file = shown(&r.file);
     }
+    // Files too deeply nested to analyse: not parsed, no verdict (said on stdout in text, on
+    // stderr with `--json`, whose array holds traits only).
+    let too_deep: Vec<String> = files
+        .iter()
+        .filter_map(|&f| {
+            let depth = analysis.too_deeply_nested(f)?;
+            let path = analysis.file_path(f)?.display().to_string();
+            Some(format!(
+                "{}: {}",
+                shown(&path),
+                dynlens_core::too_deep_message(depth).trim_start_matches("dynlens: ")
+            ))
+        })
+        .collect();
     if json {
+        for line in &too_deep {
+            let _ = writeln!(err, "dynlens: warning: {line}");
+        }
         let text = serde_json::to_string_pretty(&reports)
             .map_err(|e| CliError(format!("cannot encode JSON: {e}")))?;
         writeln!(out, "{text}").map_err(|e| CliError(format!("cannot write output: {e}")))?;
@@ -181,6 +198,9 @@ pub fn check(
             Some(false) => bad += 1,
             None => unknown += 1,
         }
+    }
+    for line in &too_deep {
+        let _ = writeln!(out, "{line}");
     }
     let unknown_text = if unknown > 0 {
         format!(", {unknown} without a verdict (unknown attribute macro or supertrait)")

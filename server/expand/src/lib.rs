@@ -50,6 +50,19 @@ pub enum ExpandError {
         /// The parser's message.
         error: String,
     },
+    /// The trait's or a supertrait's text is nested deeper than `syn` (and the generator's
+    /// recursive walks) can be handed safely (`dynlens_base::nesting::MAX_NESTING`).
+    #[error(
+        "`{name}` is too deeply nested to expand (nesting depth {depth}, the limit is {limit})"
+    )]
+    TooDeeplyNested {
+        /// The trait or supertrait whose text is too deep (its text's start when unnamed).
+        name: String,
+        /// Its estimated nesting depth.
+        depth: usize,
+        /// `MAX_NESTING`.
+        limit: usize,
+    },
     /// The generated items do not parse back: a bug in the generator.
     #[error("dynlens generated invalid Rust for `{trait_name}` (a bug): {error}")]
     GeneratedInvalidRust {
@@ -122,6 +135,11 @@ pub fn expand_trait(input: &ExpandInput) -> Result<Expansion, ExpandError> {
 /// Plans the expansion of a trait: what `DynFoo` carries and how, and what blocks `impl Foo
 /// for DynFoo`. Parses the trait and its supertraits; emits nothing.
 pub fn plan(input: &ExpandInput) -> Result<Plan, ExpandError> {
+    // `syn` recurses once per level: never hand it a text deeper than the limit.
+    check_nesting(&input.trait_source)?;
+    for s in &input.supertraits {
+        check_nesting(&s.source)?;
+    }
     let mut item = parse_trait(&input.trait_source)?;
     let names = model::StdNames {
         resolved: &input.std_names,
@@ -151,6 +169,78 @@ pub fn emit(plan: &Plan) -> Result<Expansion, ExpandError> {
     })
 }
 
+/// Refuses a text nested deeper than `MAX_NESTING` (`dynlens_base::nesting`), measured on its
+/// tokens without recursion (proc-macro2's lexer keeps its own stack). A text that does not
+/// lex is left to `syn` to report.
+fn check_nesting(source: &str) -> Result<(), ExpandError> {
+    use dynlens_base::nesting::{MAX_NESTING, NestToken, is_prefix_keyword, nesting_depth};
+    use proc_macro2::{Delimiter, Spacing, TokenStream, TokenTree};
+    let Ok(stream) = source.parse::<TokenStream>() else {
+        return Ok(());
+    };
+    let mut tokens = Vec::new();
+    // (the group's closing delimiter, its remaining tokens)
+    let mut stack = vec![(None, stream.into_iter())];
+    let mut glued_to_gt = false; // the previous token was a joint `-` or `=`
+    while let Some((close, iter)) = stack.last_mut() {
+        let Some(tree) = iter.next() else {
+            if let Some(close) = *close {
+                tokens.push(NestToken::Close(close));
+            }
+            stack.pop();
+            continue;
+        };
+        let glued = std::mem::take(&mut glued_to_gt);
+        let token = match tree {
+            TokenTree::Group(group) => {
+                let open = match group.delimiter() {
+                    Delimiter::Parenthesis => Some(b'('),
+                    Delimiter::Bracket => Some(b'['),
+                    Delimiter::Brace => Some(b'{'),
+                    Delimiter::None => None,
+                };
+                stack.push((open, group.stream().into_iter()));
+                match open {
+                    Some(open) => NestToken::Open(open),
+                    None => continue,
+                }
+            }
+            TokenTree::Punct(p) => {
+                glued_to_gt = matches!(p.as_char(), '-' | '=') && p.spacing() == Spacing::Joint;
+                match p.as_char() {
+                    '<' => NestToken::Lt,
+                    '>' if glued => NestToken::Other,
+                    '>' => NestToken::Gt,
+                    ';' => NestToken::Semi,
+                    '-' | '!' | '*' | '&' | '|' => NestToken::Prefix,
+                    _ => NestToken::Other,
+                }
+            }
+            TokenTree::Ident(i) if is_prefix_keyword(&i.to_string()) => NestToken::Prefix,
+            _ => NestToken::Other,
+        };
+        tokens.push(token);
+    }
+    let depth = nesting_depth(tokens);
+    if depth <= MAX_NESTING {
+        return Ok(());
+    }
+    let name = source
+        .split("trait")
+        .nth(1)
+        .and_then(|rest| {
+            rest.split(|c: char| !c.is_alphanumeric() && c != '_')
+                .find(|w| !w.is_empty())
+        })
+        .unwrap_or("the trait")
+        .to_owned();
+    Err(ExpandError::TooDeeplyNested {
+        name,
+        depth,
+        limit: MAX_NESTING,
+    })
+}
+
 /// Parses a trait item; accepts a whole file holding one trait too.
 fn parse_trait(source: &str) -> Result<syn::ItemTrait, ExpandError> {
     match syn::parse_str::<syn::ItemTrait>(source.trim()) {
@@ -165,5 +255,39 @@ fn parse_trait(source: &str) -> Result<syn::ItemTrait, ExpandError> {
             }
             Err(ExpandError::TraitDoesNotParse(e.to_string()))
         }
+    }
+}
+
+#[cfg(test)]
+mod nesting_tests {
+    use super::*;
+
+    #[test]
+    fn syn_is_never_handed_a_text_deeper_than_the_limit() {
+        let deep = |n: usize| {
+            format!(
+                "trait Deep {{ fn f(&self) -> {}u8{}; }}",
+                "Box<".repeat(n),
+                ">".repeat(n)
+            )
+        };
+        assert!(check_nesting(&deep(50)).is_ok());
+        let err = check_nesting(&deep(5_000)).unwrap_err();
+        assert!(
+            matches!(&err, ExpandError::TooDeeplyNested { name, depth, .. } if name == "Deep" && *depth > 5_000),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("too deeply nested"), "{err}");
+        // `->` and `=>` close nothing; braces and prefix runs count.
+        let arrows = format!("trait A {{ {} }}", "fn f(&self) -> u8;".repeat(2_000));
+        assert!(check_nesting(&arrows).is_ok());
+        let braces = format!(
+            "trait B {{ fn f(&self) {}{} }}",
+            "{".repeat(1_500),
+            "}".repeat(1_500)
+        );
+        assert!(check_nesting(&braces).is_err());
+        let negs = format!("trait C {{ const X: i32 = {}1; }}", "-".repeat(1_500));
+        assert!(check_nesting(&negs).is_err());
     }
 }

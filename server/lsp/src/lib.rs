@@ -31,6 +31,11 @@ use dynlens_core::Analysis;
 use server::Backend;
 use transport::{Frame, FrameReader};
 
+/// The stack size of the threads that analyse (the runtime's workers and blocking threads;
+/// the binary runs the session itself on a thread of this size too): reserved address space,
+/// committed only as deep input uses it. See `dynlens_base::nesting`.
+pub const STACK_SIZE: usize = 512 << 20;
+
 /// Whether the test hooks are enabled (`DYNLENS_TEST_HOOKS=1`).
 fn test_hooks_enabled() -> bool {
     std::env::var("DYNLENS_TEST_HOOKS").is_ok_and(|v| v == "1")
@@ -52,6 +57,7 @@ pub fn run_stdio() -> anyhow::Result<()> {
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        .thread_stack_size(STACK_SIZE)
         .enable_all()
         .build()?;
     let analysis = Analysis::new(dynlens_loader::std_library());

@@ -339,7 +339,7 @@ impl Backend {
         let uri = params.text_document.uri;
         let found = self.with_state("dynlens/documentText", |s| {
             let file = s.file_of(&uri)?;
-            let version = s.open.get(&uri).map(|d| d.version);
+            let version = s.document(&uri).map(|d| d.version);
             Some(json!({ "text": s.analysis.file_text(file)?, "version": version }))
         })?;
         found.ok_or_else(|| invalid_params(format!("unknown document: {}", uri.as_str())))
@@ -668,7 +668,7 @@ impl LanguageServer for Backend {
             } else {
                 AssistResolve::All
             };
-            let version = s.open.get(uri).map(|d| d.version);
+            let version = s.document(uri).map(|d| d.version);
             let assists = s.analysis.assists(file, range, resolve);
             let mut seen: Vec<&'static str> = Vec::new();
             let mut actions = Vec::new();
@@ -730,7 +730,7 @@ impl LanguageServer for Backend {
                     "dynlens: the code action `{title}` is out of date ({why}); ask for the actions again"
                 ))
             };
-            let current = s.open.get(&data.uri).map(|d| d.version);
+            let current = s.document(&data.uri).map(|d| d.version);
             if current != data.version {
                 return Err(stale(if current.is_none() {
                     "its document was closed"

@@ -6,13 +6,12 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use line_index::LineIndex;
 use tower_lsp_server::ls_types::{
     self as lsp, CodeAction, CodeActionKind, CodeActionOrCommand, DiagnosticRelatedInformation,
     DiagnosticSeverity, Location, NumberOrString, Uri, WorkspaceEdit,
 };
 
-use super::convert::LineMap;
+use super::convert::{LineIndex, LineMap};
 use super::settings::Settings;
 use dynlens_core::{
     Analysis, Assist, AssistKind, Diagnostic, FileId, Severity, SourceChange, TextEdit,
@@ -20,11 +19,17 @@ use dynlens_core::{
 use dynlens_core::{TextRange, TextSize};
 
 /// A document the client has opened: its text comes from the client, not from disk.
+///
+/// One document per path: URIs that name the same file (`file:///x/a.rs`, `file:///x/%61.rs`,
+/// `file:///x/y/../a.rs`) are one document, opened once per spelling the client used.
 #[derive(Debug, Clone)]
 pub(crate) struct OpenDocument {
     pub(crate) file: FileId,
     pub(crate) path: PathBuf,
     pub(crate) version: i32,
+    /// The client's URIs for it, in the order opened (never empty while it is open); its
+    /// diagnostics are published under each.
+    pub(crate) uris: Vec<Uri>,
 }
 
 /// Diagnostics to publish for one document.
@@ -37,7 +42,8 @@ pub(crate) struct Publication {
 /// Everything the handlers share.
 pub(crate) struct State {
     pub(crate) analysis: Analysis,
-    pub(crate) open: HashMap<Uri, OpenDocument>,
+    /// The open documents, by [`uri_to_path`].
+    pub(crate) open: HashMap<PathBuf, OpenDocument>,
     pub(crate) settings: Settings,
     /// The workspace folders, as paths.
     pub(crate) roots: Vec<PathBuf>,
@@ -48,8 +54,8 @@ pub(crate) struct State {
     /// What was last published per open document (to skip identical re-publications).
     published: HashMap<Uri, Vec<lsp::Diagnostic>>,
     /// Documents opened or changed since the last publication: always republished.
-    changed: HashSet<Uri>,
-    /// Documents closed since the last publication: their diagnostics are cleared.
+    changed: HashSet<PathBuf>,
+    /// URIs closed since the last publication: their diagnostics are cleared.
     closed: HashSet<Uri>,
     /// The client applies workspace edits that create files (`documentChanges` with
     /// `create` resource operations).
@@ -58,13 +64,68 @@ pub(crate) struct State {
 
 /// The path under which a document is known to the core: its file path for `file:` URIs,
 /// the URI itself otherwise (e.g. `untitled:Untitled-1`), so that every document has one.
+///
+/// Normalized, so that every spelling of one file gives one path: percent-escapes decoded
+/// (whatever the case of their hex digits), `.` and `..` segments resolved lexically (as the
+/// URI specification does; symbolic links are not followed). Other URIs get their
+/// percent-escapes normalized (RFC 3986 §6.2.2: unreserved characters decoded, hex digits
+/// upper case).
 pub(crate) fn uri_to_path(uri: &Uri) -> PathBuf {
     if uri.scheme().as_str().eq_ignore_ascii_case("file")
         && let Some(path) = uri.to_file_path()
     {
-        return path.into_owned();
+        return normalize_path(&path);
     }
-    PathBuf::from(uri.as_str())
+    PathBuf::from(normalize_escapes(uri.as_str()))
+}
+
+/// `.` and `..` resolved lexically; `..` at the root stays at the root.
+fn normalize_path(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let at_root = out.parent().is_none() && out.has_root();
+                if !out.pop() && !at_root {
+                    out.push(component);
+                }
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// RFC 3986 percent-encoding normalization: escapes of unreserved characters decoded, the
+/// hex digits of the others in upper case.
+fn normalize_escapes(uri: &str) -> String {
+    let bytes = uri.as_bytes();
+    let mut out = String::with_capacity(uri.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && let (Some(hi), Some(lo)) = (
+                bytes.get(i + 1).copied().and_then(hex),
+                bytes.get(i + 2).copied().and_then(hex),
+            )
+        {
+            let decoded = (hi * 16 + lo) as u8;
+            if decoded.is_ascii_alphanumeric() || b"-._~".contains(&decoded) {
+                out.push(decoded as char);
+            } else {
+                out.push_str(&format!("%{decoded:02X}"));
+            }
+            i += 3;
+            continue;
+        }
+        let len = uri[i..].chars().next().map_or(1, char::len_utf8);
+        out.push_str(&uri[i..i + len]);
+        i += len;
+    }
+    out
 }
 
 impl State {
@@ -83,17 +144,29 @@ impl State {
         }
     }
 
+    /// The open document a URI names (in any of its spellings).
+    pub(crate) fn document(&self, uri: &Uri) -> Option<&OpenDocument> {
+        self.open.get(&uri_to_path(uri))
+    }
+
     /// The file behind a URI: an open document, or a workspace file read from disk.
     pub(crate) fn file_of(&self, uri: &Uri) -> Option<FileId> {
-        match self.open.get(uri) {
+        let path = uri_to_path(uri);
+        match self.open.get(&path) {
             Some(doc) => Some(doc.file),
-            None => self.analysis.file_id(&uri_to_path(uri)),
+            None => self.analysis.file_id(&path),
         }
     }
 
-    /// The URI of a file: the open document's own URI when it is open, its `file:` URI otherwise.
+    /// The URI of a file: the open document's own URI when it is open (the first the client
+    /// opened it under), its `file:` URI otherwise.
     pub(crate) fn uri_of(&self, file: FileId) -> Option<Uri> {
-        if let Some((uri, _)) = self.open.iter().find(|(_, doc)| doc.file == file) {
+        if let Some(uri) = self
+            .open
+            .values()
+            .find(|doc| doc.file == file)
+            .and_then(|doc| doc.uris.first())
+        {
             return Some(uri.clone());
         }
         let path = self.analysis.file_path(file)?;
@@ -154,7 +227,7 @@ impl State {
     /// Loads a workspace file read from disk, unless the client has it open (open documents
     /// override disk).
     pub(crate) fn load_disk_file(&mut self, path: PathBuf, text: String) {
-        if self.open.values().any(|doc| doc.path == path) {
+        if self.open.contains_key(&path) {
             return;
         }
         self.set_text(path, text);
@@ -162,7 +235,7 @@ impl State {
 
     /// Forgets a workspace file deleted from disk, unless it is open.
     pub(crate) fn forget_disk_file(&mut self, path: &Path) {
-        if self.open.values().any(|doc| doc.path == path) {
+        if self.open.contains_key(path) {
             return;
         }
         if let Some(file) = self.analysis.file_id(path) {
@@ -171,20 +244,25 @@ impl State {
         }
     }
 
-    /// `textDocument/didOpen`.
+    /// `textDocument/didOpen`. Opening a document already open under another URI (or the
+    /// same one) replaces its text and adds the URI.
     pub(crate) fn open_document(&mut self, uri: Uri, version: i32, text: String) {
         let path = uri_to_path(&uri);
         let file = self.set_text(path.clone(), text);
         self.closed.remove(&uri);
-        self.changed.insert(uri.clone());
-        self.open.insert(
-            uri,
-            OpenDocument {
+        self.changed.insert(path.clone());
+        let doc = self
+            .open
+            .entry(path.clone())
+            .or_insert_with(|| OpenDocument {
                 file,
                 path,
                 version,
-            },
-        );
+                uris: Vec::new(),
+            });
+        doc.file = file;
+        doc.version = version;
+        doc.uris.push(uri);
     }
 
     /// `textDocument/didChange`: applies the changes in order. `false` if the document is
@@ -195,7 +273,7 @@ impl State {
         version: i32,
         changes: Vec<lsp::TextDocumentContentChangeEvent>,
     ) -> bool {
-        let Some(doc) = self.open.get(uri).cloned() else {
+        let Some(doc) = self.document(uri).cloned() else {
             return false;
         };
         let mut file = doc.file;
@@ -205,11 +283,11 @@ impl State {
                 Some(range) => self.apply_edit(file, &doc.path, range, change.text),
             };
         }
-        if let Some(doc) = self.open.get_mut(uri) {
+        if let Some(doc) = self.open.get_mut(&doc.path) {
             doc.file = file;
             doc.version = version;
         }
-        self.changed.insert(uri.clone());
+        self.changed.insert(doc.path);
         true
     }
 
@@ -248,14 +326,28 @@ impl State {
         }
     }
 
-    /// `textDocument/didClose`: the disk version comes back, or the file is forgotten.
+    /// `textDocument/didClose`: the disk version comes back, or the file is forgotten — once
+    /// the client has closed every URI it opened the document under.
     pub(crate) fn close_document(&mut self, uri: &Uri) {
-        let Some(doc) = self.open.remove(uri) else {
+        let path = uri_to_path(uri);
+        let Some(doc) = self.open.get_mut(&path) else {
             return;
         };
+        let alias = doc.uris.iter().position(|u| u == uri).unwrap_or(0);
+        if alias < doc.uris.len() {
+            doc.uris.remove(alias);
+        }
         self.published.remove(uri);
-        self.changed.remove(uri);
-        self.closed.insert(uri.clone());
+        if !doc.uris.iter().any(|u| u == uri) {
+            self.closed.insert(uri.clone());
+        }
+        if !doc.uris.is_empty() {
+            return;
+        }
+        let Some(doc) = self.open.remove(&path) else {
+            return;
+        };
+        self.changed.remove(&path);
         self.line_indexes.remove(&doc.file);
         let in_workspace = self.roots.iter().any(|root| doc.path.starts_with(root));
         let on_disk = if in_workspace {
@@ -273,7 +365,7 @@ impl State {
 
     /// Whether a path is an open document's.
     pub(crate) fn is_open_path(&self, path: &Path) -> bool {
-        self.open.values().any(|doc| doc.path == path)
+        self.open.contains_key(path)
     }
 
     /// What must be published now: empty diagnostics for documents closed since the last
@@ -291,25 +383,25 @@ impl State {
             })
             .collect();
         let changed = std::mem::take(&mut self.changed);
-        let docs: Vec<(Uri, OpenDocument)> = self
-            .open
-            .iter()
-            .map(|(u, d)| (u.clone(), d.clone()))
-            .collect();
-        for (uri, doc) in docs {
+        let docs: Vec<OpenDocument> = self.open.values().cloned().collect();
+        for doc in docs {
             let diagnostics = if self.settings.diagnostics.enable {
                 self.lsp_diagnostics(doc.file)
             } else {
                 Vec::new()
             };
-            let same = self.published.get(&uri) == Some(&diagnostics);
-            if changed.contains(&uri) || !same {
-                self.published.insert(uri.clone(), diagnostics.clone());
-                out.push(Publication {
-                    uri,
-                    diagnostics,
-                    version: Some(doc.version),
-                });
+            let mut uris = doc.uris.clone();
+            uris.dedup();
+            for uri in uris {
+                let same = self.published.get(&uri) == Some(&diagnostics);
+                if changed.contains(&doc.path) || !same {
+                    self.published.insert(uri.clone(), diagnostics.clone());
+                    out.push(Publication {
+                        uri,
+                        diagnostics: diagnostics.clone(),
+                        version: Some(doc.version),
+                    });
+                }
             }
         }
         out
@@ -483,5 +575,25 @@ mod tests {
         assert_eq!(uri_to_path(&uri), PathBuf::from("untitled:Untitled-1"));
         let file: Uri = "file:///tmp/a%20b.rs".parse().unwrap();
         assert_eq!(uri_to_path(&file), PathBuf::from("/tmp/a b.rs"));
+    }
+
+    #[test]
+    fn every_spelling_of_a_file_is_one_path() {
+        let path = |s: &str| uri_to_path(&s.parse::<Uri>().unwrap());
+        let a = path("file:///x/a.rs");
+        assert_eq!(a, PathBuf::from("/x/a.rs"));
+        for same in [
+            "file:///x/%61.rs",
+            "file:///x/%61%2Ers",
+            "file:///x/%61%2ers",
+            "file:///x/./a.rs",
+            "file:///x/y/../a.rs",
+            "file:///x/y/./../a.rs",
+            "file:///../x/a.rs",
+        ] {
+            assert_eq!(path(same), a, "{same}");
+        }
+        assert_ne!(path("file:///x/b.rs"), a);
+        assert_eq!(path("untitled:%61%2f%2F"), path("untitled:a%2F%2F"));
     }
 }

@@ -138,7 +138,7 @@ enum JsonRpcMessage {
 /// response to send back.
 pub(crate) fn check_body(body: &[u8]) -> Result<(), Value> {
     if serde_json::from_slice::<JsonRpcMessage>(body).is_ok() {
-        return Ok(());
+        return dollar_request(body).map_or(Ok(()), Err);
     }
     match serde_json::from_slice::<Value>(body) {
         Err(e) => Err(error_response(
@@ -158,6 +158,28 @@ pub(crate) fn check_body(body: &[u8]) -> Result<(), Value> {
             ))
         }
     }
+}
+
+/// The answer to a request whose method starts with `$/`: the LSP specification says a server
+/// that does not implement one answers `MethodNotFound` (a `$/` notification is ignored).
+/// tower-lsp-server drops such requests without answering, so they are answered here.
+fn dollar_request(body: &[u8]) -> Option<Value> {
+    // Cheap test first: most bodies (large `didChange`s included) hold no `"$/`.
+    find(body, b"\"$/")?;
+    #[derive(Deserialize)]
+    struct Head {
+        id: Option<Value>,
+        method: Option<String>,
+    }
+    let head: Head = serde_json::from_slice(body).ok()?;
+    let (id, method) = (head.id.filter(|id| !id.is_null())?, head.method?);
+    method.starts_with("$/").then(|| {
+        error_response(
+            id,
+            -32601,
+            format!("Method not found: {method} (dynlens implements no `$/` request)"),
+        )
+    })
 }
 
 fn error_response(id: Value, code: i64, message: String) -> Value {
@@ -241,5 +263,19 @@ mod tests {
         assert_eq!(invalid["error"]["code"], -32600);
         assert_eq!(invalid["id"], 7);
         assert!(check_body(b"\xff\xfe").is_err());
+    }
+
+    #[test]
+    fn dollar_requests_are_method_not_found_and_dollar_notifications_pass() {
+        let request = check_body(br#"{"jsonrpc":"2.0","id":3,"method":"$/x"}"#).unwrap_err();
+        assert_eq!(request["error"]["code"], -32601);
+        assert_eq!(request["id"], 3);
+        let named = check_body(br#"{"jsonrpc":"2.0","id":"a","method":"$/cancelRequest"}"#);
+        assert_eq!(named.unwrap_err()["id"], "a");
+        assert!(
+            check_body(br#"{"jsonrpc":"2.0","method":"$/cancelRequest","params":{"id":1}}"#)
+                .is_ok()
+        );
+        assert!(check_body(br#"{"jsonrpc":"2.0","id":4,"method":"x","params":"$/"}"#).is_ok());
     }
 }
