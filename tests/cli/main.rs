@@ -313,3 +313,29 @@ fn expand_takes_a_trait_path_as_the_file_names_it() {
         .expect("run");
     assert_one_line_error(&out, "no trait `tokio::io::NoSuchTrait` in scope");
 }
+
+/// A trait with syntax errors gets no verdict and no dyn* verdict (issue 11: `trait CheckRaw{`
+/// used to get "dyn*: yes", which `expand` then refused).
+#[test]
+fn check_gives_no_verdict_for_a_trait_that_does_not_parse() {
+    let dir = std::env::temp_dir().join(format!("dynlens-cli-raw-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("raw.rs");
+    std::fs::write(&file, "trait CheckRaw{\n").unwrap();
+    let out = dynlens().arg("check").arg(&file).output().expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("trait `CheckRaw`: incomplete: fix the syntax first")
+            && text.contains("dyn*: no verdict"),
+        "{text}"
+    );
+    let out = dynlens()
+        .args(["check", "--json"])
+        .arg(&file)
+        .output()
+        .expect("run");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v[0]["shape"], "incomplete");
+    assert!(v[0]["dyn_compatible"].is_null() && v[0]["dyn_star_compatible"].is_null());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -18,7 +18,8 @@ pub struct TraitReport {
     /// The dyn* verdict; `null` when the expansion does not see the trait's final shape.
     pub dyn_star_compatible: Option<bool>,
     /// `"as_written"`, `"expanded"` (a known attribute macro, see `shape_attribute`, is
-    /// modelled as it expands) or `"unknown"` (an attribute dynlens does not know may reshape
+    /// modelled as it expands), `"incomplete"` (the trait, or the supertrait
+    /// `shape_attribute` names, has syntax errors: no verdict until they are fixed) or `"unknown"` (an attribute dynlens does not know may reshape
     /// the trait or a supertrait: no verdict, no violations).
     pub shape: &'static str,
     /// The attribute behind `shape`: the macro for `"expanded"` (`async_trait`,
@@ -64,14 +65,22 @@ pub fn check_file(db: &Db, file: FileId) -> Vec<TraitReport> {
                 (None, Shape::Expanded { by }) => ("expanded", Some(by.as_str().to_string())),
                 (None, _) => ("as_written", None),
             };
+            let (shape, shape_attribute) = match &v.incomplete {
+                Some(name) => ("incomplete", Some(name.clone())),
+                None => (shape, shape_attribute),
+            };
             let known = v.known();
             Some(TraitReport {
                 file: path.clone(),
                 trait_name: def.name.clone(),
                 line: line_of(def.name_range.start()),
                 dyn_compatible: known.then(|| v.dyn_compatible()),
-                dyn_star_compatible: crate::dyn_star::verdict(db, &key, &v.methods)
-                    .map(|d| d.compatible),
+                // Syntax errors: no dyn* verdict either (`expand` would refuse the text).
+                dyn_star_compatible: if v.incomplete.is_some() {
+                    None
+                } else {
+                    crate::dyn_star::verdict(db, &key, &v.methods).map(|d| d.compatible)
+                },
                 shape,
                 shape_attribute,
                 unresolved_supertraits: v.unresolved.clone(),

@@ -101,6 +101,8 @@ pub(crate) struct ExternFile {
     /// The path of the module the file is the root of (`dep::inner`), once known: for
     /// display.
     pub module_path: Mutex<Option<String>>,
+    /// Where the parser and its validation found errors (computed once, when first asked).
+    pub syntax_errors: std::sync::OnceLock<Vec<TextRange>>,
 }
 
 #[derive(Default)]
@@ -123,6 +125,7 @@ fn intern(ext: &mut ExternStore, path: PathBuf, text: Arc<str>) -> FileRef {
         model: Arc::new(model),
         item_tree: Arc::new(item_tree),
         module_path: Mutex::new(None),
+        syntax_errors: std::sync::OnceLock::new(),
     }));
     ext.by_path.insert(path, Some(id));
     FileRef::Extern(id)
@@ -215,6 +218,9 @@ pub(crate) struct FileData {
     /// The file's nesting depth when it is deeper than `MAX_NESTING`: it was not parsed
     /// (its tree is empty) and is reported as too deeply nested to analyse.
     pub too_deep: Option<usize>,
+    /// Where the parser and its validation found errors (computed once per version of the
+    /// text, when first asked: validation walks the whole tree).
+    pub syntax_errors: std::sync::OnceLock<Vec<TextRange>>,
 }
 
 /// The store. `Send + Sync`: the LSP layer may read it from several threads.
@@ -384,6 +390,7 @@ impl Db {
             item_tree,
             trait_index,
             too_deep: None,
+            syntax_errors: std::sync::OnceLock::new(),
         }
     }
 
@@ -557,6 +564,29 @@ impl Db {
     /// Workspace traits with this name.
     pub fn traits_named(&self, name: &str) -> &[TraitKey] {
         self.names.get(name).map(|v| v.as_slice()).unwrap_or(&[])
+    }
+
+    /// Whether the parser reported an error inside the declaration of `key` (a trait still
+    /// being typed, `trait Foo {` with no `}`): its verdict would describe text rustc rejects.
+    pub fn trait_is_incomplete(&self, key: &TraitKey) -> bool {
+        let Some(def) = self.trait_def(key) else {
+            return false;
+        };
+        let errors = |cache: &std::sync::OnceLock<Vec<TextRange>>, parse: &Parse<SourceFile>| {
+            cache
+                .get_or_init(|| parse.errors().iter().map(|e| e.range()).collect())
+                .iter()
+                .any(|r| def.range.contains_range(*r) || r.start() == def.range.end())
+        };
+        match key {
+            TraitKey::Local(f, _) => self
+                .file(*f)
+                .is_some_and(|d| errors(&d.syntax_errors, &d.parse)),
+            TraitKey::Extern(e, _) => self
+                .extern_file(*e)
+                .is_some_and(|x| errors(&x.syntax_errors, &x.parse)),
+            TraitKey::Std(_) => false,
+        }
     }
 
     /// The declaration of a trait.

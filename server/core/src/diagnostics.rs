@@ -131,6 +131,31 @@ mod tests {
         );
     }
 
+    /// A trait being typed (`fn f<T>(&self) -> ;`: a syntax error) gets no verdict, so its
+    /// `dyn` uses no diagnostic — the same use with the syntax fixed gets one.
+    #[test]
+    fn traits_with_syntax_errors_get_no_diagnostic() {
+        check(
+            r#"
+            trait A { fn f<T>(&self) -> ; }
+            trait B: A {}
+            fn x(_: &dyn A, _: &dyn B) {}
+            "#,
+            expect![""],
+        );
+        check(
+            r#"
+            trait A { fn f<T>(&self) -> u8; }
+            fn x(_: &dyn A) {}
+            "#,
+            expect![[r#"
+                line 2 `A` Error dyn-incompatible: the trait `A` is not dyn compatible (1 violation)
+                - method `f` has type or const parameters (`T`)
+                  related line 1 `f`: method `f` has type or const parameters (`T`)
+            "#]],
+        );
+    }
+
     #[test]
     fn async_trait_traits_are_dyn_compatible_as_expanded() {
         // The headline bug of issue 8: `#[async_trait]` rewrites `async fn get` into a method

@@ -235,6 +235,18 @@ fn location(db: &Db, v: &Violation) -> String {
 }
 
 /// What the hover says when an unknown attribute may reshape the trait or a supertrait.
+fn incomplete_markdown(trait_name: &str, broken: &str) -> String {
+    if broken == trait_name {
+        format!(
+            "⚠️ **incomplete: fix the syntax first** — `{trait_name}` does not parse, so dynlens gives no verdict (and no diagnostic) until it does.\n"
+        )
+    } else {
+        format!(
+            "⚠️ **incomplete: fix the syntax first** — its supertrait `{broken}` does not parse, so dynlens gives no verdict for `{trait_name}` (and no diagnostic) until it does.\n"
+        )
+    }
+}
+
 fn unknown_shape_markdown(name: &str, u: &UnknownShape) -> String {
     let whose = if u.via.is_empty() {
         "this trait".to_string()
@@ -284,6 +296,10 @@ pub fn trait_markdown(
 ) -> String {
     let path = db.trait_display_path(&v.key);
     let mut md = format!("**dynlens** · trait `{path}`\n\n");
+    if let Some(name) = &v.incomplete {
+        md.push_str(&incomplete_markdown(&v.name, name));
+        return md;
+    }
     if let Some(u) = &v.unknown_shape {
         md.push_str(&unknown_shape_markdown(&v.name, u));
         return md;
@@ -432,6 +448,10 @@ pub fn method_markdown(
 ) -> String {
     let path = db.trait_display_path(&v.key);
     let mut md = format!("**dynlens** · method `{path}::{}`\n\n", m.name);
+    if let Some(name) = &v.incomplete {
+        md.push_str(&incomplete_markdown(&v.name, name));
+        return md;
+    }
     if let Some(u) = &v.unknown_shape {
         md.push_str(&unknown_shape_markdown(&v.name, u));
         return md;

@@ -170,6 +170,10 @@ pub fn check(
                 "NOT dyn compatible ({n} violation{})",
                 if n == 1 { "" } else { "s" }
             ),
+            None if r.shape == "incomplete" => format!(
+                "incomplete: fix the syntax first (`{}` does not parse); no verdict",
+                r.shape_attribute.as_deref().unwrap_or("?")
+            ),
             None if r.shape == "unknown" => format!(
                 "no verdict: `#[{}]` may reshape it (unknown attribute macro)",
                 r.shape_attribute.as_deref().unwrap_or("?")
@@ -182,6 +186,7 @@ pub fn check(
         let star = match r.dyn_star_compatible {
             Some(true) => "dyn*: yes",
             Some(false) => "dyn*: no",
+            None if r.shape == "incomplete" => "dyn*: no verdict",
             None => "dyn*: not expandable",
         };
         let _ = writeln!(
@@ -203,7 +208,9 @@ pub fn check(
         let _ = writeln!(out, "{line}");
     }
     let unknown_text = if unknown > 0 {
-        format!(", {unknown} without a verdict (unknown attribute macro or supertrait)")
+        format!(
+            ", {unknown} without a verdict (syntax errors, an unknown attribute macro or supertrait)"
+        )
     } else {
         String::new()
     };

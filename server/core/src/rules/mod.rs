@@ -99,6 +99,8 @@ pub struct Verdict {
     /// know: its final shape is unknown, and so is the verdict (`violations` are those of the
     /// text as written, never presented as rustc's).
     pub unknown_shape: Option<UnknownShape>,
+    /// The trait, or one in its closure, has syntax errors: no verdict until they are fixed.
+    pub incomplete: Option<String>,
 }
 
 /// Where an unknown attribute makes a verdict unknown.
@@ -118,11 +120,13 @@ impl Verdict {
         self.violations.is_empty()
     }
 
-    /// The verdict is rustc's: dynlens knows the trait's final shape, and either found a
-    /// violation or resolved every supertrait. Otherwise hover says what is missing and no
-    /// diagnostic is published.
+    /// The verdict is rustc's: the trait parsed, dynlens knows its final shape, and either
+    /// found a violation or resolved every supertrait. Otherwise hover says what is missing
+    /// and no diagnostic is published.
     pub fn known(&self) -> bool {
-        self.unknown_shape.is_none() && (self.unresolved.is_empty() || !self.violations.is_empty())
+        self.incomplete.is_none()
+            && self.unknown_shape.is_none()
+            && (self.unresolved.is_empty() || !self.violations.is_empty())
     }
 }
 
@@ -203,6 +207,11 @@ pub fn verdict(db: &Db, key: &TraitKey) -> Option<Verdict> {
             }
         }
     }
+    let incomplete = closure
+        .iter()
+        .find(|(k, _)| db.trait_is_incomplete(k))
+        .and_then(|(k, _)| db.trait_def(k))
+        .map(|d| d.name.clone());
     let trait_sized = requires_sized_trait(db, key, &mut HashSet::new());
     let mut methods = Vec::new();
     for m in def.methods() {
@@ -226,6 +235,7 @@ pub fn verdict(db: &Db, key: &TraitKey) -> Option<Verdict> {
         methods,
         unresolved,
         unknown_shape,
+        incomplete,
     })
 }
 
