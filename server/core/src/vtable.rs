@@ -16,7 +16,7 @@
 use std::collections::HashSet;
 
 use crate::db::{Db, TraitKey};
-use crate::model::Ty;
+use crate::model::{GenericArg, Ty};
 use crate::resolve::{Resolved, Scope, bound_trait, resolve_marker_aware};
 use crate::rules::{method_requires_sized, method_violations};
 
@@ -26,11 +26,15 @@ pub enum Slot {
     DropInPlace,
     Size,
     Align,
-    /// A method of `trait_name`; `by_value` when it takes `self` by value.
+    /// A method of `trait_name` (with the instantiation it belongs to, `Supertrait<u8>`,
+    /// when the trait appears with several); `by_value` when it takes `self` by value;
+    /// `vacant_unless`: the method's `where Self: …` bounds (other than `Sized`) — a type that
+    /// does not satisfy them leaves the slot vacant.
     Method {
         trait_name: String,
         method: String,
         by_value: bool,
+        vacant_unless: Option<String>,
     },
     /// The pointer to a supertrait's own vtable (for upcasting).
     Vptr {
@@ -48,16 +52,21 @@ impl Slot {
             Slot::Method {
                 trait_name,
                 method,
-                by_value: false,
-            } => format!("`{trait_name}::{method}`"),
-            Slot::Method {
-                trait_name,
-                method,
-                by_value: true,
+                by_value,
+                vacant_unless,
             } => {
-                format!(
-                    "`{trait_name}::{method}` (by-value `self`: a vtable shim receives the value through a pointer)"
-                )
+                let mut s = format!("`{trait_name}::{method}`");
+                if *by_value {
+                    s.push_str(
+                        " (by-value `self`: a vtable shim receives the value through a pointer)",
+                    );
+                }
+                if let Some(b) = vacant_unless {
+                    s.push_str(&format!(
+                        " — vacant for types that are not `{b}` (`where Self: {b}`)"
+                    ));
+                }
+                s
             }
             Slot::Vptr { trait_name } => {
                 format!("vtable pointer for `dyn {trait_name}` (upcasting)")
@@ -66,16 +75,30 @@ impl Slot {
     }
 }
 
+/// A trait as instantiated in the layout: the trait and its generic arguments (as text,
+/// the root trait's parameters substituted), so that `Supertrait<T>` and `Supertrait<U>` are
+/// two segments, as in rustc, and the same instantiation reached twice is one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Node {
+    key: TraitKey,
+    args: Vec<String>,
+}
+
 /// The layout of `dyn Trait`'s vtable. `None` if the trait cannot be loaded.
 pub fn layout(db: &Db, key: &TraitKey) -> Option<Vec<Slot>> {
-    let mut slots = vec![Slot::DropInPlace, Slot::Size, Slot::Align];
-    let mut visited: HashSet<TraitKey> = HashSet::new();
-    visited.insert(key.clone());
+    let def = db.trait_def(key)?;
+    let root = Node {
+        key: key.clone(),
+        args: def.generics.iter().map(|g| g.name.clone()).collect(),
+    };
+    // Each segment: the instantiated trait, its own entries, whether a vptr follows.
+    let mut order: Vec<(Node, Vec<Entry>, bool)> = Vec::new();
+    let mut visited: HashSet<Node> = HashSet::new();
+    visited.insert(root.clone());
     let mut emit_vptr_on_new_entry = false;
     // Each stack entry: (trait, emit_vptr, remaining siblings to visit).
-    let mut stack: Vec<(TraitKey, bool, std::vec::IntoIter<TraitKey>)> =
-        vec![(key.clone(), false, Vec::new().into_iter())];
-    db.trait_def(key)?;
+    let mut stack: Vec<(Node, bool, std::vec::IntoIter<Node>)> =
+        vec![(root, false, Vec::new().into_iter())];
     'outer: loop {
         // Dive into the first unvisited supertrait, repeatedly.
         loop {
@@ -89,14 +112,9 @@ pub fn layout(db: &Db, key: &TraitKey) -> Option<Vec<Slot>> {
             }
         }
         // Emit the innermost trait, then move to its next sibling if there is one.
-        while let Some((k, emit_vptr, mut siblings)) = stack.pop() {
-            let has_entries = any_entries_below(db, &k);
-            slots.extend(own_entries(db, &k));
-            if emit_vptr && has_entries {
-                slots.push(Slot::Vptr {
-                    trait_name: db.trait_display_path(&k),
-                });
-            }
+        while let Some((n, emit_vptr, mut siblings)) = stack.pop() {
+            let has_entries = any_entries_below(db, &n.key);
+            order.push((n.clone(), own_entries(db, &n.key), emit_vptr && has_entries));
             emit_vptr_on_new_entry |= has_entries;
             if let Some(next) = siblings.by_ref().find(|s| visited.insert(s.clone())) {
                 stack.push((next, emit_vptr_on_new_entry, siblings));
@@ -105,41 +123,147 @@ pub fn layout(db: &Db, key: &TraitKey) -> Option<Vec<Slot>> {
         }
         break;
     }
+    // A trait met with several instantiations is named with its arguments.
+    let label = |n: &Node| {
+        let name = db.trait_display_path(&n.key);
+        let several = order
+            .iter()
+            .filter(|(m, _, _)| m.key == n.key)
+            .map(|(m, _, _)| &m.args)
+            .collect::<HashSet<_>>()
+            .len()
+            > 1;
+        if several && !n.args.is_empty() {
+            format!("{name}<{}>", n.args.join(", "))
+        } else {
+            name
+        }
+    };
+    let mut slots = vec![Slot::DropInPlace, Slot::Size, Slot::Align];
+    for (n, methods, vptr) in &order {
+        let trait_name = label(n);
+        for (method, by_value, vacant_unless) in methods {
+            slots.push(Slot::Method {
+                trait_name: trait_name.clone(),
+                method: method.clone(),
+                by_value: *by_value,
+                vacant_unless: vacant_unless.clone(),
+            });
+        }
+        if *vptr {
+            slots.push(Slot::Vptr {
+                trait_name: trait_name.clone(),
+            });
+        }
+    }
     Some(slots)
 }
 
-/// Direct supertraits (bounds on `Self`, in order), skipping `Sized` and unknown ones.
-fn direct_supertraits(db: &Db, key: &TraitKey) -> Vec<TraitKey> {
-    let Some(def) = db.trait_def(key) else {
+/// Direct supertraits of an instantiated trait (bounds on `Self`, in order), instantiated
+/// with its arguments; `Sized` and unknown ones skipped.
+fn direct_supertraits(db: &Db, node: &Node) -> Vec<Node> {
+    let Some(def) = db.trait_def(&node.key) else {
         return Vec::new();
     };
+    let params: Vec<&str> = def.generics.iter().map(|g| g.name.as_str()).collect();
     def.self_bounds()
         .filter_map(bound_trait)
-        .filter_map(|p| match resolve_marker_aware(db, Scope::of(key), p) {
-            Resolved::Trait(k) => Some(k),
-            _ => None,
+        .filter_map(|p| {
+            let key = match resolve_marker_aware(db, Scope::of(&node.key), p) {
+                Resolved::Trait(k) => k,
+                _ => return None,
+            };
+            let written: Vec<String> = p
+                .segments
+                .last()
+                .map(|s| {
+                    s.args
+                        .iter()
+                        .filter(|a| !matches!(a, GenericArg::AssocType { .. }))
+                        .map(crate::print::arg_text)
+                        .collect()
+                })
+                .unwrap_or_default();
+            // Missing arguments take the parameter's default (`Add` is `Add<Self>`).
+            let sdef = db.trait_def(&key)?;
+            let args = sdef
+                .generics
+                .iter()
+                .enumerate()
+                .map(|(i, g)| match written.get(i) {
+                    Some(a) => substitute(a, &params, &node.args),
+                    None => g
+                        .default
+                        .as_ref()
+                        .map(crate::print::ty_text)
+                        .unwrap_or_else(|| "_".to_string()),
+                })
+                .collect();
+            Some(Node { key, args })
         })
         .collect()
 }
 
+/// `text` with each identifier that is one of `params` replaced by its argument.
+fn substitute(text: &str, params: &[&str], args: &[String]) -> String {
+    let mut out = String::new();
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        match params.iter().position(|p| *p == word.as_str()) {
+            Some(i) if i < args.len() => out.push_str(&args[i]),
+            _ => out.push_str(word),
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_alphanumeric() || c == '_' || (c == '\'' && word.is_empty()) {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// A method's entry: its name, whether it takes `self` by value, and the `where Self:`
+/// bounds other than `Sized` a type must meet for its slot not to be vacant.
+type Entry = (String, bool, Option<String>);
+
 /// The trait's own vtable-safe methods.
-fn own_entries(db: &Db, key: &TraitKey) -> Vec<Slot> {
+fn own_entries(db: &Db, key: &TraitKey) -> Vec<Entry> {
     let Some(def) = db.trait_def(key) else {
         return Vec::new();
     };
-    let name = db.trait_display_path(key);
     def.methods()
         .filter(|m| {
             !method_requires_sized(db, key, m)
                 && method_violations(db, key, &def, m, &[]).is_empty()
         })
-        .map(|m| Slot::Method {
-            trait_name: name.clone(),
-            method: m.name.clone(),
-            by_value: m
+        .map(|m| {
+            let by_value = m
                 .receiver
                 .as_ref()
-                .is_some_and(|r| matches!(&r.ty, t if Ty::is_self(t))),
+                .is_some_and(|r| matches!(&r.ty, t if Ty::is_self(t)));
+            let bounds: Vec<String> = m
+                .where_preds
+                .iter()
+                .filter(|p| p.ty.as_ref().is_some_and(Ty::is_self))
+                .flat_map(|p| p.bounds.iter())
+                // Lifetimes are erased in vtables: never a reason for a vacant slot.
+                .filter(|b| {
+                    !matches!(
+                        b,
+                        crate::model::Bound::Trait { maybe: true, .. }
+                            | crate::model::Bound::Lifetime(_)
+                    )
+                })
+                .map(|b| crate::print::bounds_text(std::slice::from_ref(b)))
+                .filter(|t| t != "Sized" && !t.ends_with("::Sized"))
+                .collect();
+            let vacant = (!bounds.is_empty()).then(|| bounds.join(" + "));
+            (m.name.clone(), by_value, vacant)
         })
         .collect()
 }
@@ -170,6 +294,104 @@ mod tests {
                 Slot::Vptr { trait_name } => format!("{trait_name}-vptr"),
             })
             .collect()
+    }
+
+    /// rustc's dump for `dyn Trait<u8, u16>` (nightly `#[rustc_dump_vtable]`, issue 12):
+    /// MetadataDropInPlace, MetadataSize, MetadataAlign, `<… as Supertrait<u8>>::p`,
+    /// `<… as Supertrait<u16>>::p`, TraitVPtr(`Supertrait<u16>`), `Trait::say_hello`. At the
+    /// trait level the instantiations are the trait's parameters: `Supertrait<T>`, `<U>`.
+    #[test]
+    fn supertraits_differing_in_arguments_are_separate_segments() {
+        let src = "trait Supertrait<T> { fn p(&self) {} }\ntrait Trait<T, U>: Supertrait<T> + Supertrait<U> { fn say_hello(&self) {} }";
+        assert_eq!(
+            names(src, 1),
+            [
+                "drop",
+                "size",
+                "align",
+                "Supertrait<T>::p",
+                "Supertrait<U>::p",
+                "Supertrait<U>-vptr",
+                "Trait::say_hello"
+            ]
+        );
+        // The same instantiation twice is one segment.
+        let src = "trait Supertrait<T> { fn p(&self) {} }\ntrait Trait<T>: Supertrait<T> + Supertrait<T> { fn say_hello(&self) {} }";
+        assert_eq!(
+            names(src, 1),
+            ["drop", "size", "align", "Supertrait::p", "Trait::say_hello"]
+        );
+    }
+
+    /// A diamond whose supertraits are instantiated twice; rustc's dump for `dyn Top`
+    /// (nightly `#[rustc_dump_vtable]`): `Supertrait<u8>::p`, `A::a`, TraitVPtr(A),
+    /// `Dia<u8>::d`, `Supertrait<u16>::p`, TraitVPtr(`Supertrait<u16>`), `Dia<u16>::d`,
+    /// TraitVPtr(`Dia<u16>`), `Top::t` — `A`, with no parameters, is one segment.
+    #[test]
+    fn diamond_instantiated_twice_matches_rustc_dump() {
+        let src = "trait Supertrait<T> { fn p(&self) {} }\ntrait A { fn a(&self); }\ntrait Dia<T>: Supertrait<T> + A { fn d(&self); }\ntrait Top: Dia<u8> + Dia<u16> { fn t(&self); }";
+        assert_eq!(
+            names(src, 3),
+            [
+                "drop",
+                "size",
+                "align",
+                "Supertrait<u8>::p",
+                "A::a",
+                "A-vptr",
+                "Dia<u8>::d",
+                "Supertrait<u16>::p",
+                "Supertrait<u16>-vptr",
+                "Dia<u16>::d",
+                "Dia<u16>-vptr",
+                "Top::t"
+            ]
+        );
+    }
+
+    /// num-traits' `RefNum`: two instantiations of `NumOps`, each with five operator
+    /// supertraits. rustc's dump for `dyn RefNum<u32>` (nightly `#[rustc_dump_vtable]`) has 23
+    /// entries: DSA; `Add<u32>::add`; `Sub<u32>::sub`, vptr; `Mul<u32>`, `Div<u32>`,
+    /// `Rem<u32>` likewise; the five again for `&u32`, each with its vptr; then the vptr of
+    /// `NumOps<&u32, u32>`.
+    #[test]
+    fn ref_num_has_a_segment_per_instantiation() {
+        let src = "use std::ops::*;\npub trait NumOps<Rhs = Self, Output = Self>: Add<Rhs, Output = Output> + Sub<Rhs, Output = Output> + Mul<Rhs, Output = Output> + Div<Rhs, Output = Output> + Rem<Rhs, Output = Output> {}\npub trait RefNum<Base>: NumOps<Base, Base> + for<'r> NumOps<&'r Base, Base> {}";
+        let got = names(src, 1);
+        assert_eq!(got.len(), 23, "{got:?}");
+        let ops = ["add", "sub", "mul", "div", "rem"];
+        let mut expected = vec!["drop".to_string(), "size".into(), "align".into()];
+        for (i, op) in ops.iter().enumerate() {
+            let tr = format!("std::ops::{}{}", op[..1].to_uppercase(), &op[1..]);
+            expected.push(format!("{tr}<Base>::{op}"));
+            if i > 0 {
+                expected.push(format!("{tr}<Base>-vptr"));
+            }
+        }
+        for op in ops {
+            let tr = format!("std::ops::{}{}", op[..1].to_uppercase(), &op[1..]);
+            expected.push(format!("{tr}<&'r Base>::{op}"));
+            expected.push(format!("{tr}<&'r Base>-vptr"));
+        }
+        expected.push("NumOps<&'r Base, Base>-vptr".into());
+        assert_eq!(got, expected);
+    }
+
+    /// rustc's dump for `dyn Vac` prints `Vacant` for `v` (its own vtable, for the
+    /// trait-level layout, lists the slot; the row says which types leave it vacant).
+    #[test]
+    fn where_self_send_methods_are_vacant_for_other_types() {
+        let mut db = Db::new(StdLibrary::catalog());
+        let f = db.set_file_text(
+            "lib.rs".into(),
+            "trait Vac { fn v(&self) where Self: Send; fn w(&self); }".to_string(),
+        );
+        let slots = layout(&db, &TraitKey::Local(f, 0)).unwrap();
+        assert_eq!(
+            slots[3].describe(),
+            "`Vac::v` — vacant for types that are not `Send` (`where Self: Send`)"
+        );
+        assert_eq!(slots[4].describe(), "`Vac::w`");
     }
 
     #[test]

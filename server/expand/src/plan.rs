@@ -409,6 +409,28 @@ pub(crate) fn plan_trait(
             "a blanket `impl<T> {name_s} for T` in the workspace covers `Dyn{name_s}` already (a second impl would conflict)"
         ));
     }
+    // `Supertrait<T> + Supertrait<U>`: `dyn Trait` has a vtable segment per instantiation
+    // (rustc lays out both), but `impl Supertrait<T> for DynTrait` and `impl Supertrait<U> for
+    // DynTrait` would overlap (they coincide when `T = U`), so `impl Trait for DynTrait`,
+    // which needs both, cannot be written.
+    let mut instantiations: Vec<(String, String)> = Vec::new();
+    for b in &item.supertraits {
+        if let syn::TypeParamBound::Trait(tb) = b
+            && let Some(last) = tb.path.segments.last()
+        {
+            let name = last.ident.to_string();
+            let args = super::model::tidy_tokens(&quote!(#last).to_string());
+            if let Some((_, other)) = instantiations
+                .iter()
+                .find(|(n, a)| *n == name && *a != args)
+            {
+                blockers.push(format!(
+                    "the supertrait `{name}` is instantiated twice (`{other}`, `{args}`): its two impls for `Dyn{name_s}` would overlap where the arguments are equal"
+                ));
+            }
+            instantiations.push((name, args));
+        }
+    }
     let borrow = names.borrow.clone();
     let supers = plan_supertraits(all_supers, std_names, forwarding, &mut blockers, planned)?;
     let bounds = plan_trait_bounds(item, inputs, std_names, &mut blockers);

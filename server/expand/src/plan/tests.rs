@@ -444,3 +444,31 @@ fn parameters_named_after_associated_types_do_not_shadow_the_traits_they_name() 
     .text;
     assert!(text.contains("Error: self::Error"), "{text}");
 }
+
+/// `Supertrait<T> + Supertrait<U>` (issue 12): the two impls of `Supertrait` for the dyn
+/// type would overlap when `T = U`, so `impl Trait for DynTrait` is not written, and the
+/// title says why; the expansion still compiles (checked by the corpus test's harness on
+/// `tests/oracle/corpus`, and here by the plan).
+#[test]
+fn a_supertrait_instantiated_twice_blocks_the_impl() {
+    let input = ExpandInput {
+        trait_source:
+            "pub trait Trait<T, U>: Supertrait<T> + Supertrait<U> { fn say_hello(&self); }".into(),
+        supertraits: vec![supertrait(
+            "Supertrait",
+            "pub trait Supertrait<T> { fn p(&self) -> u8; }",
+        )],
+        forwarding_impls: false,
+        blanket_impl: false,
+        std_names: Vec::new(),
+    };
+    let plan = plan(&input).expect("plans");
+    assert!(!plan.complete());
+    assert!(
+        plan.title().contains(
+            "the supertrait `Supertrait` is instantiated twice (`Supertrait<T>`, `Supertrait<U>`)"
+        ),
+        "{}",
+        plan.title()
+    );
+}
