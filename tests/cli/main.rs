@@ -339,3 +339,22 @@ fn check_gives_no_verdict_for_a_trait_that_does_not_parse() {
     assert!(v[0]["dyn_compatible"].is_null() && v[0]["dyn_star_compatible"].is_null());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A path to a device (here a symlink to `/dev/zero`) is refused with a clear message, not
+/// read (reading `/dev/zero` never ends) and not reported as an unreadable directory.
+#[cfg(unix)]
+#[test]
+fn a_device_is_refused_clearly() {
+    let dir = std::env::temp_dir().join(format!("dynlens-cli-dev-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let link = dir.join("zero.rs");
+    let _ = std::fs::remove_file(&link);
+    std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+    let out = dynlens().arg("check").arg(&link).output().expect("run");
+    assert_one_line_error(&out, "is neither a file nor a directory");
+    // In a directory, it is skipped: not a `.rs` source to read.
+    let out = dynlens().arg("check").arg(&dir).output().expect("run");
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("Not a directory"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

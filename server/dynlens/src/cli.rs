@@ -62,6 +62,13 @@ pub fn rust_files(path: &Path, warnings: &mut Vec<String>) -> Result<Vec<PathBuf
     if meta.is_file() {
         return Ok(vec![path.to_path_buf()]);
     }
+    if !meta.is_dir() {
+        // `/dev/zero`, a FIFO, a socket (or a symlink to one): never read.
+        return Err(CliError(format!(
+            "`{}` is neither a file nor a directory (a device, a FIFO or a socket): not read",
+            path.display()
+        )));
+    }
     Ok(dynlens_loader::walk_rust_files(path, &mut |dir, e| {
         warnings.push(format!("skipping `{}`: {e}", dir.display()))
     }))
