@@ -78,10 +78,9 @@ pub fn hover(db: &Db, file: FileId, offset: TextSize, config: &HoverConfig) -> O
     match target {
         Target::Trait(key, range) => {
             let v = cache.verdict(db, &key)?;
-            Some(HoverResult {
-                range,
-                markdown: trait_markdown(db, &v, dyn_star(&v).as_ref(), config),
-            })
+            let mut markdown = trait_markdown(db, &v, dyn_star(&v).as_ref(), config);
+            markdown.push_str(&conversion_markdown(db, file, offset));
+            Some(HoverResult { range, markdown })
         }
         Target::Method(key, name, range) => {
             let v = cache.verdict(db, &key)?;
@@ -90,6 +89,31 @@ pub fn hover(db: &Db, file: FileId, offset: TextSize, config: &HoverConfig) -> O
                 range,
                 markdown: method_markdown(db, &v, m, dyn_star(&v).as_ref(), config),
             })
+        }
+    }
+}
+
+/// On the trait of an `impl Trait` parameter: whether it can become a dyn* value, and how
+/// (the code actions' titles), or why not.
+fn conversion_markdown(db: &Db, file: FileId, offset: TextSize) -> String {
+    match crate::assists::convert_to_dyn_star::prepare(db, file, offset) {
+        Err(None) => String::new(),
+        Err(Some(why)) => format!("\n### Convert to dyn*\n\nNot offered: {why}.\n"),
+        Ok(_) => {
+            let titles: Vec<String> = crate::assists::assists(
+                db,
+                file,
+                TextRange::empty(offset),
+                crate::assists::AssistResolve::None,
+            )
+            .into_iter()
+            .filter(|a| a.id.starts_with("convert_impl_to_dyn_star"))
+            .map(|a| format!("- {}", a.label.trim_start_matches("dynlens: ")))
+            .collect();
+            format!(
+                "\n### Convert to dyn*\n\nOne compiled copy of the function for every argument type instead of one per type:\n{}\n",
+                titles.join("\n")
+            )
         }
     }
 }
@@ -539,6 +563,32 @@ mod tests {
     fn check(fixture: &str, expect: Expect) {
         let md = hover_at(fixture).expect("a hover at the cursor");
         expect.assert_eq(&md);
+    }
+
+    /// On the trait of an `impl Trait` parameter, hover says whether the parameter can become
+    /// a dyn* value (the actions' titles) or why not.
+    #[test]
+    fn impl_trait_parameters_say_whether_they_convert_to_dyn_star() {
+        let md = hover_at(
+            "trait Shape { fn area(&self) -> f64; }\nfn show(s: impl Sh$0ape) -> f64 { s.area() }\n",
+        )
+        .expect("hover");
+        assert!(md.contains("### Convert to dyn*"), "{md}");
+        assert!(
+            md.contains("Convert `s` to dyn* (`DynShape`), callers unchanged"),
+            "{md}"
+        );
+        let md = hover_at(
+            "trait Shape { fn area(&self) -> f64; }\nfn show(s: impl Sh$0ape + Send) -> f64 { s.area() }\n",
+        )
+        .expect("hover");
+        assert!(
+            md.contains("Not offered: the bound has more than one trait"),
+            "{md}"
+        );
+        // Not a parameter: no such section.
+        let md = hover_at("trait Sh$0ape { fn area(&self) -> f64; }\n").expect("hover");
+        assert!(!md.contains("Convert to dyn*"), "{md}");
     }
 
     #[test]

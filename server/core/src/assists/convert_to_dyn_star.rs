@@ -33,81 +33,165 @@ use dynlens_expand::DynParam;
 
 const ID: &str = "convert_impl_to_dyn_star_wrapper";
 
-pub fn convert_to_dyn_star(ctx: &AssistCtx<'_>, acc: &mut Assists) -> Option<()> {
-    if !acc.wants(ID) && !acc.wants(callers::ID) {
-        return None;
-    }
-    let db = ctx.db;
-    let root = db.syntax(ctx.file)?;
+/// What the conversion needs, checked: the parameter, its function, the trait and its plan,
+/// the dyn type and where it lives.
+pub(crate) struct Prepared {
+    param: ast::Param,
+    impl_ty: ast::ImplTraitType,
+    func: ast::Fn,
+    body: ast::BlockExpr,
+    fn_name: String,
+    x: String,
+    param_list: ast::ParamList,
+    args: Vec<String>,
+    key: TraitKey,
+    dyn_args: Vec<String>,
+    place: DynPlace,
+    dyn_name: String,
+    dyn_path: String,
+}
+
+/// Why the conversion is not offered at `offset`: `Err(None)` when the cursor is not on an
+/// `impl Trait` parameter at all, `Err(Some(reason))` when it is but the result would not
+/// compile (the reason is what hover says).
+pub(crate) fn prepare(db: &Db, file: FileId, offset: TextSize) -> Result<Prepared, Option<String>> {
+    let no = |why: &str| Err(Some(why.to_string()));
+    let root = db.syntax(file).ok_or(None)?;
     let token = root
         .syntax()
-        .token_at_offset(ctx.range.start())
-        .right_biased()?;
-    let param = token.parent_ancestors().find_map(ast::Param::cast)?;
-    let ast::Type::ImplTraitType(impl_ty) = param.ty()? else {
-        return None;
+        .token_at_offset(offset)
+        .right_biased()
+        .ok_or(None)?;
+    let param = token
+        .parent_ancestors()
+        .find_map(ast::Param::cast)
+        .ok_or(None)?;
+    let Some(ast::Type::ImplTraitType(impl_ty)) = param.ty() else {
+        return Err(None);
     };
-    let func = param.syntax().ancestors().find_map(ast::Fn::cast)?;
-    let body = func.body()?;
-    if func.const_token().is_some()
-        || func
-            .syntax()
-            .ancestors()
-            .any(|a| ast::Trait::can_cast(a.kind()))
-    {
-        return None;
+    let func = param
+        .syntax()
+        .ancestors()
+        .find_map(ast::Fn::cast)
+        .ok_or(None)?;
+    let Some(body) = func.body() else {
+        return no("the function has no body");
+    };
+    if func.const_token().is_some() {
+        return no("a `const fn` cannot take a dyn* value");
     }
-    let fn_name = func.name()?.text().to_string();
-    let x = match param.pat()? {
-        ast::Pat::IdentPat(p) if p.ref_token().is_none() && p.pat().is_none() => {
-            p.name()?.text().to_string()
+    if func
+        .syntax()
+        .ancestors()
+        .any(|a| ast::Trait::can_cast(a.kind()))
+    {
+        return no("a trait's own method: its signature is the trait's");
+    }
+    let fn_name = func.name().ok_or(None)?.text().to_string();
+    let x = match param.pat() {
+        Some(ast::Pat::IdentPat(p)) if p.ref_token().is_none() && p.pat().is_none() => {
+            p.name().ok_or(None)?.text().to_string()
         }
-        _ => return None,
+        _ => return no("the parameter is a pattern, not a name"),
     };
-    let param_list = func.param_list()?;
+    let param_list = func.param_list().ok_or(None)?;
     let mut args = Vec::new();
     for p in param_list.params() {
-        match p.pat()? {
-            ast::Pat::IdentPat(ip) if ip.ref_token().is_none() && ip.pat().is_none() => {
-                args.push(ip.name()?.text().to_string())
+        match p.pat() {
+            Some(ast::Pat::IdentPat(ip)) if ip.ref_token().is_none() && ip.pat().is_none() => {
+                args.push(ip.name().ok_or(None)?.text().to_string())
             }
-            _ => return None,
+            _ => return no("another parameter is a pattern, not a name"),
         }
     }
     // The bound: one trait, with at most a lifetime beside it.
     let mut trait_bound = None;
     let mut lifetime = None;
-    for b in impl_ty.type_bound_list()?.bounds() {
+    for b in impl_ty.type_bound_list().ok_or(None)?.bounds() {
         if let Some(l) = b.lifetime() {
             lifetime = Some(l.text().to_string());
         } else if let Some(ast::Type::PathType(pt)) = b.ty()
             && b.question_mark_token().is_none()
-            && trait_bound.replace(pt).is_none()
+            && trait_bound.is_none()
         {
+            trait_bound = Some(pt);
         } else {
-            return None;
+            return no(
+                "the bound has more than one trait (`+ Send` and other auto traits are not carried yet)",
+            );
         }
     }
-    let bound = trait_bound?;
-    let path = bound.path()?;
-    let key = resolve_trait(
+    let bound = trait_bound.ok_or(None)?;
+    let path = bound.path().ok_or(None)?;
+    let Some(key) = resolve_trait(
         db,
-        Scope::At(ctx.file, bound.syntax().text_range().start()),
+        Scope::At(file, bound.syntax().text_range().start()),
         &crate::model::lower_path(&path),
-    )?;
-    let plan = dynlens_expand::plan(&expand_input(db, &key, false).ok()?).ok()?;
+    ) else {
+        return no("dynlens cannot find the trait");
+    };
+    let plan = match expand_input(db, &key, false).map(|i| dynlens_expand::plan(&i)) {
+        Ok(Ok(plan)) => plan,
+        Ok(Err(e)) => return Err(Some(e.to_string())),
+        Err(e) => return Err(Some(e)),
+    };
     if !plan.complete() {
-        return None;
+        return Err(Some(format!(
+            "`{}` cannot implement the trait ({}), so the body's uses of `{x}` would not compile",
+            plan.dyn_name(),
+            plan.blockers().join("; ")
+        )));
     }
-    let dyn_args = dyn_arguments(&plan.dyn_params(), &path, lifetime.as_deref())?;
-    let place = DynPlace::of(db, ctx.file, &func, &key)?;
+    let Some(dyn_args) = dyn_arguments(&plan.dyn_params(), &path, lifetime.as_deref()) else {
+        return no(
+            "an associated type or generic argument of the trait is not spelled in the bound (`Iterator<Item = u32>`)",
+        );
+    };
+    let Some(place) = DynPlace::of(db, file, &func, &key) else {
+        return no("the dyn type would live in another crate of the workspace");
+    };
     let dyn_name = plan.dyn_name();
     let dyn_path = match &place {
         DynPlace::DynStar { .. } => DynStarModule::dyn_path(&dyn_name),
-        DynPlace::NextToTrait { path_from_fn, .. } => {
-            format!("{path_from_fn}{dyn_name}")
-        }
+        DynPlace::NextToTrait { path_from_fn, .. } => format!("{path_from_fn}{dyn_name}"),
     };
+    Ok(Prepared {
+        param,
+        impl_ty,
+        func,
+        body,
+        fn_name,
+        x,
+        param_list,
+        args,
+        key,
+        dyn_args,
+        place,
+        dyn_name,
+        dyn_path,
+    })
+}
+
+pub fn convert_to_dyn_star(ctx: &AssistCtx<'_>, acc: &mut Assists) -> Option<()> {
+    if !acc.wants(ID) && !acc.wants(callers::ID) {
+        return None;
+    }
+    let db = ctx.db;
+    let Prepared {
+        param,
+        impl_ty,
+        func,
+        body,
+        fn_name,
+        x,
+        param_list,
+        args,
+        key,
+        dyn_args,
+        place,
+        dyn_name,
+        dyn_path,
+    } = prepare(db, ctx.file, ctx.range.start()).ok()?;
     callers::offer(
         ctx,
         acc,
