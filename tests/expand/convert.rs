@@ -22,6 +22,11 @@ pub fn total(it: impl Iterator<Item = u32>) -> u32 {
     it.map(|x| x * 2).sum()
 }
 
+/// The design note's `print_me_later`: the value moves into a closure another thread runs.
+pub fn print_me_later(x: impl Debug + Send + 'static) -> impl FnOnce() -> String + Send {
+    move || format!("later: {x:?}")
+}
+
 #[derive(Debug)]
 struct Big([u64; 8]);
 
@@ -32,6 +37,9 @@ fn main() {
     println!("{}", total(vec![1, 2, 3].into_iter()));
     println!("{}", total((0..10).filter(|x| x % 3 == 0)));
     println!("{}", shapes::describe("square", shapes::Square(2.0)));
+    let job = print_me_later(Big([5; 8]));
+    println!("{}", std::thread::spawn(job).join().unwrap());
+    println!("{}", std::thread::spawn(print_me_later(9u8)).join().unwrap());
 }
 "#;
 
@@ -132,6 +140,7 @@ fn impl_trait_parameters_become_dyn_star_values_and_the_program_is_unchanged() {
     convert(&dir, "main.rs", "x: impl Debug");
     convert(&dir, "main.rs", "it: impl Iterator");
     convert(&dir, "shapes.rs", "s: impl Shape");
+    convert(&dir, "main.rs", "x: impl Debug + Send");
     let after = run(&dir);
     assert_eq!(after, before, "the converted program prints the same");
     let main = std::fs::read_to_string(dir.join("src/main.rs")).expect("read");
@@ -139,6 +148,8 @@ fn impl_trait_parameters_become_dyn_star_values_and_the_program_is_unchanged() {
     for needle in [
         "fn print_me_dyn(x: crate::dyn_star::DynDebug<'_>) -> String",
         "fn total_dyn(it: crate::dyn_star::DynIterator<'_, u32>) -> u32",
+        // `Debug + Send + 'static`: one trait covering both, so the value can go to a thread.
+        "fn print_me_later_dyn(x: crate::dyn_star::DynDebugSend<'static>) -> impl FnOnce() -> String + Send",
         "pub mod dyn_star;",
     ] {
         assert!(main.contains(needle), "{needle} in:\n{main}");
@@ -148,8 +159,12 @@ fn impl_trait_parameters_become_dyn_star_values_and_the_program_is_unchanged() {
         "{shapes}"
     );
     let star = std::fs::read_to_string(dir.join("src/dyn_star.rs")).expect("dyn_star.rs");
-    assert_eq!(star.matches("pub struct DynDebug").count(), 1);
-    assert_eq!(star.matches("pub struct DynIterator").count(), 1);
+    assert_eq!(star.matches("pub struct DynDebug<").count(), 1);
+    assert_eq!(star.matches("pub struct DynIterator<").count(), 1);
+    assert!(
+        star.contains("pub trait DebugSend: std::fmt::Debug + Send {}"),
+        "{star}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 

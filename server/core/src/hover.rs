@@ -583,7 +583,9 @@ mod tests {
         )
         .expect("hover");
         assert!(
-            md.contains("Not offered: the bound has more than one trait"),
+            md.contains(
+                "Not offered: auto traits beside a trait that is not std's are not carried yet"
+            ),
             "{md}"
         );
         // Not a parameter: no such section.

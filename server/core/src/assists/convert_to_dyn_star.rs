@@ -104,21 +104,37 @@ pub(crate) fn prepare(db: &Db, file: FileId, offset: TextSize) -> Result<Prepare
             _ => return no("another parameter is a pattern, not a name"),
         }
     }
-    // The bound: one trait, with at most a lifetime beside it.
+    // The bound: one trait, with auto traits (`Send`, `Sync`, `Unpin`) and at most a
+    // lifetime beside it.
     let mut trait_bound = None;
     let mut lifetime = None;
+    let mut autos: Vec<(String, TraitKey)> = Vec::new();
     for b in impl_ty.type_bound_list().ok_or(None)?.bounds() {
         if let Some(l) = b.lifetime() {
             lifetime = Some(l.text().to_string());
-        } else if let Some(ast::Type::PathType(pt)) = b.ty()
-            && b.question_mark_token().is_none()
-            && trait_bound.is_none()
-        {
-            trait_bound = Some(pt);
-        } else {
-            return no(
-                "the bound has more than one trait (`+ Send` and other auto traits are not carried yet)",
-            );
+            continue;
+        }
+        let Some(ast::Type::PathType(pt)) = b.ty() else {
+            return no("the bound is not a trait path");
+        };
+        if b.question_mark_token().is_some() {
+            return no("`?Sized` in the bound: a dyn* value is sized");
+        }
+        let resolved = pt.path().and_then(|p| {
+            resolve_trait(
+                db,
+                Scope::At(file, pt.syntax().text_range().start()),
+                &crate::model::lower_path(&p),
+            )
+        });
+        let auto = resolved.as_ref().and_then(|k| match k {
+            TraitKey::Std(c) => dynlens_std::trait_info(c).filter(|i| i.facts.auto),
+            _ => None,
+        });
+        match (auto, resolved) {
+            (Some(info), Some(k)) => autos.push((info.public_path(), k)),
+            _ if trait_bound.is_none() => trait_bound = Some(pt),
+            _ => return no("the bound has more than one trait besides auto traits"),
         }
     }
     let bound = trait_bound.ok_or(None)?;
@@ -130,12 +146,23 @@ pub(crate) fn prepare(db: &Db, file: FileId, offset: TextSize) -> Result<Prepare
     ) else {
         return no("dynlens cannot find the trait");
     };
-    let plan = match expand_input(db, &key, false).map(|i| dynlens_expand::plan(&i)) {
+    // With auto traits: one trait of the crate's covering all of them (`DebugSend`), so that
+    // the dyn* value is `Send` too.
+    let combined = if autos.is_empty() {
+        None
+    } else {
+        Some(combined_trait(db, file, &key, &path, &autos).map_err(Some)?)
+    };
+    let plan_input = match &combined {
+        Some(c) => Ok(c.input.clone()),
+        None => expand_input(db, &key, false),
+    };
+    let plan = match plan_input.map(|i| dynlens_expand::plan(&i)) {
         Ok(Ok(plan)) => plan,
         Ok(Err(e)) => return Err(Some(e.to_string())),
         Err(e) => return Err(Some(e)),
     };
-    if !plan.complete() {
+    if !plan.complete() && combined.is_none() {
         return Err(Some(format!(
             "`{}` cannot implement the trait ({}), so the body's uses of `{x}` would not compile",
             plan.dyn_name(),
@@ -147,12 +174,21 @@ pub(crate) fn prepare(db: &Db, file: FileId, offset: TextSize) -> Result<Prepare
             "an associated type or generic argument of the trait is not spelled in the bound (`Iterator<Item = u32>`)",
         );
     };
-    let Some(place) = DynPlace::of(db, file, &func, &key) else {
-        return no("the dyn type would live in another crate of the workspace");
+    let place = match combined {
+        Some(c) => DynPlace::Combined {
+            present: c.module.holds_named(db, &format!("{}Vtable", c.name)),
+            module: c.module,
+            decl: c.decl,
+            input: c.input,
+        },
+        None => match DynPlace::of(db, file, &func, &key) {
+            Some(p) => p,
+            None => return no("the dyn type would live in another crate of the workspace"),
+        },
     };
     let dyn_name = plan.dyn_name();
     let dyn_path = match &place {
-        DynPlace::DynStar { .. } => DynStarModule::dyn_path(&dyn_name),
+        DynPlace::DynStar { .. } | DynPlace::Combined { .. } => DynStarModule::dyn_path(&dyn_name),
         DynPlace::NextToTrait { path_from_fn, .. } => format!("{path_from_fn}{dyn_name}"),
     };
     Ok(Prepared {
@@ -352,6 +388,87 @@ fn dyn_arguments(
     Some(out)
 }
 
+/// A std trait with auto traits, as one trait of the crate.
+struct Combined {
+    name: String,
+    module: DynStarModule,
+    decl: String,
+    input: dynlens_expand::ExpandInput,
+}
+
+fn combined_trait(
+    db: &Db,
+    file: FileId,
+    key: &TraitKey,
+    path: &ast::Path,
+    autos: &[(String, TraitKey)],
+) -> Result<Combined, String> {
+    let TraitKey::Std(canonical) = key else {
+        return Err("auto traits beside a trait that is not std's are not carried yet".into());
+    };
+    if path.segment().and_then(|s| s.generic_arg_list()).is_some() {
+        return Err("auto traits beside a trait with generic arguments are not carried yet".into());
+    }
+    let module = DynStarModule::of(db, file).ok_or("the file belongs to no crate")?;
+    let (krate, _) = crate::nameres::file_module(db, FileRef::Workspace(file))
+        .ok_or("the file belongs to no crate")?;
+    let info = dynlens_std::trait_info(canonical).ok_or("an unknown std trait")?;
+    let trait_path = info.public_path();
+    let source = db.trait_source(key).ok_or("no declaration")?;
+    let qualified = crate::naming::qualify(db, key, &source, krate).source;
+    let auto_names: Vec<&str> = autos
+        .iter()
+        .map(|(p, _)| p.rsplit("::").next().unwrap_or(p))
+        .collect();
+    let name = format!("{}{}", info.name(), auto_names.join(""));
+    // `Send`, `Sync` and `Unpin` are in every edition's prelude.
+    let bounds = std::iter::once(trait_path.as_str())
+        .chain(auto_names.iter().copied())
+        .collect::<Vec<_>>()
+        .join(" + ");
+    let decl = format!(
+        "/// `{bounds}` as one trait, so that its dyn* value `Dyn{name}` is {} too\n/// (implemented for every type that is all of them).\npub trait {name}: {bounds} {{}}\nimpl<T: {bounds} + ?Sized> {name} for T {{}}\n",
+        auto_names
+            .iter()
+            .map(|a| format!("`{a}`"))
+            .collect::<Vec<_>>()
+            .join(" and ")
+    );
+    let mut supertraits = vec![dynlens_expand::SupertraitInput {
+        path: trait_path.clone(),
+        source: qualified,
+        is_auto: false,
+        std: Some(canonical.to_string()),
+        already_expanded: false,
+        blanket_impl: false,
+    }];
+    for (p, k) in autos {
+        let TraitKey::Std(c) = k else { continue };
+        supertraits.push(dynlens_expand::SupertraitInput {
+            path: p.rsplit("::").next().unwrap_or(p).to_string(),
+            source: db.trait_source(k).ok_or("no declaration")?,
+            is_auto: true,
+            std: Some(c.to_string()),
+            already_expanded: false,
+            blanket_impl: false,
+        });
+    }
+    let input = dynlens_expand::ExpandInput {
+        trait_source: format!("pub trait {name}: {bounds} {{}}"),
+        supertraits,
+        forwarding_impls: false,
+        // The blanket impl above covers the dyn value: no `impl {name} for Dyn{name}`.
+        blanket_impl: true,
+        std_names: Vec::new(),
+    };
+    Ok(Combined {
+        name,
+        module,
+        decl,
+        input,
+    })
+}
+
 /// Where the dyn type of the trait is (or goes).
 #[derive(Clone)]
 pub(crate) enum DynPlace {
@@ -359,6 +476,15 @@ pub(crate) enum DynPlace {
     DynStar {
         module: DynStarModule,
         present: bool,
+    },
+    /// A trait generated in the crate's `dyn_star` module for a std trait with auto traits
+    /// (`pub trait DebugSend: std::fmt::Debug + Send {}`, implemented for every type that is
+    /// both), and its expansion.
+    Combined {
+        module: DynStarModule,
+        present: bool,
+        decl: String,
+        input: dynlens_expand::ExpandInput,
     },
     /// Next to the workspace trait, in its module; `path_from_fn` prefixes the name where the
     /// function is (`""` in the same module, `crate::shapes::` elsewhere).
@@ -422,6 +548,17 @@ impl DynPlace {
             DynPlace::DynStar { module, present } => {
                 if !present {
                     module.add_expansion(db, key, file, change)?;
+                }
+            }
+            DynPlace::Combined {
+                module,
+                present,
+                decl,
+                input,
+            } => {
+                if !present {
+                    let exp = dynlens_expand::expand_trait(input).ok()?;
+                    module.add_text(db, &format!("{decl}\n{}", exp.text), change)?;
                 }
             }
             DynPlace::NextToTrait { expanded, .. } => {

@@ -99,6 +99,26 @@ impl DynStarModule {
         change: &mut SourceChange,
     ) -> Option<()> {
         let out = crate::assists::expand_vtable::expand_key(db, key, false, Some(file)).ok()?;
+        self.add_text(db, &out.text, change)
+    }
+
+    /// Whether the module already holds the expansion whose vtable is `vtable_struct`.
+    pub(crate) fn holds_named(&self, db: &crate::db::Db, vtable_struct: &str) -> bool {
+        self.existing.is_some_and(|f| {
+            db.file_text(f)
+                .is_some_and(|t| t.contains(&format!("struct {vtable_struct}")))
+        })
+    }
+
+    /// Adds `text` to the module (appended, or the module created) and declares the module in
+    /// the crate root if it is not.
+    pub(crate) fn add_text(
+        &self,
+        db: &crate::db::Db,
+        text_to_add: &str,
+        change: &mut SourceChange,
+    ) -> Option<()> {
+        let out_text = text_to_add;
         match self.existing {
             Some(f) => {
                 let text = db.file_text(f)?;
@@ -108,13 +128,12 @@ impl DynStarModule {
                     _ => "\n\n",
                 };
                 let end = TextSize::of(text);
-                change.push(f, TextEdit::insert(end, format!("{sep}{}", out.text)));
+                change.push(f, TextEdit::insert(end, format!("{sep}{out_text}")));
             }
             None => change.new_files.push(NewFile {
                 path: self.path.clone(),
                 text: format!(
-                    "//! dyn* values for traits this crate uses but does not define (std's, its\n//! dependencies'): explicit vtables written by dynlens.\n\n{}",
-                    out.text
+                    "//! dyn* values for traits this crate uses but does not define (std's, its\n//! dependencies'): explicit vtables written by dynlens.\n\n{out_text}"
                 ),
             }),
         }

@@ -125,7 +125,9 @@ fn module_of(db: &Db, file: FileId, node: &SyntaxNode) -> Option<ModuleKey> {
 /// Where the dyn type is declared: its crate and module path.
 fn dyn_home(db: &Db, t: &Target<'_>, fn_crate: CrateId) -> Option<(CrateId, Vec<String>)> {
     Some(match t.place {
-        DynPlace::DynStar { .. } => (fn_crate, vec!["dyn_star".to_string()]),
+        DynPlace::DynStar { .. } | DynPlace::Combined { .. } => {
+            (fn_crate, vec!["dyn_star".to_string()])
+        }
         DynPlace::NextToTrait { .. } => crate::naming::trait_module(db, t.key)?,
     })
 }
