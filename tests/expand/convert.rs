@@ -13,6 +13,34 @@ use dynlens_core::{Analysis, AssistResolve, TextRange, TextSize};
 const MAIN: &str = r#"mod shapes;
 
 use std::fmt::Debug;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Counts allocations: a small argument must be stored inline in its dyn* value (none), a
+/// large one boxed (one).
+struct Counting;
+static ALLOCS: AtomicUsize = AtomicUsize::new(0);
+unsafe impl std::alloc::GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        ALLOCS.fetch_add(1, Ordering::Relaxed);
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+}
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+pub fn width(x: impl Debug) -> usize {
+    let _ = &x;
+    7
+}
+
+fn allocs_of(f: impl FnOnce() -> usize) -> usize {
+    let before = ALLOCS.load(Ordering::Relaxed);
+    let _ = std::hint::black_box(f());
+    ALLOCS.load(Ordering::Relaxed) - before
+}
 
 pub fn print_me(x: impl Debug) -> String {
     format!("{x:?}")
@@ -37,6 +65,8 @@ fn main() {
     println!("{}", total(vec![1, 2, 3].into_iter()));
     println!("{}", total((0..10).filter(|x| x % 3 == 0)));
     println!("{}", shapes::describe("square", shapes::Square(2.0)));
+    println!("allocs small: {}", allocs_of(|| width(std::hint::black_box(22usize))));
+    println!("allocs big: {}", allocs_of(|| width(std::hint::black_box(Big([1; 8])))));
     let job = print_me_later(Big([5; 8]));
     println!("{}", std::thread::spawn(job).join().unwrap());
     println!("{}", std::thread::spawn(print_me_later(9u8)).join().unwrap());
@@ -137,12 +167,35 @@ fn convert(dir: &Path, file: &str, needle: &str) {
 fn impl_trait_parameters_become_dyn_star_values_and_the_program_is_unchanged() {
     let dir = project();
     let before = run(&dir);
-    convert(&dir, "main.rs", "x: impl Debug");
+    convert(&dir, "main.rs", "fn print_me(x: impl Debug");
     convert(&dir, "main.rs", "it: impl Iterator");
     convert(&dir, "shapes.rs", "s: impl Shape");
     convert(&dir, "main.rs", "x: impl Debug + Send");
+    convert(&dir, "main.rs", "pub fn width(x: impl Debug");
     let after = run(&dir);
-    assert_eq!(after, before, "the converted program prints the same");
+    // The same output, but for the large value's allocation: boxed in its dyn* value now.
+    let big = |out: &str| {
+        out.lines()
+            .find(|l| l.starts_with("allocs big: "))
+            .map(str::to_string)
+    };
+    assert_eq!(big(&before).as_deref(), Some("allocs big: 0"));
+    assert_eq!(big(&after).as_deref(), Some("allocs big: 1"), "{after}");
+    let same = |out: &str| {
+        out.lines()
+            .filter(|l| !l.starts_with("allocs big: "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(
+        same(&after),
+        same(&before),
+        "the converted program prints the same"
+    );
+    assert!(
+        after.contains("allocs small: 0"),
+        "a usize is stored inline: {after}"
+    );
     let main = std::fs::read_to_string(dir.join("src/main.rs")).expect("read");
     let shapes = std::fs::read_to_string(dir.join("src/shapes.rs")).expect("read");
     for needle in [

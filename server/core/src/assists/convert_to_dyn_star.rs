@@ -88,6 +88,11 @@ pub(crate) fn prepare(db: &Db, file: FileId, offset: TextSize) -> Result<Prepare
         return no("a trait's own method: its signature is the trait's");
     }
     let fn_name = func.name().ok_or(None)?.text().to_string();
+    // Already a wrapper (its body hands the parameter to `…_dyn` as a dyn* value).
+    let body_text = body.syntax().text().to_string();
+    if body_text.contains(&format!("{fn_name}_dyn")) && body_text.contains("::new(") {
+        return no("the function is already a wrapper over its dyn* body");
+    }
     let x = match param.pat() {
         Some(ast::Pat::IdentPat(p)) if p.ref_token().is_none() && p.pat().is_none() => {
             p.name().ok_or(None)?.text().to_string()

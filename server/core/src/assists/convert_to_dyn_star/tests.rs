@@ -60,6 +60,10 @@ fn not_offered_where_the_result_would_not_compile() {
             "pub trait Visit { fn visit<T>(&self, t: T); }\nfn f(v: impl $0Visit) {}\n",
         ),
         (
+            "a function that is already the wrapper",
+            "pub trait Shape { fn area(&self) -> f64; }\nfn f(s: impl $0Shape) -> f64 { f_dyn(DynShape::new(s)) }\n",
+        ),
+        (
             "a trait's own method",
             "pub trait Shape { fn area(&self) -> f64; }\ntrait User { fn take(&self, s: impl $0Shape) {} }\n",
         ),
