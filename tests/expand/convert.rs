@@ -50,6 +50,11 @@ pub fn total(it: impl Iterator<Item = u32>) -> u32 {
     it.map(|x| x * 2).sum()
 }
 
+/// Two std traits: one trait of the crate covers both.
+pub fn both(x: impl Debug + std::fmt::Display) -> String {
+    format!("{x} / {x:?}")
+}
+
 /// The design note's `print_me_later`: the value moves into a closure another thread runs.
 pub fn print_me_later(x: impl Debug + Send + 'static) -> impl FnOnce() -> String + Send {
     move || format!("later: {x:?}")
@@ -70,6 +75,7 @@ fn main() {
     let job = print_me_later(Big([5; 8]));
     println!("{}", std::thread::spawn(job).join().unwrap());
     println!("{}", std::thread::spawn(print_me_later(9u8)).join().unwrap());
+    println!("{} {}", both(5u8), both("s"));
 }
 "#;
 
@@ -172,6 +178,7 @@ fn impl_trait_parameters_become_dyn_star_values_and_the_program_is_unchanged() {
     convert(&dir, "shapes.rs", "s: impl Shape");
     convert(&dir, "main.rs", "x: impl Debug + Send");
     convert(&dir, "main.rs", "pub fn width(x: impl Debug");
+    convert(&dir, "main.rs", "fn both(x: impl Debug");
     let after = run(&dir);
     // The same output, but for the large value's allocation: boxed in its dyn* value now.
     let big = |out: &str| {
@@ -216,6 +223,10 @@ fn impl_trait_parameters_become_dyn_star_values_and_the_program_is_unchanged() {
     assert_eq!(star.matches("pub struct DynIterator<").count(), 1);
     assert!(
         star.contains("pub trait DebugSend: std::fmt::Debug + Send {}"),
+        "{star}"
+    );
+    assert!(
+        star.contains("pub trait DebugDisplay: std::fmt::Debug + std::fmt::Display {}"),
         "{star}"
     );
     let _ = std::fs::remove_dir_all(&dir);

@@ -584,7 +584,7 @@ mod tests {
         .expect("hover");
         assert!(
             md.contains(
-                "Not offered: auto traits beside a trait that is not std's are not carried yet"
+                "Not offered: several traits (or auto traits) beside a trait that is not std's are not carried yet"
             ),
             "{md}"
         );

@@ -114,6 +114,7 @@ pub(crate) fn prepare(db: &Db, file: FileId, offset: TextSize) -> Result<Prepare
     let mut trait_bound = None;
     let mut lifetime = None;
     let mut autos: Vec<(String, TraitKey)> = Vec::new();
+    let mut extra: Vec<(TraitKey, ast::Path)> = Vec::new();
     for b in impl_ty.type_bound_list().ok_or(None)?.bounds() {
         if let Some(l) = b.lifetime() {
             lifetime = Some(l.text().to_string());
@@ -139,7 +140,11 @@ pub(crate) fn prepare(db: &Db, file: FileId, offset: TextSize) -> Result<Prepare
         match (auto, resolved) {
             (Some(info), Some(k)) => autos.push((info.public_path(), k)),
             _ if trait_bound.is_none() => trait_bound = Some(pt),
-            _ => return no("the bound has more than one trait besides auto traits"),
+            (_, Some(k)) => match pt.path() {
+                Some(p) => extra.push((k, p)),
+                None => return Err(None),
+            },
+            (_, None) => return no("dynlens cannot find a trait of the bound"),
         }
     }
     let bound = trait_bound.ok_or(None)?;
@@ -153,10 +158,12 @@ pub(crate) fn prepare(db: &Db, file: FileId, offset: TextSize) -> Result<Prepare
     };
     // With auto traits: one trait of the crate's covering all of them (`DebugSend`), so that
     // the dyn* value is `Send` too.
-    let combined = if autos.is_empty() {
+    let combined = if autos.is_empty() && extra.is_empty() {
         None
     } else {
-        Some(combined_trait(db, file, &key, &path, &autos).map_err(Some)?)
+        let mut traits = vec![(key.clone(), path.clone())];
+        traits.extend(extra);
+        Some(combined_trait(db, file, &traits, &autos).map_err(Some)?)
     };
     let plan_input = match &combined {
         Some(c) => Ok(c.input.clone()),
@@ -404,49 +411,70 @@ struct Combined {
 fn combined_trait(
     db: &Db,
     file: FileId,
-    key: &TraitKey,
-    path: &ast::Path,
+    traits: &[(TraitKey, ast::Path)],
     autos: &[(String, TraitKey)],
 ) -> Result<Combined, String> {
-    let TraitKey::Std(canonical) = key else {
-        return Err("auto traits beside a trait that is not std's are not carried yet".into());
-    };
-    if path.segment().and_then(|s| s.generic_arg_list()).is_some() {
-        return Err("auto traits beside a trait with generic arguments are not carried yet".into());
+    for (key, path) in traits {
+        if !matches!(key, TraitKey::Std(_)) {
+            return Err(
+                "several traits (or auto traits) beside a trait that is not std's are not carried yet"
+                    .into(),
+            );
+        }
+        if path.segment().and_then(|s| s.generic_arg_list()).is_some() {
+            return Err(
+                "several traits (or auto traits) beside a trait with generic arguments are not carried yet"
+                    .into(),
+            );
+        }
     }
     let module = DynStarModule::of(db, file).ok_or("the file belongs to no crate")?;
     let (krate, _) = crate::nameres::file_module(db, FileRef::Workspace(file))
         .ok_or("the file belongs to no crate")?;
-    let info = dynlens_std::trait_info(canonical).ok_or("an unknown std trait")?;
-    let trait_path = info.public_path();
-    let source = db.trait_source(key).ok_or("no declaration")?;
-    let qualified = crate::naming::qualify(db, key, &source, krate).source;
+    let mut names = Vec::new();
+    let mut bounds = Vec::new();
+    let mut supertraits = Vec::new();
+    for (key, _) in traits {
+        let TraitKey::Std(canonical) = key else {
+            continue;
+        };
+        let info = dynlens_std::trait_info(canonical).ok_or("an unknown std trait")?;
+        let trait_path = info.public_path();
+        let source = db.trait_source(key).ok_or("no declaration")?;
+        supertraits.push(dynlens_expand::SupertraitInput {
+            path: trait_path.clone(),
+            source: crate::naming::qualify(db, key, &source, krate).source,
+            is_auto: false,
+            std: Some(canonical.to_string()),
+            already_expanded: false,
+            blanket_impl: false,
+        });
+        names.push(info.name().to_string());
+        bounds.push(trait_path);
+    }
     let auto_names: Vec<&str> = autos
         .iter()
         .map(|(p, _)| p.rsplit("::").next().unwrap_or(p))
         .collect();
-    let name = format!("{}{}", info.name(), auto_names.join(""));
+    let name = format!("{}{}", names.join(""), auto_names.join(""));
     // `Send`, `Sync` and `Unpin` are in every edition's prelude.
-    let bounds = std::iter::once(trait_path.as_str())
-        .chain(auto_names.iter().copied())
-        .collect::<Vec<_>>()
-        .join(" + ");
+    bounds.extend(auto_names.iter().map(|a| a.to_string()));
+    let bounds = bounds.join(" + ");
+    let what = if auto_names.is_empty() {
+        "implements all of them".to_string()
+    } else {
+        format!(
+            "is {} too",
+            auto_names
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(" and ")
+        )
+    };
     let decl = format!(
-        "/// `{bounds}` as one trait, so that its dyn* value `Dyn{name}` is {} too\n/// (implemented for every type that is all of them).\npub trait {name}: {bounds} {{}}\nimpl<T: {bounds} + ?Sized> {name} for T {{}}\n",
-        auto_names
-            .iter()
-            .map(|a| format!("`{a}`"))
-            .collect::<Vec<_>>()
-            .join(" and ")
+        "/// `{bounds}` as one trait, so that its dyn* value `Dyn{name}` {what}\n/// (implemented for every type that is all of them).\npub trait {name}: {bounds} {{}}\nimpl<T: {bounds} + ?Sized> {name} for T {{}}\n"
     );
-    let mut supertraits = vec![dynlens_expand::SupertraitInput {
-        path: trait_path.clone(),
-        source: qualified,
-        is_auto: false,
-        std: Some(canonical.to_string()),
-        already_expanded: false,
-        blanket_impl: false,
-    }];
     for (p, k) in autos {
         let TraitKey::Std(c) = k else { continue };
         supertraits.push(dynlens_expand::SupertraitInput {
