@@ -122,6 +122,36 @@ local function test()
     end
   end
 
+  -- The dyn* conversion of `welcome(g: impl Greet)`, callers unchanged, applied to the buffer.
+  pos = H.find(buf, 'g: impl Greet', 'Greet')
+  response = client:request_sync('textDocument/codeAction', {
+    textDocument = { uri = vim.uri_from_bufnr(buf) },
+    range = { start = pos, ['end'] = pos },
+    context = { diagnostics = {} },
+  }, TIMEOUT, buf)
+  actions, why = H.response_of(response and { [client.id] = response }, client.id)
+  local convert
+  titles = {}
+  for _, a in ipairs(actions or {}) do
+    table.insert(titles, a.title)
+    if a.title:find('Convert `g` to dyn* (`DynGreet`), callers unchanged', 1, true) then
+      convert = a
+    end
+  end
+  H.data.convert_actions = titles
+  if H.check('the dyn* conversion is offered on `g: impl Greet`', convert ~= nil, why or table.concat(titles, ' | ')) then
+    if not convert.edit and client:supports_method('codeAction/resolve') then
+      local resolved = client:request_sync('codeAction/resolve', convert, TIMEOUT, buf)
+      convert = resolved and resolved.result or convert
+    end
+    if H.check('the conversion carries an edit', convert.edit ~= nil) then
+      vim.lsp.util.apply_workspace_edit(convert.edit, client.offset_encoding)
+      local text = H.buffer_text(buf)
+      H.check('welcome is now a wrapper', text:find('welcome_dyn(DynGreet::new(g))', 1, true) ~= nil)
+      H.check('the body is one non-generic function', text:find("fn welcome_dyn(g: DynGreet<'_>) -> String", 1, true) ~= nil)
+    end
+  end
+
   if WITH_RA then
     H.check('rust-analyzer is still running at the end', ra ~= nil and not ra:is_stopped())
     H.check('dynlens is still running at the end', not client:is_stopped())
