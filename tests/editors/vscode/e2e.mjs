@@ -394,6 +394,54 @@ async function run() {
     check('the trait itself is still in the text', saved.includes('pub trait Greet {'));
   }
 
+  // Code action: Ctrl+. on `impl Greet` in `welcome(g: impl Greet)`, convert it to dyn*.
+  if (offered) {
+    await page.keyboard.press('Control+f');
+    const find2 = page.locator('.find-widget textarea, .find-widget input').first();
+    await find2.waitFor();
+    await find2.fill('fn welcome(g: impl Greet)');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Escape');
+    await page.waitForTimeout(300);
+    const param = await wordBox(page, 'fn welcome(g: impl Greet)', 'Greet');
+    await page.mouse.click(param.x, param.y);
+    await page.waitForTimeout(300);
+    await page.keyboard.press('Control+.');
+    const convertTitle = 'Convert `g` to dyn* (`DynGreet`), callers unchanged';
+    const convertMenu = page.locator('.action-widget');
+    const convertItem = convertMenu.locator('.monaco-list-row', { hasText: convertTitle });
+    const convertOffered = await convertItem.first().waitFor({ timeout: STEP_TIMEOUT_MS }).then(() => true, () => false);
+    data.convertActions = await convertMenu.locator('.monaco-list-row').allInnerTexts().catch(() => []);
+    check('Ctrl+. on `impl Greet` offers the dyn* conversion', convertOffered, data.convertActions.join(' | '));
+    if (convertOffered) {
+      let chosen = false;
+      for (let i = 0; i < 12 && !chosen; i++) {
+        const focused = (await convertMenu.locator('.monaco-list-row.focused').allInnerTexts().catch(() => [])).join('').trim();
+        if (focused.includes(convertTitle)) {
+          await page.keyboard.press('Enter');
+          chosen = true;
+        } else {
+          await page.keyboard.press('ArrowDown');
+          await page.waitForTimeout(100);
+        }
+      }
+      check('the conversion can be selected in the menu', chosen);
+      await page.keyboard.press('Control+s');
+      let converted = '';
+      const deadline2 = Date.now() + STEP_TIMEOUT_MS;
+      while (Date.now() < deadline2) {
+        converted = fs.readFileSync(file, 'utf8');
+        if (converted.includes('fn welcome_dyn(')) break;
+        await page.waitForTimeout(200);
+      }
+      data.convertedText = converted;
+      check('the conversion wrote the wrapper and its one inner function',
+        converted.includes('welcome_dyn(DynGreet::new(g))') && converted.includes("fn welcome_dyn(g: DynGreet<'_>) -> String"));
+      await screenshot(page, 'converted');
+    }
+    await page.keyboard.press('Escape');
+  }
+
   // Command "dynlens: Show vtable expansion" on `Greet` opens a read-only preview tab.
   await page.keyboard.press('Control+Home');
   await page.waitForTimeout(300);
