@@ -191,7 +191,10 @@ impl ClosureMemo {
         !matches!(def.shape, crate::model::Shape::Unknown { .. })
             && !db.trait_is_incomplete(key)
             && self.supers(db, key).iter().all(Result::is_ok)
-            && own_violations(db, key, &def, &[]).is_empty()
+            && {
+                let sized = self.requires_sized(db, key);
+                own_violations(db, key, &def, &[], sized).is_empty()
+            }
     }
 
     /// Is the trait's whole closure clean?
@@ -418,7 +421,8 @@ fn verdict_with(db: &Db, key: &TraitKey, memo: &mut ClosureMemo) -> Option<Verdi
     let mut unknown_shape = None;
     for (k, via) in &closure {
         if let Some(d) = db.trait_def(k) {
-            violations.extend(own_violations(db, k, &d, via));
+            let sized = memo.requires_sized(db, k);
+            violations.extend(own_violations(db, k, &d, via, sized));
             if let (None, crate::model::Shape::Unknown { attribute }) = (&unknown_shape, &d.shape) {
                 unknown_shape = Some(UnknownShape {
                     trait_name: d.name.clone(),
@@ -507,7 +511,14 @@ fn item_requires_sized(db: &Db, key: &TraitKey, preds: &[crate::model::WherePred
 }
 
 /// The violations of one trait of the closure, not looking at its supertraits.
-fn own_violations(db: &Db, key: &TraitKey, def: &TraitDef, via: &[String]) -> Vec<Violation> {
+/// `trait_sized`: the trait requires `Self: Sized` ([`requires_sized_trait`]).
+fn own_violations(
+    db: &Db,
+    key: &TraitKey,
+    def: &TraitDef,
+    via: &[String],
+    trait_sized: bool,
+) -> Vec<Violation> {
     let file = db.trait_file(key);
     let mk = |kind, item: Option<&str>, range: Option<TextRange>, detail: String| Violation {
         kind,
@@ -520,7 +531,6 @@ fn own_violations(db: &Db, key: &TraitKey, def: &TraitDef, via: &[String]) -> Ve
         via: via.to_vec(),
     };
     let mut out = Vec::new();
-    let trait_sized = requires_sized_trait(db, key, &mut HashSet::new());
 
     // Items (all exempt when the trait itself requires `Self: Sized`, as in rustc, whose
     // per-item check sees the trait's predicates too).
