@@ -39,14 +39,14 @@ pub fn deep_inputs() -> Vec<(&'static str, String)> {
     ]
 }
 
-fn dir(name: &str) -> PathBuf {
+pub fn dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("dynlens-cli-{name}-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
 
 /// Runs `command`, killing it after [`BOUND`].
-fn run_bounded(mut command: Command, what: &str) -> Output {
+pub fn run_bounded(mut command: Command, what: &str) -> Output {
     let started = Instant::now();
     let mut child = command
         .stdout(Stdio::piped())

@@ -9,6 +9,7 @@ use dynlens_core::Analysis;
 use dynlens_core::StdLibrary;
 
 mod deep;
+mod scaling;
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

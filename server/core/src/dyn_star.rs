@@ -78,6 +78,16 @@ pub(crate) fn expand_input(
         &db.trait_source(key)
             .ok_or_else(|| "cannot read the trait's text".to_string())?,
     );
+    // Refused before the closure is gathered: on a 10,000-trait chain, gathering each
+    // trait's closure (texts included) is what would take the time.
+    if crate::rules::closure_exceeds(db, key, dynlens_expand::MAX_SUPERTRAITS) {
+        return Err(format!(
+            "`{}` has more than {} supertraits (transitively); dynlens expands traits with at most {}",
+            def.name,
+            dynlens_expand::MAX_SUPERTRAITS,
+            dynlens_expand::MAX_SUPERTRAITS
+        ));
+    }
     let (closure, _) = supertrait_closure(db, key);
     let supertraits: Vec<SupertraitInput> = closure
         .iter()

@@ -434,7 +434,10 @@ pub fn trait_markdown(
             ));
         }
     }
+    // The layout lists every slot of the closure: past the expansion's limit, a table of
+    // thousands of rows (and a walk quadratic in them) that nobody reads in a hover.
     if v.dyn_compatible()
+        && !crate::rules::closure_exceeds(db, &v.key, dynlens_expand::MAX_SUPERTRAITS)
         && let Some(slots) = layout(db, &v.key)
     {
         md.push_str("\n### Vtable layout\n\n| slot | entry |\n|---:|---|\n");

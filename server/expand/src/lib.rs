@@ -63,6 +63,20 @@ pub enum ExpandError {
         /// `MAX_NESTING`.
         limit: usize,
     },
+    /// The supertrait closure is larger than [`MAX_SUPERTRAITS`]: every included `DynSuper`
+    /// implements all of its own supertraits, so the expansion grows with the square of the
+    /// closure; past the limit it is refused rather than written (megabytes nobody reads).
+    #[error(
+        "`{trait_name}` has {count} supertraits (transitively); dynlens expands traits with at most {limit}"
+    )]
+    TooManySupertraits {
+        /// The expanded trait.
+        trait_name: String,
+        /// The size of its supertrait closure.
+        count: usize,
+        /// [`MAX_SUPERTRAITS`].
+        limit: usize,
+    },
     /// The generated items do not parse back: a bug in the generator.
     #[error("dynlens generated invalid Rust for `{trait_name}` (a bug): {error}")]
     GeneratedInvalidRust {
@@ -127,6 +141,13 @@ pub struct Expansion {
     pub complete: bool,
 }
 
+/// The most supertraits (the whole closure, std's included) a trait may have to be expanded
+/// (and to get a dyn* verdict). The expansion of a trait with `n` supertraits holds each
+/// included supertrait's `Dyn` type with impls of all of its own supertraits: up to `n²/2`
+/// impls. Real traits have a handful; at this limit a chain expands in well under a second
+/// to about 1 MB (docs/benchmarks.md).
+pub const MAX_SUPERTRAITS: usize = 32;
+
 /// Expands a trait: [`plan()`], then [`emit()`].
 pub fn expand_trait(input: &ExpandInput) -> Result<Expansion, ExpandError> {
     emit(&plan(input)?)
@@ -135,6 +156,13 @@ pub fn expand_trait(input: &ExpandInput) -> Result<Expansion, ExpandError> {
 /// Plans the expansion of a trait: what `DynFoo` carries and how, and what blocks `impl Foo
 /// for DynFoo`. Parses the trait and its supertraits; emits nothing.
 pub fn plan(input: &ExpandInput) -> Result<Plan, ExpandError> {
+    if input.supertraits.len() > MAX_SUPERTRAITS {
+        return Err(ExpandError::TooManySupertraits {
+            trait_name: trait_name_of(&input.trait_source),
+            count: input.supertraits.len(),
+            limit: MAX_SUPERTRAITS,
+        });
+    }
     // `syn` recurses once per level: never hand it a text deeper than the limit.
     check_nesting(&input.trait_source)?;
     for s in &input.supertraits {
@@ -225,7 +253,16 @@ fn check_nesting(source: &str) -> Result<(), ExpandError> {
     if depth <= MAX_NESTING {
         return Ok(());
     }
-    let name = source
+    Err(ExpandError::TooDeeplyNested {
+        name: trait_name_of(source),
+        depth,
+        limit: MAX_NESTING,
+    })
+}
+
+/// The name after the first `trait` of a text, for messages about texts not parsed.
+fn trait_name_of(source: &str) -> String {
+    source
         .split("trait")
         .nth(1)
         .and_then(|rest| {
@@ -233,12 +270,7 @@ fn check_nesting(source: &str) -> Result<(), ExpandError> {
                 .find(|w| !w.is_empty())
         })
         .unwrap_or("the trait")
-        .to_owned();
-    Err(ExpandError::TooDeeplyNested {
-        name,
-        depth,
-        limit: MAX_NESTING,
-    })
+        .to_owned()
 }
 
 /// Parses a trait item; accepts a whole file holding one trait too.
