@@ -103,3 +103,36 @@ fn a_deep_method_chain_is_analysed_and_its_tree_freed() {
     assert!(client.is_running());
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
+
+/// A supertrait chain of 3,000 traits (issue 11: a hover on its head got no answer in 60 s):
+/// the hover on the head and the diagnostics answer within a generous bound.
+#[test]
+fn hover_on_the_head_of_a_long_supertrait_chain_answers() {
+    let mut text = String::from("pub trait T0 { fn f0(&self); }\n");
+    for i in 1..3000 {
+        text.push_str(&format!(
+            "pub trait T{i}: T{} {{ fn f{i}(&self); }}\n",
+            i - 1
+        ));
+    }
+    text.push_str("pub fn use_it(_: &dyn T2999) {}\n");
+    let mut client = Client::start(Options::default());
+    let uri = "file:///virtual/chain.rs";
+    client.open(uri, &text);
+    let started = std::time::Instant::now();
+    let line = 2999;
+    let hover = client.hover(uri, line, 11);
+    let value = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(value.contains("dyn compatible"), "{hover}");
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "the hover took {:?}",
+        started.elapsed()
+    );
+    let diagnostics = client.diagnostics(uri, None);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    assert!(client.shutdown_and_exit().success());
+}

@@ -96,6 +96,8 @@ pub fn layout(db: &Db, key: &TraitKey) -> Option<Vec<Slot>> {
     let mut visited: HashSet<Node> = HashSet::new();
     visited.insert(root.clone());
     let mut emit_vptr_on_new_entry = false;
+    // Whether a trait has entries in its closure, per trait, once (linear in the closure).
+    let mut below: std::collections::HashMap<TraitKey, bool> = std::collections::HashMap::new();
     // Each stack entry: (trait, emit_vptr, remaining siblings to visit).
     let mut stack: Vec<(Node, bool, std::vec::IntoIter<Node>)> =
         vec![(root, false, Vec::new().into_iter())];
@@ -113,7 +115,7 @@ pub fn layout(db: &Db, key: &TraitKey) -> Option<Vec<Slot>> {
         }
         // Emit the innermost trait, then move to its next sibling if there is one.
         while let Some((n, emit_vptr, mut siblings)) = stack.pop() {
-            let has_entries = any_entries_below(db, &n.key);
+            let has_entries = any_entries_below(db, &n.key, &mut below);
             order.push((n.clone(), own_entries(db, &n.key), emit_vptr && has_entries));
             emit_vptr_on_new_entry |= has_entries;
             if let Some(next) = siblings.by_ref().find(|s| visited.insert(s.clone())) {
@@ -268,9 +270,51 @@ fn own_entries(db: &Db, key: &TraitKey) -> Vec<Entry> {
         .collect()
 }
 
-fn any_entries_below(db: &Db, key: &TraitKey) -> bool {
-    let (closure, _) = crate::rules::supertrait_closure(db, key);
-    closure.iter().any(|(k, _)| !own_entries(db, k).is_empty())
+/// Whether the trait or one of its supertraits has a vtable entry: computed once per trait
+/// of the closure (memoised in `memo`; a cycle counts as no entries, as rustc rejects it).
+fn any_entries_below(
+    db: &Db,
+    key: &TraitKey,
+    memo: &mut std::collections::HashMap<TraitKey, bool>,
+) -> bool {
+    if let Some(&known) = memo.get(key) {
+        return known;
+    }
+    // Iterative post-order over the supertrait graph.
+    memo.insert(key.clone(), false);
+    let mut stack: Vec<(TraitKey, Vec<TraitKey>)> = vec![(key.clone(), supers_of(db, key))];
+    while let Some((k, mut pending)) = stack.pop() {
+        if let Some(next) = pending.pop() {
+            stack.push((k, pending));
+            if !memo.contains_key(&next) {
+                memo.insert(next.clone(), false);
+                let s = supers_of(db, &next);
+                stack.push((next, s));
+            }
+            continue;
+        }
+        let own = !own_entries(db, &k).is_empty();
+        let any = own
+            || supers_of(db, &k)
+                .iter()
+                .any(|s| memo.get(s).copied().unwrap_or(false));
+        memo.insert(k, any);
+    }
+    memo.get(key).copied().unwrap_or(false)
+}
+
+/// The traits a trait's bounds on `Self` name (resolved; `Sized` and unknown ones skipped).
+fn supers_of(db: &Db, key: &TraitKey) -> Vec<TraitKey> {
+    let Some(def) = db.trait_def(key) else {
+        return Vec::new();
+    };
+    def.self_bounds()
+        .filter_map(bound_trait)
+        .filter_map(|p| match resolve_marker_aware(db, Scope::of(key), p) {
+            Resolved::Trait(k) => Some(k),
+            _ => None,
+        })
+        .collect()
 }
 
 #[cfg(test)]
