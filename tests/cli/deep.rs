@@ -36,6 +36,19 @@ pub fn deep_inputs() -> Vec<(&'static str, String)> {
             format!("fn f() {{ let x = {}1; }}\n", rep("&", 200_000)),
         ),
         ("brace", format!("fn f() {}\n", rep("{", 20_000))),
+        // A path of 200,000 segments (`Self::A::A…`): paths nest in the tree; it took
+        // quadratic time (minutes).
+        (
+            "self_path",
+            format!(
+                "trait X {{ fn f(&self) -> Self{}; }}\nfn g(_: &dyn X) {{}}\n",
+                rep("::A", 200_000)
+            ),
+        ),
+        (
+            "value_path",
+            format!("fn f() {{ let x = a{}; }}\n", rep("::b", 200_000)),
+        ),
     ]
 }
 

@@ -11,7 +11,8 @@
 //! delimiter opens a level until it is closed; `<` opens one until a `>`, or until a `;` or
 //! the closing of an enclosing delimiter (so comparisons do not accumulate); and a run of
 //! prefix operators or keywords (`- ! * &`, `return`, `mut`, `dyn` …) counts one level each,
-//! as the parsers recurse on them. It errs on the high side for odd code, never on the low
+//! as the parsers recurse on them; each `::` of a path counts one level (paths nest in the
+//! tree). It errs on the high side for odd code, never on the low
 //! side for the shapes above.
 
 /// The deepest nesting dynlens analyses. Real code stays far below (a few dozen levels);
@@ -33,6 +34,13 @@ pub enum NestToken {
     Semi,
     /// A prefix operator or keyword the parsers recurse on.
     Prefix,
+    /// An identifier (a path segment).
+    Ident,
+    /// A `:` (the first of a `::` when the lexer splits it).
+    Colon,
+    /// `::`: each separator of a path nests the path one level deeper in the syntax tree
+    /// (`a::b::c` is the path `c` qualified by the path `a::b`).
+    PathSep,
     /// Anything else.
     Other,
 }
@@ -50,6 +58,8 @@ pub fn nesting_depth(tokens: impl IntoIterator<Item = NestToken>) -> usize {
         _ => None,
     };
     let (mut total, mut run, mut max) = (0usize, 0usize, 0usize);
+    // Separators of the path being read (`Self::A::B…`).
+    let mut path = 0usize;
     let pop = |stack: &mut Vec<(u8, usize)>, open: &mut [usize; 3], total: &mut usize| {
         if let Some((d, r)) = stack.pop() {
             *total -= 1 + r;
@@ -59,6 +69,11 @@ pub fn nesting_depth(tokens: impl IntoIterator<Item = NestToken>) -> usize {
         }
     };
     for token in tokens {
+        match token {
+            NestToken::PathSep => path += 1,
+            NestToken::Ident | NestToken::Colon => {}
+            _ => path = 0,
+        }
         match token {
             NestToken::Open(d) | NestToken::Close(d) if slot(d).is_none() => run = 0,
             NestToken::Open(d) => {
@@ -103,9 +118,9 @@ pub fn nesting_depth(tokens: impl IntoIterator<Item = NestToken>) -> usize {
                 }
             }
             NestToken::Prefix => run += 1,
-            NestToken::Other => run = 0,
+            NestToken::Other | NestToken::Ident | NestToken::PathSep | NestToken::Colon => run = 0,
         }
-        max = max.max(total + run);
+        max = max.max(total + run + path);
     }
     max
 }
@@ -154,6 +169,11 @@ mod tests {
         // `&(&(&(x)))`: each `&` and each `(` a level.
         let amp = [Prefix, Open(b'(')];
         assert_eq!(nesting_depth(amp.iter().copied().cycle().take(6)), 6);
+        // `Self::A::A::…`: a level per separator; separate paths do not accumulate.
+        let seg = [Ident, PathSep];
+        assert_eq!(nesting_depth(seg.iter().copied().cycle().take(20)), 10);
+        let stmts = [Ident, PathSep, Ident, Semi];
+        assert_eq!(nesting_depth(stmts.iter().copied().cycle().take(400)), 1);
         // An unmatched closer does not underflow.
         assert_eq!(nesting_depth([Close(b'{'), Close(b')'), Gt, Open(b'{')]), 1);
     }

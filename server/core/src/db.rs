@@ -48,7 +48,12 @@ pub(crate) fn text_nesting(text: &str) -> usize {
             K::R_ANGLE => NestToken::Gt,
             K::SEMICOLON => NestToken::Semi,
             K::MINUS | K::BANG | K::STAR | K::AMP | K::PIPE => NestToken::Prefix,
+            // The second `:` of `::`.
+            K::COLON2 => NestToken::PathSep,
+            K::COLON if glued(K::COLON) => NestToken::PathSep,
+            K::COLON => NestToken::Colon,
             _ if is_prefix_keyword(lexed.text(i)) => NestToken::Prefix,
+            K::IDENT | K::SELF_TYPE_KW | K::SELF_KW | K::SUPER_KW | K::CRATE_KW => NestToken::Ident,
             _ => NestToken::Other,
         };
         prev = Some((kind, range.end));

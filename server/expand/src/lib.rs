@@ -210,6 +210,7 @@ fn check_nesting(source: &str) -> Result<(), ExpandError> {
     // (the group's closing delimiter, its remaining tokens)
     let mut stack = vec![(None, stream.into_iter())];
     let mut glued_to_gt = false; // the previous token was a joint `-` or `=`
+    let mut joint_colon = false; // the previous token was a joint `:`
     while let Some((close, iter)) = stack.last_mut() {
         let Some(tree) = iter.next() else {
             if let Some(close) = *close {
@@ -234,8 +235,12 @@ fn check_nesting(source: &str) -> Result<(), ExpandError> {
                 }
             }
             TokenTree::Punct(p) => {
+                let after_colon = std::mem::take(&mut joint_colon);
                 glued_to_gt = matches!(p.as_char(), '-' | '=') && p.spacing() == Spacing::Joint;
+                joint_colon = p.as_char() == ':' && p.spacing() == Spacing::Joint;
                 match p.as_char() {
+                    ':' if after_colon => NestToken::PathSep,
+                    ':' => NestToken::Colon,
                     '<' => NestToken::Lt,
                     '>' if glued => NestToken::Other,
                     '>' => NestToken::Gt,
@@ -245,6 +250,7 @@ fn check_nesting(source: &str) -> Result<(), ExpandError> {
                 }
             }
             TokenTree::Ident(i) if is_prefix_keyword(&i.to_string()) => NestToken::Prefix,
+            TokenTree::Ident(_) => NestToken::Ident,
             _ => NestToken::Other,
         };
         tokens.push(token);
