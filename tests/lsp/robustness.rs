@@ -320,3 +320,61 @@ fn malformed_json_rpc_is_answered_with_errors_and_never_ends_the_session() {
     assert_eq!(document_text(&mut client, URI), TEXT);
     assert_eq!(client.shutdown_and_exit().code(), Some(0));
 }
+
+/// A 20 MB document (issue 11: its `didChange` took 20 s and 1.8 GB, and the next
+/// one-character edit 24 s): opened, edited by one character, hovered — each answered within
+/// a generous bound, the text intact.
+#[test]
+fn a_twenty_megabyte_document_and_a_one_character_edit() {
+    let mut client = Client::start(Options {
+        hooks: true,
+        ..Options::default()
+    });
+    let mut big = String::with_capacity(21 << 20);
+    let mut i = 0;
+    while big.len() < 20 << 20 {
+        if i % 10 == 0 {
+            big.push_str(&format!(
+                "trait T{i} {{ fn m{i}(&self) -> u32; fn g{i}<X>(&self, x: X); }}\nfn u{i}(_: &dyn T{i}) {{}}\n"
+            ));
+        } else {
+            big.push_str(&format!("static D{i}: [u32; 4] = [{i}, {i}, {i}, {i}];\n"));
+        }
+        i += 1;
+    }
+    let uri = "file:///virtual/twenty.rs";
+    let started = std::time::Instant::now();
+    client.open(uri, &big);
+    let lines = big.lines().count() as u32;
+    let response = client.hover(uri, 0, 7);
+    assert!(response.get("error").is_none(), "{response}");
+    let open_time = started.elapsed();
+    let started = std::time::Instant::now();
+    client.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": uri, "version": 2 }, "contentChanges": [
+            { "range": { "start": { "line": lines / 2, "character": 0 }, "end": { "line": lines / 2, "character": 0 } }, "text": " " }
+        ] }),
+    );
+    let response = client.hover(uri, 0, 7);
+    assert!(response.get("error").is_none(), "{response}");
+    let edit_time = started.elapsed();
+    eprintln!("20 MB: open + hover {open_time:?}, one-character edit + hover {edit_time:?}");
+    assert!(
+        open_time < std::time::Duration::from_secs(60)
+            && edit_time < std::time::Duration::from_secs(60),
+        "open {open_time:?}, edit {edit_time:?}"
+    );
+    let mut expected = big.clone();
+    let at = big
+        .match_indices('\n')
+        .nth(lines as usize / 2 - 1)
+        .map(|(i, _)| i + 1)
+        .unwrap();
+    expected.insert(at, ' ');
+    assert!(
+        document_text(&mut client, uri) == expected,
+        "the text is intact"
+    );
+    assert!(client.shutdown_and_exit().success());
+}
