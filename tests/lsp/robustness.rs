@@ -361,8 +361,8 @@ fn a_twenty_megabyte_document_and_a_one_character_edit() {
     let edit_time = started.elapsed();
     eprintln!("20 MB: open + hover {open_time:?}, one-character edit + hover {edit_time:?}");
     assert!(
-        open_time < std::time::Duration::from_secs(60)
-            && edit_time < std::time::Duration::from_secs(60),
+        open_time < std::time::Duration::from_secs(120)
+            && edit_time < std::time::Duration::from_secs(120),
         "open {open_time:?}, edit {edit_time:?}"
     );
     let mut expected = big.clone();
