@@ -39,6 +39,14 @@ pub fn convert_to_dyn_star(ctx: &AssistCtx<'_>, acc: &mut Assists) -> Option<()>
     }
     let db = ctx.db;
     let root = db.syntax(ctx.file)?;
+    // Past the end of an unparsed (too deeply nested) file's empty tree: no token, no panic.
+    if !root
+        .syntax()
+        .text_range()
+        .contains_inclusive(ctx.range.start())
+    {
+        return None;
+    }
     let token = root
         .syntax()
         .token_at_offset(ctx.range.start())
