@@ -143,8 +143,25 @@ fn main() {
         config.bin.display(),
         config.timeout
     );
-    let scratch = std::env::temp_dir().join(format!("dynlens-fuzz-{}", std::process::id()));
+    // Under target/, not the system's temp directory: a cleaner of `/tmp/dynlens-*` (as
+    // other tests' leftovers are) ended a long run.
+    let scratch = workspace().join(format!("target/fuzz-scratch-{}", std::process::id()));
     std::fs::create_dir_all(&scratch).expect("creating the scratch directory");
+    // A binary that cannot run would make every input a "crash": refuse to start instead.
+    let probe = scratch.join("probe.rs");
+    std::fs::write(&probe, "trait Probe { fn f(&self); }\n").expect("writing the probe");
+    if let cli::Outcome::Crash(_) | cli::Outcome::Hang = cli::run(
+        &config.bin,
+        &[OsStr::new("check"), OsStr::new("--json"), probe.as_os_str()],
+        true,
+        config.timeout,
+    ) {
+        eprintln!(
+            "fuzz: {} does not check a one-line file; nothing fuzzed",
+            config.bin.display()
+        );
+        std::process::exit(2);
+    }
     let started = Instant::now();
     let mut tally = Tally::default();
     let (mut file_index, mut session_index) = (0u64, 0u64);
@@ -216,6 +233,7 @@ fn file_input(
     let mut rng = Rng::for_item(config.seed, FILES, index);
     let (input, mutations) = mutate::generate(seeds, &mut rng);
     let path = scratch.join("input.rs");
+    let _ = std::fs::create_dir_all(scratch);
     std::fs::write(&path, &input).expect("writing the input");
     tally.inputs += 1;
     let mut runs: Vec<(Vec<&OsStr>, bool)> = vec![(
@@ -269,7 +287,14 @@ fn file_input(
             config.seed
         );
         let _ = std::fs::write(dir.join("README.txt"), &note);
-        println!("fuzz: {kind} (reproducer in {}):\n{note}", dir.display());
+        report(tally, &dir, &note);
+    }
+}
+
+/// Prints a failure (the first 20 of a run; the rest are only written and counted).
+fn report(tally: &Tally, dir: &Path, note: &str) {
+    if tally.crashes + tally.hangs + tally.divergences <= 20 {
+        println!("fuzz: reproducer in {}:\n{note}", dir.display());
     }
 }
 
@@ -341,5 +366,5 @@ fn session(config: &Config, seeds: &mutate::Seeds, index: u64, tally: &mut Tally
         config.seed
     );
     let _ = std::fs::write(dir.join("README.txt"), &note);
-    println!("fuzz: {kind} (reproducer in {}):\n{note}", dir.display());
+    report(tally, &dir, &note);
 }
