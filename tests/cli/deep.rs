@@ -36,6 +36,8 @@ pub fn deep_inputs() -> Vec<(&'static str, String)> {
             format!("fn f() {{ let x = {}1; }}\n", rep("&", 200_000)),
         ),
         ("brace", format!("fn f() {}\n", rep("{", 20_000))),
+        // Found by the fuzzer: minutes in the parser's node cache before paths counted.
+        ("path", format!("type T = {}X;\n", rep("Self::", 200_000))),
     ]
 }
 

@@ -28,12 +28,14 @@ pub(crate) fn text_nesting(text: &str) -> usize {
     use ra_ap_syntax::SyntaxKind as K;
     let lexed = ra_ap_parser::LexedStr::new(EDITION, text);
     let mut prev: Option<(K, usize)> = None; // the last token and where it ends
+    let mut last = None; // the last token that is not trivia
     let tokens = (0..lexed.len()).filter_map(|i| {
         let kind = lexed.kind(i);
         if kind.is_trivia() {
             prev = None;
             return None;
         }
+        let after_colon = last.replace(kind) == Some(K::COLON);
         let range = lexed.text_range(i);
         let glued = |k: K| prev.is_some_and(|(p, end)| p == k && end == range.start);
         let token = match kind {
@@ -48,6 +50,12 @@ pub(crate) fn text_nesting(text: &str) -> usize {
             K::R_ANGLE => NestToken::Gt,
             K::SEMICOLON => NestToken::Semi,
             K::MINUS | K::BANG | K::STAR | K::AMP | K::PIPE => NestToken::Prefix,
+            // A path nests one level per segment in the tree (`Self::` ×200,000 took minutes:
+            // rowan rehashes its node cache recursively, quadratic in a deep chain of small
+            // nodes; found by the fuzzer). The lexer gives `::` as two `:`; a run of `:` and
+            // the tokens right after them counts (`a: u8` adds two levels until the `,`).
+            K::COLON => NestToken::Prefix,
+            _ if after_colon => NestToken::Prefix,
             _ if is_prefix_keyword(lexed.text(i)) => NestToken::Prefix,
             _ => NestToken::Other,
         };
