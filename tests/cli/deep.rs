@@ -49,6 +49,8 @@ pub fn deep_inputs() -> Vec<(&'static str, String)> {
             "value_path",
             format!("fn f() {{ let x = a{}; }}\n", rep("::b", 200_000)),
         ),
+        // Found by the fuzzer: minutes in the parser's node cache before paths counted.
+        ("path", format!("type T = {}X;\n", rep("Self::", 200_000))),
     ]
 }
 

@@ -136,3 +136,26 @@ fn hover_on_the_head_of_a_long_supertrait_chain_answers() {
     assert!(diagnostics.is_empty(), "{diagnostics:?}");
     assert!(client.shutdown_and_exit().success());
 }
+
+/// Found by the fuzzer (tests/fuzz): a code action past the start of a document too deeply
+/// nested to parse asked the syntax tree (empty) for a token at an offset beyond its end, and
+/// the handler panicked.
+#[test]
+fn code_actions_anywhere_in_a_deeply_nested_document_do_not_panic() {
+    let mut client = Client::start(Options::default());
+    let uri = "file:///virtual/deep/actions.rs";
+    client.open(uri, &format!("fn f(_: &dyn {}T);\n", "Box<".repeat(2_000)));
+    for character in [0, 1, 5, 500, 9_000] {
+        let range = json!({ "start": { "line": 0, "character": character }, "end": { "line": 0, "character": character } });
+        let response = client.request(
+            "textDocument/codeAction",
+            json!({ "textDocument": { "uri": uri }, "range": range, "context": { "diagnostics": [] } }),
+        );
+        assert!(
+            response.get("error").is_none(),
+            "at {character}: {response}"
+        );
+    }
+    assert!(!client.stderr().contains("panicked"), "{}", client.stderr());
+    assert_eq!(client.shutdown_and_exit().code(), Some(0));
+}

@@ -57,6 +57,10 @@ pub(crate) struct Prepared {
 pub(crate) fn prepare(db: &Db, file: FileId, offset: TextSize) -> Result<Prepared, Option<String>> {
     let no = |why: &str| Err(Some(why.to_string()));
     let root = db.syntax(file).ok_or(None)?;
+    // Past the end of an unparsed (too deeply nested) file's empty tree: no token, no panic.
+    if !root.syntax().text_range().contains_inclusive(offset) {
+        return Err(None);
+    }
     let token = root
         .syntax()
         .token_at_offset(offset)

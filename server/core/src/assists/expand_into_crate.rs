@@ -152,6 +152,15 @@ impl DynStarModule {
 /// the workspace's.
 fn foreign_trait_at(ctx: &AssistCtx<'_>) -> Option<TraitKey> {
     let root = ctx.db.syntax(ctx.file)?;
+    // A file too deeply nested to parse has an empty tree under a non-empty text: an offset
+    // past the tree's end would panic in `token_at_offset` (found by the fuzzer).
+    if !root
+        .syntax()
+        .text_range()
+        .contains_inclusive(ctx.range.start())
+    {
+        return None;
+    }
     let token = root
         .syntax()
         .token_at_offset(ctx.range.start())
