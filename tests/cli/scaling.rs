@@ -85,3 +85,30 @@ fn expand_refuses_a_closure_past_the_limit_and_expands_one_within() {
         );
     }
 }
+
+/// Found by the fuzzer: a cycle of supertraits whose traits repeat names (`Chain0` … twice)
+/// made the expansion planner recurse without end (7 GB, no answer in 20 s). It answers now.
+#[test]
+fn a_cycle_of_supertraits_with_repeated_names_answers() {
+    let dir = dir("scaling-names");
+    let mut text = String::new();
+    for i in 0..7 {
+        let sup = if i == 0 { 6 } else { i - 1 };
+        text.push_str(&format!(
+            "trait Chain{i}: Chain{sup} {{ fn f{i}(&self); }}\n"
+        ));
+    }
+    for i in 0..4 {
+        let sup = if i == 0 { 3 } else { i - 1 };
+        text.push_str(&format!(
+            "trait Chain{i}: Chain{sup} {{ fn g{i}(&self); }}\n"
+        ));
+    }
+    let file = dir.join("names.rs");
+    std::fs::write(&file, text).unwrap();
+    let mut command = dynlens();
+    command.arg("check").arg(&file);
+    let out = run_bounded(command, "names");
+    assert!(out.status.success(), "{:?}", out.status);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("11 traits"));
+}

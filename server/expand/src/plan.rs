@@ -602,6 +602,17 @@ fn plan_supertraits(
         let (sub_missing, sub_assoc) = match planned.iter().find(|(n, _, _)| *n == key) {
             Some((_, m, a)) => (m.clone(), a.clone()),
             None => {
+                // A cycle of supertraits (rustc rejects it, E0391) or two supertraits of one
+                // name reach this trait again while it is being planned: the placeholder
+                // answers them, so the planning ends (it is replaced below).
+                planned.push((
+                    key.clone(),
+                    Some(format!(
+                        "the supertraits of `{key}` form a cycle or repeat its name"
+                    )),
+                    Vec::new(),
+                ));
+                let placeholder = planned.len() - 1;
                 // With the forwarding impls, the included supertraits get theirs too: the
                 // pointers implement `Foo` only where they implement its supertraits.
                 let sub = plan_trait(
@@ -619,7 +630,7 @@ fn plan_supertraits(
                     plan: sub,
                     emit: !already_expanded,
                 });
-                planned.push((key, m.clone(), a.clone()));
+                planned[placeholder] = (key, m.clone(), a.clone());
                 (m, a)
             }
         };
