@@ -112,3 +112,27 @@ fn a_cycle_of_supertraits_with_repeated_names_answers() {
     assert!(out.status.success(), "{:?}", out.status);
     assert!(String::from_utf8_lossy(&out.stdout).contains("11 traits"));
 }
+
+/// A chain whose first trait is not dyn compatible: every trait above inherits the violation.
+/// The expansion planner nested each supertrait's reasons in the next one's (the message grew
+/// exponentially: 23 GB at 40 traits), and every verdict kept the whole chain of names.
+#[test]
+fn a_chain_inheriting_one_violation_answers() {
+    let dir = dir("scaling-violation");
+    let mut text = String::from("trait T0 { fn f0<X>(&self, x: X); }\n");
+    for i in 1..1_000 {
+        text.push_str(&format!("trait T{i}: T{} {{ fn f{i}(&self); }}\n", i - 1));
+    }
+    let file = dir.join("violation.rs");
+    std::fs::write(&file, text).unwrap();
+    let mut command = dynlens();
+    command.arg("check").arg(&file);
+    let out = run_bounded(command, "violation");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("1000 traits: 0 dyn compatible, 1000 not dyn compatible"),
+        "{}",
+        stdout.lines().last().unwrap_or_default()
+    );
+    assert!(stdout.contains("`T998` → `T997` → `… 996 more …` → `T0`"));
+}

@@ -649,11 +649,26 @@ fn plan_supertraits(
             .collect();
         dyn_assoc_args.push((s.name.clone(), args));
         if let Some(m) = sub_missing {
-            blockers.push(format!(
-                "the supertrait `{}` cannot be implemented for a dyn value ({m})",
-                s.name
-            ));
-            super_missing.push((s.name.clone(), m));
+            // Only what blocks the supertrait itself: what blocks its own supertraits is
+            // reported for them (they are in this closure too). Repeating it nested made the
+            // message grow exponentially along a chain (found by the scaling benchmark).
+            let own: Vec<&str> = m
+                .split("; ")
+                .filter(|b| !b.starts_with("the supertrait `"))
+                .collect();
+            if !own.is_empty() {
+                blockers.push(format!(
+                    "the supertrait `{}` cannot be implemented for a dyn value ({})",
+                    s.name,
+                    own.join("; ")
+                ));
+            }
+            let why = if own.is_empty() {
+                "its supertraits cannot be implemented for a dyn value".to_string()
+            } else {
+                own.join("; ")
+            };
+            super_missing.push((s.name.clone(), why));
         }
     }
     for s in supers.iter_mut() {

@@ -50,6 +50,21 @@ pub struct Violation {
     pub via: Vec<String>,
 }
 
+/// A chain of supertraits as a message shows it: whole when short, else its first two links,
+/// how many are left out, and the last (a message stays short on a chain of thousands).
+pub(crate) fn shown_chain(via: &[String]) -> String {
+    if via.len() <= 4 {
+        return via.join("` → `");
+    }
+    format!(
+        "{}` → `{}` → … {} more … → `{}",
+        via[0],
+        via[1],
+        via.len() - 3,
+        via[via.len() - 1]
+    )
+}
+
 impl Violation {
     /// A one-line message: where and what (the kind's message template, filled in).
     pub fn message(&self) -> String {
@@ -61,7 +76,7 @@ impl Violation {
         } else {
             format!(
                 "{what}, inherited through the supertrait `{}`",
-                self.via.join("` → `")
+                shown_chain(&self.via)
             )
         }
     }
@@ -365,7 +380,7 @@ fn reported_closure(
     db: &Db,
     key: &TraitKey,
     memo: &mut ClosureMemo,
-) -> (Vec<(TraitKey, Vec<String>)>, Vec<String>) {
+) -> (ReportedClosure, Vec<String>) {
     // (trait, index of the trait whose bound reached it, its name as the chain shows it)
     let mut nodes: Vec<(TraitKey, Option<usize>, String)> =
         vec![(key.clone(), None, String::new())];
@@ -407,10 +422,46 @@ fn reported_closure(
                 }
             }
         }
-        out.push((k, via(&nodes, i)));
+        out.push(i);
         i += 1;
     }
-    (out, unresolved)
+    (ReportedClosure { nodes, order: out }, unresolved)
+}
+
+/// The traits a verdict looks at, with their chains of names kept as parent links: a chain is
+/// built only for a trait that has something to report (linear work on a long chain whose
+/// every trait inherits one violation).
+struct ReportedClosure {
+    /// (trait, index of the trait whose bound reached it, its name as the chain shows it)
+    nodes: Vec<(TraitKey, Option<usize>, String)>,
+    /// The nodes to look at, in breadth-first order.
+    order: Vec<usize>,
+}
+
+impl ReportedClosure {
+    fn key(&self, i: usize) -> &TraitKey {
+        &self.nodes[i].0
+    }
+
+    /// The chain of names from the trait to node `i`; past four links, only the first two,
+    /// `… N more …` and the last are kept (a verdict on a chain of thousands stays small).
+    fn via(&self, mut i: usize) -> Vec<String> {
+        let mut v = Vec::new();
+        while let Some(p) = self.nodes[i].1 {
+            v.push(&self.nodes[i].2);
+            i = p;
+        }
+        v.reverse();
+        if v.len() > 4 {
+            return vec![
+                v[0].clone(),
+                v[1].clone(),
+                format!("… {} more …", v.len() - 3),
+                v[v.len() - 1].clone(),
+            ];
+        }
+        v.into_iter().cloned().collect()
+    }
 }
 
 /// [`verdict`] with the closures' facts shared through `memo`.
@@ -419,23 +470,34 @@ fn verdict_with(db: &Db, key: &TraitKey, memo: &mut ClosureMemo) -> Option<Verdi
     let (closure, unresolved) = reported_closure(db, key, memo);
     let mut violations = Vec::new();
     let mut unknown_shape = None;
-    for (k, via) in &closure {
+    for &i in &closure.order {
+        let k = closure.key(i);
         if let Some(d) = db.trait_def(k) {
             let sized = memo.requires_sized(db, k);
-            violations.extend(own_violations(db, k, &d, via, sized));
+            let own = own_violations(db, k, &d, &[], sized);
+            if !own.is_empty() {
+                let via = closure.via(i);
+                if via.is_empty() {
+                    violations.extend(own);
+                } else {
+                    violations.extend(own_violations(db, k, &d, &via, sized));
+                }
+            }
             if let (None, crate::model::Shape::Unknown { attribute }) = (&unknown_shape, &d.shape) {
                 unknown_shape = Some(UnknownShape {
                     trait_name: d.name.clone(),
                     attribute: attribute.clone(),
-                    via: via.clone(),
+                    via: closure.via(i),
                 });
             }
         }
     }
     let incomplete = closure
+        .order
         .iter()
-        .find(|(k, _)| db.trait_is_incomplete(k))
-        .and_then(|(k, _)| db.trait_def(k))
+        .map(|&i| closure.key(i))
+        .find(|k| db.trait_is_incomplete(k))
+        .and_then(|k| db.trait_def(k))
         .map(|d| d.name.clone());
     let trait_sized = memo.requires_sized(db, key);
     let mut methods = Vec::new();
