@@ -426,13 +426,15 @@ async function run() {
         }
       }
       check('the conversion can be selected in the menu', chosen);
-      await page.keyboard.press('Control+s');
+      // The edit arrives after `codeAction/resolve`: save until the file holds it (a save
+      // before the edit lands would keep the old text).
       let converted = '';
       const deadline2 = Date.now() + STEP_TIMEOUT_MS;
       while (Date.now() < deadline2) {
+        await page.keyboard.press('Control+s');
+        await page.waitForTimeout(300);
         converted = fs.readFileSync(file, 'utf8');
         if (converted.includes('fn welcome_dyn(')) break;
-        await page.waitForTimeout(200);
       }
       data.convertedText = converted;
       check('the conversion wrote the wrapper and its one inner function',
