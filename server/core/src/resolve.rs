@@ -188,7 +188,7 @@ fn resolve_from_node(
 }
 
 /// The module of the project `node` is in, if its file belongs to a crate.
-fn module_of(db: &Db, file: FileRef, node: &SyntaxNode) -> Option<crate::db::ModuleKey> {
+pub(crate) fn module_of(db: &Db, file: FileRef, node: &SyntaxNode) -> Option<crate::db::ModuleKey> {
     let mut inline: Vec<String> = node
         .ancestors()
         .filter_map(ast::Module::cast)

@@ -541,17 +541,8 @@ impl DynPlace {
                         .is_some_and(|t| t.contains(&format!("struct {}Vtable", def.name)))
                 });
                 let trait_module = crate::naming::trait_module(db, key);
-                let inline: Vec<String> = {
-                    let mut v: Vec<String> = func
-                        .syntax()
-                        .ancestors()
-                        .filter_map(ast::Module::cast)
-                        .filter_map(|m| m.name().map(|n| n.text().to_string()))
-                        .collect();
-                    v.reverse();
-                    v
-                };
-                let fn_module = crate::nameres::module_at(db, FileRef::Workspace(file), &inline);
+                let fn_module =
+                    crate::resolve::module_of(db, FileRef::Workspace(file), func.syntax());
                 let path_from_fn = match (trait_module, fn_module) {
                     (Some(t), Some(f)) if t == f => String::new(),
                     (Some(t), Some(f)) if t.0 == f.0 => {

@@ -111,15 +111,9 @@ fn in_impl_or_trait(func: &ast::Fn) -> bool {
         .is_some_and(|i| ast::Impl::can_cast(i.kind()) || ast::Trait::can_cast(i.kind()))
 }
 
-/// The module of the project a node is in.
+/// The module of the project a node of a workspace file is in.
 fn module_of(db: &Db, file: FileId, node: &SyntaxNode) -> Option<ModuleKey> {
-    let mut inline: Vec<String> = node
-        .ancestors()
-        .filter_map(ast::Module::cast)
-        .filter_map(|m| m.name().map(|n| n.text().to_string()))
-        .collect();
-    inline.reverse();
-    crate::nameres::module_at(db, FileRef::Workspace(file), &inline)
+    crate::resolve::module_of(db, FileRef::Workspace(file), node)
 }
 
 /// Where the dyn type is declared: its crate and module path.
