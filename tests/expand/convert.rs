@@ -60,6 +60,21 @@ pub fn print_me_later(x: impl Debug + Send + 'static) -> impl FnOnce() -> String
     move || format!("later: {x:?}")
 }
 
+/// A closure parameter: its calls become `f.call((x,))`.
+pub fn apply_twice(f: impl Fn(u32) -> u32, x: u32) -> u32 {
+    f(f(x)) + f(0)
+}
+
+/// An `Append`-like method taking an iterator.
+pub struct Bag(Vec<u32>);
+
+impl Bag {
+    pub fn append(&mut self, it: impl Iterator<Item = u32>) -> usize {
+        self.0.extend(it);
+        self.0.len()
+    }
+}
+
 #[derive(Debug)]
 struct Big([u64; 8]);
 
@@ -76,6 +91,11 @@ fn main() {
     println!("{}", std::thread::spawn(job).join().unwrap());
     println!("{}", std::thread::spawn(print_me_later(9u8)).join().unwrap());
     println!("{} {}", both(5u8), both("s"));
+    let k = 5;
+    println!("{} {}", apply_twice(|x| x * k, 2), apply_twice(u32::reverse_bits, 1));
+    let mut bag = Bag(Vec::new());
+    println!("{}", bag.append([1, 2].into_iter()));
+    println!("{} {:?}", bag.append((5..8).map(|x| x * 2)), bag.0);
 }
 "#;
 
@@ -179,6 +199,8 @@ fn impl_trait_parameters_become_dyn_star_values_and_the_program_is_unchanged() {
     convert(&dir, "main.rs", "x: impl Debug + Send");
     convert(&dir, "main.rs", "pub fn width(x: impl Debug");
     convert(&dir, "main.rs", "fn both(x: impl Debug");
+    convert(&dir, "main.rs", "f: impl Fn(");
+    convert(&dir, "main.rs", "append(&mut self, it: impl Iterator");
     let after = run(&dir);
     // The same output, but for the large value's allocation: boxed in its dyn* value now.
     let big = |out: &str| {
@@ -211,6 +233,9 @@ fn impl_trait_parameters_become_dyn_star_values_and_the_program_is_unchanged() {
         // `Debug + Send + 'static`: one trait covering both, so the value can go to a thread.
         "fn print_me_later_dyn(x: crate::dyn_star::DynDebugSend<'static>) -> impl FnOnce() -> String + Send",
         "pub mod dyn_star;",
+        // The closure's calls go through its dyn* value's method.
+        "fn apply_twice_dyn(f: crate::dyn_star::DynFnU32ToU32<'_>, x: u32) -> u32 {\n    f.call((f.call((x,)),)) + f.call((0,))",
+        "self.append_dyn(crate::dyn_star::DynIterator::new(it))",
     ] {
         assert!(main.contains(needle), "{needle} in:\n{main}");
     }
@@ -229,7 +254,10 @@ fn impl_trait_parameters_become_dyn_star_values_and_the_program_is_unchanged() {
         star.contains("pub trait DebugDisplay: std::fmt::Debug + std::fmt::Display {}"),
         "{star}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
+    assert!(star.contains("pub trait FnU32ToU32 {"), "{star}");
+    if std::env::var_os("DYNLENS_KEEP_PROJECTS").is_none() {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
 
 /// The variant that rewrites the callers, across the crates of a workspace: a library's

@@ -49,6 +49,10 @@ pub(crate) struct Prepared {
     place: DynPlace,
     dyn_name: String,
     dyn_path: String,
+    /// Edits of the body the dyn* value needs (a closure's calls: `f(x)` → `f.call((x,))`).
+    body_edits: Vec<(TextRange, String)>,
+    /// How callers build the dyn* value: `new`, or `from_fn` for a closure written in place.
+    constructor: &'static str,
 }
 
 /// Why the conversion is not offered at `offset`: `Err(None)` when the cursor is not on an
@@ -160,9 +164,40 @@ pub(crate) fn prepare(db: &Db, file: FileId, offset: TextSize) -> Result<Prepare
     ) else {
         return no("dynlens cannot find the trait");
     };
+    // A closure: a trait of the crate's with its signature spelled out (`FnU8ToU8`), and its
+    // calls in the body rewritten (`f.call((x,))`).
+    let mut body_edits = Vec::new();
+    let mut constructor = "new";
+    let closure = match closure::family(&key) {
+        Some(family) => {
+            if !extra.is_empty() {
+                return no("a closure bound beside another trait is not carried");
+            }
+            let names: Vec<String> = autos.iter().map(|(p, _)| short_name(p).to_string()).collect();
+            let ct = closure::closure_trait(family, &path, &names).map_err(Some)?;
+            body_edits = closure::rewrite_calls(body.syntax(), &x, ct.method).map_err(Some)?;
+            constructor = "from_fn";
+            let module = DynStarModule::of(db, file).ok_or(Some("the file belongs to no crate".to_string()))?;
+            Some(Combined {
+                input: dynlens_expand::ExpandInput {
+                    trait_source: ct.trait_source,
+                    supertraits: auto_inputs(db, &autos).map_err(Some)?,
+                    forwarding_impls: false,
+                    blanket_impl: false,
+                    std_names: Vec::new(),
+                },
+                name: ct.name,
+                module,
+                decl: ct.decl,
+            })
+        }
+        None => None,
+    };
     // With auto traits: one trait of the crate's covering all of them (`DebugSend`), so that
     // the dyn* value is `Send` too.
-    let combined = if autos.is_empty() && extra.is_empty() {
+    let combined = if closure.is_some() {
+        closure
+    } else if autos.is_empty() && extra.is_empty() {
         None
     } else {
         let mut traits = vec![(key.clone(), path.clone())];
@@ -185,7 +220,12 @@ pub(crate) fn prepare(db: &Db, file: FileId, offset: TextSize) -> Result<Prepare
             plan.blockers().join("; ")
         )));
     }
-    let Some(dyn_args) = dyn_arguments(&plan.dyn_params(), &path, lifetime.as_deref()) else {
+    let dyn_args = if constructor == "from_fn" {
+        Some(vec![lifetime.clone().unwrap_or_else(|| "'_".to_string())])
+    } else {
+        dyn_arguments(&plan.dyn_params(), &path, lifetime.as_deref())
+    };
+    let Some(dyn_args) = dyn_args else {
         return no(
             "an associated type or generic argument of the trait is not spelled in the bound (`Iterator<Item = u32>`)",
         );
@@ -221,6 +261,8 @@ pub(crate) fn prepare(db: &Db, file: FileId, offset: TextSize) -> Result<Prepare
         place,
         dyn_name,
         dyn_path,
+        body_edits,
+        constructor,
     })
 }
 
@@ -243,6 +285,8 @@ pub fn convert_to_dyn_star(ctx: &AssistCtx<'_>, acc: &mut Assists) -> Option<()>
         place,
         dyn_name,
         dyn_path,
+        body_edits,
+        constructor,
     } = prepare(db, ctx.file, ctx.range.start()).ok()?;
     callers::offer(
         ctx,
@@ -256,6 +300,8 @@ pub fn convert_to_dyn_star(ctx: &AssistCtx<'_>, acc: &mut Assists) -> Option<()>
             dyn_name: &dyn_name,
             dyn_args: &dyn_args,
             x: &x,
+            body_edits: &body_edits,
+            constructor,
         },
     );
     if !acc.wants(ID) {
@@ -294,6 +340,7 @@ pub fn convert_to_dyn_star(ctx: &AssistCtx<'_>, acc: &mut Assists) -> Option<()>
                 format!("{dyn_path}<{}>", dyn_args.join(", ")),
             ),
         ];
+        edits.extend(body_edits.iter().map(|(r, t)| (rel(*r), t.clone())));
         edits.sort_by_key(|(r, _)| std::cmp::Reverse(r.start()));
         for (r, t) in edits {
             inner.replace_range(usize::from(r.start())..usize::from(r.end()), &t);
@@ -456,10 +503,7 @@ fn combined_trait(
         names.push(info.name().to_string());
         bounds.push(trait_path);
     }
-    let auto_names: Vec<&str> = autos
-        .iter()
-        .map(|(p, _)| p.rsplit("::").next().unwrap_or(p))
-        .collect();
+    let auto_names: Vec<&str> = autos.iter().map(|(p, _)| short_name(p)).collect();
     let name = format!("{}{}", names.join(""), auto_names.join(""));
     // `Send`, `Sync` and `Unpin` are in every edition's prelude.
     bounds.extend(auto_names.iter().map(|a| a.to_string()));
@@ -479,17 +523,7 @@ fn combined_trait(
     let decl = format!(
         "/// `{bounds}` as one trait, so that its dyn* value `Dyn{name}` {what}\n/// (implemented for every type that is all of them).\npub trait {name}: {bounds} {{}}\nimpl<T: {bounds} + ?Sized> {name} for T {{}}\n"
     );
-    for (p, k) in autos {
-        let TraitKey::Std(c) = k else { continue };
-        supertraits.push(dynlens_expand::SupertraitInput {
-            path: p.rsplit("::").next().unwrap_or(p).to_string(),
-            source: db.trait_source(k).ok_or("no declaration")?,
-            is_auto: true,
-            std: Some(c.to_string()),
-            already_expanded: false,
-            blanket_impl: false,
-        });
-    }
+    supertraits.extend(auto_inputs(db, autos)?);
     let input = dynlens_expand::ExpandInput {
         trait_source: format!("pub trait {name}: {bounds} {{}}"),
         supertraits,
@@ -504,6 +538,32 @@ fn combined_trait(
         decl,
         input,
     })
+}
+
+/// The auto traits of a bound (`Send`, by their public paths) as supertraits of a generated
+/// trait.
+fn auto_inputs(
+    db: &Db,
+    autos: &[(String, TraitKey)],
+) -> Result<Vec<dynlens_expand::SupertraitInput>, String> {
+    let mut out = Vec::new();
+    for (p, k) in autos {
+        let TraitKey::Std(c) = k else { continue };
+        out.push(dynlens_expand::SupertraitInput {
+            path: short_name(p).to_string(),
+            source: db.trait_source(k).ok_or("no declaration")?,
+            is_auto: true,
+            std: Some(c.to_string()),
+            already_expanded: false,
+            blanket_impl: false,
+        });
+    }
+    Ok(out)
+}
+
+/// `Send` for `core::marker::Send` (auto traits are in every edition's prelude).
+fn short_name(path: &str) -> &str {
+    path.rsplit("::").next().unwrap_or(path)
 }
 
 /// Where the dyn type of the trait is (or goes).
@@ -606,5 +666,6 @@ impl DynPlace {
 }
 
 mod callers;
+mod closure;
 #[cfg(test)]
 mod tests;

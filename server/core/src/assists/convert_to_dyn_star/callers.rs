@@ -32,6 +32,8 @@ pub(super) struct Target<'a> {
     pub dyn_name: &'a str,
     pub dyn_args: &'a [String],
     pub x: &'a str,
+    pub body_edits: &'a [(TextRange, String)],
+    pub constructor: &'static str,
 }
 
 /// A call to rewrite: the argument's range, and the module it is written in.
@@ -87,16 +89,21 @@ pub(super) fn offer(ctx: &AssistCtx<'_>, acc: &mut Assists, t: &Target<'_>) -> O
     let place = t.place.clone();
     let ty_range = t.impl_ty.syntax().text_range();
     let ty_text = format!("{param_path}<{}>", t.dyn_args.join(", "));
+    let body_edits = t.body_edits.to_vec();
+    let constructor = t.constructor;
     acc.add(ID, label, AssistKind::RefactorRewrite, move || {
         let mut change = SourceChange::default();
         place.add_expansion(db, &key, file, &mut change)?;
         change.push(file, TextEdit::replace(ty_range, ty_text));
+        for (r, t) in &body_edits {
+            change.push(file, TextEdit::replace(*r, t.clone()));
+        }
         for (s, path) in sites.iter().zip(&paths) {
             let text = db.file_text(s.file)?;
             let arg = &text[usize::from(s.arg.start())..usize::from(s.arg.end())];
             change.push(
                 s.file,
-                TextEdit::replace(s.arg, format!("{path}::new({arg})")),
+                TextEdit::replace(s.arg, format!("{path}::{constructor}({arg})")),
             );
         }
         Some(change)
