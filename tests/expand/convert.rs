@@ -65,6 +65,23 @@ pub fn apply_twice(f: impl Fn(u32) -> u32, x: u32) -> u32 {
     f(f(x)) + f(0)
 }
 
+/// A `-> impl Iterator` return: its values become dyn* values, callers are unchanged.
+pub fn evens(n: u32) -> impl Iterator<Item = u32> {
+    if n > 100 {
+        return (0..0).filter(is_even);
+    }
+    (0..n).filter(is_even)
+}
+
+fn is_even(x: &u32) -> bool {
+    x % 2 == 0
+}
+
+/// One borrowing from its argument (`'_`).
+pub fn words(s: &str) -> impl Iterator<Item = &str> {
+    s.split(' ')
+}
+
 /// An `Append`-like method taking an iterator.
 pub struct Bag(Vec<u32>);
 
@@ -96,6 +113,8 @@ fn main() {
     let mut bag = Bag(Vec::new());
     println!("{}", bag.append([1, 2].into_iter()));
     println!("{} {:?}", bag.append((5..8).map(|x| x * 2)), bag.0);
+    println!("{:?} {}", evens(10).collect::<Vec<_>>(), evens(1000).count());
+    println!("{:?}", words("dyn star values").collect::<Vec<_>>());
 }
 "#;
 
@@ -149,6 +168,11 @@ fn run(dir: &Path) -> String {
 /// Applies the conversion at the `n`-th `needle` of `file` (relative to `dir`), with a fresh
 /// analysis of the project as it is on disk.
 fn convert(dir: &Path, file: &str, needle: &str) {
+    convert_with(dir, file, needle, "convert_impl_to_dyn_star_wrapper");
+}
+
+/// Applies the assist `id` at the `needle` of `file`.
+fn convert_with(dir: &Path, file: &str, needle: &str, assist_id: &str) {
     let load = dynlens_loader::load_project(dir).expect("project");
     let mut analysis = Analysis::new(dynlens_loader::std_library());
     analysis.set_project(load.graph, Arc::new(dynlens_loader::DiskFileSource));
@@ -175,8 +199,8 @@ fn convert(dir: &Path, file: &str, needle: &str) {
             AssistResolve::All,
         )
         .into_iter()
-        .find(|a| a.id == "convert_impl_to_dyn_star_wrapper")
-        .unwrap_or_else(|| panic!("the conversion is offered at `{needle}` in {file}"));
+        .find(|a| a.id == assist_id)
+        .unwrap_or_else(|| panic!("{assist_id} is offered at `{needle}` in {file}"));
     let change = assist.change.expect("built");
     for f in &change.files {
         let p = analysis.file_path(f.file).expect("path").to_path_buf();
@@ -201,6 +225,18 @@ fn impl_trait_parameters_become_dyn_star_values_and_the_program_is_unchanged() {
     convert(&dir, "main.rs", "fn both(x: impl Debug");
     convert(&dir, "main.rs", "f: impl Fn(");
     convert(&dir, "main.rs", "append(&mut self, it: impl Iterator");
+    convert_with(
+        &dir,
+        "main.rs",
+        "u32) -> impl Iterator",
+        "convert_impl_return_to_dyn_star",
+    );
+    convert_with(
+        &dir,
+        "main.rs",
+        "&str) -> impl Iterator",
+        "convert_impl_return_to_dyn_star",
+    );
     let after = run(&dir);
     // The same output, but for the large value's allocation: boxed in its dyn* value now.
     let big = |out: &str| {
@@ -236,6 +272,11 @@ fn impl_trait_parameters_become_dyn_star_values_and_the_program_is_unchanged() {
         // The closure's calls go through its dyn* value's method.
         "fn apply_twice_dyn(f: crate::dyn_star::DynFnU32ToU32<'_>, x: u32) -> u32 {\n    f.call((f.call((x,)),)) + f.call((0,))",
         "self.append_dyn(crate::dyn_star::DynIterator::new(it))",
+        // Returned values wrapped, the one returned early too; a borrow of the argument: `'_`.
+        "pub fn evens(n: u32) -> crate::dyn_star::DynIterator<'static, u32> {",
+        "return crate::dyn_star::DynIterator::new((0..0).filter(is_even));",
+        "    crate::dyn_star::DynIterator::new((0..n).filter(is_even))\n}",
+        "pub fn words(s: &str) -> crate::dyn_star::DynIterator<'_, &str> {",
     ] {
         assert!(main.contains(needle), "{needle} in:\n{main}");
     }

@@ -96,6 +96,9 @@ pub fn hover(db: &Db, file: FileId, offset: TextSize, config: &HoverConfig) -> O
 /// On the trait of an `impl Trait` parameter: whether it can become a dyn* value, and how
 /// (the code actions' titles), or why not.
 fn conversion_markdown(db: &Db, file: FileId, offset: TextSize) -> String {
+    if let Some(words) = crate::assists::convert_to_dyn_star::ret::hover(db, file, offset) {
+        return format!("\n### Return dyn*\n\n{words}\n");
+    }
     match crate::assists::convert_to_dyn_star::prepare(db, file, offset) {
         Err(None) => String::new(),
         Err(Some(why)) => format!("\n### Convert to dyn*\n\nNot offered: {why}.\n"),

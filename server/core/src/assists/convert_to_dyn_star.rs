@@ -117,6 +117,66 @@ pub(crate) fn prepare(db: &Db, file: FileId, offset: TextSize) -> Result<Prepare
             _ => return no("another parameter is a pattern, not a name"),
         }
     }
+    let DynTarget {
+        key,
+        dyn_args,
+        place,
+        dyn_name,
+        dyn_path,
+        body_edits,
+        constructor,
+        lifetime: _,
+    } = dyn_target(db, file, &func, &impl_ty, Use::Param { body: &body, x: &x })?;
+    Ok(Prepared {
+        param,
+        impl_ty,
+        func,
+        body,
+        fn_name,
+        x,
+        param_list,
+        args,
+        key,
+        dyn_args,
+        place,
+        dyn_name,
+        dyn_path,
+        body_edits,
+        constructor,
+    })
+}
+
+/// How the converted value is used: a parameter (`x` in `body`), or the returned value.
+#[derive(Clone, Copy)]
+pub(crate) enum Use<'a> {
+    Param {
+        body: &'a ast::BlockExpr,
+        x: &'a str,
+    },
+    Return,
+}
+
+/// The dyn type for the bound `impl_ty` of `func`, and what the conversion needs of it.
+pub(crate) struct DynTarget {
+    pub key: TraitKey,
+    pub dyn_args: Vec<String>,
+    pub place: DynPlace,
+    pub dyn_name: String,
+    pub dyn_path: String,
+    pub body_edits: Vec<(TextRange, String)>,
+    pub constructor: &'static str,
+    /// The lifetime written in the bound (`+ 'static`), if any.
+    pub lifetime: Option<String>,
+}
+
+pub(crate) fn dyn_target(
+    db: &Db,
+    file: FileId,
+    func: &ast::Fn,
+    impl_ty: &ast::ImplTraitType,
+    used: Use<'_>,
+) -> Result<DynTarget, Option<String>> {
+    let no = |why: &str| Err(Some(why.to_string()));
     // The bound: one trait, with auto traits (`Send`, `Sync`, `Unpin`) and at most a
     // lifetime beside it.
     let mut trait_bound = None;
@@ -173,11 +233,20 @@ pub(crate) fn prepare(db: &Db, file: FileId, offset: TextSize) -> Result<Prepare
             if !extra.is_empty() {
                 return no("a closure bound beside another trait is not carried");
             }
-            let names: Vec<String> = autos.iter().map(|(p, _)| short_name(p).to_string()).collect();
+            let names: Vec<String> = autos
+                .iter()
+                .map(|(p, _)| short_name(p).to_string())
+                .collect();
             let ct = closure::closure_trait(family, &path, &names).map_err(Some)?;
-            body_edits = closure::rewrite_calls(body.syntax(), &x, ct.method).map_err(Some)?;
+            let Use::Param { body, x } = used else {
+                return no(
+                    "callers call the returned closure, and its dyn* value cannot be called as `f(x)` on stable Rust",
+                );
+            };
+            body_edits = closure::rewrite_calls(body.syntax(), x, ct.method).map_err(Some)?;
             constructor = "from_fn";
-            let module = DynStarModule::of(db, file).ok_or(Some("the file belongs to no crate".to_string()))?;
+            let module = DynStarModule::of(db, file)
+                .ok_or(Some("the file belongs to no crate".to_string()))?;
             Some(Combined {
                 input: dynlens_expand::ExpandInput {
                     trait_source: ct.trait_source,
@@ -214,8 +283,12 @@ pub(crate) fn prepare(db: &Db, file: FileId, offset: TextSize) -> Result<Prepare
         Err(e) => return Err(Some(e)),
     };
     if !plan.complete() && combined.is_none() {
+        let uses = match used {
+            Use::Param { x, .. } => format!("the body's uses of `{x}`"),
+            Use::Return => "the callers' uses of the returned value".to_string(),
+        };
         return Err(Some(format!(
-            "`{}` cannot implement the trait ({}), so the body's uses of `{x}` would not compile",
+            "`{}` cannot implement the trait ({}), so {uses} would not compile",
             plan.dyn_name(),
             plan.blockers().join("; ")
         )));
@@ -237,7 +310,7 @@ pub(crate) fn prepare(db: &Db, file: FileId, offset: TextSize) -> Result<Prepare
             decl: c.decl,
             input: c.input,
         },
-        None => match DynPlace::of(db, file, &func, &key) {
+        None => match DynPlace::of(db, file, func, &key) {
             Some(p) => p,
             None => return no("the dyn type would live in another crate of the workspace"),
         },
@@ -247,15 +320,7 @@ pub(crate) fn prepare(db: &Db, file: FileId, offset: TextSize) -> Result<Prepare
         DynPlace::DynStar { .. } | DynPlace::Combined { .. } => DynStarModule::dyn_path(&dyn_name),
         DynPlace::NextToTrait { path_from_fn, .. } => format!("{path_from_fn}{dyn_name}"),
     };
-    Ok(Prepared {
-        param,
-        impl_ty,
-        func,
-        body,
-        fn_name,
-        x,
-        param_list,
-        args,
+    Ok(DynTarget {
         key,
         dyn_args,
         place,
@@ -263,6 +328,7 @@ pub(crate) fn prepare(db: &Db, file: FileId, offset: TextSize) -> Result<Prepare
         dyn_path,
         body_edits,
         constructor,
+        lifetime,
     })
 }
 
@@ -667,5 +733,6 @@ impl DynPlace {
 
 mod callers;
 mod closure;
+pub(crate) mod ret;
 #[cfg(test)]
 mod tests;

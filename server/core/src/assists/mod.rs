@@ -199,6 +199,7 @@ pub fn assists(db: &Db, file: FileId, range: TextRange, resolve: AssistResolve) 
     expand_vtable::expand_vtable(&ctx, &mut acc);
     expand_into_crate::expand_into_crate(&ctx, &mut acc);
     convert_to_dyn_star::convert_to_dyn_star(&ctx, &mut acc);
+    convert_to_dyn_star::ret::convert_return(&ctx, &mut acc);
     acc.buf
 }
 

@@ -255,7 +255,10 @@ pub(super) fn rewrite_calls(
                 method,
             ));
         } else if let Some(tt) = ast::TokenTree::cast(node.clone())
-            && tt.syntax().parent().is_some_and(|p| ast::MacroCall::can_cast(p.kind()))
+            && tt
+                .syntax()
+                .parent()
+                .is_some_and(|p| ast::MacroCall::can_cast(p.kind()))
         {
             macro_calls(tt.syntax(), x, method, &mut edits)?;
         }
@@ -272,10 +275,7 @@ fn call_edits(
     method: &str,
 ) -> [(TextRange, String); 2] {
     let end = if args == 1 && !trailing { ",))" } else { "))" };
-    [
-        (open, format!(".{method}((")),
-        (close, end.to_string()),
-    ]
+    [(open, format!(".{method}((")), (close, end.to_string())]
 }
 
 /// Whether the last token before the closing parenthesis is a comma.
@@ -307,9 +307,9 @@ fn macro_calls(
             NodeOrToken::Token(t) if t.kind() == SyntaxKind::IDENT && t.text() == x => {
                 // A field or method of something else (`a.f(…)`, `s::f`) is not the parameter.
                 if i > 0
-                    && children[i - 1].as_token().is_some_and(|p| {
-                        matches!(p.kind(), SyntaxKind::DOT | SyntaxKind::COLON)
-                    })
+                    && children[i - 1]
+                        .as_token()
+                        .is_some_and(|p| matches!(p.kind(), SyntaxKind::DOT | SyntaxKind::COLON))
                 {
                     continue;
                 }

@@ -115,3 +115,82 @@ fn callers_variant_only_when_every_use_is_a_call_it_can_rewrite() {
     );
     assert!(found.iter().any(|(id, _)| *id == ID), "{found:?}");
 }
+
+const RETURN: &str = "convert_impl_return_to_dyn_star";
+
+#[test]
+fn an_impl_trait_return_becomes_a_dyn_star_value_every_returned_value_wrapped() {
+    let shape = "pub trait Shape { fn area(&self) -> f64; }\npub struct Sq(pub f64);\nimpl Shape for Sq { fn area(&self) -> f64 { self.0 * self.0 } }\n";
+    let out = check_assist(
+        RETURN,
+        &format!(
+            "{shape}pub fn unit(big: bool) -> impl $0Shape {{\n    if big {{\n        return Sq(9.0);\n    }}\n    let f = || {{ return 1.0; }};\n    Sq(f())\n}}\n"
+        ),
+    )
+    .expect("offered");
+    assert!(
+        out.contains("pub fn unit(big: bool) -> DynShape<'static> {\n    if big {\n        return DynShape::new(Sq(9.0));\n    }\n    let f = || { return 1.0; };\n    DynShape::new(Sq(f()))\n}"),
+        "{out}"
+    );
+    // A borrow of the one reference parameter, or of `&self`: `'_`.
+    let out = check_assist(
+        RETURN,
+        &format!("{shape}pub fn of(s: &Sq) -> impl $0Shape + '_ {{ Sq(s.0) }}\n"),
+    )
+    .expect("offered");
+    assert!(
+        out.contains("pub fn of(s: &Sq) -> DynShape<'_> { DynShape::new(Sq(s.0)) }"),
+        "{out}"
+    );
+    let out = check_assist(
+        RETURN,
+        &format!("{shape}impl Sq {{ pub fn twin(&self) -> impl $0Shape {{ Sq(self.0) }} }}\n"),
+    )
+    .expect("offered");
+    assert!(
+        out.contains("pub fn twin(&self) -> DynShape<'_> {"),
+        "{out}"
+    );
+    // A tail that `match`es, with an early return inside one arm: both wrapped, nested.
+    let out = check_assist(
+        RETURN,
+        &format!(
+            "{shape}pub fn pick(n: u8) -> impl $0Shape {{\n    match n {{\n        0 => return Sq(0.0),\n        _ => Sq(1.0),\n    }}\n}}\n"
+        ),
+    )
+    .expect("offered");
+    assert!(
+        out.contains("    DynShape::new(match n {\n        0 => return DynShape::new(Sq(0.0)),\n        _ => Sq(1.0),\n    })\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_impl_trait_return_is_not_converted_where_the_result_would_not_compile() {
+    let shape = "pub trait Shape { fn area(&self) -> f64; }\npub struct Sq(pub f64);\nimpl Shape for Sq { fn area(&self) -> f64 { self.0 } }\n";
+    for (why, src) in [
+        (
+            "the function is generic",
+            format!("{shape}pub fn f<T: Shape>(t: T) -> impl $0Shape {{ t }}\n"),
+        ),
+        (
+            "several borrows",
+            format!("{shape}pub fn f(a: &Sq, b: &Sq) -> impl $0Shape {{ Sq(a.0 + b.0) }}\n"),
+        ),
+        (
+            "callers call the returned closure",
+            "pub fn f() -> impl $0Fn(u8) -> u8 { |x| x }\n".to_string(),
+        ),
+        (
+            "its body diverges",
+            format!("{shape}pub fn f() -> impl $0Shape {{ loop {{}} }}\n"),
+        ),
+    ] {
+        assert!(check_assist(RETURN, &src).is_none(), "offered: {why}");
+        let (db, f, range, _) = crate::assists::test_util::fixture(&src);
+        match super::ret::prepare_return(&db, f, range.start()) {
+            Err(Some(reason)) => assert!(reason.contains(why), "{why}: {reason}"),
+            _ => panic!("no reason given: {why}"),
+        }
+    }
+}
