@@ -323,7 +323,7 @@ fn callers_in_every_crate_are_rewritten_and_the_workspace_is_unchanged_in_behavi
     );
     write(
         "mylib/src/lib.rs",
-        "use std::fmt::Debug;\n\npub mod util {\n    pub use super::print_me as show;\n}\n\npub fn print_me(x: impl Debug) -> String {\n    format!(\"<{x:?}>\")\n}\n\npub fn twice() -> String {\n    format!(\"{}{}\", print_me(1u8), crate::print_me('c'))\n}\n",
+        "use std::fmt::Debug;\n\npub mod util {\n    pub use super::print_me as show;\n}\n\npub fn print_me(x: impl Debug) -> String {\n    format!(\"<{x:?}>\")\n}\n\npub fn twice() -> String {\n    format!(\"{}{}\", print_me(1u8), crate::print_me('c'))\n}\n\n/// A method taking a closure, whose callers are rewritten too.\npub struct Log(pub Vec<String>);\n\nimpl Log {\n    pub fn record(&mut self, f: impl Fn(u32) -> u32) -> usize {\n        self.0.push(format!(\"{}\", f(7)));\n        self.0.len()\n    }\n}\n",
     );
     write(
         "app/Cargo.toml",
@@ -331,7 +331,7 @@ fn callers_in_every_crate_are_rewritten_and_the_workspace_is_unchanged_in_behavi
     );
     write(
         "app/src/main.rs",
-        "use mylib::util::show as pm;\n\n#[derive(Debug)]\nstruct Big([u64; 8]);\n\nfn main() {\n    println!(\"{}\", mylib::print_me(22usize));\n    let s = pm(\"text\");\n    println!(\"{s} {}\", pm(Big([3; 8])));\n    println!(\"{}\", mylib::twice());\n}\n",
+        "use mylib::util::show as pm;\n\n#[derive(Debug)]\nstruct Big([u64; 8]);\n\nfn main() {\n    println!(\"{}\", mylib::print_me(22usize));\n    let s = pm(\"text\");\n    println!(\"{s} {}\", pm(Big([3; 8])));\n    println!(\"{}\", mylib::twice());\n    let mut log = mylib::Log(Vec::new());\n    let k = 3;\n    log.record(|x| x * k);\n    println!(\"{} {:?}\", log.record(u32::count_ones), log.0);\n}\n",
     );
     let dir = std::fs::canonicalize(&dir).expect("canonical");
     let before = run(&dir);
@@ -376,8 +376,31 @@ fn callers_in_every_crate_are_rewritten_and_the_workspace_is_unchanged_in_behavi
     for n in &change.new_files {
         std::fs::write(&n.path, &n.text).expect("create");
     }
+    // The method taking a closure: its two calls in the binary (one inside `println!`),
+    // closures written in place built with `from_fn` (their argument types inferred); over
+    // the files as the first conversion left them.
+    let label = apply_in_workspace(
+        &dir,
+        &[
+            "mylib/src/lib.rs",
+            "mylib/src/dyn_star.rs",
+            "app/src/main.rs",
+        ],
+        "mylib/src/lib.rs",
+        "f: impl Fn",
+        "convert_impl_to_dyn_star_callers",
+    );
+    assert!(
+        label.contains("rewrite 2 calls of `Log::record`"),
+        "{label}"
+    );
     let after = run(&dir);
     assert_eq!(after, before, "the rewritten workspace prints the same");
+    let main = std::fs::read_to_string(dir.join("app/src/main.rs")).expect("read");
+    assert!(
+        main.contains("log.record(mylib::dyn_star::DynFnU32ToU32::from_fn(|x| x * k))"),
+        "{main}"
+    );
     let main = std::fs::read_to_string(dir.join("app/src/main.rs")).expect("read");
     assert!(
         main.contains("mylib::print_me(mylib::dyn_star::DynDebug::new(22usize))"),
@@ -393,4 +416,42 @@ fn callers_in_every_crate_are_rewritten_and_the_workspace_is_unchanged_in_behavi
         "{lib_text}"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Loads the workspace at `dir` with the files `files` (relative), applies the assist `id`
+/// at `needle` in `file` and writes the result; returns the assist's title.
+fn apply_in_workspace(dir: &Path, files: &[&str], file: &str, needle: &str, id: &str) -> String {
+    let load = dynlens_loader::load_project(dir).expect("project");
+    let mut analysis = Analysis::new(dynlens_loader::std_library());
+    analysis.set_project(load.graph, Arc::new(dynlens_loader::DiskFileSource));
+    let mut target = None;
+    for rel in files {
+        let p = dir.join(rel);
+        let fid = analysis.set_file_text(p.clone(), std::fs::read_to_string(&p).expect("read"));
+        if *rel == file {
+            target = Some(fid);
+        }
+    }
+    let target = target.expect("file");
+    let text = analysis.file_text(target).expect("text").to_string();
+    let at = text.find(needle).expect("needle") + needle.len() - 2;
+    let assist = analysis
+        .assists(
+            target,
+            TextRange::empty(TextSize::from(at as u32)),
+            AssistResolve::All,
+        )
+        .into_iter()
+        .find(|a| a.id == id)
+        .unwrap_or_else(|| panic!("{id} offered at {needle}"));
+    let change = assist.change.clone().expect("built");
+    for f in &change.files {
+        let p = analysis.file_path(f.file).expect("path").to_path_buf();
+        let before = std::fs::read_to_string(&p).expect("read");
+        std::fs::write(&p, change.apply_to(f.file, &before).expect("applies")).expect("write");
+    }
+    for n in &change.new_files {
+        std::fs::write(&n.path, &n.text).expect("create");
+    }
+    assist.label
 }

@@ -102,7 +102,8 @@ fn conversion_markdown(db: &Db, file: FileId, offset: TextSize) -> String {
     match crate::assists::convert_to_dyn_star::prepare(db, file, offset) {
         Err(None) => String::new(),
         Err(Some(why)) => format!("\n### Convert to dyn*\n\nNot offered: {why}.\n"),
-        Ok(_) => {
+        Ok(prepared) => {
+            let notes = prepared.hover_notes(db, file);
             let titles: Vec<String> = crate::assists::assists(
                 db,
                 file,
@@ -114,7 +115,7 @@ fn conversion_markdown(db: &Db, file: FileId, offset: TextSize) -> String {
             .map(|a| format!("- {}", a.label.trim_start_matches("dynlens: ")))
             .collect();
             format!(
-                "\n### Convert to dyn*\n\nOne compiled copy of the function for every argument type instead of one per type:\n{}\n",
+                "\n### Convert to dyn*\n\nOne compiled copy of the function for every argument type instead of one per type:\n{}\n\n{notes}",
                 titles.join("\n")
             )
         }

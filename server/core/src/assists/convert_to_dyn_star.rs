@@ -332,6 +332,38 @@ pub(crate) fn dyn_target(
     })
 }
 
+impl Prepared {
+    fn target(&self) -> callers::Target<'_> {
+        callers::Target {
+            func: &self.func,
+            param: &self.param,
+            impl_ty: &self.impl_ty,
+            key: &self.key,
+            place: &self.place,
+            dyn_name: &self.dyn_name,
+            dyn_args: &self.dyn_args,
+            x: &self.x,
+            body_edits: &self.body_edits,
+            constructor: self.constructor,
+        }
+    }
+
+    /// Hover's notes: the arguments seen at the calls (inline or boxed, the copies saved),
+    /// and why the callers are not rewritten when they are not.
+    pub(crate) fn hover_notes(&self, db: &Db, file: FileId) -> String {
+        let t = self.target();
+        let mut out = String::new();
+        if let Some((name, args)) = callers::arguments(db, file, &t) {
+            out.push_str(&cost::summary(db, &name, &args));
+            out.push('\n');
+        }
+        if let Some(why) = callers::not_offered(db, file, &t) {
+            out.push_str(&format!("\nNot offered: {why}.\n"));
+        }
+        out
+    }
+}
+
 pub fn convert_to_dyn_star(ctx: &AssistCtx<'_>, acc: &mut Assists) -> Option<()> {
     if !acc.wants(ID) && !acc.wants(callers::ID) {
         return None;
@@ -733,6 +765,8 @@ impl DynPlace {
 
 mod callers;
 mod closure;
+mod cost;
+mod receiver;
 pub(crate) mod ret;
 #[cfg(test)]
 mod tests;

@@ -12,10 +12,13 @@
 //! variant is, changing no caller). A `pub` function of a library may have callers outside the
 //! workspace: the title says so.
 
-use ra_ap_syntax::ast::{self, HasArgList, HasName, HasVisibility};
+use ra_ap_syntax::ast::{
+    self, HasArgList, HasGenericArgs, HasGenericParams, HasName, HasVisibility,
+};
 use ra_ap_syntax::{AstNode, NodeOrToken, SyntaxKind, SyntaxNode, TextRange};
 
 use super::DynPlace;
+use super::receiver::{Known, Receivers, TypeKey, arity, deref_types};
 use crate::assists::{AssistCtx, AssistKind, Assists, SourceChange};
 use crate::db::{Db, FileId, FileRef, ModuleKey, TraitKey};
 use dynlens_base::{CrateId, CrateKind, TextEdit};
@@ -44,22 +47,13 @@ struct Site {
 }
 
 pub(super) fn offer(ctx: &AssistCtx<'_>, acc: &mut Assists, t: &Target<'_>) -> Option<()> {
-    if !acc.wants(ID) || t.func.param_list()?.self_param().is_some() || in_impl_or_trait(t.func) {
+    if !acc.wants(ID) {
         return None;
     }
     let db = ctx.db;
-    let fn_name = t.func.name()?.text().to_string();
-    let index = t
-        .func
-        .param_list()?
-        .params()
-        .position(|p| p.syntax() == t.param.syntax())?;
+    let (callee, sites) = sites(db, ctx.file, t).ok()?;
+    let fn_name = callee.shown();
     let fn_module = module_of(db, ctx.file, t.func.syntax())?;
-    let target = (fn_module.clone(), fn_name.clone());
-    let (sites, problems) = call_sites(db, &target, index);
-    if !problems.is_empty() {
-        return None;
-    }
     let krate = fn_module.0;
     let graph = &db.project.as_ref()?.graph;
     let public_lib = t
@@ -68,6 +62,7 @@ pub(super) fn offer(ctx: &AssistCtx<'_>, acc: &mut Assists, t: &Target<'_>) -> O
         .is_some_and(|v| v.syntax().text() == "pub")
         && graph.get(krate).is_some_and(|c| c.kind == CrateKind::Lib);
     let n = sites.len();
+    let fn_name = fn_name.as_str();
     let mut label = format!(
         "dynlens: Convert `{}` to dyn* (`{}`) and rewrite {n} call{} of `{fn_name}` (one copy of `{fn_name}`, callers wrap their argument)",
         t.x,
@@ -111,11 +106,132 @@ pub(super) fn offer(ctx: &AssistCtx<'_>, acc: &mut Assists, t: &Target<'_>) -> O
     Some(())
 }
 
-fn in_impl_or_trait(func: &ast::Fn) -> bool {
-    func.syntax()
-        .parent()
-        .and_then(|p| p.parent())
-        .is_some_and(|i| ast::Impl::can_cast(i.kind()) || ast::Trait::can_cast(i.kind()))
+/// The calls to rewrite, or why the callers cannot all be rewritten (each use that is not a
+/// call dynlens can rewrite, listed); `Err` of nothing when the function is not one whose
+/// callers this variant rewrites (a trait's method, or a trait impl's).
+fn sites(db: &Db, file: FileId, t: &Target<'_>) -> Result<(Callee, Vec<Site>), Vec<String>> {
+    let (callee, sites, problems) = scan(db, file, t).ok_or_else(Vec::new)?;
+    if problems.is_empty() {
+        Ok((callee, sites))
+    } else {
+        Err(problems)
+    }
+}
+
+/// The calls found and the uses that are not calls dynlens can rewrite.
+fn scan(db: &Db, file: FileId, t: &Target<'_>) -> Option<(Callee, Vec<Site>, Vec<String>)> {
+    let callee = Callee::of(db, file, t.func)?;
+    let index = t
+        .func
+        .param_list()
+        .and_then(|l| l.params().position(|p| p.syntax() == t.param.syntax()))?;
+    let (sites, problems) = match &callee {
+        Callee::Free(target) => call_sites(db, target, index),
+        Callee::Method { .. } => method_sites(db, &callee, index),
+    };
+    Some((callee, sites, problems))
+}
+
+/// The arguments written for the parameter at the calls found (hover's cost estimate), and
+/// the function's name as shown.
+pub(super) fn arguments(db: &Db, file: FileId, t: &Target<'_>) -> Option<(String, Vec<String>)> {
+    let (callee, sites, _) = scan(db, file, t)?;
+    let texts = sites
+        .iter()
+        .filter_map(|s| {
+            let text = db.file_text(s.file)?;
+            Some(text[usize::from(s.arg.start())..usize::from(s.arg.end())].to_string())
+        })
+        .collect();
+    Some((callee.shown(), texts))
+}
+
+/// Why the callers variant is not offered for the conversion `t` (hover's words), if it is not.
+pub(super) fn not_offered(db: &Db, file: FileId, t: &Target<'_>) -> Option<String> {
+    match sites(db, file, t) {
+        Ok(_) => None,
+        Err(p) if p.is_empty() => None,
+        Err(mut p) => {
+            let n = p.len();
+            p.truncate(5);
+            let more = if n > 5 {
+                format!(", and {} more", n - 5)
+            } else {
+                String::new()
+            };
+            Some(format!(
+                "callers not rewritten: {}{more} (the variant that changes no caller is offered)",
+                p.join("; ")
+            ))
+        }
+    }
+}
+
+/// The function whose callers are rewritten.
+pub(super) enum Callee {
+    /// A free function: its module and name.
+    Free((ModuleKey, String)),
+    /// A method or associated function of an inherent `impl`.
+    Method {
+        ty: TypeKey,
+        name: String,
+        has_self: bool,
+        /// Its parameters, `self` not counted.
+        arity: usize,
+    },
+}
+
+impl Callee {
+    fn of(db: &Db, file: FileId, func: &ast::Fn) -> Option<Callee> {
+        let name = func.name()?.text().to_string();
+        let params = func.param_list()?;
+        let container = func.syntax().parent().and_then(|p| p.parent());
+        if container
+            .as_ref()
+            .is_some_and(|c| ast::Trait::can_cast(c.kind()))
+        {
+            return None;
+        }
+        match container.and_then(ast::Impl::cast) {
+            None => Some(Callee::Free((module_of(db, file, func.syntax())?, name))),
+            Some(imp) => {
+                // A trait impl's method has the trait's signature; a generic impl's type is
+                // not followed.
+                if imp.trait_().is_some() || imp.generic_param_list().is_some() {
+                    return None;
+                }
+                let Some(ast::Type::PathType(pt)) = imp.self_ty() else {
+                    return None;
+                };
+                let path = pt.path()?;
+                if path.segments().any(|s| s.generic_arg_list().is_some()) {
+                    return None;
+                }
+                let names = path_names(&path);
+                let refs: Vec<&str> = names.iter().map(String::as_str).collect();
+                let module = module_of(db, file, imp.syntax())?;
+                let Some(crate::nameres::Res::Item(m, n)) =
+                    crate::nameres::resolve_path(db, &module, &refs)
+                else {
+                    return None;
+                };
+                Some(Callee::Method {
+                    ty: (m, n),
+                    name,
+                    has_self: params.self_param().is_some(),
+                    arity: params.params().count(),
+                })
+            }
+        }
+    }
+
+    /// `print_me`, `Bag::append`.
+    fn shown(&self) -> String {
+        match self {
+            Callee::Free((_, n)) => n.clone(),
+            Callee::Method { ty, name, .. } => format!("{}::{name}", ty.1),
+        }
+    }
 }
 
 /// The module of the project a node of a workspace file is in.
@@ -361,4 +477,208 @@ fn nth_argument(group: &SyntaxNode, index: usize) -> Option<TextRange> {
     }
     let arg = args.get(index)?;
     Some(TextRange::new(arg.first()?.start(), arg.last()?.end()))
+}
+
+/// Every call of the method `callee` in the workspace: `recv.name(…)` where the receiver is
+/// plainly of the type (`receiver.rs`), `Type::name(…)` and `Self::name(…)`; with the
+/// `index`-th argument (after `self`). A call with the method's name and arity whose receiver's
+/// type dynlens cannot tell, a use that is not a call, and a call inside a macro whose receiver
+/// is not a plain variable are reported.
+fn method_sites(db: &Db, callee: &Callee, index: usize) -> (Vec<Site>, Vec<String>) {
+    let Callee::Method {
+        ty,
+        name,
+        has_self,
+        arity: params,
+    } = callee
+    else {
+        return (Vec::new(), Vec::new());
+    };
+    let receivers = Receivers {
+        db,
+        target: ty,
+        derefs: deref_types(db),
+    };
+    let (mut sites, mut problems) = (Vec::new(), Vec::new());
+    for file in db.files() {
+        let Some(text) = db.file_text(file) else {
+            continue;
+        };
+        if !text.contains(name.as_str()) {
+            continue;
+        }
+        let Some(root) = db.syntax(file) else {
+            continue;
+        };
+        let line_of = |node: &SyntaxNode| {
+            let at = usize::from(node.text_range().start());
+            let line = text[..at].matches('\n').count() + 1;
+            let path = db.file_path(file).map(|p| {
+                p.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            });
+            format!("{}:{line}", path.unwrap_or_default())
+        };
+        for node in root.syntax().descendants() {
+            if let Some(mc) = ast::MethodCallExpr::cast(node.clone()) {
+                if mc.name_ref().is_none_or(|n| n.text() != name.as_str())
+                    || arity(&mc) != *params
+                    || !has_self
+                {
+                    continue;
+                }
+                let Some(recv) = mc.receiver() else { continue };
+                match receivers.of_expr(file, &recv) {
+                    Some(Known::Type(_)) => {
+                        let Some(module) = module_of(db, file, &node) else {
+                            continue;
+                        };
+                        if let Some(arg) = mc.arg_list().and_then(|l| l.args().nth(index)) {
+                            sites.push(Site {
+                                file,
+                                arg: arg.syntax().text_range(),
+                                module,
+                            });
+                        }
+                    }
+                    Some(Known::Other) => {}
+                    None => problems.push(format!(
+                        "`{}.{name}(…)` at {}: dynlens cannot tell the receiver's type",
+                        recv.syntax().text(),
+                        line_of(&node)
+                    )),
+                }
+            } else if let Some(pe) = ast::PathExpr::cast(node.clone()) {
+                let Some(path) = pe.path() else { continue };
+                let Some(q) = path.qualifier() else { continue };
+                if path
+                    .segment()
+                    .and_then(|s| s.name_ref())
+                    .is_none_or(|n| n.text() != name.as_str())
+                {
+                    continue;
+                }
+                let known = match &*q.syntax().text().to_string() {
+                    "Self" => node
+                        .ancestors()
+                        .find_map(ast::Impl::cast)
+                        .and_then(|i| i.self_ty())
+                        .and_then(|t| receivers.of_type(file, &t)),
+                    _ => receivers.type_path(file, &node, &q),
+                };
+                if !matches!(known, Some(Known::Type(_))) {
+                    continue;
+                }
+                let call = node
+                    .parent()
+                    .and_then(ast::CallExpr::cast)
+                    .filter(|c| c.expr().is_some_and(|e| e.syntax() == &node));
+                let shift = usize::from(*has_self);
+                match call.and_then(|c| c.arg_list()?.args().nth(index + shift)) {
+                    Some(arg) => {
+                        if let Some(module) = module_of(db, file, &node) {
+                            sites.push(Site {
+                                file,
+                                arg: arg.syntax().text_range(),
+                                module,
+                            });
+                        }
+                    }
+                    None => problems.push(format!(
+                        "`{}` used as a value at {}",
+                        node.text(),
+                        line_of(&node)
+                    )),
+                }
+            } else if let Some(mac) = ast::MacroCall::cast(node.clone()) {
+                let Some(tt) = mac.token_tree() else { continue };
+                let mut found = Vec::new();
+                method_calls_in_tokens(tt.syntax(), name, &mut found);
+                for (recv, group) in found {
+                    let known = match &recv {
+                        Some(v) if v == "self" => node
+                            .ancestors()
+                            .find_map(ast::Impl::cast)
+                            .and_then(|i| i.self_ty())
+                            .and_then(|t| receivers.of_type(file, &t)),
+                        Some(v) => receivers.binding(file, &node, v),
+                        None => None,
+                    };
+                    let arg = nth_argument(&group, index);
+                    let args = count_arguments(&group);
+                    if args != *params {
+                        continue;
+                    }
+                    match (known, arg, module_of(db, file, &node)) {
+                        (Some(Known::Other), _, _) => {}
+                        (Some(Known::Type(_)), Some(arg), Some(module)) => sites.push(Site {
+                            file,
+                            arg,
+                            module,
+                        }),
+                        _ => problems.push(format!(
+                            "`….{name}(…)` inside `{}!` at {}: dynlens cannot tell the receiver's type",
+                            mac.path().map(|p| p.syntax().text().to_string()).unwrap_or_default(),
+                            line_of(&node)
+                        )),
+                    }
+                }
+            }
+        }
+    }
+    (sites, problems)
+}
+
+/// `recv . name ( … )` in a macro's tokens: the receiver when it is one identifier (`None`
+/// otherwise), and the argument group.
+fn method_calls_in_tokens(
+    tt: &SyntaxNode,
+    name: &str,
+    out: &mut Vec<(Option<String>, SyntaxNode)>,
+) {
+    let children: Vec<_> = tt
+        .children_with_tokens()
+        .filter(|c| !c.as_token().is_some_and(|t| t.kind().is_trivia()))
+        .collect();
+    for (i, child) in children.iter().enumerate() {
+        match child {
+            NodeOrToken::Node(n) => method_calls_in_tokens(n, name, out),
+            NodeOrToken::Token(t) if t.kind() == SyntaxKind::IDENT && t.text() == name => {
+                let after_dot = i >= 1
+                    && children[i - 1]
+                        .as_token()
+                        .is_some_and(|d| d.kind() == SyntaxKind::DOT);
+                let group = children.get(i + 1).and_then(|c| c.as_node()).filter(|n| {
+                    n.kind() == SyntaxKind::TOKEN_TREE
+                        && n.first_token()
+                            .is_some_and(|f| f.kind() == SyntaxKind::L_PAREN)
+                });
+                let (true, Some(group)) = (after_dot, group) else {
+                    continue;
+                };
+                // The receiver: one identifier (or `self`) not itself after a `.` or `::`.
+                let recv = (i >= 2)
+                    .then(|| children[i - 2].as_token())
+                    .flatten()
+                    .filter(|r| matches!(r.kind(), SyntaxKind::IDENT | SyntaxKind::SELF_KW))
+                    .filter(|_| {
+                        i < 3
+                            || !children[i - 3].as_token().is_some_and(|p| {
+                                matches!(p.kind(), SyntaxKind::DOT | SyntaxKind::COLON)
+                            })
+                    })
+                    .map(|r| r.text().to_string());
+                out.push((recv, group.clone()));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The number of comma-separated arguments of a `( … )` token tree.
+fn count_arguments(group: &SyntaxNode) -> usize {
+    (0..)
+        .find(|i| nth_argument(group, *i).is_none())
+        .unwrap_or(0)
 }

@@ -194,3 +194,96 @@ fn an_impl_trait_return_is_not_converted_where_the_result_would_not_compile() {
         }
     }
 }
+
+/// A method's callers: `recv.add(…)` where the receiver is plainly a `Canvas`, `Self::add`,
+/// `Canvas::add(&mut c, …)`, inside `println!`; calls of another type's `add` left alone; an
+/// unknown receiver stops the variant, and hover lists it.
+#[test]
+fn a_methods_callers_are_found_by_their_receivers_type() {
+    use crate::assists::{AssistResolve, assists};
+    use dynlens_base::{TextRange, TextSize};
+    let src = |extra: &str| {
+        format!(
+            "//- /app/src/lib.rs crate:app
+pub trait Shape {{ fn area(&self) -> f64; }}
+pub struct Sq(pub f64);
+impl Shape for Sq {{ fn area(&self) -> f64 {{ self.0 }} }}
+pub struct Canvas {{ total: f64 }}
+impl Canvas {{
+    pub fn new() -> Self {{ Canvas {{ total: 0.0 }} }}
+    pub fn add(&mut self, s: impl Shape) -> f64 {{ self.total += s.area(); self.total }}
+    pub fn add_twice(&mut self, s: Sq) {{ self.add(Sq(s.0)); Self::add(self, s); }}
+}}
+pub struct Other;
+impl Other {{ pub fn add(&self, _x: u8) {{}} }}
+pub fn user(mut c: Canvas) -> f64 {{
+    let mut d = Canvas::new();
+    d.add(Sq(1.0));
+    Other.add(1);
+    let o: &Other = &Other;
+    o.add(2);
+    Canvas::add(&mut c, Sq(2.0));
+    println!(\"{{}}\", d.add(Sq(3.0)));
+    c.add(Sq(4.0))
+}}
+{extra}"
+        )
+    };
+    let run = |text: &str| {
+        let f = crate::nameres::tests::fixture(text);
+        let lib = f.file("/app/src/lib.rs");
+        let file_text = f.db.file_text(lib).unwrap().to_string();
+        let at = TextSize::from((file_text.find("impl Shape) -> f64").unwrap() + 6) as u32);
+        let found = assists(&f.db, lib, TextRange::empty(at), AssistResolve::All);
+        let callers = found
+            .iter()
+            .find(|a| a.id == "convert_impl_to_dyn_star_callers")
+            .map(|a| {
+                let change = a.change.as_ref().expect("built");
+                (
+                    a.label.clone(),
+                    change.apply_to(lib, &file_text).expect("applies"),
+                )
+            });
+        let hover = crate::hover::hover(&f.db, lib, at, &Default::default())
+            .map(|h| h.markdown)
+            .unwrap_or_default();
+        (callers, hover)
+    };
+    let (callers, hover) = run(&src(""));
+    let (label, after) = callers.expect("the callers variant is offered");
+    assert!(
+        label.contains("rewrite 6 calls of `Canvas::add`"),
+        "{label}"
+    );
+    for needle in [
+        "self.add(DynShape::new(Sq(s.0)))",
+        "Self::add(self, DynShape::new(s))",
+        "d.add(DynShape::new(Sq(1.0)))",
+        "Other.add(1)",
+        "o.add(2)",
+        "Canvas::add(&mut c, DynShape::new(Sq(2.0)))",
+        "println!(\"{}\", d.add(DynShape::new(Sq(3.0))))",
+        "c.add(DynShape::new(Sq(4.0)))",
+        "pub fn add(&mut self, s: DynShape<'_>) -> f64",
+    ] {
+        assert!(after.contains(needle), "{needle} in:\n{after}");
+    }
+    assert!(
+        hover.contains("6 calls of `Canvas::add` in the workspace"),
+        "{hover}"
+    );
+    assert!(
+        hover.contains("`Sq` (`Sq(s.0)`): 8 bytes: stored inline, no allocation"),
+        "{hover}"
+    );
+    // A receiver whose type dynlens cannot tell: not offered, and hover says where.
+    let (callers, hover) = run(&src(
+        "pub fn far(v: &mut [Canvas]) { v[0].add(Sq(5.0)); }\n",
+    ));
+    assert!(callers.is_none(), "offered with an unknown receiver");
+    assert!(
+        hover.contains("Not offered: callers not rewritten: `v[0].add(…)` at lib.rs:"),
+        "{hover}"
+    );
+}
