@@ -102,6 +102,7 @@ fn main() {
     println!("{}", total(vec![1, 2, 3].into_iter()));
     println!("{}", total((0..10).filter(|x| x % 3 == 0)));
     println!("{}", shapes::describe("square", shapes::Square(2.0)));
+    println!("{}", shapes::twice_area(shapes::Square(3.0)));
     println!("allocs small: {}", allocs_of(|| width(std::hint::black_box(22usize))));
     println!("allocs big: {}", allocs_of(|| width(std::hint::black_box(Big([1; 8])))));
     let job = print_me_later(Big([5; 8]));
@@ -132,6 +133,14 @@ impl Shape for Square {
 
 pub fn describe(name: &str, s: impl Shape) -> String {
     format!("{name}: {:.1}", s.area())
+}
+
+/// A generic parameter used once: converted like `impl Shape`.
+pub fn twice_area<S>(s: S) -> f64
+where
+    S: Shape,
+{
+    s.area() * 2.0
 }
 "#;
 
@@ -220,6 +229,7 @@ fn impl_trait_parameters_become_dyn_star_values_and_the_program_is_unchanged() {
     convert(&dir, "main.rs", "fn print_me(x: impl Debug");
     convert(&dir, "main.rs", "it: impl Iterator");
     convert(&dir, "shapes.rs", "s: impl Shape");
+    convert(&dir, "shapes.rs", "(s: S");
     convert(&dir, "main.rs", "x: impl Debug + Send");
     convert(&dir, "main.rs", "pub fn width(x: impl Debug");
     convert(&dir, "main.rs", "fn both(x: impl Debug");
@@ -282,6 +292,15 @@ fn impl_trait_parameters_become_dyn_star_values_and_the_program_is_unchanged() {
     }
     assert!(
         shapes.contains("fn describe_dyn(name: &str, s: DynShape<'_>) -> String"),
+        "{shapes}"
+    );
+    assert!(
+        shapes.contains("fn twice_area_dyn(s: DynShape<'_>) -> f64\n{"),
+        "{shapes}"
+    );
+    assert_eq!(
+        shapes.matches("pub struct DynShape<").count(),
+        1,
         "{shapes}"
     );
     let star = std::fs::read_to_string(dir.join("src/dyn_star.rs")).expect("dyn_star.rs");

@@ -37,7 +37,10 @@ const ID: &str = "convert_impl_to_dyn_star_wrapper";
 /// the dyn type and where it lives.
 pub(crate) struct Prepared {
     param: ast::Param,
-    impl_ty: ast::ImplTraitType,
+    /// The parameter's type, replaced by the dyn type (`impl Shape`, or `T`).
+    ty_range: TextRange,
+    /// For a generic parameter `T: Shape`, the edits that remove `T` from the generics.
+    generic_edits: Vec<(TextRange, String)>,
     func: ast::Fn,
     body: ast::BlockExpr,
     fn_name: String,
@@ -74,14 +77,27 @@ pub(crate) fn prepare(db: &Db, file: FileId, offset: TextSize) -> Result<Prepare
         .parent_ancestors()
         .find_map(ast::Param::cast)
         .ok_or(None)?;
-    let Some(ast::Type::ImplTraitType(impl_ty)) = param.ty() else {
-        return Err(None);
-    };
     let func = param
         .syntax()
         .ancestors()
         .find_map(ast::Fn::cast)
         .ok_or(None)?;
+    let (bounds, ty_range, generic_edits) = match param.ty() {
+        Some(ast::Type::ImplTraitType(impl_ty)) => (
+            impl_ty
+                .type_bound_list()
+                .ok_or(None)?
+                .bounds()
+                .collect::<Vec<_>>(),
+            impl_ty.syntax().text_range(),
+            Vec::new(),
+        ),
+        Some(ast::Type::PathType(pt)) => {
+            let (bounds, edits) = generic::used_once(&func, &pt)?;
+            (bounds, pt.syntax().text_range(), edits)
+        }
+        _ => return Err(None),
+    };
     let Some(body) = func.body() else {
         return no("the function has no body");
     };
@@ -126,10 +142,11 @@ pub(crate) fn prepare(db: &Db, file: FileId, offset: TextSize) -> Result<Prepare
         body_edits,
         constructor,
         lifetime: _,
-    } = dyn_target(db, file, &func, &impl_ty, Use::Param { body: &body, x: &x })?;
+    } = dyn_target(db, file, &func, &bounds, Use::Param { body: &body, x: &x })?;
     Ok(Prepared {
         param,
-        impl_ty,
+        ty_range,
+        generic_edits,
         func,
         body,
         fn_name,
@@ -156,7 +173,8 @@ pub(crate) enum Use<'a> {
     Return,
 }
 
-/// The dyn type for the bound `impl_ty` of `func`, and what the conversion needs of it.
+/// The dyn type for the bounds `bounds` (of `impl …` or of a generic parameter) of `func`, and
+/// what the conversion needs of it.
 pub(crate) struct DynTarget {
     pub key: TraitKey,
     pub dyn_args: Vec<String>,
@@ -173,7 +191,7 @@ pub(crate) fn dyn_target(
     db: &Db,
     file: FileId,
     func: &ast::Fn,
-    impl_ty: &ast::ImplTraitType,
+    bounds: &[ast::TypeBound],
     used: Use<'_>,
 ) -> Result<DynTarget, Option<String>> {
     let no = |why: &str| Err(Some(why.to_string()));
@@ -183,7 +201,7 @@ pub(crate) fn dyn_target(
     let mut lifetime = None;
     let mut autos: Vec<(String, TraitKey)> = Vec::new();
     let mut extra: Vec<(TraitKey, ast::Path)> = Vec::new();
-    for b in impl_ty.type_bound_list().ok_or(None)?.bounds() {
+    for b in bounds.iter().cloned() {
         if let Some(l) = b.lifetime() {
             lifetime = Some(l.text().to_string());
             continue;
@@ -337,7 +355,8 @@ impl Prepared {
         callers::Target {
             func: &self.func,
             param: &self.param,
-            impl_ty: &self.impl_ty,
+            ty_range: self.ty_range,
+            generic_edits: &self.generic_edits,
             key: &self.key,
             place: &self.place,
             dyn_name: &self.dyn_name,
@@ -369,9 +388,11 @@ pub fn convert_to_dyn_star(ctx: &AssistCtx<'_>, acc: &mut Assists) -> Option<()>
         return None;
     }
     let db = ctx.db;
+    let prepared = prepare(db, ctx.file, ctx.range.start()).ok()?;
+    callers::offer(ctx, acc, &prepared.target());
     let Prepared {
-        param,
-        impl_ty,
+        ty_range,
+        generic_edits,
         func,
         body,
         fn_name,
@@ -384,24 +405,8 @@ pub fn convert_to_dyn_star(ctx: &AssistCtx<'_>, acc: &mut Assists) -> Option<()>
         dyn_name,
         dyn_path,
         body_edits,
-        constructor,
-    } = prepare(db, ctx.file, ctx.range.start()).ok()?;
-    callers::offer(
-        ctx,
-        acc,
-        &callers::Target {
-            func: &func,
-            param: &param,
-            impl_ty: &impl_ty,
-            key: &key,
-            place: &place,
-            dyn_name: &dyn_name,
-            dyn_args: &dyn_args,
-            x: &x,
-            body_edits: &body_edits,
-            constructor,
-        },
-    );
+        ..
+    } = prepared;
     if !acc.wants(ID) {
         return Some(());
     }
@@ -433,12 +438,10 @@ pub fn convert_to_dyn_star(ctx: &AssistCtx<'_>, acc: &mut Assists) -> Option<()>
         let mut inner = text[usize::from(start)..usize::from(end)].to_string();
         let mut edits = vec![
             (rel(func.name()?.syntax().text_range()), inner_name.clone()),
-            (
-                rel(impl_ty.syntax().text_range()),
-                format!("{dyn_path}<{}>", dyn_args.join(", ")),
-            ),
+            (rel(ty_range), format!("{dyn_path}<{}>", dyn_args.join(", "))),
         ];
         edits.extend(body_edits.iter().map(|(r, t)| (rel(*r), t.clone())));
+        edits.extend(generic_edits.iter().map(|(r, t)| (rel(*r), t.clone())));
         edits.sort_by_key(|(r, _)| std::cmp::Reverse(r.start()));
         for (r, t) in edits {
             inner.replace_range(usize::from(r.start())..usize::from(r.end()), &t);
@@ -766,6 +769,7 @@ impl DynPlace {
 mod callers;
 mod closure;
 mod cost;
+mod generic;
 mod receiver;
 pub(crate) mod ret;
 #[cfg(test)]

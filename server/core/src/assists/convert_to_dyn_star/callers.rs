@@ -29,7 +29,10 @@ pub(super) const ID: &str = "convert_impl_to_dyn_star_callers";
 pub(super) struct Target<'a> {
     pub func: &'a ast::Fn,
     pub param: &'a ast::Param,
-    pub impl_ty: &'a ast::ImplTraitType,
+    /// The parameter's type (`impl Shape`, or `T`), replaced by the dyn type.
+    pub ty_range: TextRange,
+    /// Removes `T` from the generics, for a generic parameter.
+    pub generic_edits: &'a [(TextRange, String)],
     pub key: &'a TraitKey,
     pub place: &'a DynPlace,
     pub dyn_name: &'a str,
@@ -82,7 +85,8 @@ pub(super) fn offer(ctx: &AssistCtx<'_>, acc: &mut Assists, t: &Target<'_>) -> O
     let file = ctx.file;
     let key = t.key.clone();
     let place = t.place.clone();
-    let ty_range = t.impl_ty.syntax().text_range();
+    let ty_range = t.ty_range;
+    let generic_edits = t.generic_edits.to_vec();
     let ty_text = format!("{param_path}<{}>", t.dyn_args.join(", "));
     let body_edits = t.body_edits.to_vec();
     let constructor = t.constructor;
@@ -90,7 +94,7 @@ pub(super) fn offer(ctx: &AssistCtx<'_>, acc: &mut Assists, t: &Target<'_>) -> O
         let mut change = SourceChange::default();
         place.add_expansion(db, &key, file, &mut change)?;
         change.push(file, TextEdit::replace(ty_range, ty_text));
-        for (r, t) in &body_edits {
+        for (r, t) in body_edits.iter().chain(&generic_edits) {
             change.push(file, TextEdit::replace(*r, t.clone()));
         }
         for (s, path) in sites.iter().zip(&paths) {
@@ -125,10 +129,19 @@ fn scan(db: &Db, file: FileId, t: &Target<'_>) -> Option<(Callee, Vec<Site>, Vec
         .func
         .param_list()
         .and_then(|l| l.params().position(|p| p.syntax() == t.param.syntax()))?;
-    let (sites, problems) = match &callee {
+    let (sites, mut problems) = match &callee {
         Callee::Free(target) => call_sites(db, target, index),
         Callee::Method { .. } => method_sites(db, &callee, index),
     };
+    // A generic parameter leaves the generics: a call naming the generic arguments
+    // (`show::<Sq>(…)`) would name one too many.
+    if !t.generic_edits.is_empty() {
+        for s in &sites {
+            if let Some(call) = turbofish_call(db, s) {
+                problems.push(format!("`{call}` names the generic arguments"));
+            }
+        }
+    }
     Some((callee, sites, problems))
 }
 
@@ -681,4 +694,30 @@ fn count_arguments(group: &SyntaxNode) -> usize {
     (0..)
         .find(|i| nth_argument(group, *i).is_none())
         .unwrap_or(0)
+}
+
+/// The call around a site's argument, when it names generic arguments (`f::<T>(…)`,
+/// `x.m::<T>(…)`).
+fn turbofish_call(db: &Db, site: &Site) -> Option<String> {
+    let root = db.syntax(site.file)?;
+    let list = root
+        .syntax()
+        .covering_element(site.arg)
+        .ancestors()
+        .find_map(ast::ArgList::cast)?;
+    let call = list.syntax().parent()?;
+    let turbofish = if let Some(c) = ast::CallExpr::cast(call.clone()) {
+        match c.expr()? {
+            ast::Expr::PathExpr(pe) => pe.path()?.segment()?.generic_arg_list().is_some(),
+            _ => false,
+        }
+    } else if let Some(m) = ast::MethodCallExpr::cast(call.clone()) {
+        m.generic_arg_list().is_some()
+    } else {
+        false
+    };
+    turbofish.then(|| {
+        let text = call.text().to_string();
+        text.split('(').next().unwrap_or(&text).to_string() + "(…)"
+    })
 }

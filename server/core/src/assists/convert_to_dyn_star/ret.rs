@@ -83,7 +83,8 @@ pub(crate) fn prepare_return(
         return no("a trait's own method: its signature is the trait's");
     }
     let func_name = func.name().ok_or(None)?.text().to_string();
-    let target = dyn_target(db, file, &func, &impl_ty, Use::Return)?;
+    let bounds: Vec<ast::TypeBound> = impl_ty.type_bound_list().ok_or(None)?.bounds().collect();
+    let target = dyn_target(db, file, &func, &bounds, Use::Return)?;
     let lifetime = match &target.lifetime {
         Some(l) => l.clone(),
         None => elided_lifetime(&func).map_err(Some)?,

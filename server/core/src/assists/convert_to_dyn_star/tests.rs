@@ -287,3 +287,49 @@ pub fn user(mut c: Canvas) -> f64 {{
         "{hover}"
     );
 }
+
+/// A generic parameter used once converts like `impl Trait`, and leaves the generics.
+#[test]
+fn a_generic_parameter_used_once_converts_like_impl_trait() {
+    let shape = "pub trait Shape { fn area(&self) -> f64; }\n";
+    let out = check_assist(
+        ID,
+        &format!(
+            "{shape}pub fn show<T: Shape, U: Copy>(s: $0T, u: U) -> f64 {{ let _ = u; s.area() }}\n"
+        ),
+    )
+    .expect("offered");
+    assert!(
+        out.contains("fn show_dyn<U: Copy>(s: DynShape<'_>, u: U) -> f64 { let _ = u; s.area() }"),
+        "{out}"
+    );
+    assert!(
+        out.contains("pub fn show<T: Shape, U: Copy>(s: T, u: U) -> f64 {\n    show_dyn(DynShape::new(s), u)\n}"),
+        "{out}"
+    );
+    let out = check_assist(
+        ID,
+        &format!("{shape}pub fn show<T>(s: $0T) -> f64\nwhere\n    T: Shape + 'static,\n{{\n    s.area()\n}}\n"),
+    )
+    .expect("offered");
+    assert!(
+        out.contains("fn show_dyn(s: DynShape<'static>) -> f64\n{\n    s.area()\n}"),
+        "{out}"
+    );
+    for (why, src) in [
+        (
+            "in the return type",
+            format!("{shape}pub fn f<T: Shape>(s: $0T) -> T {{ s }}\n"),
+        ),
+        (
+            "in another parameter",
+            format!("{shape}pub fn f<T: Shape>(s: $0T, t: T) {{}}\n"),
+        ),
+        (
+            "in the body",
+            format!("{shape}pub fn f<T: Shape>(s: $0T) -> usize {{ std::mem::size_of::<T>() }}\n"),
+        ),
+    ] {
+        assert!(check_assist(ID, &src).is_none(), "offered with `T` {why}");
+    }
+}
