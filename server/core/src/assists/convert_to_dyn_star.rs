@@ -201,7 +201,7 @@ pub(crate) fn dyn_target(
     let mut lifetime = None;
     let mut autos: Vec<(String, TraitKey)> = Vec::new();
     let mut extra: Vec<(TraitKey, ast::Path)> = Vec::new();
-    for b in bounds.iter().cloned() {
+    for b in bounds {
         if let Some(l) = b.lifetime() {
             lifetime = Some(l.text().to_string());
             continue;
