@@ -60,6 +60,11 @@ pub fn print_me_later(x: impl Debug + Send + 'static) -> impl FnOnce() -> String
     move || format!("later: {x:?}")
 }
 
+/// A std trait with generic arguments, and `Send`.
+pub fn sum_later(it: impl Iterator<Item = u32> + Send + 'static) -> u32 {
+    std::thread::spawn(move || it.sum()).join().unwrap()
+}
+
 /// A closure parameter: its calls become `f.call((x,))`.
 pub fn apply_twice(f: impl Fn(u32) -> u32, x: u32) -> u32 {
     f(f(x)) + f(0)
@@ -103,6 +108,8 @@ fn main() {
     println!("{}", total((0..10).filter(|x| x % 3 == 0)));
     println!("{}", shapes::describe("square", shapes::Square(2.0)));
     println!("{}", shapes::twice_area(shapes::Square(3.0)));
+    println!("{}", shapes::area_later(shapes::Square(4.0)));
+    println!("{}", sum_later(vec![1, 2, 3].into_iter()));
     println!("allocs small: {}", allocs_of(|| width(std::hint::black_box(22usize))));
     println!("allocs big: {}", allocs_of(|| width(std::hint::black_box(Big([1; 8])))));
     let job = print_me_later(Big([5; 8]));
@@ -133,6 +140,11 @@ impl Shape for Square {
 
 pub fn describe(name: &str, s: impl Shape) -> String {
     format!("{name}: {:.1}", s.area())
+}
+
+/// A trait of the crate with `Send`: the value goes to another thread.
+pub fn area_later(s: impl Shape + Send + 'static) -> f64 {
+    std::thread::spawn(move || s.area()).join().unwrap()
 }
 
 /// A generic parameter used once: converted like `impl Shape`.
@@ -230,6 +242,8 @@ fn impl_trait_parameters_become_dyn_star_values_and_the_program_is_unchanged() {
     convert(&dir, "main.rs", "it: impl Iterator");
     convert(&dir, "shapes.rs", "s: impl Shape");
     convert(&dir, "shapes.rs", "(s: S");
+    convert(&dir, "shapes.rs", "s: impl Shape + Send");
+    convert(&dir, "main.rs", "it: impl Iterator<Item = u32> + Send");
     convert(&dir, "main.rs", "x: impl Debug + Send");
     convert(&dir, "main.rs", "pub fn width(x: impl Debug");
     convert(&dir, "main.rs", "fn both(x: impl Debug");
@@ -315,6 +329,10 @@ fn impl_trait_parameters_become_dyn_star_values_and_the_program_is_unchanged() {
         "{star}"
     );
     assert!(star.contains("pub trait FnU32ToU32 {"), "{star}");
+    assert!(
+        star.contains("pub trait IteratorItemU32Send: std::iter::Iterator<Item = u32> + Send {}"),
+        "{star}"
+    );
     if std::env::var_os("DYNLENS_KEEP_PROJECTS").is_none() {
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -586,13 +586,11 @@ mod tests {
             "{md}"
         );
         let md = hover_at(
-            "trait Shape { fn area(&self) -> f64; }\nfn show(s: impl Sh$0ape + Send) -> f64 { s.area() }\n",
+            "trait Shape { fn area(&self) -> f64; }\nfn show((a, b): (u8, u8), s: impl Sh$0ape) -> f64 { s.area() }\n",
         )
         .expect("hover");
         assert!(
-            md.contains(
-                "Not offered: several traits (or auto traits) beside a trait that is not std's are not carried yet"
-            ),
+            md.contains("Not offered: another parameter is a pattern, not a name"),
             "{md}"
         );
         // Not a parameter: no such section.

@@ -274,7 +274,7 @@ pub(crate) fn dyn_target(
                     std_names: Vec::new(),
                 },
                 name: ct.name,
-                module,
+                home: CombinedHome::DynStar(module),
                 decl: ct.decl,
             })
         }
@@ -300,7 +300,18 @@ pub(crate) fn dyn_target(
         Ok(Err(e)) => return Err(Some(e.to_string())),
         Err(e) => return Err(Some(e)),
     };
-    if !plan.complete() && combined.is_none() {
+    // A generated trait's blanket impl covers its dyn value (the plan says so as a blocker):
+    // what matters is whether the dyn value implements every trait of the bound, the plan
+    // without that impl.
+    let complete = match &combined {
+        Some(c) => dynlens_expand::plan(&dynlens_expand::ExpandInput {
+            blanket_impl: false,
+            ..c.input.clone()
+        })
+        .is_ok_and(|p| p.complete()),
+        None => plan.complete(),
+    };
+    if !complete {
         let uses = match used {
             Use::Param { x, .. } => format!("the body's uses of `{x}`"),
             Use::Return => "the callers' uses of the returned value".to_string(),
@@ -322,12 +333,32 @@ pub(crate) fn dyn_target(
         );
     };
     let place = match combined {
-        Some(c) => DynPlace::Combined {
-            present: c.module.holds_named(db, &format!("{}Vtable", c.name)),
-            module: c.module,
-            decl: c.decl,
-            input: c.input,
-        },
+        Some(c) => {
+            let vtable = format!("struct {}Vtable", c.name);
+            let (present, path_from_fn) = match &c.home {
+                CombinedHome::DynStar(m) => (
+                    m.holds_named(db, &format!("{}Vtable", c.name)),
+                    "crate::dyn_star::".to_string(),
+                ),
+                CombinedHome::NextTo(k) => (
+                    db.files()
+                        .any(|f| db.file_text(f).is_some_and(|t| t.contains(&vtable))),
+                    match DynPlace::of(db, file, func, k) {
+                        Some(DynPlace::NextToTrait { path_from_fn, .. }) => path_from_fn,
+                        _ => {
+                            return no("the dyn type would live in another crate of the workspace");
+                        }
+                    },
+                ),
+            };
+            DynPlace::Combined {
+                home: c.home,
+                present,
+                decl: c.decl,
+                input: c.input,
+                path_from_fn,
+            }
+        }
         None => match DynPlace::of(db, file, func, &key) {
             Some(p) => p,
             None => return no("the dyn type would live in another crate of the workspace"),
@@ -335,8 +366,10 @@ pub(crate) fn dyn_target(
     };
     let dyn_name = plan.dyn_name();
     let dyn_path = match &place {
-        DynPlace::DynStar { .. } | DynPlace::Combined { .. } => DynStarModule::dyn_path(&dyn_name),
-        DynPlace::NextToTrait { path_from_fn, .. } => format!("{path_from_fn}{dyn_name}"),
+        DynPlace::DynStar { .. } => DynStarModule::dyn_path(&dyn_name),
+        DynPlace::NextToTrait { path_from_fn, .. } | DynPlace::Combined { path_from_fn, .. } => {
+            format!("{path_from_fn}{dyn_name}")
+        }
     };
     Ok(DynTarget {
         key,
@@ -552,58 +585,119 @@ fn dyn_arguments(
     Some(out)
 }
 
-/// A std trait with auto traits, as one trait of the crate.
+/// Several traits (or a trait and auto traits) as one trait of the crate.
 struct Combined {
     name: String,
-    module: DynStarModule,
+    home: CombinedHome,
     decl: String,
     input: dynlens_expand::ExpandInput,
 }
 
+/// Where a generated trait goes.
+#[derive(Debug, Clone)]
+pub(crate) enum CombinedHome {
+    /// The crate's `dyn_star` module (std traits only, and closures).
+    DynStar(DynStarModule),
+    /// Right after this workspace trait, in its module (so that its expansion's names resolve
+    /// there as they do in the trait's own).
+    NextTo(TraitKey),
+}
+
+/// `impl Debug + Display`, `impl Shape + Send`, `impl Iterator<Item = u8> + Send`: one trait
+/// with all of them as supertraits, implemented for every type that is all of them
+/// (`pub trait ShapeSend: Shape + Send {}`), and its expansion: its dyn* value implements
+/// each trait and is each auto trait. Std traits and the workspace's own (of the function's
+/// crate, all in one module) are carried; a dependency's trait is not yet.
 fn combined_trait(
     db: &Db,
     file: FileId,
     traits: &[(TraitKey, ast::Path)],
     autos: &[(String, TraitKey)],
 ) -> Result<Combined, String> {
-    for (key, path) in traits {
-        if !matches!(key, TraitKey::Std(_)) {
-            return Err(
-                "several traits (or auto traits) beside a trait that is not std's are not carried yet"
-                    .into(),
-            );
-        }
-        if path.segment().and_then(|s| s.generic_arg_list()).is_some() {
-            return Err(
-                "several traits (or auto traits) beside a trait with generic arguments are not carried yet"
-                    .into(),
-            );
+    // A file of no crate (a lone file) may combine its own traits with auto traits.
+    let krate = crate::nameres::file_module(db, FileRef::Workspace(file)).map(|m| m.0);
+    let no_crate = || "the file belongs to no crate".to_string();
+    let mut local: Option<TraitKey> = None;
+    for (key, _) in traits {
+        match key {
+            TraitKey::Std(_) => {}
+            TraitKey::Local(tf, _) => {
+                let module = crate::naming::trait_module(db, key);
+                let same_crate = match (&module, krate) {
+                    (Some(m), Some(k)) => m.0 == k,
+                    (None, None) => *tf == file,
+                    _ => false,
+                };
+                if !same_crate {
+                    return Err("a trait of another crate of the workspace beside another bound is not carried yet".into());
+                }
+                if let Some(first) = &local
+                    && crate::naming::trait_module(db, first) != module
+                {
+                    return Err("traits of two modules in one bound are not carried yet".into());
+                }
+                local.get_or_insert(key.clone());
+            }
+            TraitKey::Extern(..) => {
+                return Err("a dependency's trait beside another bound is not carried yet".into());
+            }
         }
     }
-    let module = DynStarModule::of(db, file).ok_or("the file belongs to no crate")?;
-    let (krate, _) = crate::nameres::file_module(db, FileRef::Workspace(file))
-        .ok_or("the file belongs to no crate")?;
+    let home = match &local {
+        Some(k) => CombinedHome::NextTo(k.clone()),
+        None => CombinedHome::DynStar(DynStarModule::of(db, file).ok_or_else(no_crate)?),
+    };
     let mut names = Vec::new();
     let mut bounds = Vec::new();
-    let mut supertraits = Vec::new();
-    for (key, _) in traits {
-        let TraitKey::Std(canonical) = key else {
-            continue;
+    let mut supertraits: Vec<dynlens_expand::SupertraitInput> = Vec::new();
+    let mut std_names = Vec::new();
+    for (key, path) in traits {
+        let args = path
+            .segment()
+            .and_then(|s| s.generic_arg_list())
+            .map(|a| a.syntax().text().to_string())
+            .unwrap_or_default();
+        let (trait_path, short) = match key {
+            TraitKey::Std(canonical) => {
+                let info = dynlens_std::trait_info(canonical).ok_or("an unknown std trait")?;
+                let source = db.trait_source(key).ok_or("no declaration")?;
+                supertraits.push(dynlens_expand::SupertraitInput {
+                    path: info.public_path(),
+                    source: crate::naming::qualify(db, key, &source, krate.ok_or_else(no_crate)?)
+                        .source,
+                    is_auto: false,
+                    std: Some(canonical.to_string()),
+                    already_expanded: false,
+                    blanket_impl: false,
+                });
+                (info.public_path(), info.name().to_string())
+            }
+            _ => {
+                // The trait and its own supertraits, as its expansion has them.
+                let own = expand_input(db, key, false)?;
+                let def = db.trait_def(key).ok_or("unknown trait")?;
+                supertraits.push(dynlens_expand::SupertraitInput {
+                    path: def.name.clone(),
+                    source: own.trait_source.clone(),
+                    is_auto: false,
+                    std: None,
+                    already_expanded: db.files().any(|f| {
+                        db.file_text(f)
+                            .is_some_and(|t| t.contains(&format!("struct {}Vtable", def.name)))
+                    }),
+                    blanket_impl: own.blanket_impl,
+                });
+                supertraits.extend(own.supertraits);
+                std_names.extend(own.std_names);
+                (def.name.clone(), def.name.clone())
+            }
         };
-        let info = dynlens_std::trait_info(canonical).ok_or("an unknown std trait")?;
-        let trait_path = info.public_path();
-        let source = db.trait_source(key).ok_or("no declaration")?;
-        supertraits.push(dynlens_expand::SupertraitInput {
-            path: trait_path.clone(),
-            source: crate::naming::qualify(db, key, &source, krate).source,
-            is_auto: false,
-            std: Some(canonical.to_string()),
-            already_expanded: false,
-            blanket_impl: false,
-        });
-        names.push(info.name().to_string());
-        bounds.push(trait_path);
+        names.push(format!("{short}{}", closure::camel(&args)));
+        bounds.push(format!("{trait_path}{args}"));
     }
+    // One input per supertrait path (two bounds may share supertraits).
+    let mut seen = std::collections::HashSet::new();
+    supertraits.retain(|s| seen.insert(s.path.clone()));
     let auto_names: Vec<&str> = autos.iter().map(|(p, _)| short_name(p)).collect();
     let name = format!("{}{}", names.join(""), auto_names.join(""));
     // `Send`, `Sync` and `Unpin` are in every edition's prelude.
@@ -631,11 +725,11 @@ fn combined_trait(
         forwarding_impls: false,
         // The blanket impl above covers the dyn value: no `impl {name} for Dyn{name}`.
         blanket_impl: true,
-        std_names: Vec::new(),
+        std_names,
     };
     Ok(Combined {
         name,
-        module,
+        home,
         decl,
         input,
     })
@@ -675,14 +769,17 @@ pub(crate) enum DynPlace {
         module: DynStarModule,
         present: bool,
     },
-    /// A trait generated in the crate's `dyn_star` module for a std trait with auto traits
-    /// (`pub trait DebugSend: std::fmt::Debug + Send {}`, implemented for every type that is
-    /// both), and its expansion.
+    /// A trait generated for a bound of several traits (`pub trait DebugSend:
+    /// std::fmt::Debug + Send {}`, implemented for every type that is all of them) or for a
+    /// closure's signature (`FnU8ToU8`), and its expansion: in the crate's `dyn_star` module,
+    /// or next to the workspace trait of the bound. `path_from_fn` prefixes the name where
+    /// the function is.
     Combined {
-        module: DynStarModule,
+        home: CombinedHome,
         present: bool,
         decl: String,
         input: dynlens_expand::ExpandInput,
+        path_from_fn: String,
     },
     /// Next to the workspace trait, in its module; `path_from_fn` prefixes the name where the
     /// function is (`""` in the same module, `crate::shapes::` elsewhere).
@@ -740,14 +837,24 @@ impl DynPlace {
                 }
             }
             DynPlace::Combined {
-                module,
+                home,
                 present,
                 decl,
                 input,
+                ..
             } => {
                 if !present {
                     let exp = dynlens_expand::expand_trait(input).ok()?;
-                    module.add_text(db, &format!("{decl}\n{}", exp.text), change)?;
+                    let text = format!("{decl}\n{}", exp.text);
+                    match home {
+                        CombinedHome::DynStar(module) => module.add_text(db, &text, change)?,
+                        CombinedHome::NextTo(k) => {
+                            let tf = db.trait_file(k)?;
+                            let at = db.trait_def(k)?.range.end();
+                            change
+                                .push(tf, TextEdit::insert(at, format!("\n\n{}", text.trim_end())));
+                        }
+                    }
                 }
             }
             DynPlace::NextToTrait { expanded, .. } => {

@@ -255,9 +255,15 @@ fn module_of(db: &Db, file: FileId, node: &SyntaxNode) -> Option<ModuleKey> {
 /// Where the dyn type is declared: its crate and module path.
 fn dyn_home(db: &Db, t: &Target<'_>, fn_crate: CrateId) -> Option<(CrateId, Vec<String>)> {
     Some(match t.place {
-        DynPlace::DynStar { .. } | DynPlace::Combined { .. } => {
-            (fn_crate, vec!["dyn_star".to_string()])
-        }
+        DynPlace::DynStar { .. }
+        | DynPlace::Combined {
+            home: super::CombinedHome::DynStar(_),
+            ..
+        } => (fn_crate, vec!["dyn_star".to_string()]),
+        DynPlace::Combined {
+            home: super::CombinedHome::NextTo(k),
+            ..
+        } => crate::naming::trait_module(db, k)?,
         DynPlace::NextToTrait { .. } => crate::naming::trait_module(db, t.key)?,
     })
 }

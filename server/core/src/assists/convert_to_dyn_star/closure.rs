@@ -197,7 +197,7 @@ fn borrows(ty: &str) -> bool {
 }
 
 /// `Vec<u8>` → `VecU8`, `&str` → `Str`, `(u8, u16)` → `U8U16`.
-fn camel(ty: &str) -> String {
+pub(super) fn camel(ty: &str) -> String {
     ty.split(|c: char| !(c.is_alphanumeric() || c == '_'))
         .filter(|w| !w.is_empty() && *w != "mut" && *w != "dyn")
         .map(|w| {

@@ -48,10 +48,6 @@ fn not_offered_where_the_result_would_not_compile() {
             "pub trait Source { type Item; fn next(&mut self) -> Option<Self::Item>; }\nfn f(it: impl $0Source) {}\n",
         ),
         (
-            "an auto trait beside it",
-            "pub trait Shape { fn area(&self) -> f64; }\nfn f(s: impl $0Shape + Send) {}\n",
-        ),
-        (
             "a pattern parameter",
             "pub trait Shape { fn area(&self) -> f64; }\nfn f((a, b): (u8, u8), s: impl $0Shape) {}\n",
         ),
@@ -332,4 +328,23 @@ fn a_generic_parameter_used_once_converts_like_impl_trait() {
     ] {
         assert!(check_assist(ID, &src).is_none(), "offered with `T` {why}");
     }
+}
+
+/// A workspace trait with an auto trait: one trait covering both, next to the trait.
+#[test]
+fn a_workspace_trait_with_send_becomes_one_trait_covering_both() {
+    let out = check_assist(
+        ID,
+        "pub trait Shape { fn area(&self) -> f64; }\n\npub fn later(s: impl $0Shape + Send + 'static) -> f64 {\n    std::thread::spawn(move || s.area()).join().unwrap()\n}\n",
+    )
+    .expect("offered");
+    assert!(
+        out.contains("pub trait ShapeSend: Shape + Send {}\nimpl<T: Shape + Send + ?Sized> ShapeSend for T {}"),
+        "{out}"
+    );
+    assert!(out.contains("pub struct DynShapeSend<'a>"), "{out}");
+    assert!(
+        out.contains("fn later_dyn(s: DynShapeSend<'static>) -> f64 {"),
+        "{out}"
+    );
 }
