@@ -109,6 +109,11 @@ fn main() {
     println!("{}", shapes::describe("square", shapes::Square(2.0)));
     println!("{}", shapes::twice_area(shapes::Square(3.0)));
     println!("{}", shapes::area_later(shapes::Square(4.0)));
+    println!("{}", shapes::show_ref(&shapes::Square(5.0)));
+    println!(
+        "allocs boxed: {}",
+        allocs_of(|| shapes::show_boxed(Box::new(shapes::Square(6.0))) as usize)
+    );
     println!("{}", sum_later(vec![1, 2, 3].into_iter()));
     println!("allocs small: {}", allocs_of(|| width(std::hint::black_box(22usize))));
     println!("allocs big: {}", allocs_of(|| width(std::hint::black_box(Big([1; 8])))));
@@ -145,6 +150,15 @@ pub fn describe(name: &str, s: impl Shape) -> String {
 /// A trait of the crate with `Send`: the value goes to another thread.
 pub fn area_later(s: impl Shape + Send + 'static) -> f64 {
     std::thread::spawn(move || s.area()).join().unwrap()
+}
+
+/// `dyn` parameters: callers rebuild their arguments (`&x`, `Box::new(x)`).
+pub fn show_ref(s: &dyn Shape) -> f64 {
+    s.area()
+}
+
+pub fn show_boxed(s: Box<dyn Shape>) -> f64 {
+    s.area()
 }
 
 /// A generic parameter used once: converted like `impl Shape`.
@@ -244,6 +258,18 @@ fn impl_trait_parameters_become_dyn_star_values_and_the_program_is_unchanged() {
     convert(&dir, "shapes.rs", "(s: S");
     convert(&dir, "shapes.rs", "s: impl Shape + Send");
     convert(&dir, "main.rs", "it: impl Iterator<Item = u32> + Send");
+    convert_with(
+        &dir,
+        "shapes.rs",
+        "s: &dyn Shape",
+        "convert_impl_to_dyn_star_callers",
+    );
+    convert_with(
+        &dir,
+        "shapes.rs",
+        "s: Box<dyn Shape",
+        "convert_impl_to_dyn_star_callers",
+    );
     convert(&dir, "main.rs", "x: impl Debug + Send");
     convert(&dir, "main.rs", "pub fn width(x: impl Debug");
     convert(&dir, "main.rs", "fn both(x: impl Debug");
@@ -270,9 +296,17 @@ fn impl_trait_parameters_become_dyn_star_values_and_the_program_is_unchanged() {
     };
     assert_eq!(big(&before).as_deref(), Some("allocs big: 0"));
     assert_eq!(big(&after).as_deref(), Some("allocs big: 1"), "{after}");
+    // `Box<dyn Shape>` → `DynShape`: the 8-byte square is no longer allocated.
+    let boxed = |out: &str| {
+        out.lines()
+            .find(|l| l.starts_with("allocs boxed: "))
+            .map(str::to_string)
+    };
+    assert_eq!(boxed(&before).as_deref(), Some("allocs boxed: 1"));
+    assert_eq!(boxed(&after).as_deref(), Some("allocs boxed: 0"), "{after}");
     let same = |out: &str| {
         out.lines()
-            .filter(|l| !l.starts_with("allocs big: "))
+            .filter(|l| !l.starts_with("allocs big: ") && !l.starts_with("allocs boxed: "))
             .collect::<Vec<_>>()
             .join("\n")
     };

@@ -115,7 +115,8 @@ fn conversion_markdown(db: &Db, file: FileId, offset: TextSize) -> String {
             .map(|a| format!("- {}", a.label.trim_start_matches("dynlens: ")))
             .collect();
             format!(
-                "\n### Convert to dyn*\n\nOne compiled copy of the function for every argument type instead of one per type:\n{}\n\n{notes}",
+                "\n### Convert to dyn*\n\n{}\n{}\n\n{notes}",
+                prepared.gain(),
                 titles.join("\n")
             )
         }

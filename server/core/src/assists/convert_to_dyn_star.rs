@@ -28,6 +28,7 @@ use super::{AssistCtx, AssistKind, Assists, SourceChange};
 use crate::db::{Db, FileId, FileRef, TraitKey};
 use crate::dyn_star::expand_input;
 use crate::resolve::{Scope, resolve_trait};
+use dyn_param::Wrap;
 use dynlens_base::TextEdit;
 use dynlens_expand::DynParam;
 
@@ -54,8 +55,8 @@ pub(crate) struct Prepared {
     dyn_path: String,
     /// Edits of the body the dyn* value needs (a closure's calls: `f(x)` → `f.call((x,))`).
     body_edits: Vec<(TextRange, String)>,
-    /// How callers build the dyn* value: `new`, or `from_fn` for a closure written in place.
-    constructor: &'static str,
+    /// How callers' arguments become the dyn* value.
+    wrap: Wrap,
 }
 
 /// Why the conversion is not offered at `offset`: `Err(None)` when the cursor is not on an
@@ -82,6 +83,7 @@ pub(crate) fn prepare(db: &Db, file: FileId, offset: TextSize) -> Result<Prepare
         .ancestors()
         .find_map(ast::Fn::cast)
         .ok_or(None)?;
+    let mut dyn_param = None;
     let (bounds, ty_range, generic_edits) = match param.ty() {
         Some(ast::Type::ImplTraitType(impl_ty)) => (
             impl_ty
@@ -92,11 +94,21 @@ pub(crate) fn prepare(db: &Db, file: FileId, offset: TextSize) -> Result<Prepare
             impl_ty.syntax().text_range(),
             Vec::new(),
         ),
-        Some(ast::Type::PathType(pt)) => {
-            let (bounds, edits) = generic::used_once(&func, &pt)?;
-            (bounds, pt.syntax().text_range(), edits)
-        }
-        _ => return Err(None),
+        Some(ty) => match dyn_param::dyn_param_type(&ty) {
+            Some(d) => {
+                let out = (d.bounds.clone(), d.range, Vec::new());
+                dyn_param = Some(d);
+                out
+            }
+            None => {
+                let ast::Type::PathType(pt) = ty else {
+                    return Err(None);
+                };
+                let (bounds, edits) = generic::used_once(&func, &pt)?;
+                (bounds, pt.syntax().text_range(), edits)
+            }
+        },
+        None => return Err(None),
     };
     let Some(body) = func.body() else {
         return no("the function has no body");
@@ -133,16 +145,44 @@ pub(crate) fn prepare(db: &Db, file: FileId, offset: TextSize) -> Result<Prepare
             _ => return no("another parameter is a pattern, not a name"),
         }
     }
+    if dyn_param.is_some() {
+        dyn_param::check_uses(&body, &x).map_err(Some)?;
+    }
     let DynTarget {
         key,
-        dyn_args,
+        mut dyn_args,
         place,
         dyn_name,
         dyn_path,
-        body_edits,
+        mut body_edits,
         constructor,
-        lifetime: _,
+        lifetime,
     } = dyn_target(db, file, &func, &bounds, Use::Param { body: &body, x: &x })?;
+    let wrap = match (&dyn_param, constructor) {
+        (Some(_), "from_fn") => {
+            return no("a `dyn` closure parameter: callers' closures would have to be rebuilt");
+        }
+        (Some(d), _) => {
+            if lifetime.is_none()
+                && let Some(first) = dyn_args.first_mut()
+            {
+                first.clone_from(&d.lifetime);
+            }
+            // `&mut self` methods on the dyn* value need a `mut` binding.
+            if d.wrap == Wrap::FromMut
+                && let Some(ast::Pat::IdentPat(p)) = param.pat()
+                && p.mut_token().is_none()
+            {
+                body_edits.push((
+                    TextRange::empty(p.syntax().text_range().start()),
+                    "mut ".to_string(),
+                ));
+            }
+            d.wrap
+        }
+        (None, "from_fn") => Wrap::FromFn,
+        (None, _) => Wrap::New,
+    };
     Ok(Prepared {
         param,
         ty_range,
@@ -159,7 +199,7 @@ pub(crate) fn prepare(db: &Db, file: FileId, offset: TextSize) -> Result<Prepare
         dyn_name,
         dyn_path,
         body_edits,
-        constructor,
+        wrap,
     })
 }
 
@@ -396,7 +436,22 @@ impl Prepared {
             dyn_args: &self.dyn_args,
             x: &self.x,
             body_edits: &self.body_edits,
-            constructor: self.constructor,
+            wrap: self.wrap,
+        }
+    }
+
+    /// What the conversion gives, in one line (hover).
+    pub(crate) fn gain(&self) -> &'static str {
+        match self.wrap {
+            Wrap::FromRef | Wrap::FromMut => {
+                "The function is compiled once already (a `dyn` reference is not generic); as a dyn* value the parameter takes borrowed and owned values alike:"
+            }
+            Wrap::Unbox => {
+                "The function is compiled once already; as a dyn* value the argument is no longer boxed when it fits in a pointer:"
+            }
+            Wrap::New | Wrap::FromFn => {
+                "One compiled copy of the function for every argument type instead of one per type:"
+            }
         }
     }
 
@@ -405,7 +460,9 @@ impl Prepared {
     pub(crate) fn hover_notes(&self, db: &Db, file: FileId) -> String {
         let t = self.target();
         let mut out = String::new();
-        if let Some((name, args)) = callers::arguments(db, file, &t) {
+        if let Some((name, args)) = callers::arguments(db, file, &t)
+            && !self.wrap.is_dyn()
+        {
             out.push_str(&cost::summary(db, &name, &args));
             out.push('\n');
         }
@@ -423,6 +480,10 @@ pub fn convert_to_dyn_star(ctx: &AssistCtx<'_>, acc: &mut Assists) -> Option<()>
     let db = ctx.db;
     let prepared = prepare(db, ctx.file, ctx.range.start()).ok()?;
     callers::offer(ctx, acc, &prepared.target());
+    // A `dyn` parameter has no wrapper variant (`dyn_param.rs`).
+    if prepared.wrap.is_dyn() {
+        return Some(());
+    }
     let Prepared {
         ty_range,
         generic_edits,
@@ -876,6 +937,7 @@ impl DynPlace {
 mod callers;
 mod closure;
 mod cost;
+pub(crate) mod dyn_param;
 mod generic;
 mod receiver;
 pub(crate) mod ret;

@@ -39,7 +39,7 @@ pub(super) struct Target<'a> {
     pub dyn_args: &'a [String],
     pub x: &'a str,
     pub body_edits: &'a [(TextRange, String)],
-    pub constructor: &'static str,
+    pub wrap: super::Wrap,
 }
 
 /// A call to rewrite: the argument's range, and the module it is written in.
@@ -66,8 +66,19 @@ pub(super) fn offer(ctx: &AssistCtx<'_>, acc: &mut Assists, t: &Target<'_>) -> O
         && graph.get(krate).is_some_and(|c| c.kind == CrateKind::Lib);
     let n = sites.len();
     let fn_name = fn_name.as_str();
+    let how = match t.wrap {
+        super::Wrap::FromRef => format!("callers pass `{}::from_ref(&x)`", t.dyn_name),
+        super::Wrap::FromMut => format!("callers pass `{}::from_mut(&mut x)`", t.dyn_name),
+        super::Wrap::Unbox => format!(
+            "callers pass `{}::new(x)` for `Box::new(x)`: no allocation for values that fit in a pointer",
+            t.dyn_name
+        ),
+        super::Wrap::New | super::Wrap::FromFn => {
+            format!("one copy of `{fn_name}`, callers wrap their argument")
+        }
+    };
     let mut label = format!(
-        "dynlens: Convert `{}` to dyn* (`{}`) and rewrite {n} call{} of `{fn_name}` (one copy of `{fn_name}`, callers wrap their argument)",
+        "dynlens: Convert `{}` to dyn* (`{}`) and rewrite {n} call{} of `{fn_name}` ({how})",
         t.x,
         t.dyn_name,
         if n == 1 { "" } else { "s" }
@@ -89,7 +100,7 @@ pub(super) fn offer(ctx: &AssistCtx<'_>, acc: &mut Assists, t: &Target<'_>) -> O
     let generic_edits = t.generic_edits.to_vec();
     let ty_text = format!("{param_path}<{}>", t.dyn_args.join(", "));
     let body_edits = t.body_edits.to_vec();
-    let constructor = t.constructor;
+    let wrap = t.wrap;
     acc.add(ID, label, AssistKind::RefactorRewrite, move || {
         let mut change = SourceChange::default();
         place.add_expansion(db, &key, file, &mut change)?;
@@ -102,7 +113,7 @@ pub(super) fn offer(ctx: &AssistCtx<'_>, acc: &mut Assists, t: &Target<'_>) -> O
             let arg = &text[usize::from(s.arg.start())..usize::from(s.arg.end())];
             change.push(
                 s.file,
-                TextEdit::replace(s.arg, format!("{path}::{constructor}({arg})")),
+                TextEdit::replace(s.arg, wrap.apply(path, arg).ok()?),
             );
         }
         Some(change)
@@ -133,6 +144,16 @@ fn scan(db: &Db, file: FileId, t: &Target<'_>) -> Option<(Callee, Vec<Site>, Vec
         Callee::Free(target) => call_sites(db, target, index),
         Callee::Method { .. } => method_sites(db, &callee, index),
     };
+    // A `dyn` parameter: each argument must say what it is (`&x`, `Box::new(x)`).
+    for s in &sites {
+        let Some(text) = db.file_text(s.file) else {
+            continue;
+        };
+        let arg = &text[usize::from(s.arg.start())..usize::from(s.arg.end())];
+        if let Err(why) = t.wrap.apply("", arg) {
+            problems.push(why);
+        }
+    }
     // A generic parameter leaves the generics: a call naming the generic arguments
     // (`show::<Sq>(…)`) would name one too many.
     if !t.generic_edits.is_empty() {

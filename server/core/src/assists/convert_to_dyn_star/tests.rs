@@ -348,3 +348,106 @@ fn a_workspace_trait_with_send_becomes_one_trait_covering_both() {
         "{out}"
     );
 }
+
+/// `&dyn`, `&mut dyn` and `Box<dyn>` parameters: the callers variant only, each argument
+/// rebuilt from what it is written as; an argument of another form stops it.
+#[test]
+fn dyn_parameters_become_dyn_star_values_callers_rebuilding_their_arguments() {
+    use crate::assists::{AssistResolve, assists};
+    use dynlens_base::{TextRange, TextSize};
+    let src = |extra: &str| {
+        format!(
+            "//- /app/src/lib.rs crate:app
+pub trait Shape {{ fn area(&self) -> f64; fn grow(&mut self); }}
+pub struct Sq(pub f64);
+impl Shape for Sq {{ fn area(&self) -> f64 {{ self.0 }} fn grow(&mut self) {{ self.0 += 1.0; }} }}
+pub fn show(s: &dyn Shape) -> f64 {{ s.area() }}
+pub fn bigger(s: &mut dyn Shape) {{ s.grow(); }}
+pub fn keep(s: Box<dyn Shape + Send>) -> f64 {{ s.area() }}
+pub fn user() -> f64 {{
+    let mut q = Sq(1.0);
+    bigger(&mut q);
+    show(&q) + keep(Box::new(Sq(2.0)))
+}}
+{extra}"
+        )
+    };
+    let run = |text: &str, needle: &str| {
+        let f = crate::nameres::tests::fixture(text);
+        let lib = f.file("/app/src/lib.rs");
+        let file_text = f.db.file_text(lib).unwrap().to_string();
+        let at = TextSize::from((file_text.find(needle).unwrap() + needle.len() - 2) as u32);
+        let found = assists(&f.db, lib, TextRange::empty(at), AssistResolve::All);
+        assert!(
+            found.iter().all(|a| a.id != ID),
+            "no wrapper variant for a dyn parameter"
+        );
+        let callers = found
+            .iter()
+            .find(|a| a.id == "convert_impl_to_dyn_star_callers")
+            .map(|a| {
+                let change = a.change.as_ref().expect("built");
+                (
+                    a.label.clone(),
+                    change.apply_to(lib, &file_text).expect("applies"),
+                )
+            });
+        let hover = crate::hover::hover(&f.db, lib, at, &Default::default())
+            .map(|h| h.markdown)
+            .unwrap_or_default();
+        (callers, hover)
+    };
+    let (callers, hover) = run(&src(""), "&dyn Shape");
+    let (label, after) = callers.expect("offered for &dyn");
+    assert!(
+        label.contains("callers pass `DynShape::from_ref(&x)`"),
+        "{label}"
+    );
+    assert!(
+        after.contains("pub fn show(s: DynShape<'_>) -> f64 { s.area() }"),
+        "{after}"
+    );
+    assert!(after.contains("show(DynShape::from_ref(&q))"), "{after}");
+    assert!(hover.contains("compiled once already"), "{hover}");
+    let (callers, _) = run(&src(""), "&mut dyn Shape");
+    let (_, after) = callers.expect("offered for &mut dyn");
+    assert!(
+        after.contains("pub fn bigger(mut s: DynShape<'_>) { s.grow(); }"),
+        "{after}"
+    );
+    assert!(
+        after.contains("bigger(DynShape::from_mut(&mut q))"),
+        "{after}"
+    );
+    let (callers, _) = run(&src(""), "Box<dyn Shape");
+    let (label, after) = callers.expect("offered for Box<dyn>");
+    assert!(
+        label.contains("no allocation for values that fit in a pointer"),
+        "{label}"
+    );
+    assert!(
+        after.contains("pub fn keep(s: DynShapeSend<'static>) -> f64"),
+        "{after}"
+    );
+    assert!(
+        after.contains("keep(DynShapeSend::new(Sq(2.0)))"),
+        "{after}"
+    );
+    // An argument that may be a `&dyn Shape` already: not offered, and hover says which.
+    let (callers, hover) = run(
+        &src("pub fn again(s: &dyn Shape) -> f64 { show(s) }\n"),
+        "show(s: &dyn Shape",
+    );
+    assert!(callers.is_none());
+    assert!(hover.contains("`s` may be a `&dyn …` already"), "{hover}");
+    // The body passes the parameter on: not offered.
+    let (callers, hover) = run(
+        &src("pub fn pass(s: &dyn Shape) -> f64 { show(s) }\n"),
+        "pass(s: &dyn Shape",
+    );
+    assert!(callers.is_none());
+    assert!(
+        hover.contains("is used other than as a method's receiver"),
+        "{hover}"
+    );
+}
