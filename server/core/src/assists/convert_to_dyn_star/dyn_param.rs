@@ -46,9 +46,10 @@ impl Wrap {
                 };
                 let borrowed = arg.strip_prefix(prefix).map(str::trim_start);
                 match borrowed {
+                    // `&*b` may be a `dyn` already; `&mut x` for a `&dyn` is another call.
                     Some(inner)
-                        if !inner.starts_with('*')
-                            && !(self == Wrap::FromRef && inner.starts_with("mut ")) =>
+                        if !(inner.starts_with('*')
+                            || self == Wrap::FromRef && inner.starts_with("mut ")) =>
                     {
                         Ok(format!("{path}::{ctor}({arg})"))
                     }
