@@ -65,6 +65,24 @@ pub fn sum_later(it: impl Iterator<Item = u32> + Send + 'static) -> u32 {
     std::thread::spawn(move || it.sum()).join().unwrap()
 }
 
+/// `Future<Output = u32>`: a `Pin<&mut Self>` method (polled here without an executor).
+pub fn run_now(f: impl std::future::Future<Output = u32>) -> u32 {
+    let mut f = std::pin::pin!(f);
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    loop {
+        if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return v;
+        }
+    }
+}
+
+/// `Read`.
+pub fn read_all(mut r: impl std::io::Read) -> String {
+    let mut s = String::new();
+    r.read_to_string(&mut s).unwrap();
+    s
+}
+
 /// A closure parameter: its calls become `f.call((x,))`.
 pub fn apply_twice(f: impl Fn(u32) -> u32, x: u32) -> u32 {
     f(f(x)) + f(0)
@@ -115,6 +133,8 @@ fn main() {
         allocs_of(|| shapes::show_boxed(Box::new(shapes::Square(6.0))) as usize)
     );
     println!("{}", sum_later(vec![1, 2, 3].into_iter()));
+    println!("{} {}", run_now(async { 40 + 2 }), run_now(std::future::ready(7)));
+    println!("{}", read_all(&b"read through DynRead"[..]));
     println!("allocs small: {}", allocs_of(|| width(std::hint::black_box(22usize))));
     println!("allocs big: {}", allocs_of(|| width(std::hint::black_box(Big([1; 8])))));
     let job = print_me_later(Big([5; 8]));
@@ -258,6 +278,8 @@ fn impl_trait_parameters_become_dyn_star_values_and_the_program_is_unchanged() {
     convert(&dir, "shapes.rs", "(s: S");
     convert(&dir, "shapes.rs", "s: impl Shape + Send");
     convert(&dir, "main.rs", "it: impl Iterator<Item = u32> + Send");
+    convert(&dir, "main.rs", "f: impl std::future::Future");
+    convert(&dir, "main.rs", "r: impl std::io::Read");
     convert_with(
         &dir,
         "shapes.rs",
@@ -363,6 +385,8 @@ fn impl_trait_parameters_become_dyn_star_values_and_the_program_is_unchanged() {
         "{star}"
     );
     assert!(star.contains("pub trait FnU32ToU32 {"), "{star}");
+    assert!(star.contains("pub struct DynFuture<"), "{star}");
+    assert!(star.contains("pub struct DynRead<"), "{star}");
     assert!(
         star.contains("pub trait IteratorItemU32Send: std::iter::Iterator<Item = u32> + Send {}"),
         "{star}"

@@ -66,6 +66,11 @@ pub fn resolve_trait(db: &Db, scope: Scope<'_>, path: &TyPath) -> Option<TraitKe
     resolve_scoped(db, scope, &names)
 }
 
+/// The trait that the path `names` (`["Read"]`) names in `scope`.
+pub(crate) fn resolve_trait_names(db: &Db, scope: Scope<'_>, names: &[&str]) -> Option<TraitKey> {
+    resolve_scoped(db, scope, names)
+}
+
 fn resolve_scoped(db: &Db, scope: Scope<'_>, names: &[&str]) -> Option<TraitKey> {
     let (file, pos) = match scope {
         Scope::Std(from) => return resolve_names(db, Legacy::Std(from), names, 0),

@@ -282,9 +282,32 @@ pub(crate) fn dyn_target(
     ) else {
         return no("dynlens cannot find the trait");
     };
+    // The body called the bound's methods on `impl Trait` without importing the trait; on
+    // the dyn* value they are the trait's impl's, which need the trait in scope.
+    let mut body_edits = Vec::new();
+    if let Use::Param { body, .. } = used
+        && closure::family(&key).is_none()
+    {
+        let keys = std::iter::once(&key).chain(extra.iter().map(|(k, _)| k));
+        let imports: Vec<String> = keys.filter_map(|k| import_for(db, file, body, k)).collect();
+        if let Some(open) = body.stmt_list().and_then(|l| l.l_curly_token())
+            && !imports.is_empty()
+        {
+            let indent = indentation(
+                &db.file_text(file)
+                    .map(|t| t.to_string())
+                    .unwrap_or_default(),
+                func.syntax().text_range().start(),
+            );
+            let lines: String = imports
+                .iter()
+                .map(|p| format!("\n{indent}    use {p} as _;"))
+                .collect();
+            body_edits.push((TextRange::empty(open.text_range().end()), lines));
+        }
+    }
     // A closure: a trait of the crate's with its signature spelled out (`FnU8ToU8`), and its
     // calls in the body rewritten (`f.call((x,))`).
-    let mut body_edits = Vec::new();
     let mut constructor = "new";
     let closure = match closure::family(&key) {
         Some(family) => {
@@ -301,7 +324,7 @@ pub(crate) fn dyn_target(
                     "callers call the returned closure, and its dyn* value cannot be called as `f(x)` on stable Rust",
                 );
             };
-            body_edits = closure::rewrite_calls(body.syntax(), x, ct.method).map_err(Some)?;
+            body_edits.extend(closure::rewrite_calls(body.syntax(), x, ct.method).map_err(Some)?);
             constructor = "from_fn";
             let module = DynStarModule::of(db, file)
                 .ok_or(Some("the file belongs to no crate".to_string()))?;
@@ -585,6 +608,34 @@ fn in_impl(func: &ast::Fn) -> bool {
         .parent()
         .and_then(|p| p.parent())
         .is_some_and(|i| ast::Impl::can_cast(i.kind()))
+}
+
+/// The path to import the trait `key` by, for a body at `body` where the trait is not in
+/// scope by its name (`None` when it is, or when dynlens cannot name it from there).
+fn import_for(db: &Db, file: FileId, body: &ast::BlockExpr, key: &TraitKey) -> Option<String> {
+    let name = db.trait_def(key)?.name.clone();
+    let scope = Scope::At(file, body.syntax().text_range().start());
+    if crate::resolve::resolve_trait_names(db, scope, &[name.as_str()]).as_ref() == Some(key) {
+        return None;
+    }
+    match key {
+        TraitKey::Std(c) => dynlens_std::trait_info(c).map(|i| i.public_path()),
+        TraitKey::Local(..) => {
+            let (krate, path) = crate::naming::trait_module(db, key)?;
+            let (fn_krate, _) = crate::nameres::file_module(db, FileRef::Workspace(file))?;
+            (krate == fn_krate).then(|| {
+                std::iter::once("crate".to_string())
+                    .chain(path)
+                    .chain(std::iter::once(name))
+                    .collect::<Vec<_>>()
+                    .join("::")
+            })
+        }
+        TraitKey::Extern(..) => {
+            let (krate, _) = crate::nameres::file_module(db, FileRef::Workspace(file))?;
+            crate::public::public_path(db, krate, &crate::nameres::Res::Trait(key.clone()))
+        }
+    }
 }
 
 /// The whitespace before the line's first character at `at`.
