@@ -1122,7 +1122,15 @@ fn impl_method(
         quote! { #setup __dynlens_comment!(#safety); unsafe { #call } }
     };
     let vis = if inherent { quote!(pub) } else { quote!() };
-    let doc = format!(" Calls `{}` through the vtable.", s.field);
+    let doc = match rename {
+        // An inherent method standing for a supertrait's (`supertrait_t_p`): say whose.
+        Some(_) => format!(
+            " Calls `{}::{}` through the vtable.",
+            super::model::tidy_tokens(&s.trait_path.to_string()),
+            s.method
+        ),
+        None => format!(" Calls `{}` through the vtable.", s.field),
+    };
     quote! {
         #[doc = #doc]
         #vis #sig { #body }
