@@ -550,17 +550,23 @@ fn a_supertrait_instantiated_twice_is_embedded_twice_and_blocks_the_impl_where_t
     );
 }
 
-/// Instantiations equal as written, or up to lifetimes (rustc erases them in vtables), are one
+/// Instantiations equal as written, or once the parameters' defaults are filled in, are one
 /// segment: one embedded vtable, no suffix, an impl.
 #[test]
 fn the_same_instantiation_twice_is_one_segment() {
-    for source in [
-        "pub trait Twice<T>: Supertrait<T> + Supertrait<T> { fn f(&self); }",
-        "pub trait Twice<'x, 'y>: Supertrait<&'x u8> + Supertrait<&'y u8> { fn f(&self); }",
+    for (source, decl) in [
+        (
+            "pub trait Twice<T>: Supertrait<T> + Supertrait<T> { fn f(&self); }",
+            SUPERTRAIT,
+        ),
+        (
+            "pub trait Twice: Supertrait + Supertrait<u8> { fn f(&self); }",
+            "pub trait Supertrait<T = u8> { fn p(&self) -> u8; }",
+        ),
     ] {
         let plan = plan(&with_supertraits(
             source,
-            vec![supertrait("Supertrait", SUPERTRAIT)],
+            vec![supertrait("Supertrait", decl)],
         ))
         .expect("plans");
         let supers = plan.supertraits();
