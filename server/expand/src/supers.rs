@@ -59,6 +59,9 @@ pub(crate) struct Super {
     /// `Supertrait<U>`): what tells this one apart in generated names (`t`: the field
     /// `supertrait_t`, the upcast `into_dyn_supertrait_t`).
     pub suffix: Option<String>,
+    /// The `for<'r>` of the bound written on the trait, when it is higher-ranked (then it is
+    /// not carried, but a forwarding impl still asks it of the pointer).
+    pub binder: Option<syn::BoundLifetimes>,
 }
 
 impl Super {
@@ -237,19 +240,19 @@ pub(crate) fn resolve(
             if written.is_empty() {
                 if !out.iter().any(|s| s.name == name) {
                     unwritten.push(name.clone());
-                    let sup = resolve_instance(&cx, input, path, None, false)?;
+                    let sup = resolve_instance(&cx, input, path, None, None)?;
                     out.push(sup);
                 }
                 continue;
             }
-            for (w, hr) in written {
+            for (w, binder) in written {
                 // Each written bound is resolved once (a later pass meets it again).
                 let text = format!("{name}{}", quote::quote!(#w));
                 if seen.contains(&text) {
                     continue;
                 }
                 seen.push(text);
-                let sup = resolve_instance(&cx, input, path.clone(), Some(w), hr)?;
+                let sup = resolve_instance(&cx, input, path.clone(), Some(w), binder)?;
                 if !out
                     .iter()
                     .any(|o| o.name == sup.name && o.key() == sup.key())
@@ -345,14 +348,14 @@ struct ResolveCtx<'r> {
 }
 
 /// Resolves one instantiation of a supertrait: `path` as the caller names it, `written` the
-/// bound that instantiates it (its arguments and `Assoc = T`), `hr` whether that bound is
-/// higher-ranked.
+/// bound that instantiates it (its arguments and `Assoc = T`), `binder` its `for<'r>` when it
+/// is higher-ranked.
 fn resolve_instance(
     cx: &ResolveCtx<'_>,
     input: &SupertraitInput,
     mut path: Path,
     written: Option<Path>,
-    hr: bool,
+    binder: Option<syn::BoundLifetimes>,
 ) -> Result<Super, ExpandError> {
     let ResolveCtx {
         bindings,
@@ -413,8 +416,9 @@ fn resolve_instance(
         blanket_impl: input.blanket_impl,
         dyn_assoc_args: None,
         suffix: None,
+        binder,
     };
-    if hr {
+    if sup.binder.is_some() {
         sup.not_carried = Some(format!(
             "the higher-ranked supertrait `for<…> {name}`: one vtable cannot serve every lifetime"
         ));
@@ -573,17 +577,21 @@ fn resolve_instance(
 /// cannot grow the expansion without bound.
 const MAX_INSTANCES: usize = 2 * crate::MAX_SUPERTRAITS;
 
-/// The bounds instantiating the supertrait `name`, each with whether it is higher-ranked: as
+/// The bounds instantiating the supertrait `name`, each with its `for<'r>` if it has one: as
 /// written on the trait, then as written on the supertraits resolved so far (their parameters
 /// substituted), in that order.
-fn instantiations(item: &ItemTrait, out: &[Super], name: &Ident) -> Vec<(Path, bool)> {
-    let mut found: Vec<(Path, bool)> = written_bounds(item)
+fn instantiations(
+    item: &ItemTrait,
+    out: &[Super],
+    name: &Ident,
+) -> Vec<(Path, Option<syn::BoundLifetimes>)> {
+    let mut found: Vec<(Path, Option<syn::BoundLifetimes>)> = written_bounds(item)
         .into_iter()
         .filter_map(|b| match b {
             TypeParamBound::Trait(t)
                 if t.path.segments.last().is_some_and(|s| s.ident == *name) =>
             {
-                Some((t.path.clone(), t.lifetimes.is_some()))
+                Some((t.path.clone(), t.lifetimes.clone()))
             }
             _ => None,
         })
@@ -602,7 +610,7 @@ fn instantiations(item: &ItemTrait, out: &[Super], name: &Ident) -> Vec<(Path, b
                     assoc: &[],
                 }
                 .visit_path_mut(&mut p);
-                found.push((p, false));
+                found.push((p, None));
             }
         }
     }

@@ -674,3 +674,31 @@ fn several_instantiations_with_a_free_associated_type_are_not_carried() {
     .expect("plans");
     assert!(plan.complete(), "{plan:?}");
 }
+
+/// num-traits' `RefNum<Base>: NumOps<Base, Base> + for<'r> NumOps<&'r Base, Base>` shape: the
+/// higher-ranked instantiation is not carried (one vtable cannot serve every lifetime); the
+/// other one still is, embedded and implemented.
+#[test]
+fn a_higher_ranked_instantiation_is_not_carried_but_the_other_one_is() {
+    check_with(
+        with_supertraits(
+            "pub trait Refs<B>: Rel<B> + for<'r> Rel<&'r B> { fn f(&self); }",
+            vec![supertrait(
+                "Rel",
+                "pub trait Rel<T> { fn r(&self, t: T) -> u8; }",
+            )],
+        ),
+        expect![[r#"
+            fn f: plain vtable entry
+            supertrait Rel<B> (User)
+                embedded as `rel_b`, upcast `into_dyn_rel_b`
+                fn r: plain vtable entry
+            supertrait Rel<&'r B> (User)
+                fn r: plain vtable entry
+                not implemented: the higher-ranked supertrait `for<…> Rel`: one vtable cannot serve every lifetime
+            blocker: the higher-ranked supertrait `for<…> Rel`: one vtable cannot serve every lifetime
+            complete: false
+            title: dynlens: Expand `Refs` into explicit vtable (without `impl Refs for DynRefs`: the higher-ranked supertrait `for<…> Rel`: one vtable cannot serve every lifetime)
+        "#]],
+    );
+}
