@@ -438,6 +438,119 @@ mod tests {
         assert_eq!(slots[4].describe(), "`Vac::w`");
     }
 
+    /// Issue 12: the layout's segments and the expansion's upcasts agree. For every
+    /// instantiation of a user supertrait the layout lists (its methods, and its vptr unless it
+    /// is the prefix), `DynFoo`'s expansion embeds a vtable of that very instantiation
+    /// (`pub supertrait_u: SupertraitVtable<'a, U>`) and its upcast (`into_dyn_supertrait_u`)
+    /// hands out that field; the instantiations of one trait come in the layout's order. (The
+    /// expansion embeds every supertrait's vtable whole, the prefix's too, where rustc shares
+    /// the prefix: the upcast to it is then a reference to its field instead of the same
+    /// pointer.)
+    #[test]
+    fn expansion_upcasts_use_the_segment_the_layout_lists_for_each_instantiation() {
+        let cases = [
+            (
+                "trait Supertrait<T> { fn p(&self) -> u8; }\ntrait Trait<T, U>: Supertrait<T> + Supertrait<U> { fn say_hello(&self); }",
+                1,
+                vec!["Supertrait<T>", "Supertrait<U>"],
+            ),
+            (
+                "trait Supertrait<T> { fn p(&self) {} }\ntrait A { fn a(&self); }\ntrait Dia<T>: Supertrait<T> + A { fn d(&self); }\ntrait Top: Dia<u8> + Dia<u16> { fn t(&self); }",
+                3,
+                vec![
+                    "Supertrait<u8>",
+                    "A",
+                    "Dia<u8>",
+                    "Supertrait<u16>",
+                    "Dia<u16>",
+                ],
+            ),
+        ];
+        for (src, index, segments) in cases {
+            let mut db = Db::new(StdLibrary::catalog());
+            let f = db.set_file_text("lib.rs".into(), src.to_string());
+            let key = TraitKey::Local(f, index);
+            // The layout's segments of supertraits, in order, named as hover names them.
+            let mut layout_segments: Vec<String> = Vec::new();
+            for slot in layout(&db, &key).unwrap() {
+                let name = match slot {
+                    Slot::Method { trait_name, .. } | Slot::Vptr { trait_name } => trait_name,
+                    _ => continue,
+                };
+                if !layout_segments.contains(&name) {
+                    layout_segments.push(name);
+                }
+            }
+            let own = db.trait_def(&key).unwrap().name.clone();
+            layout_segments.retain(|n| *n != own);
+            assert_eq!(layout_segments, segments, "{src}");
+
+            let input = crate::dyn_star::expand_input(&db, &key, false).unwrap();
+            let plan = dynlens_expand::plan(&input).unwrap();
+            let text = dynlens_expand::emit(&plan).unwrap().text;
+            let squash = |s: &str| s.replace(' ', "");
+            let several =
+                |name: &str| plan.supertraits().iter().filter(|s| s.name == name).count() > 1;
+            // Every embedded vtable is a segment of the layout, under the same name.
+            let mut embedded: Vec<(String, dynlens_expand::EmbeddedVtable)> = Vec::new();
+            for s in plan.supertraits() {
+                let e = s.embedded.clone().expect("a user supertrait is embedded");
+                let label = if several(&s.name) {
+                    s.instance.clone()
+                } else {
+                    s.name.clone()
+                };
+                assert!(
+                    layout_segments.iter().any(|l| squash(l) == squash(&label)),
+                    "{label} is not a segment of the layout {layout_segments:?}"
+                );
+                embedded.push((label, e));
+            }
+            assert_eq!(embedded.len(), layout_segments.len(), "{embedded:?}");
+            // The instantiations of each trait in the same order.
+            for s in plan.supertraits() {
+                let in_layout: Vec<String> = layout_segments
+                    .iter()
+                    .filter(|l| l.split('<').next() == Some(s.name.as_str()))
+                    .map(|l| squash(l))
+                    .collect();
+                let in_expansion: Vec<String> = embedded
+                    .iter()
+                    .filter(|(l, _)| l.split('<').next() == Some(s.name.as_str()))
+                    .map(|(l, _)| squash(l))
+                    .collect();
+                assert_eq!(in_expansion, in_layout, "{}", s.name);
+            }
+            // The generated code: the field holds that instantiation's vtable, and the upcast
+            // returns that instantiation's dyn value built on that field.
+            // The dyn type's lifetime (`'a`, or another name when the trait uses `a`).
+            let lt = text
+                .split(&format!("pub struct Dyn{own}<"))
+                .nth(1)
+                .and_then(|rest| rest.split([',', '>']).next())
+                .unwrap();
+            for s in plan.supertraits() {
+                let e = s.embedded.as_ref().unwrap();
+                let args = s
+                    .instance
+                    .split_once('<')
+                    .map(|(_, a)| format!(", {}", a.trim_end_matches('>')))
+                    .unwrap_or_default();
+                let field = format!("pub {}: {}Vtable<{lt}{args}>,", e.field, s.name);
+                assert!(text.contains(&field), "{field}\n{text}");
+                let upcast = format!("pub fn {}(self) -> Dyn{}<{lt}{args}> {{", e.upcast, s.name);
+                let at = text
+                    .find(&upcast)
+                    .unwrap_or_else(|| panic!("{upcast}\n{text}"));
+                let body = &text[at..at + text[at..].find("\n    }\n").unwrap()];
+                assert!(
+                    body.contains(&format!("Vtable::of(&this).{},", e.field)),
+                    "{body}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn single_trait_skips_sized_methods() {
         assert_eq!(

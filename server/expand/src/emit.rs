@@ -5,7 +5,7 @@ use super::model::{
     ArgKind, Dispatchable, ErasedShape, MethodPlan, NameElided, Output, Receiver, ReplaceSelfAssoc,
     is_self_type,
 };
-use super::plan::{Ctx, Flags, Plan, Slot, SlotRef};
+use super::plan::{Ctx, Flags, Plan, Slot, SlotRef, SuperImpl};
 use super::supers::{Super, SuperKind, ident};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -162,7 +162,7 @@ fn emit_impl_for_dyn(plan: &Plan) -> TokenStream {
                 SlotRef::Own(f) => slots.iter().find(|s| s.field == *f)?,
                 SlotRef::Embedded => return None,
             };
-            Some(impl_method(ctx, slot, missing_text.is_some(), None))
+            Some(impl_method(ctx, slot, missing_text.is_some(), None, None))
         })
         .collect();
     let (decl, dyn_ty, wc) = (&ctx.decl, ctx.dyn_ty(), &ctx.where_clause);
@@ -219,15 +219,19 @@ fn emit_impl_for_dyn(plan: &Plan) -> TokenStream {
 /// The impls of the supertraits `DynFoo` implements: std ones through slots of our vtable,
 /// user ones through their embedded vtable.
 fn emit_supertrait_impls(plan: &Plan) -> TokenStream {
-    let (ctx, slots, supers) = (&plan.ctx, &plan.slots, &plan.supers);
+    let (ctx, supers) = (&plan.ctx, &plan.supers);
     let name_s = plan.item.ident.to_string();
     let (decl, dyn_ty, wc) = (&ctx.decl, ctx.dyn_ty(), &ctx.where_clause);
     let mut tokens = TokenStream::new();
-    for (si, methods_plan, why) in &plan.super_impls {
-        if why.is_some() {
+    for si in &plan.super_impls {
+        let s = &supers[si.index];
+        if !si.inherent.is_empty() {
+            tokens.extend(emit_inherent_super_methods(plan, si));
             continue;
         }
-        let s = &supers[*si];
+        if si.why.is_some() {
+            continue;
+        }
         if let Some(from) = s.std.and_then(|i| i.facts.blanket_from)
             && supers.iter().any(|o| o.is_std(from))
         {
@@ -241,30 +245,7 @@ fn emit_supertrait_impls(plan: &Plan) -> TokenStream {
             .as_ref()
             .and_then(|i| i.unsafety)
             .map(|_| quote!(unsafe));
-        let mut methods = Vec::new();
-        for (mname, r) in methods_plan {
-            match r {
-                SlotRef::Own(f) => {
-                    if let Some(slot) = slots.iter().find(|sl| sl.field == *f) {
-                        methods.push(impl_method(ctx, slot, false, None));
-                    }
-                }
-                SlotRef::Embedded => {
-                    if let Some(MethodPlan::Slot(d)) =
-                        s.methods.iter().find(|m| m.name == *mname).map(|m| &m.plan)
-                    {
-                        let slot = Slot {
-                            field: mname.clone(),
-                            shim: mname.clone(),
-                            trait_path: quote!(#path),
-                            method: mname.clone(),
-                            d: (**d).clone(),
-                        };
-                        methods.push(impl_method(ctx, &slot, false, Some(s)));
-                    }
-                }
-            }
-        }
+        let methods = super_methods(plan, si, None);
         let mut assoc_items: Vec<TokenStream> =
             s.free_assoc.iter().map(|a| quote!(type #a = #a;)).collect();
         let declared = |a: &Ident| {
@@ -297,6 +278,88 @@ fn emit_supertrait_impls(plan: &Plan) -> TokenStream {
             }
         });
     }
+    tokens
+}
+
+/// The methods of a supertrait's impl for `DynFoo` (`names`: as inherent methods of
+/// `DynFoo`, each renamed, only those named).
+fn super_methods(
+    plan: &Plan,
+    si: &SuperImpl,
+    names: Option<&[(Ident, Ident)]>,
+) -> Vec<TokenStream> {
+    let (ctx, slots) = (&plan.ctx, &plan.slots);
+    let s = &plan.supers[si.index];
+    let path = &s.impl_path();
+    let mut methods = Vec::new();
+    for (mname, r) in &si.methods {
+        let rename = match names {
+            Some(names) => match names.iter().find(|(m, _)| m == mname) {
+                Some((_, to)) => Some(to),
+                None => continue,
+            },
+            None => None,
+        };
+        let inherent = names.is_some();
+        match r {
+            SlotRef::Own(f) => {
+                if let Some(slot) = slots.iter().find(|sl| sl.field == *f) {
+                    methods.push(impl_method(ctx, slot, inherent, None, rename));
+                }
+            }
+            SlotRef::Embedded => {
+                if let Some(MethodPlan::Slot(d)) =
+                    s.methods.iter().find(|m| m.name == *mname).map(|m| &m.plan)
+                {
+                    let slot = Slot {
+                        field: mname.clone(),
+                        shim: mname.clone(),
+                        trait_path: quote!(#path),
+                        method: mname.clone(),
+                        d: (**d).clone(),
+                    };
+                    methods.push(impl_method(ctx, &slot, inherent, Some(s), rename));
+                }
+            }
+        }
+    }
+    methods
+}
+
+/// A supertrait impl that would overlap another instantiation's (`Supertrait<T>` beside
+/// `Supertrait<U>`): a comment saying why it is not written, and its methods as inherent
+/// methods of `DynFoo`, named after their slots (`supertrait_t_p`).
+fn emit_inherent_super_methods(plan: &Plan, si: &SuperImpl) -> TokenStream {
+    let ctx = &plan.ctx;
+    let s = &plan.supers[si.index];
+    let (decl, dyn_ty, wc) = (&ctx.decl, ctx.dyn_ty(), &ctx.where_clause);
+    let dyn_name = &ctx.dyn_name;
+    let instance = s.instance();
+    let names: Vec<String> = si.inherent.iter().map(|(_, n)| format!("`{n}`")).collect();
+    let upcast = matches!(s.kind, SuperKind::User { .. }).then(|| {
+        let sargs = super_generic_args(s, &ctx.lt);
+        let sd = format_ident!("Dyn{}", s.name);
+        let sd = quote!(#sd<#(#sargs),*>).to_string();
+        format!(
+            "; `{}` upcasts to `{}`",
+            s.upcast(),
+            super::model::tidy_tokens(&sd)
+        )
+    });
+    let mut tokens = comment(&format!(
+        "No `impl {instance} for {dyn_name}`: {}.\nIts methods are inherent methods of `{dyn_name}` instead ({}){}.",
+        si.why.as_deref().unwrap_or("it would overlap another impl"),
+        names.join(", "),
+        upcast.unwrap_or_default()
+    ));
+    let methods = super_methods(plan, si, Some(&si.inherent));
+    let doc = format!(
+        " `{instance}`'s methods, called through its vtable (see the comment above for why this is not `impl {instance} for {dyn_name}`)."
+    );
+    tokens.extend(quote! {
+        #[doc = #doc]
+        impl #decl #dyn_ty #wc { #(#methods)* }
+    });
     tokens
 }
 
@@ -514,9 +577,18 @@ fn emit_vtable(
             let f = s.field();
             let sv = format_ident!("{}Vtable", s.name);
             let sargs = super_generic_args(s, lt);
+            // `Supertrait<T>` beside `Supertrait<U>`: each instantiation is a vtable of its own.
+            let what = match &s.suffix {
+                Some(_) => format!("`{}`", s.instance()),
+                None => format!("`{}`", s.name),
+            };
             let doc = format!(
-                " The vtable of the supertrait `{}`, embedded whole so that upcasting `Dyn{name}` to `Dyn{}` only takes a reference to it.",
-                s.name, s.name
+                " The vtable of the supertrait {what}, embedded whole so that upcasting `Dyn{name}` to `Dyn{}` only takes a reference to it.",
+                if s.suffix.is_some() {
+                    s.instance()
+                } else {
+                    s.name.to_string()
+                }
             );
             fields.push(quote!(#[doc = #doc] pub #f: #sv<#(#sargs),*>,));
             inits.push(quote!(#f: #sv::new::<#erased, INLINE, OWNED>(),));
@@ -804,13 +876,16 @@ fn emit_dyn(ctx: &Ctx, supers: &[Super], flags: &Flags) -> TokenStream {
     for s in supers {
         if let SuperKind::User { .. } = s.kind {
             let f = s.field();
-            let m = format_ident!("into_dyn_{}", s.snake());
+            let m = s.upcast();
             let sd = format_ident!("Dyn{}", s.name);
             let sp = format_ident!("{}Payload", s.name);
             let sargs = super_generic_args(s, lt);
+            let (what, target) = match &s.suffix {
+                Some(_) => (s.instance(), s.instance()),
+                None => (s.name.to_string(), s.name.to_string()),
+            };
             let doc = format!(
-                " Upcasting: the same payload with the embedded `{}` vtable, as `&dyn {name_s}` → `&dyn {}` does.",
-                s.name, s.name
+                " Upcasting: the same payload with the embedded `{what}` vtable, as `&dyn {name_s}` → `&dyn {target}` does."
             );
             upcasts.push(quote! {
                 #[doc = #doc]
@@ -920,9 +995,18 @@ fn emit_dyn(ctx: &Ctx, supers: &[Super], flags: &Flags) -> TokenStream {
 }
 
 /// One method of `impl Foo for DynFoo` (or of the inherent impl): loads the slot and calls it.
-fn impl_method(ctx: &Ctx, s: &Slot, inherent: bool, embedded: Option<&Super>) -> TokenStream {
+fn impl_method(
+    ctx: &Ctx,
+    s: &Slot,
+    inherent: bool,
+    embedded: Option<&Super>,
+    rename: Option<&Ident>,
+) -> TokenStream {
     let d = &s.d;
     let mut sig = d.sig.clone();
+    if let Some(to) = rename {
+        sig.ident = to.clone();
+    }
     let mut replace = ReplaceSelfAssoc { assoc: &ctx.assoc };
     // Rename argument patterns, make erased by-value arguments `mut`.
     for (input, a) in sig.inputs.iter_mut().skip(1).zip(d.args.iter()) {
@@ -1038,7 +1122,15 @@ fn impl_method(ctx: &Ctx, s: &Slot, inherent: bool, embedded: Option<&Super>) ->
         quote! { #setup __dynlens_comment!(#safety); unsafe { #call } }
     };
     let vis = if inherent { quote!(pub) } else { quote!() };
-    let doc = format!(" Calls `{}` through the vtable.", s.field);
+    let doc = match rename {
+        // An inherent method standing for a supertrait's (`supertrait_t_p`): say whose.
+        Some(_) => format!(
+            " Calls `{}::{}` through the vtable.",
+            super::model::tidy_tokens(&s.trait_path.to_string()),
+            s.method
+        ),
+        None => format!(" Calls `{}` through the vtable.", s.field),
+    };
     quote! {
         #[doc = #doc]
         #vis #sig { #body }

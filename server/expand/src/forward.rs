@@ -363,14 +363,8 @@ fn forward_impl(ctx: &Ctx<'_>, target: Target) -> Result<TokenStream, String> {
                 // naming it through `T` keeps the bound from being its own requirement.
                 let p = s.impl_path();
                 let p: syn::Path = syn::parse2(subst_self_projections(quote!(#p), t)).unwrap_or(p);
-                let hr = written.iter().find_map(|b| match b {
-                    TypeParamBound::Trait(tb)
-                        if tb.path.segments.last().is_some_and(|l| l.ident == s.name) =>
-                    {
-                        tb.lifetimes.clone()
-                    }
-                    _ => None,
-                });
+                // This instantiation's own `for<'r>` (`Rel<B> + for<'r> Rel<&'r B>`).
+                let hr = s.binder.clone();
                 let mut bindings: Vec<TokenStream> = Vec::new();
                 if let Some(sitem) = &s.original {
                     for ti in &sitem.items {

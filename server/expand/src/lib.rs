@@ -23,10 +23,13 @@
 mod emit;
 mod forward;
 mod model;
+mod overlap;
 mod plan;
 mod supers;
 
-pub use plan::{Carry, DynParam, MethodCarry, Plan, SupertraitCarry, SupertraitKind};
+pub use plan::{
+    Carry, DynParam, EmbeddedVtable, MethodCarry, Plan, SupertraitCarry, SupertraitKind,
+};
 
 /// Why a trait could not be expanded. The messages are for the user (the CLI prints them).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

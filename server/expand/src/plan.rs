@@ -87,17 +87,33 @@ pub enum SupertraitKind {
     User,
 }
 
-/// How `DynFoo` carries one supertrait.
+/// How `DynFoo` carries one supertrait, as instantiated (`Supertrait<T>` and `Supertrait<U>`
+/// are two).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SupertraitCarry {
     /// The supertrait's name.
     pub name: String,
+    /// The instantiation: `Supertrait<T>` (the name alone when it has no arguments).
+    pub instance: String,
+    /// A user supertrait carried by the dyn value: its vtable embedded in ours (one per
+    /// instantiation, as rustc has one vtable segment per instantiation) and the method
+    /// upcasting to it.
+    pub embedded: Option<EmbeddedVtable>,
     /// What kind of supertrait.
     pub kind: SupertraitKind,
     /// Its methods (required ones, for a std trait), each with how it is carried.
     pub methods: Vec<MethodCarry>,
     /// Why `DynFoo` cannot implement it, if it cannot.
     pub blocker: Option<String>,
+}
+
+/// A user supertrait's vtable embedded in the dyn type's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmbeddedVtable {
+    /// The field of `FooVtable` holding it: `supertrait_t`.
+    pub field: String,
+    /// The method of `DynFoo` upcasting to it with that vtable: `into_dyn_supertrait_t`.
+    pub upcast: String,
 }
 
 /// The plan of one expansion: made by [`crate::plan`], consumed by [`crate::emit`].
@@ -262,9 +278,19 @@ pub(crate) enum SlotRef {
     Embedded,
 }
 
-/// A supertrait impl to write: the supertrait's index in [`Plan::supers`], how each of its
-/// methods is reached, and why it cannot be written, if it cannot.
-pub(crate) type SuperImpl = (usize, Vec<(Ident, SlotRef)>, Option<String>);
+/// A supertrait impl to write (or not).
+pub(crate) struct SuperImpl {
+    /// The supertrait's index in [`Plan::supers`].
+    pub index: usize,
+    /// How each of its methods is reached.
+    pub methods: Vec<(Ident, SlotRef)>,
+    /// Why it cannot be written, if it cannot.
+    pub why: Option<String>,
+    /// Not written because it would overlap the impl of another instantiation of the trait
+    /// (or needs one that would): its methods are inherent methods of `DynFoo` instead, each
+    /// `(method, inherent name)` (`p` → `supertrait_t_p`, as the vtable names its slots).
+    pub inherent: Vec<(Ident, Ident)>,
+}
 
 /// Names and generic parameters the emitters share.
 pub(crate) struct Ctx {
@@ -409,28 +435,6 @@ pub(crate) fn plan_trait(
             "a blanket `impl<T> {name_s} for T` in the workspace covers `Dyn{name_s}` already (a second impl would conflict)"
         ));
     }
-    // `Supertrait<T> + Supertrait<U>`: `dyn Trait` has a vtable segment per instantiation
-    // (rustc lays out both), but `impl Supertrait<T> for DynTrait` and `impl Supertrait<U> for
-    // DynTrait` would overlap (they coincide when `T = U`), so `impl Trait for DynTrait`,
-    // which needs both, cannot be written.
-    let mut instantiations: Vec<(String, String)> = Vec::new();
-    for b in &item.supertraits {
-        if let syn::TypeParamBound::Trait(tb) = b
-            && let Some(last) = tb.path.segments.last()
-        {
-            let name = last.ident.to_string();
-            let args = super::model::tidy_tokens(&quote!(#last).to_string());
-            if let Some((_, other)) = instantiations
-                .iter()
-                .find(|(n, a)| *n == name && *a != args)
-            {
-                blockers.push(format!(
-                    "the supertrait `{name}` is instantiated twice (`{other}`, `{args}`): its two impls for `Dyn{name_s}` would overlap where the arguments are equal"
-                ));
-            }
-            instantiations.push((name, args));
-        }
-    }
     let borrow = names.borrow.clone();
     let supers = plan_supertraits(all_supers, std_names, forwarding, &mut blockers, planned)?;
     let bounds = plan_trait_bounds(item, inputs, std_names, &mut blockers);
@@ -468,10 +472,9 @@ pub(crate) fn plan_trait(
         })
         .collect();
     let mut supertraits = supers.carries;
-    for (si, _, why) in &slots.super_impls {
-        let s = &supers.supers[*si];
-        if let Some(c) = supertraits.iter_mut().find(|c| s.name == c.name) {
-            c.blocker = why.clone();
+    for si in &slots.super_impls {
+        if let Some(c) = supertraits.get_mut(supers.carry_of[si.index]) {
+            c.blocker = si.why.clone();
         }
     }
     Ok(Plan {
@@ -548,6 +551,8 @@ struct SupersPlan {
     /// User supertraits whose own dyn value cannot implement them, and why.
     super_missing: Vec<(Ident, String)>,
     carries: Vec<SupertraitCarry>,
+    /// The index in `carries` of each of `supers`.
+    carry_of: Vec<usize>,
 }
 
 /// Phase 1, the supertraits: those the dyn value cannot implement take no part at all (a
@@ -561,12 +566,22 @@ fn plan_supertraits(
     planned: &mut Vec<Planned>,
 ) -> Result<SupersPlan, ExpandError> {
     let mut carries = Vec::new();
+    let mut carry_of: Vec<usize> = Vec::new();
     let mut supers: Vec<Super> = Vec::new();
     let mut uncarried: Vec<Super> = Vec::new();
     let instances = all_supers.iter().map(instance_of).collect();
     for s in all_supers {
+        let embedded =
+            (matches!(s.kind, SuperKind::User { .. }) && s.not_carried.is_none()).then(|| {
+                EmbeddedVtable {
+                    field: s.field().to_string(),
+                    upcast: s.upcast().to_string(),
+                }
+            });
         carries.push(SupertraitCarry {
             name: s.name.to_string(),
+            instance: s.instance(),
+            embedded,
             kind: match s.kind {
                 SuperKind::Auto => SupertraitKind::Auto,
                 SuperKind::Std => SupertraitKind::Std,
@@ -588,13 +603,16 @@ fn plan_supertraits(
                 blockers.push(why.clone());
                 uncarried.push(s);
             }
-            None => supers.push(s),
+            None => {
+                carry_of.push(carries.len() - 1);
+                supers.push(s);
+            }
         }
     }
     let mut included = Vec::new();
     let mut super_missing: Vec<(Ident, String)> = Vec::new();
-    let mut dyn_assoc_args: Vec<(Ident, Vec<Type>)> = Vec::new();
-    for s in &supers {
+    let mut dyn_assoc_args: Vec<(usize, Vec<Type>)> = Vec::new();
+    for (index, s) in supers.iter().enumerate() {
         let (SuperKind::User { already_expanded }, Some(sitem)) = (&s.kind, &s.original) else {
             continue;
         };
@@ -647,8 +665,10 @@ fn plan_supertraits(
                     .unwrap_or_else(|| syn::parse_quote!(#a))
             })
             .collect();
-        dyn_assoc_args.push((s.name.clone(), args));
-        if let Some(m) = sub_missing {
+        dyn_assoc_args.push((index, args));
+        // Each instantiation of a trait (`Supertrait<T>`, `Supertrait<U>`) reports it once.
+        let reported = super_missing.iter().any(|(n, _)| *n == s.name);
+        if let Some(m) = sub_missing.filter(|_| !reported) {
             // Only what blocks the supertrait itself: what blocks its own supertraits is
             // reported for them (they are in this closure too). Repeating it nested made the
             // message grow exponentially along a chain (found by the scaling benchmark).
@@ -671,10 +691,8 @@ fn plan_supertraits(
             super_missing.push((s.name.clone(), why));
         }
     }
-    for s in supers.iter_mut() {
-        if let Some((_, a)) = dyn_assoc_args.iter().find(|(n, _)| *n == s.name) {
-            s.dyn_assoc_args = Some(a.clone());
-        }
+    for (index, args) in dyn_assoc_args {
+        supers[index].dyn_assoc_args = Some(args);
     }
     Ok(SupersPlan {
         instances,
@@ -683,6 +701,7 @@ fn plan_supertraits(
         included,
         super_missing,
         carries,
+        carry_of,
     })
 }
 
@@ -1285,10 +1304,10 @@ fn plan_slots(
             }
         }
         if let Some(w) = &why {
-            blockers.push(format!(
-                "`{}` cannot be implemented for `Dyn{name_s}`: {w}",
-                s.name
-            ));
+            let b = format!("`{}` cannot be implemented for `Dyn{name_s}`: {w}", s.name);
+            if !blockers.contains(&b) {
+                blockers.push(b);
+            }
         }
         if why.is_none() {
             why = supers_plan
@@ -1297,8 +1316,14 @@ fn plan_slots(
                 .find(|(n, _)| *n == s.name)
                 .map(|(_, m)| m.clone());
         }
-        super_impls.push((si, plan, why));
+        super_impls.push(SuperImpl {
+            index: si,
+            methods: plan,
+            why,
+            inherent: Vec::new(),
+        });
     }
+    plan_overlapping_impls(item, &ctx, supers, &own, &mut super_impls, blockers);
     SlotsPlan {
         ctx,
         own,
@@ -1306,6 +1331,190 @@ fn plan_slots(
         slots,
         own_impl,
         super_impls,
+    }
+}
+
+/// Phase 5, supertraits instantiated several times (`Supertrait<T> + Supertrait<U>`): every
+/// instantiation has its vtable embedded and its upcast, but `impl Supertrait<T> for DynTrait`
+/// and `impl Supertrait<U> for DynTrait` overlap (E0119: they are one impl when `T = U`), so an
+/// instantiation whose impl may overlap another's gets none (`Supertrait<u8>` beside
+/// `Supertrait<u16>` keeps its own), nor does one whose own supertraits lack theirs; their
+/// methods become inherent methods of `DynTrait` (`supertrait_t_p`), and `impl Trait for
+/// DynTrait`, which needs them all, is blocked.
+fn plan_overlapping_impls(
+    item: &ItemTrait,
+    ctx: &Ctx,
+    supers: &[Super],
+    own: &[super::model::Method],
+    super_impls: &mut [SuperImpl],
+    blockers: &mut Vec<String>,
+) {
+    // The impls' parameters are the dyn type's.
+    let mut params: Vec<Ident> = item
+        .generics
+        .params
+        .iter()
+        .filter_map(|p| match p {
+            GenericParam::Type(t) => Some(t.ident.clone()),
+            GenericParam::Const(c) => Some(c.ident.clone()),
+            GenericParam::Lifetime(_) => None,
+        })
+        .collect();
+    params.extend(ctx.assoc.iter().cloned());
+    // The impls written so far (an instantiation with a method that cannot be carried has none).
+    let written = |i: usize| {
+        super_impls
+            .iter()
+            .any(|si| si.index == i && si.why.is_none())
+    };
+    // (instantiation, the other one it may equal, the equations that make them equal)
+    let mut overlapping: Vec<(usize, usize, Vec<String>)> = Vec::new();
+    for i in 0..supers.len() {
+        if !written(i) {
+            continue;
+        }
+        let other = (0..supers.len())
+            .filter(|&j| j != i && written(j))
+            .find_map(|j| {
+                (supers[j].name == supers[i].name)
+                    .then(|| super::overlap::may_overlap(&supers[i].args, &supers[j].args, &params))
+                    .flatten()
+                    .map(|eqs| (j, eqs))
+            });
+        if let Some((j, eqs)) = other {
+            overlapping.push((i, j, eqs));
+        }
+    }
+    if overlapping.is_empty() {
+        return;
+    }
+    let dyn_name = &ctx.dyn_name;
+    // What each instantiation's impl requires: its own supertraits' impls.
+    let requires = super::supers::requirements(supers);
+    let mut unimplemented: Vec<(usize, String)> = overlapping
+        .iter()
+        .map(|(i, j, eqs)| {
+            let when = if eqs.is_empty() {
+                "dynlens cannot tell the two apart".to_string()
+            } else {
+                format!("they are the same trait when `{}`", eqs.join("`, `"))
+            };
+            (
+                *i,
+                format!(
+                    "it would overlap `impl {} for {dyn_name}` (E0119: {when})",
+                    supers[*j].instance()
+                ),
+            )
+        })
+        .collect();
+    loop {
+        let next = (0..supers.len()).find_map(|i| {
+            if !written(i) || unimplemented.iter().any(|(u, _)| *u == i) {
+                return None;
+            }
+            requires[i]
+                .iter()
+                .find(|r| unimplemented.iter().any(|(u, _)| u == *r))
+                .map(|r| {
+                    (
+                        i,
+                        format!(
+                            "it needs `{dyn_name}: {}`, which is not implemented",
+                            supers[*r].instance()
+                        ),
+                    )
+                })
+        });
+        match next {
+            Some(u) => unimplemented.push(u),
+            None => break,
+        }
+    }
+    // One blocker per trait: `Supertrait<T>` and `Supertrait<U>` are one story.
+    let mut told: Vec<&Ident> = Vec::new();
+    for (i, j, eqs) in &overlapping {
+        let s = &supers[*i];
+        if told.contains(&&s.name) {
+            continue;
+        }
+        told.push(&s.name);
+        let all: Vec<String> = supers
+            .iter()
+            .filter(|o| o.name == s.name)
+            .map(|o| format!("`{}`", o.instance()))
+            .collect();
+        let when = if eqs.is_empty() {
+            "dynlens cannot tell them apart".to_string()
+        } else {
+            format!("they are the same trait when `{}`", eqs.join("`, `"))
+        };
+        let none: Vec<String> = overlapping
+            .iter()
+            .filter(|(k, _, _)| supers[*k].name == s.name)
+            .map(|(k, _, _)| format!("`{}`", supers[*k].instance()))
+            .collect();
+        let what = match (none.len() == all.len(), all.len()) {
+            (true, 2) => "neither".to_string(),
+            (true, _) => "none of them".to_string(),
+            (false, _) => format!("none of {}", none.join(", ")),
+        };
+        let instead = if matches!(s.kind, SuperKind::User { .. }) {
+            "it upcasts to each instead".to_string()
+        } else {
+            format!("their methods are inherent methods of `{dyn_name}` instead")
+        };
+        let times = match all.len() {
+            2 => "twice".to_string(),
+            n => format!("{n} times"),
+        };
+        blockers.push(format!(
+            "the supertrait `{}` is instantiated {times} ({}): `impl {} for {dyn_name}` and `impl {} for {dyn_name}` would overlap (E0119: {when}), so `{dyn_name}` implements {what}; {instead}",
+            s.name,
+            all.join(", "),
+            s.instance(),
+            supers[*j].instance()
+        ));
+    }
+    // Inherent names, as the vtable names the slots of a supertrait (`supertrait_t_p`), unless
+    // one is taken (then the upcast is the way to the method).
+    let mut taken: Vec<String> = own.iter().map(|m| m.name.to_string()).collect();
+    taken.extend(
+        [
+            "new",
+            "inline",
+            "boxed",
+            "from_ref",
+            "from_mut",
+            "from_parts",
+            "from_raw_parts",
+            "store_inline",
+            "size_of_val",
+            "align_of_val",
+        ]
+        .map(String::from),
+    );
+    taken.extend(
+        supers
+            .iter()
+            .filter(|s| matches!(s.kind, SuperKind::User { .. }))
+            .map(|s| s.upcast().to_string()),
+    );
+    for (i, why) in unimplemented {
+        let Some(si) = super_impls
+            .iter_mut()
+            .find(|si| si.index == i && si.why.is_none())
+        else {
+            continue;
+        };
+        for (m, _) in &si.methods {
+            let name = format!("{}_{m}", supers[i].snake());
+            if !taken.contains(&name) {
+                taken.push(name.clone());
+                si.inherent.push((m.clone(), format_ident!("{name}")));
+            }
+        }
+        si.why = Some(why);
     }
 }
 

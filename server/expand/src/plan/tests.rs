@@ -29,7 +29,21 @@ fn render(input: &ExpandInput) -> String {
         writeln!(out, "fn {}: {}", m.name, carry(&m.carry)).unwrap();
     }
     for s in plan.supertraits() {
-        writeln!(out, "supertrait {} ({:?})", s.name, s.kind).unwrap();
+        // A trait instantiated several times: each instantiation, with its embedded vtable.
+        let several = plan
+            .supertraits()
+            .iter()
+            .filter(|o| o.name == s.name)
+            .count()
+            > 1;
+        if several {
+            writeln!(out, "supertrait {} ({:?})", s.instance, s.kind).unwrap();
+            if let Some(e) = &s.embedded {
+                writeln!(out, "    embedded as `{}`, upcast `{}`", e.field, e.upcast).unwrap();
+            }
+        } else {
+            writeln!(out, "supertrait {} ({:?})", s.name, s.kind).unwrap();
+        }
         for m in &s.methods {
             writeln!(out, "    fn {}: {}", m.name, carry(&m.carry)).unwrap();
         }
@@ -445,30 +459,246 @@ fn parameters_named_after_associated_types_do_not_shadow_the_traits_they_name() 
     assert!(text.contains("Error: self::Error"), "{text}");
 }
 
-/// `Supertrait<T> + Supertrait<U>` (issue 12): the two impls of `Supertrait` for the dyn
-/// type would overlap when `T = U`, so `impl Trait for DynTrait` is not written, and the
-/// title says why; the expansion still compiles (checked by the corpus test's harness on
-/// `tests/oracle/corpus`, and here by the plan).
+const SUPERTRAIT: &str = "pub trait Supertrait<T> { fn p(&self) -> u8; }";
+
+fn with_supertraits(trait_source: &str, supertraits: Vec<SupertraitInput>) -> ExpandInput {
+    ExpandInput {
+        trait_source: trait_source.into(),
+        supertraits,
+        ..Default::default()
+    }
+}
+
+/// `Supertrait<T> + Supertrait<U>` (issue 12): rustc lays out a vtable segment per
+/// instantiation, and so does the expansion: two embedded vtables, two upcasts. But
+/// `impl Supertrait<T> for DynTrait` and `impl Supertrait<U> for DynTrait` would overlap
+/// (E0119) since `T = U` is possible, so neither is written (their methods are inherent
+/// methods, `supertrait_t_p`, `supertrait_u_p`), and `impl Trait for DynTrait`, which needs
+/// both, is blocked. The expansion compiles and runs: `tests/expand/fixtures/supertrait_twice.rs`.
 #[test]
-fn a_supertrait_instantiated_twice_blocks_the_impl() {
-    let input = ExpandInput {
-        trait_source:
-            "pub trait Trait<T, U>: Supertrait<T> + Supertrait<U> { fn say_hello(&self); }".into(),
-        supertraits: vec![supertrait(
-            "Supertrait",
-            "pub trait Supertrait<T> { fn p(&self) -> u8; }",
-        )],
-        forwarding_impls: false,
-        blanket_impl: false,
-        std_names: Vec::new(),
+fn a_supertrait_instantiated_twice_is_embedded_twice_and_blocks_the_impl_where_they_may_overlap() {
+    check_with(
+        with_supertraits(
+            "pub trait Trait<T, U>: Supertrait<T> + Supertrait<U> { fn say_hello(&self); }",
+            vec![supertrait("Supertrait", SUPERTRAIT)],
+        ),
+        expect![[r#"
+            fn say_hello: plain vtable entry
+            supertrait Supertrait<T> (User)
+                embedded as `supertrait_t`, upcast `into_dyn_supertrait_t`
+                fn p: plain vtable entry
+                not implemented: it would overlap `impl Supertrait<U> for DynTrait` (E0119: they are the same trait when `T = U`)
+            supertrait Supertrait<U> (User)
+                embedded as `supertrait_u`, upcast `into_dyn_supertrait_u`
+                fn p: plain vtable entry
+                not implemented: it would overlap `impl Supertrait<T> for DynTrait` (E0119: they are the same trait when `U = T`)
+            blocker: the supertrait `Supertrait` is instantiated twice (`Supertrait<T>`, `Supertrait<U>`): `impl Supertrait<T> for DynTrait` and `impl Supertrait<U> for DynTrait` would overlap (E0119: they are the same trait when `T = U`), so `DynTrait` implements neither; it upcasts to each instead
+            complete: false
+            title: dynlens: Expand `Trait` into explicit vtable (without `impl Trait for DynTrait`: the supertrait `Supertrait` is instantiated twice (`Supertrait<T>`, `Supertrait<U>`): `impl Supertrait<T> for DynTrait` and `impl Supertrait<U> for DynTrait` would overlap (E0119: they are the same trait when `T = U`), so `DynTrait` implements neither; it upcasts to each instead)
+        "#]],
+    );
+    // Instantiations that can never be equal keep their impls, and `impl Both for DynBoth`
+    // is written: `u8` and `u16` differ, and no `T` is `Vec<T>`.
+    check_with(
+        with_supertraits(
+            "pub trait Both: Supertrait<u8> + Supertrait<u16> { fn say_hello(&self); }",
+            vec![supertrait("Supertrait", SUPERTRAIT)],
+        ),
+        expect![[r#"
+            fn say_hello: plain vtable entry
+            supertrait Supertrait<u8> (User)
+                embedded as `supertrait_u8`, upcast `into_dyn_supertrait_u8`
+                fn p: plain vtable entry
+            supertrait Supertrait<u16> (User)
+                embedded as `supertrait_u16`, upcast `into_dyn_supertrait_u16`
+                fn p: plain vtable entry
+            complete: true
+            title: dynlens: Expand `Both` into explicit vtable
+        "#]],
+    );
+    let plan = plan(&with_supertraits(
+        "pub trait Nested<T>: Supertrait<T> + Supertrait<Vec<T>> { fn f(&self); }",
+        vec![supertrait("Supertrait", SUPERTRAIT)],
+    ))
+    .expect("plans");
+    assert!(plan.complete(), "{plan:?}");
+    // `<u8>`, `<u16>` and `<T>`: `T` may be either, so none of the three has an impl (which
+    // two to keep would be an arbitrary choice).
+    check_with(
+        with_supertraits(
+            "pub trait Three<T>: Supertrait<u8> + Supertrait<u16> + Supertrait<T> { fn t(&self); }",
+            vec![supertrait("Supertrait", SUPERTRAIT)],
+        ),
+        expect![[r#"
+            fn t: plain vtable entry
+            supertrait Supertrait<u8> (User)
+                embedded as `supertrait_u8`, upcast `into_dyn_supertrait_u8`
+                fn p: plain vtable entry
+                not implemented: it would overlap `impl Supertrait<T> for DynThree` (E0119: they are the same trait when `T = u8`)
+            supertrait Supertrait<u16> (User)
+                embedded as `supertrait_u16`, upcast `into_dyn_supertrait_u16`
+                fn p: plain vtable entry
+                not implemented: it would overlap `impl Supertrait<T> for DynThree` (E0119: they are the same trait when `T = u16`)
+            supertrait Supertrait<T> (User)
+                embedded as `supertrait_t`, upcast `into_dyn_supertrait_t`
+                fn p: plain vtable entry
+                not implemented: it would overlap `impl Supertrait<u8> for DynThree` (E0119: they are the same trait when `T = u8`)
+            blocker: the supertrait `Supertrait` is instantiated 3 times (`Supertrait<u8>`, `Supertrait<u16>`, `Supertrait<T>`): `impl Supertrait<u8> for DynThree` and `impl Supertrait<T> for DynThree` would overlap (E0119: they are the same trait when `T = u8`), so `DynThree` implements none of them; it upcasts to each instead
+            complete: false
+            title: dynlens: Expand `Three` into explicit vtable (without `impl Three for DynThree`: the supertrait `Supertrait` is instantiated 3 times (`Supertrait<u8>`, `Supertrait<u16>`, `Supertrait<T>`): `impl Supertrait<u8> for DynThree` and `impl Supertrait<T> for DynThree` would overlap (E0119: they are the same trait when `T = u8`), so `DynThree` implements none of them; it upcasts to each instead)
+        "#]],
+    );
+}
+
+/// Instantiations equal as written, or once the parameters' defaults are filled in, are one
+/// segment: one embedded vtable, no suffix, an impl.
+#[test]
+fn the_same_instantiation_twice_is_one_segment() {
+    for (source, decl) in [
+        (
+            "pub trait Twice<T>: Supertrait<T> + Supertrait<T> { fn f(&self); }",
+            SUPERTRAIT,
+        ),
+        (
+            "pub trait Twice: Supertrait + Supertrait<u8> { fn f(&self); }",
+            "pub trait Supertrait<T = u8> { fn p(&self) -> u8; }",
+        ),
+    ] {
+        let plan = plan(&with_supertraits(
+            source,
+            vec![supertrait("Supertrait", decl)],
+        ))
+        .expect("plans");
+        let supers = plan.supertraits();
+        assert_eq!(supers.len(), 1, "{source}: {supers:?}");
+        assert_eq!(
+            supers[0].embedded.as_ref().map(|e| e.upcast.as_str()),
+            Some("into_dyn_supertrait")
+        );
+    }
+}
+
+/// `Top: Dia<u8> + Dia<u16>` with `Dia<T>: Supertrait<T> + A` (the diamond of issue 12's
+/// layout test): every instantiation reached is embedded — `Dia<u8>`, `Dia<u16>`,
+/// `Supertrait<u8>`, `Supertrait<u16>` (substituted through `Dia`'s bound), `A` once — and all
+/// have impls. With `Dia<T> + Dia<U>`, `Dia<T>`'s impl would overlap `Dia<U>`'s, and so would
+/// `Supertrait`'s; `A`'s does not.
+#[test]
+fn supertraits_of_a_supertrait_instantiated_twice_are_instantiated_twice() {
+    let inputs = || {
+        vec![
+            supertrait(
+                "Dia",
+                "pub trait Dia<T>: Supertrait<T> + A { fn d(&self); }",
+            ),
+            supertrait("Supertrait", SUPERTRAIT),
+            supertrait("A", "pub trait A { fn a(&self); }"),
+        ]
     };
-    let plan = plan(&input).expect("plans");
+    check_with(
+        with_supertraits(
+            "pub trait Top: Dia<u8> + Dia<u16> { fn t(&self); }",
+            inputs(),
+        ),
+        expect![[r#"
+            fn t: plain vtable entry
+            supertrait Dia<u8> (User)
+                embedded as `dia_u8`, upcast `into_dyn_dia_u8`
+                fn d: plain vtable entry
+            supertrait Dia<u16> (User)
+                embedded as `dia_u16`, upcast `into_dyn_dia_u16`
+                fn d: plain vtable entry
+            supertrait Supertrait<u8> (User)
+                embedded as `supertrait_u8`, upcast `into_dyn_supertrait_u8`
+                fn p: plain vtable entry
+            supertrait Supertrait<u16> (User)
+                embedded as `supertrait_u16`, upcast `into_dyn_supertrait_u16`
+                fn p: plain vtable entry
+            supertrait A (User)
+                fn a: plain vtable entry
+            complete: true
+            title: dynlens: Expand `Top` into explicit vtable
+        "#]],
+    );
+    let plan = plan(&with_supertraits(
+        "pub trait Top<T, U>: Dia<T> + Dia<U> { fn t(&self); }",
+        inputs(),
+    ))
+    .expect("plans");
+    let implemented: Vec<(&str, bool)> = plan
+        .supertraits()
+        .iter()
+        .map(|s| (s.instance.as_str(), s.blocker.is_none()))
+        .collect();
+    assert_eq!(
+        implemented,
+        [
+            ("Dia<T>", false),
+            ("Dia<U>", false),
+            ("Supertrait<T>", false),
+            ("Supertrait<U>", false),
+            ("A", true)
+        ]
+    );
+}
+
+/// `Super<u8> + Super<u16>` where `Super` has an associated type the bounds leave free: each
+/// instantiation has its own, which one dyn type cannot name apart (`dyn Foo<Out = …>` is
+/// ambiguous for rustc too): not carried.
+#[test]
+fn several_instantiations_with_a_free_associated_type_are_not_carried() {
+    let plan = plan(&with_supertraits(
+        "pub trait Foo: Super<u8> + Super<u16> { fn f(&self); }",
+        vec![supertrait(
+            "Super",
+            "pub trait Super<T> { type Out; fn p(&self) -> Self::Out; }",
+        )],
+    ))
+    .expect("plans");
     assert!(!plan.complete());
     assert!(
-        plan.title().contains(
-            "the supertrait `Supertrait` is instantiated twice (`Supertrait<T>`, `Supertrait<U>`)"
+        plan.blockers()[0].contains(
+            "the supertrait `Super` is instantiated several times (`Super<u8>`, `Super<u16>`) and leaves its associated type `Out` free"
         ),
-        "{}",
-        plan.title()
+        "{:?}",
+        plan.blockers()
+    );
+    // Fixed in both bounds, they are carried.
+    let plan = crate::plan(&with_supertraits(
+        "pub trait Foo: Super<u8, Out = u8> + Super<u16, Out = u16> { fn f(&self); }",
+        vec![supertrait(
+            "Super",
+            "pub trait Super<T> { type Out; fn p(&self) -> Self::Out; }",
+        )],
+    ))
+    .expect("plans");
+    assert!(plan.complete(), "{plan:?}");
+}
+
+/// num-traits' `RefNum<Base>: NumOps<Base, Base> + for<'r> NumOps<&'r Base, Base>` shape: the
+/// higher-ranked instantiation is not carried (one vtable cannot serve every lifetime); the
+/// other one still is, embedded and implemented.
+#[test]
+fn a_higher_ranked_instantiation_is_not_carried_but_the_other_one_is() {
+    check_with(
+        with_supertraits(
+            "pub trait Refs<B>: Rel<B> + for<'r> Rel<&'r B> { fn f(&self); }",
+            vec![supertrait(
+                "Rel",
+                "pub trait Rel<T> { fn r(&self, t: T) -> u8; }",
+            )],
+        ),
+        expect![[r#"
+            fn f: plain vtable entry
+            supertrait Rel<B> (User)
+                embedded as `rel_b`, upcast `into_dyn_rel_b`
+                fn r: plain vtable entry
+            supertrait Rel<&'r B> (User)
+                fn r: plain vtable entry
+                not implemented: the higher-ranked supertrait `for<…> Rel`: one vtable cannot serve every lifetime
+            blocker: the higher-ranked supertrait `for<…> Rel`: one vtable cannot serve every lifetime
+            complete: false
+            title: dynlens: Expand `Refs` into explicit vtable (without `impl Refs for DynRefs`: the higher-ranked supertrait `for<…> Rel`: one vtable cannot serve every lifetime)
+        "#]],
     );
 }

@@ -1,0 +1,519 @@
+// title: dynlens: Expand `Trait` into explicit vtable (without `impl Trait for DynTrait`: the supertrait `Supertrait` is instantiated twice (`Supertrait<T>`, `Supertrait<U>`): `impl Supertrait<T> for DynTrait` and `impl Supertrait<U> for DynTrait` would overlap (E0119: they are the same trait when `T = U`), so `DynTrait` implements neither; it upcasts to each instead)
+// complete: false
+
+// The expansion of the supertrait `Supertrait`, which `Trait`'s vtable embeds.
+/// The erased `self` of `DynSupertrait`: one pointer-sized slot holding the value itself (when it
+/// fits) or a pointer to it (boxed or borrowed). The compiler's `dyn Supertrait` erases `self` to a
+/// data pointer; a dyn* value may also keep a small value in place of the pointer.
+///
+/// `UnsafeCell`: a `&self` method may mutate a value stored inline (a `Cell`, for instance).
+#[repr(transparent)]
+pub struct SupertraitPayload<'a> {
+    slot: ::core::cell::UnsafeCell<::core::mem::MaybeUninit<*mut ()>>,
+    lifetime: ::core::marker::PhantomData<&'a ()>,
+}
+impl<'a> SupertraitPayload<'a> {
+    /// A slot to write a value or a pointer into.
+    fn empty() -> Self {
+        Self {
+            slot: ::core::cell::UnsafeCell::new(::core::mem::MaybeUninit::uninit()),
+            lifetime: ::core::marker::PhantomData,
+        }
+    }
+    /// A pointer to the value: the slot itself when `INLINE`, the stored pointer otherwise.
+    ///
+    /// # Safety
+    /// The slot holds a `T` (inline when `INLINE`) or a pointer to one.
+    unsafe fn value<T, const INLINE: bool>(&self) -> *mut T {
+        if INLINE {
+            self.slot.get().cast::<T>()
+        } else {
+            unsafe { (*self.slot.get()).assume_init() }.cast::<T>()
+        }
+    }
+}
+/// The vtable of `Supertrait`: what the compiler stores behind the second word of a `&dyn Supertrait`.
+/// One is built per concrete type (and storage), at compile time.
+pub struct SupertraitVtable<'a, T> {
+    /// Drops the value in place (inline), drops its `Box` (boxed), or does nothing (borrowed).
+    pub drop_in_place: unsafe fn(&mut SupertraitPayload<'a>),
+    /// `size_of::<T>()`.
+    pub size: usize,
+    /// `align_of::<T>()`.
+    pub align: usize,
+    /// `fn p(&self) -> String` with `self` erased.
+    pub p: unsafe fn(&SupertraitPayload<'a>) -> String,
+    /// `fn set(&mut self, to: T)` with `self` erased.
+    pub set: unsafe fn(&mut SupertraitPayload<'a>, T),
+    /// Ties the trait's parameters and associated types to the vtable, invariantly, as
+    /// `dyn Foo<P, Item = A>` does.
+    marker: ::core::marker::PhantomData<fn(T) -> (T,)>,
+}
+impl<'a, T> SupertraitVtable<'a, T> {
+    /// The vtable for a `T: Supertrait` stored inline (`INLINE`) or behind a pointer, owned (`OWNED`: dropping the dyn value drops the `T`) or borrowed.
+    ///
+    /// A `const fn`, so that `&SupertraitVtable::new::<T, …>()` in a constant is promoted to a `'static`:
+    /// no allocation and no `static` per type, like the compiler's vtables.
+    pub const fn new<X: Supertrait<T> + 'a, const INLINE: bool, const OWNED: bool>() -> Self {
+        Self {
+            drop_in_place: Self::drop_shim::<X, INLINE, OWNED>,
+            size: ::core::mem::size_of::<X>(),
+            align: ::core::mem::align_of::<X>(),
+            p: Self::p_shim::<X, INLINE>,
+            set: Self::set_shim::<X, INLINE>,
+            marker: ::core::marker::PhantomData,
+        }
+    }
+    /// The `drop_in_place` entry.
+    ///
+    /// # Safety
+    /// `this` holds a `T` stored as `INLINE` and `OWNED` say, not yet dropped.
+    unsafe fn drop_shim<X: Supertrait<T> + 'a, const INLINE: bool, const OWNED: bool>(
+        this: &mut SupertraitPayload<'a>,
+    ) {
+        if OWNED {
+            if INLINE {
+                unsafe { ::core::ptr::drop_in_place(this.value::<X, INLINE>()) }
+            } else {
+                drop(unsafe { Box::from_raw(this.value::<X, INLINE>()) })
+            }
+        }
+    }
+    /// The vtable of a dyn value, at the value's lifetime `'a`: `DynSupertrait` stores it with its
+    /// lifetime erased, so that it is covariant in `'a` (see its `vtable` field).
+    fn of<'s>(value: &'s DynSupertrait<'a, T>) -> &'s Self {
+        // SAFETY: `vtable` points to a vtable that lives as long as the value (the constructors' are
+        // constants), built for its type and storage and for a lifetime that outlives `'a`, which can
+        // only have shrunk since: see the `vtable` field.
+        unsafe { value.vtable.cast::<Self>().as_ref() }
+    }
+    /// The shim in the `p` slot: turns the erased `self` back into the `T` it was made from and calls `T::p`.
+    ///
+    /// # Safety
+    /// `this` holds a `T` as `INLINE` says, and is borrowed (or owned) as the receiver requires.
+    unsafe fn p_shim<X: Supertrait<T> + 'a, const INLINE: bool>(
+        this: &SupertraitPayload<'a>,
+    ) -> String {
+        let receiver = unsafe { &*this.value::<X, INLINE>() };
+        <X as Supertrait<T>>::p(receiver)
+    }
+    /// The shim in the `set` slot: turns the erased `self` back into the `T` it was made from and calls `T::set`.
+    ///
+    /// # Safety
+    /// `this` holds a `T` as `INLINE` says, and is borrowed (or owned) as the receiver requires.
+    unsafe fn set_shim<X: Supertrait<T> + 'a, const INLINE: bool>(
+        this: &mut SupertraitPayload<'a>,
+        to: T,
+    ) {
+        let receiver = unsafe { &mut *this.value::<X, INLINE>() };
+        <X as Supertrait<T>>::set(receiver, to)
+    }
+}
+/// `dyn Supertrait` as a dyn* value: `Sized`, two words (the payload and the vtable), so it can be
+/// moved, returned and passed by value, which is what makes `self`, `-> Self`, `impl Trait`
+/// arguments and `async fn` dispatchable. Dropping it drops the value exactly once.
+///
+/// `'a` bounds the erased value's borrows, as in `dyn Supertrait + 'a`.
+pub struct DynSupertrait<'a, T> {
+    payload: SupertraitPayload<'a>,
+    /// The vtable, its lifetime erased (`'static` stands for it). It was built for the value's type
+    /// and for a lifetime that outlives `'a`: a `DynSupertrait<'long>` may have been shortened to a
+    /// `DynSupertrait<'short>`, as `dyn Supertrait + 'long` may. As a `&'a SupertraitVtable<'a, …>`, whose entries
+    /// take the payload, it would make `DynSupertrait` invariant in `'a`; erased, `'a` is only in the
+    /// payload, covariantly. [`SupertraitVtable::of`] reads it back at `'a`, which is sound: `'a` appears
+    /// in the entries only as the payload's lifetime (its value outlives `'a`) and in results
+    /// (`Box<dyn … + 'a>`, `DynSupertrait<'a>`), never in an argument.
+    vtable: ::core::ptr::NonNull<SupertraitVtable<'static, T>>,
+}
+impl<'a, T> DynSupertrait<'a, T> {
+    /// Stores the value inline when it fits in a pointer (size and alignment): no
+    /// allocation; boxes it otherwise.
+    pub fn new<X: Supertrait<T> + 'a>(value: X) -> Self {
+        if ::core::mem::size_of::<X>() <= ::core::mem::size_of::<*mut ()>()
+            && ::core::mem::align_of::<X>() <= ::core::mem::align_of::<*mut ()>()
+        {
+            // SAFETY: `T` fits, checked just above.
+            unsafe { Self::store_inline(value) }
+        } else {
+            Self::boxed(value)
+        }
+    }
+    /// Stores the value inline, without allocating. Fails to compile when `T` does not fit.
+    pub fn inline<X: Supertrait<T> + 'a>(value: X) -> Self {
+        const {
+            let fits = ::core::mem::size_of::<X>() <= ::core::mem::size_of::<*mut ()>()
+                && ::core::mem::align_of::<X>() <= ::core::mem::align_of::<*mut ()>();
+            assert!(
+                fits,
+                "`DynSupertrait::inline`: the value does not fit in a pointer (size and alignment); use `DynSupertrait::new` or `DynSupertrait::boxed`"
+            )
+        };
+        // SAFETY: `T` fits, checked at compile time just above.
+        unsafe { Self::store_inline(value) }
+    }
+    /// Writes the value into the payload slot itself.
+    ///
+    /// # Safety
+    /// `T` fits in a pointer (size and alignment).
+    unsafe fn store_inline<X: Supertrait<T> + 'a>(value: X) -> Self {
+        let payload = SupertraitPayload::empty();
+        unsafe { ::core::ptr::write(payload.slot.get().cast::<X>(), value) };
+        Self::from_parts(payload, const { &SupertraitVtable::new::<X, true, true>() })
+    }
+    /// Stores the value in a `Box`.
+    pub fn boxed<X: Supertrait<T> + 'a>(value: X) -> Self {
+        let payload = SupertraitPayload::empty();
+        unsafe {
+            (*payload.slot.get()).write(Box::into_raw(Box::new(value)) as *mut ())
+        };
+        Self::from_parts(payload, const { &SupertraitVtable::new::<X, false, true>() })
+    }
+    /// Borrows the value mutably (`Supertrait` has no `self`, `Box<Self>` or `Pin` receiver, so nothing moves out of the borrow).
+    pub fn from_mut<X: Supertrait<T> + 'a>(value: &'a mut X) -> Self {
+        let payload = SupertraitPayload::empty();
+        unsafe { (*payload.slot.get()).write(::core::ptr::from_mut(value) as *mut ()) };
+        Self::from_parts(payload, const { &SupertraitVtable::new::<X, false, false>() })
+    }
+    fn from_parts(
+        payload: SupertraitPayload<'a>,
+        vtable: &SupertraitVtable<'a, T>,
+    ) -> Self {
+        Self {
+            payload,
+            vtable: ::core::ptr::NonNull::from(vtable).cast(),
+        }
+    }
+    /// Builds a dyn value from a payload and a vtable (used when upcasting from a subtrait).
+    ///
+    /// # Safety
+    /// `vtable` must have been built for the type and storage of the value in `payload`,
+    /// and live as long as the value (the constructors' vtables are constants: they do).
+    pub unsafe fn from_raw_parts(
+        payload: SupertraitPayload<'a>,
+        vtable: &SupertraitVtable<'a, T>,
+    ) -> Self {
+        Self::from_parts(payload, vtable)
+    }
+    /// `size_of_val` of the erased value, read from the vtable.
+    pub fn size_of_val(&self) -> usize {
+        SupertraitVtable::of(self).size
+    }
+    /// `align_of_val` of the erased value, read from the vtable.
+    pub fn align_of_val(&self) -> usize {
+        SupertraitVtable::of(self).align
+    }
+}
+/// Runs the vtable's `drop_in_place` exactly once.
+impl<'a, T> Drop for DynSupertrait<'a, T> {
+    fn drop(&mut self) {
+        // SAFETY: the vtable was built for this payload, which is dropped only here.
+        unsafe { (SupertraitVtable::of(self).drop_in_place)(&mut self.payload) }
+    }
+}
+/// What the compiler writes as `impl Supertrait for dyn Supertrait`: every method loads its function pointer from the vtable and calls it with the erased `self`.
+impl<'a, T> Supertrait<T> for DynSupertrait<'a, T> {
+    /// Calls `p` through the vtable.
+    fn p(&self) -> String {
+        // SAFETY: the vtable was built for the type and storage of the payload.
+        unsafe { (SupertraitVtable::of(self).p)(&self.payload) }
+    }
+    /// Calls `set` through the vtable.
+    fn set(&mut self, to: T) {
+        let this = self;
+        // SAFETY: the vtable was built for the type and storage of the payload.
+        unsafe { (SupertraitVtable::of(this).set)(&mut this.payload, to) }
+    }
+}
+/// The erased `self` of `DynTrait`: one pointer-sized slot holding the value itself (when it
+/// fits) or a pointer to it (boxed or borrowed). The compiler's `dyn Trait` erases `self` to a
+/// data pointer; a dyn* value may also keep a small value in place of the pointer.
+///
+/// `UnsafeCell`: a `&self` method may mutate a value stored inline (a `Cell`, for instance).
+#[repr(transparent)]
+pub struct TraitPayload<'a> {
+    slot: ::core::cell::UnsafeCell<::core::mem::MaybeUninit<*mut ()>>,
+    lifetime: ::core::marker::PhantomData<&'a ()>,
+}
+impl<'a> TraitPayload<'a> {
+    /// A slot to write a value or a pointer into.
+    fn empty() -> Self {
+        Self {
+            slot: ::core::cell::UnsafeCell::new(::core::mem::MaybeUninit::uninit()),
+            lifetime: ::core::marker::PhantomData,
+        }
+    }
+    /// A pointer to the value: the slot itself when `INLINE`, the stored pointer otherwise.
+    ///
+    /// # Safety
+    /// The slot holds a `T` (inline when `INLINE`) or a pointer to one.
+    unsafe fn value<T, const INLINE: bool>(&self) -> *mut T {
+        if INLINE {
+            self.slot.get().cast::<T>()
+        } else {
+            unsafe { (*self.slot.get()).assume_init() }.cast::<T>()
+        }
+    }
+}
+/// The vtable of `Trait`: what the compiler stores behind the second word of a `&dyn Trait`.
+/// One is built per concrete type (and storage), at compile time.
+pub struct TraitVtable<'a, T, U> {
+    /// Drops the value in place (inline), drops its `Box` (boxed), or does nothing (borrowed).
+    pub drop_in_place: unsafe fn(&mut TraitPayload<'a>),
+    /// `size_of::<T>()`.
+    pub size: usize,
+    /// `align_of::<T>()`.
+    pub align: usize,
+    /// The vtable of the supertrait `Supertrait<T>`, embedded whole so that upcasting `DynTrait` to `DynSupertrait<T>` only takes a reference to it.
+    pub supertrait_t: SupertraitVtable<'a, T>,
+    /// The vtable of the supertrait `Supertrait<U>`, embedded whole so that upcasting `DynTrait` to `DynSupertrait<U>` only takes a reference to it.
+    pub supertrait_u: SupertraitVtable<'a, U>,
+    /// `fn say_hello(&self)` with `self` erased.
+    pub say_hello: unsafe fn(&TraitPayload<'a>),
+    /// Ties the trait's parameters and associated types to the vtable, invariantly, as
+    /// `dyn Foo<P, Item = A>` does.
+    marker: ::core::marker::PhantomData<fn(T, U) -> (T, U)>,
+}
+impl<'a, T, U> TraitVtable<'a, T, U> {
+    /// The vtable for a `T: Trait` stored inline (`INLINE`) or behind a pointer, owned (`OWNED`: dropping the dyn value drops the `T`) or borrowed.
+    ///
+    /// A `const fn`, so that `&TraitVtable::new::<T, …>()` in a constant is promoted to a `'static`:
+    /// no allocation and no `static` per type, like the compiler's vtables.
+    pub const fn new<X: Trait<T, U> + 'a, const INLINE: bool, const OWNED: bool>() -> Self {
+        Self {
+            drop_in_place: Self::drop_shim::<X, INLINE, OWNED>,
+            size: ::core::mem::size_of::<X>(),
+            align: ::core::mem::align_of::<X>(),
+            supertrait_t: SupertraitVtable::new::<X, INLINE, OWNED>(),
+            supertrait_u: SupertraitVtable::new::<X, INLINE, OWNED>(),
+            say_hello: Self::say_hello_shim::<X, INLINE>,
+            marker: ::core::marker::PhantomData,
+        }
+    }
+    /// The `drop_in_place` entry.
+    ///
+    /// # Safety
+    /// `this` holds a `T` stored as `INLINE` and `OWNED` say, not yet dropped.
+    unsafe fn drop_shim<X: Trait<T, U> + 'a, const INLINE: bool, const OWNED: bool>(
+        this: &mut TraitPayload<'a>,
+    ) {
+        if OWNED {
+            if INLINE {
+                unsafe { ::core::ptr::drop_in_place(this.value::<X, INLINE>()) }
+            } else {
+                drop(unsafe { Box::from_raw(this.value::<X, INLINE>()) })
+            }
+        }
+    }
+    /// The vtable of a dyn value, at the value's lifetime `'a`: `DynTrait` stores it with its
+    /// lifetime erased, so that it is covariant in `'a` (see its `vtable` field).
+    fn of<'s>(value: &'s DynTrait<'a, T, U>) -> &'s Self {
+        // SAFETY: `vtable` points to a vtable that lives as long as the value (the constructors' are
+        // constants), built for its type and storage and for a lifetime that outlives `'a`, which can
+        // only have shrunk since: see the `vtable` field.
+        unsafe { value.vtable.cast::<Self>().as_ref() }
+    }
+    /// The shim in the `say_hello` slot: turns the erased `self` back into the `T` it was made from and calls `T::say_hello`.
+    ///
+    /// # Safety
+    /// `this` holds a `T` as `INLINE` says, and is borrowed (or owned) as the receiver requires.
+    unsafe fn say_hello_shim<X: Trait<T, U> + 'a, const INLINE: bool>(
+        this: &TraitPayload<'a>,
+    ) {
+        let receiver = unsafe { &*this.value::<X, INLINE>() };
+        <X as Trait<T, U>>::say_hello(receiver)
+    }
+}
+/// `dyn Trait` as a dyn* value: `Sized`, two words (the payload and the vtable), so it can be
+/// moved, returned and passed by value, which is what makes `self`, `-> Self`, `impl Trait`
+/// arguments and `async fn` dispatchable. Dropping it drops the value exactly once.
+///
+/// `'a` bounds the erased value's borrows, as in `dyn Trait + 'a`.
+pub struct DynTrait<'a, T, U> {
+    payload: TraitPayload<'a>,
+    /// The vtable, its lifetime erased (`'static` stands for it). It was built for the value's type
+    /// and for a lifetime that outlives `'a`: a `DynTrait<'long>` may have been shortened to a
+    /// `DynTrait<'short>`, as `dyn Trait + 'long` may. As a `&'a TraitVtable<'a, …>`, whose entries
+    /// take the payload, it would make `DynTrait` invariant in `'a`; erased, `'a` is only in the
+    /// payload, covariantly. [`TraitVtable::of`] reads it back at `'a`, which is sound: `'a` appears
+    /// in the entries only as the payload's lifetime (its value outlives `'a`) and in results
+    /// (`Box<dyn … + 'a>`, `DynTrait<'a>`), never in an argument.
+    vtable: ::core::ptr::NonNull<TraitVtable<'static, T, U>>,
+}
+impl<'a, T, U> DynTrait<'a, T, U> {
+    /// Stores the value inline when it fits in a pointer (size and alignment): no
+    /// allocation; boxes it otherwise.
+    pub fn new<X: Trait<T, U> + 'a>(value: X) -> Self {
+        if ::core::mem::size_of::<X>() <= ::core::mem::size_of::<*mut ()>()
+            && ::core::mem::align_of::<X>() <= ::core::mem::align_of::<*mut ()>()
+        {
+            // SAFETY: `T` fits, checked just above.
+            unsafe { Self::store_inline(value) }
+        } else {
+            Self::boxed(value)
+        }
+    }
+    /// Stores the value inline, without allocating. Fails to compile when `T` does not fit.
+    pub fn inline<X: Trait<T, U> + 'a>(value: X) -> Self {
+        const {
+            let fits = ::core::mem::size_of::<X>() <= ::core::mem::size_of::<*mut ()>()
+                && ::core::mem::align_of::<X>() <= ::core::mem::align_of::<*mut ()>();
+            assert!(
+                fits,
+                "`DynTrait::inline`: the value does not fit in a pointer (size and alignment); use `DynTrait::new` or `DynTrait::boxed`"
+            )
+        };
+        // SAFETY: `T` fits, checked at compile time just above.
+        unsafe { Self::store_inline(value) }
+    }
+    /// Writes the value into the payload slot itself.
+    ///
+    /// # Safety
+    /// `T` fits in a pointer (size and alignment).
+    unsafe fn store_inline<X: Trait<T, U> + 'a>(value: X) -> Self {
+        let payload = TraitPayload::empty();
+        unsafe { ::core::ptr::write(payload.slot.get().cast::<X>(), value) };
+        Self::from_parts(payload, const { &TraitVtable::new::<X, true, true>() })
+    }
+    /// Stores the value in a `Box`.
+    pub fn boxed<X: Trait<T, U> + 'a>(value: X) -> Self {
+        let payload = TraitPayload::empty();
+        unsafe {
+            (*payload.slot.get()).write(Box::into_raw(Box::new(value)) as *mut ())
+        };
+        Self::from_parts(payload, const { &TraitVtable::new::<X, false, true>() })
+    }
+    /// Borrows the value mutably (`Trait` has no `self`, `Box<Self>` or `Pin` receiver, so nothing moves out of the borrow).
+    pub fn from_mut<X: Trait<T, U> + 'a>(value: &'a mut X) -> Self {
+        let payload = TraitPayload::empty();
+        unsafe { (*payload.slot.get()).write(::core::ptr::from_mut(value) as *mut ()) };
+        Self::from_parts(payload, const { &TraitVtable::new::<X, false, false>() })
+    }
+    fn from_parts(payload: TraitPayload<'a>, vtable: &TraitVtable<'a, T, U>) -> Self {
+        Self {
+            payload,
+            vtable: ::core::ptr::NonNull::from(vtable).cast(),
+        }
+    }
+    /// Builds a dyn value from a payload and a vtable (used when upcasting from a subtrait).
+    ///
+    /// # Safety
+    /// `vtable` must have been built for the type and storage of the value in `payload`,
+    /// and live as long as the value (the constructors' vtables are constants: they do).
+    pub unsafe fn from_raw_parts(
+        payload: TraitPayload<'a>,
+        vtable: &TraitVtable<'a, T, U>,
+    ) -> Self {
+        Self::from_parts(payload, vtable)
+    }
+    /// `size_of_val` of the erased value, read from the vtable.
+    pub fn size_of_val(&self) -> usize {
+        TraitVtable::of(self).size
+    }
+    /// `align_of_val` of the erased value, read from the vtable.
+    pub fn align_of_val(&self) -> usize {
+        TraitVtable::of(self).align
+    }
+    /// Upcasting: the same payload with the embedded `Supertrait<T>` vtable, as `&dyn Trait` → `&dyn Supertrait<T>` does.
+    pub fn into_dyn_supertrait_t(self) -> DynSupertrait<'a, T> {
+        let this = ::core::mem::ManuallyDrop::new(self);
+        // SAFETY: the payloads have the same layout; `this` is not dropped, so the value moves.
+        unsafe {
+            DynSupertrait::from_raw_parts(
+                ::core::ptr::read(
+                    ::core::ptr::from_ref(&this.payload).cast::<SupertraitPayload<'a>>(),
+                ),
+                &TraitVtable::of(&this).supertrait_t,
+            )
+        }
+    }
+    /// Upcasting: the same payload with the embedded `Supertrait<U>` vtable, as `&dyn Trait` → `&dyn Supertrait<U>` does.
+    pub fn into_dyn_supertrait_u(self) -> DynSupertrait<'a, U> {
+        let this = ::core::mem::ManuallyDrop::new(self);
+        // SAFETY: the payloads have the same layout; `this` is not dropped, so the value moves.
+        unsafe {
+            DynSupertrait::from_raw_parts(
+                ::core::ptr::read(
+                    ::core::ptr::from_ref(&this.payload).cast::<SupertraitPayload<'a>>(),
+                ),
+                &TraitVtable::of(&this).supertrait_u,
+            )
+        }
+    }
+}
+/// Runs the vtable's `drop_in_place` exactly once.
+impl<'a, T, U> Drop for DynTrait<'a, T, U> {
+    fn drop(&mut self) {
+        // SAFETY: the vtable was built for this payload, which is dropped only here.
+        unsafe { (TraitVtable::of(self).drop_in_place)(&mut self.payload) }
+    }
+}
+// No `impl Trait for DynTrait`: the supertrait `Supertrait` is instantiated twice (`Supertrait<T>`, `Supertrait<U>`): `impl Supertrait<T> for DynTrait` and `impl Supertrait<U> for DynTrait` would overlap (E0119: they are the same trait when `T = U`), so `DynTrait` implements neither; it upcasts to each instead.
+// The dispatchable methods are inherent methods of `DynTrait` instead.
+/// `Trait`'s dispatchable methods, called through the vtable (see the comment above for why this is not `impl Trait for DynTrait`).
+impl<'a, T, U> DynTrait<'a, T, U> {
+    /// Calls `say_hello` through the vtable.
+    pub fn say_hello(&self) {
+        // SAFETY: the vtable was built for the type and storage of the payload.
+        unsafe { (TraitVtable::of(self).say_hello)(&self.payload) }
+    }
+}
+// No `impl Supertrait<T> for DynTrait`: it would overlap `impl Supertrait<U> for DynTrait` (E0119: they are the same trait when `T = U`).
+// Its methods are inherent methods of `DynTrait` instead (`supertrait_t_p`, `supertrait_t_set`); `into_dyn_supertrait_t` upcasts to `DynSupertrait<'a, T>`.
+/// `Supertrait<T>`'s methods, called through its vtable (see the comment above for why this is not `impl Supertrait<T> for DynTrait`).
+impl<'a, T, U> DynTrait<'a, T, U> {
+    /// Calls `Supertrait<T>::p` through the vtable.
+    pub fn supertrait_t_p(&self) -> String {
+        // SAFETY: the vtable was built for the type and storage of the payload.
+        unsafe {
+            (TraitVtable::of(self)
+                .supertrait_t
+                .p)(
+                &*::core::ptr::from_ref(&self.payload).cast::<SupertraitPayload<'a>>(),
+            )
+        }
+    }
+    /// Calls `Supertrait<T>::set` through the vtable.
+    pub fn supertrait_t_set(&mut self, to: T) {
+        let this = self;
+        // SAFETY: the vtable was built for the type and storage of the payload.
+        unsafe {
+            (TraitVtable::of(this)
+                .supertrait_t
+                .set)(
+                &mut *::core::ptr::from_mut(&mut this.payload)
+                    .cast::<SupertraitPayload<'a>>(),
+                to,
+            )
+        }
+    }
+}
+// No `impl Supertrait<U> for DynTrait`: it would overlap `impl Supertrait<T> for DynTrait` (E0119: they are the same trait when `U = T`).
+// Its methods are inherent methods of `DynTrait` instead (`supertrait_u_p`, `supertrait_u_set`); `into_dyn_supertrait_u` upcasts to `DynSupertrait<'a, U>`.
+/// `Supertrait<U>`'s methods, called through its vtable (see the comment above for why this is not `impl Supertrait<U> for DynTrait`).
+impl<'a, T, U> DynTrait<'a, T, U> {
+    /// Calls `Supertrait<U>::p` through the vtable.
+    pub fn supertrait_u_p(&self) -> String {
+        // SAFETY: the vtable was built for the type and storage of the payload.
+        unsafe {
+            (TraitVtable::of(self)
+                .supertrait_u
+                .p)(
+                &*::core::ptr::from_ref(&self.payload).cast::<SupertraitPayload<'a>>(),
+            )
+        }
+    }
+    /// Calls `Supertrait<U>::set` through the vtable.
+    pub fn supertrait_u_set(&mut self, to: U) {
+        let this = self;
+        // SAFETY: the vtable was built for the type and storage of the payload.
+        unsafe {
+            (TraitVtable::of(this)
+                .supertrait_u
+                .set)(
+                &mut *::core::ptr::from_mut(&mut this.payload)
+                    .cast::<SupertraitPayload<'a>>(),
+                to,
+            )
+        }
+    }
+}
