@@ -451,3 +451,45 @@ pub fn user() -> f64 {{
         "{hover}"
     );
 }
+
+/// A dependency's trait: its dyn type goes into the crate's new `dyn_star` module, and the
+/// converted body imports the trait (its methods were the `impl Trait`'s, they are the dyn
+/// value's trait impl's now).
+#[test]
+fn a_dependency_trait_parameter_converts_through_the_crates_dyn_star_module() {
+    use crate::assists::{AssistResolve, assists};
+    use dynlens_base::{TextRange, TextSize};
+    let f = crate::nameres::tests::fixture(
+        "//- /app/src/lib.rs crate:app deps:dep
+pub fn serve(s: impl dep::io::Service) -> u32 {
+    s.call(1)
+}
+//- /dep/src/lib.rs crate:dep origin:dep
+pub mod io {
+    pub trait Service {
+        fn call(&self, x: u32) -> u32;
+    }
+}
+",
+    );
+    let lib = f.file("/app/src/lib.rs");
+    let text = f.db.file_text(lib).unwrap().to_string();
+    let at = TextSize::from((text.find("Service").unwrap() + 2) as u32);
+    let a = assists(&f.db, lib, TextRange::empty(at), AssistResolve::All)
+        .into_iter()
+        .find(|a| a.id == ID)
+        .expect("offered");
+    let change = a.change.expect("built");
+    let after = change.apply_to(lib, &text).unwrap();
+    assert!(
+        after.contains("fn serve_dyn(s: crate::dyn_star::DynService<'_>) -> u32 {\n    use dep::io::Service as _;\n    s.call(1)\n}"),
+        "{after}"
+    );
+    assert!(after.contains("pub mod dyn_star;"), "{after}");
+    assert_eq!(change.new_files.len(), 1);
+    assert!(
+        change.new_files[0].text.contains("pub struct DynService<'a>"),
+        "{}",
+        change.new_files[0].text
+    );
+}
