@@ -492,6 +492,20 @@ impl Prepared {
         if let Some(why) = callers::not_offered(db, file, &t) {
             out.push_str(&format!("\nNot offered: {why}.\n"));
         }
+        // An `impl Trait` return leaks its auto traits: a returned closure capturing the
+        // argument is `Send` when the argument is. The dyn* value is `Send` only if the bound
+        // says so.
+        let returns_impl = matches!(
+            self.func.ret_type().and_then(|r| r.ty()),
+            Some(ast::Type::ImplTraitType(_))
+        );
+        let states_send = self.param.syntax().text().to_string().contains("Send");
+        if returns_impl && !states_send {
+            out.push_str(&format!(
+                "\n`{}` returns `impl …`, whose auto traits follow what it captures: with `{}` it is `Send` only when the bound says so. Where callers rely on it (sending it to a thread), write `+ Send` in the bound first.\n",
+                self.fn_name, self.dyn_name
+            ));
+        }
         out
     }
 }

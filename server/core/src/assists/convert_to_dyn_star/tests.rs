@@ -488,7 +488,9 @@ pub mod io {
     assert!(after.contains("pub mod dyn_star;"), "{after}");
     assert_eq!(change.new_files.len(), 1);
     assert!(
-        change.new_files[0].text.contains("pub struct DynService<'a>"),
+        change.new_files[0]
+            .text
+            .contains("pub struct DynService<'a>"),
         "{}",
         change.new_files[0].text
     );
