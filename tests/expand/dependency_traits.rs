@@ -249,3 +249,82 @@ fn std_trait_programs_pass_miri() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The conversion of an `impl Trait` parameter whose bound is a dependency's trait with auto
+/// traits — tokio's `impl AsyncRead + Unpin + Send`, the usual bound — in the crates fixture:
+/// the edit (the crate's `dyn_star` module created with `AsyncReadUnpinSend` and its expansion,
+/// the body importing the trait) applied, then the crate built and run, reading through the
+/// dyn* value with tokio's `AsyncReadExt`.
+#[test]
+fn a_dependency_trait_bound_with_auto_traits_converts_and_runs() {
+    let dir = copy_fixture();
+    std::fs::write(
+        dir.join("src/lib.rs"),
+        "/// Reads everything: tokio's `read_to_string` on any reader.\npub async fn read_all(mut r: impl tokio::io::AsyncRead + Unpin + Send) -> String {\n    use tokio::io::AsyncReadExt;\n    let mut s = String::new();\n    r.read_to_string(&mut s).await.unwrap();\n    s\n}\n",
+    )
+    .expect("lib.rs");
+    std::fs::write(
+        dir.join("src/main.rs"),
+        "fn main() {\n    let mut fut = std::pin::pin!(oracle_crates::read_all(&b\"through DynAsyncReadUnpinSend\"[..]));\n    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());\n    loop {\n        if let std::task::Poll::Ready(s) = fut.as_mut().poll(&mut cx) {\n            println!(\"{s}\");\n            break;\n        }\n    }\n}\n",
+    )
+    .expect("main.rs");
+    if !dynlens_tests::dependencies_fetched(&dir) {
+        return;
+    }
+    let lib = std::fs::canonicalize(dir.join("src/lib.rs")).expect("canonical");
+    let load = dynlens_loader::load_project(&dir).expect("project");
+    let mut analysis = Analysis::new(dynlens_loader::std_library());
+    analysis.set_project(load.graph, Arc::new(dynlens_loader::DiskFileSource));
+    let text = std::fs::read_to_string(&lib).expect("read");
+    let file = analysis.set_file_text(lib.clone(), text.clone());
+    let at = text.find("AsyncRead +").expect("bound") + 3;
+    let assist = analysis
+        .assists(
+            file,
+            dynlens_core::TextRange::empty(dynlens_core::TextSize::from(at as u32)),
+            dynlens_core::AssistResolve::All,
+        )
+        .into_iter()
+        .find(|a| a.id == "convert_impl_to_dyn_star_wrapper")
+        .expect("the conversion is offered for `impl AsyncRead + Unpin + Send`");
+    let change = assist.change.expect("built");
+    std::fs::write(&lib, change.apply_to(file, &text).expect("applies")).expect("write");
+    for n in &change.new_files {
+        std::fs::write(&n.path, &n.text).expect("create");
+    }
+    let out = Command::new(env!("CARGO"))
+        .args([
+            "run",
+            "--offline",
+            "--locked",
+            "--quiet",
+            "--bin",
+            "oracle-crates",
+        ])
+        .current_dir(&dir)
+        .env("CARGO_TARGET_DIR", target_dir())
+        .output()
+        .expect("cargo run");
+    let lib_text = std::fs::read_to_string(&lib).expect("read");
+    assert!(
+        out.status.success(),
+        "the converted crate does not build or run:\n{}\n{lib_text}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "through DynAsyncReadUnpinSend\n"
+    );
+    assert!(
+        lib_text.contains(
+            "async fn read_all_dyn(mut r: crate::dyn_star::DynAsyncReadUnpinSend<'_>) -> String {"
+        ),
+        "{lib_text}"
+    );
+    let star = std::fs::read_to_string(dir.join("src/dyn_star.rs")).expect("dyn_star.rs");
+    assert!(
+        star.contains("pub trait AsyncReadUnpinSend: tokio::io::AsyncRead + Unpin + Send {}"),
+        "{star}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -764,9 +764,7 @@ fn combined_trait(
                 }
                 local.get_or_insert(key.clone());
             }
-            TraitKey::Extern(..) => {
-                return Err("a dependency's trait beside another bound is not carried yet".into());
-            }
+            TraitKey::Extern(..) => {}
         }
     }
     let home = match &local {
@@ -777,6 +775,7 @@ fn combined_trait(
     let mut bounds = Vec::new();
     let mut supertraits: Vec<dynlens_expand::SupertraitInput> = Vec::new();
     let mut std_names = Vec::new();
+    let mut headers: Vec<String> = Vec::new();
     for (key, path) in traits {
         let args = path
             .segment()
@@ -798,7 +797,35 @@ fn combined_trait(
                 });
                 (info.public_path(), info.name().to_string())
             }
-            _ => {
+            TraitKey::Extern(..) => {
+                // A dependency's trait, written as the crate reaches it (`tokio::io::AsyncRead`),
+                // with its supertraits.
+                let krate = krate.ok_or_else(no_crate)?;
+                let path = crate::naming::public_trait_path(db, key, krate)
+                    .ok_or("the dependency's trait has no public path from this crate")?;
+                let path = path.trim_start_matches("::").to_string();
+                let def = db.trait_def(key).ok_or("unknown trait")?;
+                let (own, header) = super::expand_vtable::crate_input(db, key, false, Some(file))?;
+                let vtable = format!("{}Vtable", def.name);
+                let already_expanded =
+                    DynStarModule::of(db, file).is_some_and(|m| m.holds_named(db, &vtable));
+                // Its own dyn type, written with it: its names as the header imports them.
+                if !already_expanded {
+                    headers.push(header);
+                }
+                supertraits.push(dynlens_expand::SupertraitInput {
+                    path: path.clone(),
+                    source: own.trait_source.clone(),
+                    is_auto: false,
+                    std: None,
+                    already_expanded,
+                    blanket_impl: false,
+                });
+                supertraits.extend(own.supertraits);
+                std_names.extend(own.std_names);
+                (path, def.name.clone())
+            }
+            TraitKey::Local(..) => {
                 // The trait and its own supertraits, as its expansion has them.
                 let own = expand_input(db, key, false)?;
                 let def = db.trait_def(key).ok_or("unknown trait")?;
@@ -842,7 +869,8 @@ fn combined_trait(
         )
     };
     let decl = format!(
-        "/// `{bounds}` as one trait, so that its dyn* value `Dyn{name}` {what}\n/// (implemented for every type that is all of them).\npub trait {name}: {bounds} {{}}\nimpl<T: {bounds} + ?Sized> {name} for T {{}}\n"
+        "{}/// `{bounds}` as one trait, so that its dyn* value `Dyn{name}` {what}\n/// (implemented for every type that is all of them).\npub trait {name}: {bounds} {{}}\nimpl<T: {bounds} + ?Sized> {name} for T {{}}\n",
+        headers.concat()
     );
     supertraits.extend(auto_inputs(db, autos)?);
     let input = dynlens_expand::ExpandInput {

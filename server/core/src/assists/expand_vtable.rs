@@ -169,6 +169,26 @@ pub fn expand_key(
     let def = db
         .trait_def(key)
         .ok_or_else(|| "unknown trait".to_string())?;
+    let (input, header) = crate_input(db, key, forwarding_impls, into)?;
+    let exp = expand_trait(&input).map_err(|e| e.to_string())?;
+    Ok(ExpandOutput {
+        trait_name: def.name.clone(),
+        insert_at: def.range.end(),
+        text: header + &exp.text,
+        title: exp.title,
+    })
+}
+
+/// The expansion input of `key` for the crate of the file `into`: a trait that crate does not
+/// define (std's, a dependency's) has its names written as the crate reaches them, and its
+/// supertraits' too; with the header that says so and imports the trait. Without `into`,
+/// the input as the trait is written.
+pub(crate) fn crate_input(
+    db: &Db,
+    key: &TraitKey,
+    forwarding_impls: bool,
+    into: Option<FileId>,
+) -> Result<(dynlens_expand::ExpandInput, String), String> {
     let mut input = expand_input(db, key, forwarding_impls)?;
     let (_, dropped) = crate::naming::carried_source(&db.trait_source(key).unwrap_or_default());
     let into_crate = into
@@ -221,13 +241,7 @@ pub fn expand_key(
             None => header.push('\n'),
         }
     }
-    let exp = expand_trait(&input).map_err(|e| e.to_string())?;
-    Ok(ExpandOutput {
-        trait_name: def.name.clone(),
-        insert_at: def.range.end(),
-        text: header + &exp.text,
-        title: exp.title,
-    })
+    Ok((input, header))
 }
 
 #[cfg(test)]

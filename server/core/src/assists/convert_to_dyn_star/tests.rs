@@ -495,3 +495,47 @@ pub mod io {
         change.new_files[0].text
     );
 }
+
+/// A dependency's trait with auto traits (`impl AsyncRead + Unpin + Send`, the usual bound):
+/// one trait covering them in the crate's `dyn_star` module, the dependency's trait named by
+/// its public path.
+#[test]
+fn a_dependency_trait_with_auto_traits_becomes_one_trait_in_dyn_star() {
+    use crate::assists::{AssistResolve, assists};
+    use dynlens_base::{TextRange, TextSize};
+    let f = crate::nameres::tests::fixture(
+        "//- /app/src/lib.rs crate:app deps:dep
+pub fn pump(s: impl dep::io::Service + Unpin + Send) -> u32 {
+    s.call(1)
+}
+//- /dep/src/lib.rs crate:dep origin:dep
+pub mod io {
+    pub trait Service {
+        fn call(&self, x: u32) -> u32;
+    }
+}
+",
+    );
+    let lib = f.file("/app/src/lib.rs");
+    let text = f.db.file_text(lib).unwrap().to_string();
+    let at = TextSize::from((text.find("Service").unwrap() + 2) as u32);
+    let a = assists(&f.db, lib, TextRange::empty(at), AssistResolve::All)
+        .into_iter()
+        .find(|a| a.id == ID)
+        .expect("offered");
+    let change = a.change.expect("built");
+    let after = change.apply_to(lib, &text).unwrap();
+    assert!(
+        after.contains("fn pump_dyn(s: crate::dyn_star::DynServiceUnpinSend<'_>) -> u32 {\n    use dep::io::Service as _;"),
+        "{after}"
+    );
+    let star = &change.new_files[0].text;
+    assert!(
+        star.contains("pub trait ServiceUnpinSend: dep::io::Service + Unpin + Send {}"),
+        "{star}"
+    );
+    assert!(
+        star.contains("impl<'a> dep::io::Service for DynServiceUnpinSend<'a>"),
+        "{star}"
+    );
+}
