@@ -99,8 +99,12 @@ fn conversion_markdown(db: &Db, file: FileId, offset: TextSize) -> String {
     if let Some(words) = crate::assists::convert_to_dyn_star::ret::hover(db, file, offset) {
         return format!("\n### Return dyn*\n\n{words}\n");
     }
+    let dyn_param = crate::assists::convert_to_dyn_star::at_dyn_param(db, file, offset);
     match crate::assists::convert_to_dyn_star::prepare(db, file, offset) {
         Err(None) => String::new(),
+        // The function itself rules it out (no body, the parameter passed on): a `dyn`
+        // parameter's hover stays about `dyn`.
+        Err(Some(_)) if dyn_param => String::new(),
         Err(Some(why)) => format!("\n### Convert to dyn*\n\nNot offered: {why}.\n"),
         Ok(prepared) => {
             let notes = prepared.hover_notes(db, file);
@@ -114,6 +118,11 @@ fn conversion_markdown(db: &Db, file: FileId, offset: TextSize) -> String {
             .filter(|a| a.id.starts_with("convert_impl_to_dyn_star"))
             .map(|a| format!("- {}", a.label.trim_start_matches("dynlens: ")))
             .collect();
+            // A `dyn` parameter's hover is about `dyn`: its conversion is mentioned where it
+            // is offered, or where callers stop it (the one reason a user may act on).
+            if titles.is_empty() && dyn_param && notes.trim().is_empty() {
+                return String::new();
+            }
             format!(
                 "\n### Convert to dyn*\n\n{}\n{}\n\n{notes}",
                 prepared.gain(),

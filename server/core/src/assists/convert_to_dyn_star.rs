@@ -203,6 +203,24 @@ pub(crate) fn prepare(db: &Db, file: FileId, offset: TextSize) -> Result<Prepare
     })
 }
 
+/// Whether `offset` is in the type of a `&dyn Trait`, `&mut dyn Trait` or `Box<dyn Trait>`
+/// parameter (hover mentions their conversion only where it is offered: every such parameter
+/// is a `dyn` use, whose hover is about `dyn`).
+pub(crate) fn at_dyn_param(db: &Db, file: FileId, offset: TextSize) -> bool {
+    let Some(root) = db.syntax(file) else {
+        return false;
+    };
+    if !root.syntax().text_range().contains_inclusive(offset) {
+        return false;
+    }
+    root.syntax()
+        .token_at_offset(offset)
+        .right_biased()
+        .and_then(|t| t.parent_ancestors().find_map(ast::Param::cast))
+        .and_then(|p| p.ty())
+        .is_some_and(|ty| dyn_param::dyn_param_type(&ty).is_some())
+}
+
 /// How the converted value is used: a parameter (`x` in `body`), or the returned value.
 #[derive(Clone, Copy)]
 pub(crate) enum Use<'a> {

@@ -446,10 +446,18 @@ pub fn user() -> f64 {{
         "pass(s: &dyn Shape",
     );
     assert!(callers.is_none());
-    assert!(
-        hover.contains("is used other than as a method's receiver"),
-        "{hover}"
+    // A `dyn` parameter's hover stays about `dyn` where the function rules the conversion out.
+    assert!(!hover.contains("Convert to dyn*"), "{hover}");
+    let (db, file, range, _) = crate::assists::test_util::fixture(
+        "pub trait Shape { fn area(&self) -> f64; }\npub fn show(s: &dyn Shape) -> f64 { s.area() }\npub fn pass(s: &dyn $0Shape) -> f64 { show(s) }\n",
     );
+    match super::prepare(&db, file, range.start()) {
+        Err(Some(why)) => assert!(
+            why.contains("is used other than as a method's receiver"),
+            "{why}"
+        ),
+        _ => panic!("prepared"),
+    }
 }
 
 /// A dependency's trait: its dyn type goes into the crate's new `dyn_star` module, and the
