@@ -303,17 +303,16 @@ fn any_entries_below(
     memo.get(key).copied().unwrap_or(false)
 }
 
-/// The traits a trait's bounds on `Self` name (resolved; `Sized` and unknown ones skipped).
+/// The traits a trait's bounds on `Self` name: [`direct_supertraits`] without their
+/// arguments (whether a trait has entries does not depend on them).
 fn supers_of(db: &Db, key: &TraitKey) -> Vec<TraitKey> {
-    let Some(def) = db.trait_def(key) else {
-        return Vec::new();
+    let node = Node {
+        key: key.clone(),
+        args: Vec::new(),
     };
-    def.self_bounds()
-        .filter_map(bound_trait)
-        .filter_map(|p| match resolve_marker_aware(db, Scope::of(key), p) {
-            Resolved::Trait(k) => Some(k),
-            _ => None,
-        })
+    direct_supertraits(db, &node)
+        .into_iter()
+        .map(|n| n.key)
         .collect()
 }
 
