@@ -1,5 +1,6 @@
 //! `scaling`: time and peak memory of `check`, `expand` and hover as inputs grow (issue 11):
-//! supertrait chains of 100, 1,000 and 10,000 traits, nesting depths of 1,000 and 100,000,
+//! supertrait chains of 100, 1,000 and 10,000 traits (clean, and inheriting a violation from
+//! the first trait), nesting depths of 1,000 and 100,000,
 //! and files of 1, 5 and 20 MB. Not a test: it prints a markdown table (docs/benchmarks.md).
 //!
 //! ```text
@@ -21,8 +22,14 @@ use std::time::Instant;
 
 use client::{Client, Options};
 
-fn chain(n: usize) -> String {
-    let mut s = String::from("pub trait T0 { fn f0(&self); }\n");
+/// `trait T{i}: T{i-1}` with a method each; with `violation`, the first trait's method is
+/// generic, so that every trait above inherits the violation.
+fn chain(n: usize, violation: bool) -> String {
+    let mut s = String::from(if violation {
+        "pub trait T0 { fn g<T>(&self); }\n"
+    } else {
+        "pub trait T0 { fn f0(&self); }\n"
+    });
     for i in 1..n {
         s.push_str(&format!(
             "pub trait T{i}: T{} {{ fn f{i}(&self); }}\n",
@@ -114,12 +121,21 @@ fn main() {
     std::fs::create_dir_all(&dir).expect("mkdir");
     println!("| input | `check` | `expand` | hover (open → answer) |");
     println!("|---|---|---|---|");
-    let cases: Vec<(String, String, String, (u32, u32))> = [100usize, 1_000, 10_000]
-        .iter()
-        .map(|&n| {
+    let chains = [false, true]
+        .into_iter()
+        .flat_map(|violation| [100usize, 1_000, 10_000].map(move |n| (n, violation)));
+    let cases: Vec<(String, String, String, (u32, u32))> = chains
+        .map(|(n, violation)| {
             (
-                format!("supertrait chain of {n}"),
-                chain(n),
+                format!(
+                    "supertrait chain of {n}{}",
+                    if violation {
+                        ", inheriting a violation"
+                    } else {
+                        ""
+                    }
+                ),
+                chain(n, violation),
                 format!("T{}", n - 1),
                 (n as u32 - 1, 11),
             )

@@ -27,7 +27,10 @@ use crate::model::{AssocItem, Bound, GenericArg, GenericParamKind, Method, Trait
 use crate::print::{path_text, ty_text};
 use crate::resolve::{Resolved, Scope, bound_trait, resolve_marker_aware, resolve_trait};
 
+mod inherited;
 mod kind;
+
+use inherited::Inherited;
 
 pub use kind::ViolationKind;
 
@@ -146,14 +149,15 @@ impl Verdict {
 }
 
 /// Verdicts memoised for the duration of one request, with what they share: each trait's
-/// resolved supertraits and whether its closure is *clean* (no violation, no unknown shape,
-/// no syntax error, no unresolved supertrait anywhere in it). A clean supertrait adds nothing
-/// to a verdict, so the closure walk does not enter it: `check` on a chain of `n` clean traits
-/// is linear in `n`, not cubic.
+/// resolved supertraits, whether it requires `Self: Sized`, and what it inherits from its
+/// closure ([`inherited`]: computed once per trait from its supertraits', cycles found once).
+/// `check` on a chain of `n` traits is linear in `n`, whether the chain is clean or every
+/// trait inherits a violation from the first.
 #[derive(Default)]
 pub struct VerdictCache {
     verdicts: HashMap<TraitKey, Option<Arc<Verdict>>>,
     shared: ClosureMemo,
+    inherited: Inherited,
 }
 
 impl VerdictCache {
@@ -162,7 +166,7 @@ impl VerdictCache {
         if let Some(v) = self.verdicts.get(key) {
             return v.clone();
         }
-        let v = verdict_with(db, key, &mut self.shared).map(Arc::new);
+        let v = verdict_with(db, key, &mut self.shared, &mut self.inherited).map(Arc::new);
         self.verdicts.insert(key.clone(), v.clone());
         v
     }
@@ -173,8 +177,8 @@ impl VerdictCache {
 struct ClosureMemo {
     /// The trait's bounds on `Self`, resolved (`Err`: the path as written, unresolved).
     supers: HashMap<TraitKey, Arc<Vec<Result<TraitKey, String>>>>,
-    /// Per [`Prop`]: whether a trait of the closure has it.
-    known: [HashMap<TraitKey, bool>; 2],
+    /// Whether a trait of the closure (the trait included) has a bound `Self: Sized`.
+    sized: HashMap<TraitKey, bool>,
 }
 
 impl ClosureMemo {
@@ -198,59 +202,31 @@ impl ClosureMemo {
         out
     }
 
-    /// The trait alone adds nothing to a verdict.
-    fn own_clean(&mut self, db: &Db, key: &TraitKey) -> bool {
-        let Some(def) = db.trait_def(key) else {
-            return true;
-        };
-        !matches!(def.shape, crate::model::Shape::Unknown { .. })
-            && !db.trait_is_incomplete(key)
-            && self.supers(db, key).iter().all(Result::is_ok)
-            && {
-                let sized = self.requires_sized(db, key);
-                own_violations(db, key, &def, &[], sized).is_empty()
-            }
-    }
-
-    /// Is the trait's whole closure clean?
-    fn clean(&mut self, db: &Db, key: &TraitKey) -> bool {
-        !self.closure_any(db, key, Prop::Dirty)
+    /// The trait itself is `Sized` or has a bound `Self: Sized`.
+    fn own_sized(&self, db: &Db, key: &TraitKey) -> bool {
+        crate::resolve::is_sized(key)
+            || db.trait_def(key).is_some_and(|def| {
+                def.self_bounds().any(|b| {
+                    bound_trait(b).is_some_and(|path| {
+                        matches!(
+                            resolve_marker_aware(db, Scope::of(key), path),
+                            Resolved::Sized
+                        )
+                    })
+                })
+            })
     }
 
     /// Does the trait require `Self: Sized` (its bounds on `Self`, elaborated)? As
-    /// [`requires_sized_trait`], shared.
+    /// [`requires_sized_trait`], shared: a depth-first walk without recursion; "yes" is final
+    /// as soon as it is found (it propagates up the walk's path), "no" is known for every
+    /// trait the walk reached once it finishes.
     fn requires_sized(&mut self, db: &Db, key: &TraitKey) -> bool {
-        self.closure_any(db, key, Prop::Sized)
-    }
-
-    fn own(&mut self, db: &Db, key: &TraitKey, prop: Prop) -> bool {
-        match prop {
-            Prop::Dirty => !self.own_clean(db, key),
-            Prop::Sized => {
-                crate::resolve::is_sized(key)
-                    || db.trait_def(key).is_some_and(|def| {
-                        def.self_bounds().any(|b| {
-                            bound_trait(b).is_some_and(|path| {
-                                matches!(
-                                    resolve_marker_aware(db, Scope::of(key), path),
-                                    Resolved::Sized
-                                )
-                            })
-                        })
-                    })
-            }
-        }
-    }
-
-    /// Has any trait of the closure (the trait included) the property? A depth-first walk
-    /// without recursion; "yes" is final as soon as it is found (it propagates up the walk's
-    /// path), "no" is known for every trait the walk reached once it finishes.
-    fn closure_any(&mut self, db: &Db, key: &TraitKey, prop: Prop) -> bool {
-        if let Some(&c) = self.known[prop as usize].get(key) {
+        if let Some(&c) = self.sized.get(key) {
             return c;
         }
-        if self.own(db, key, prop) {
-            self.known[prop as usize].insert(key.clone(), true);
+        if self.own_sized(db, key) {
+            self.sized.insert(key.clone(), true);
             return true;
         }
         let mut visited: HashSet<TraitKey> = HashSet::new();
@@ -264,12 +240,12 @@ impl ClosureMemo {
             };
             *next += 1;
             let Ok(s) = s else { continue };
-            let found = match self.known[prop as usize].get(&s) {
+            let found = match self.sized.get(&s) {
                 Some(&c) => c,
                 None if !visited.insert(s.clone()) => false,
                 None => {
-                    if self.own(db, &s, prop) {
-                        self.known[prop as usize].insert(s, true);
+                    if self.own_sized(db, &s) {
+                        self.sized.insert(s, true);
                         true
                     } else {
                         let ss = self.supers(db, &s);
@@ -280,25 +256,16 @@ impl ClosureMemo {
             };
             if found {
                 for (k, _, _) in stack {
-                    self.known[prop as usize].insert(k, true);
+                    self.sized.insert(k, true);
                 }
                 return true;
             }
         }
         for k in visited {
-            self.known[prop as usize].insert(k, false);
+            self.sized.insert(k, false);
         }
         false
     }
-}
-
-/// What [`ClosureMemo::closure_any`] looks for.
-#[derive(Clone, Copy)]
-enum Prop {
-    /// A violation, an unknown shape, a syntax error or an unresolved supertrait.
-    Dirty = 0,
-    /// A bound `Self: Sized`.
-    Sized = 1,
 }
 
 /// Does the supertrait closure of `key` (the trait excluded) hold more than `limit` traits?
@@ -370,160 +337,88 @@ pub fn supertrait_closure(db: &Db, key: &TraitKey) -> (Vec<(TraitKey, Vec<String
 /// rustc's verdict of a trait.
 #[cfg(test)]
 pub fn verdict(db: &Db, key: &TraitKey) -> Option<Verdict> {
-    verdict_with(db, key, &mut ClosureMemo::default())
+    verdict_with(
+        db,
+        key,
+        &mut ClosureMemo::default(),
+        &mut Inherited::default(),
+    )
 }
 
-/// The closure as a verdict needs it: breadth first as [`supertrait_closure`], with the chain
-/// of names to each trait, but without the traits below a clean one (they add nothing), and
-/// with the chains kept as parent links until a trait is reported.
-fn reported_closure(
+/// [`verdict`] with the closures' facts shared through `memo` and `inherited`.
+fn verdict_with(
     db: &Db,
     key: &TraitKey,
     memo: &mut ClosureMemo,
-) -> (ReportedClosure, Vec<String>) {
-    // (trait, index of the trait whose bound reached it, its name as the chain shows it)
-    let mut nodes: Vec<(TraitKey, Option<usize>, String)> =
-        vec![(key.clone(), None, String::new())];
-    let mut seen = HashSet::new();
-    seen.insert(key.clone());
-    let via = |nodes: &[(TraitKey, Option<usize>, String)], mut i: usize| {
-        let mut v = Vec::new();
-        while let Some(p) = nodes[i].1 {
-            v.push(nodes[i].2.clone());
-            i = p;
-        }
-        v.reverse();
-        v
-    };
-    let mut out = Vec::new();
-    let mut unresolved = Vec::new();
-    let mut i = 0;
-    while i < nodes.len() {
-        let k = nodes[i].0.clone();
-        if memo.clean(db, &k) {
-            i += 1;
-            continue;
-        }
-        let supers = memo.supers(db, &k);
-        if db.trait_def(&k).is_some() {
-            for s in supers.iter() {
-                match s {
-                    Ok(s) => {
-                        if seen.insert(s.clone()) {
-                            let name = db.trait_def(s).map(|d| d.name.clone()).unwrap_or_default();
-                            nodes.push((s.clone(), Some(i), name));
-                        }
-                    }
-                    Err(joined) => {
-                        let mut shown = via(&nodes, i);
-                        shown.push(joined.clone());
-                        unresolved.push(shown.join(" → "));
-                    }
-                }
-            }
-        }
-        out.push(i);
-        i += 1;
-    }
-    (ReportedClosure { nodes, order: out }, unresolved)
-}
-
-/// The traits a verdict looks at, with their chains of names kept as parent links: a chain is
-/// built only for a trait that has something to report (linear work on a long chain whose
-/// every trait inherits one violation).
-struct ReportedClosure {
-    /// (trait, index of the trait whose bound reached it, its name as the chain shows it)
-    nodes: Vec<(TraitKey, Option<usize>, String)>,
-    /// The nodes to look at, in breadth-first order.
-    order: Vec<usize>,
-}
-
-impl ReportedClosure {
-    fn key(&self, i: usize) -> &TraitKey {
-        &self.nodes[i].0
-    }
-
-    /// The chain of names from the trait to node `i`; past four links, only the first two,
-    /// `… N more …` and the last are kept (a verdict on a chain of thousands stays small).
-    fn via(&self, mut i: usize) -> Vec<String> {
-        let mut v = Vec::new();
-        while let Some(p) = self.nodes[i].1 {
-            v.push(&self.nodes[i].2);
-            i = p;
-        }
-        v.reverse();
-        if v.len() > 4 {
-            return vec![
-                v[0].clone(),
-                v[1].clone(),
-                format!("… {} more …", v.len() - 3),
-                v[v.len() - 1].clone(),
-            ];
-        }
-        v.into_iter().cloned().collect()
-    }
-}
-
-/// [`verdict`] with the closures' facts shared through `memo`.
-fn verdict_with(db: &Db, key: &TraitKey, memo: &mut ClosureMemo) -> Option<Verdict> {
+    inherited: &mut Inherited,
+) -> Option<Verdict> {
     let def = db.trait_def(key)?;
-    let (closure, unresolved) = reported_closure(db, key, memo);
     let mut violations = Vec::new();
     let mut unknown_shape = None;
-    for &i in &closure.order {
-        let k = closure.key(i);
-        if let Some(d) = db.trait_def(k) {
-            let sized = memo.requires_sized(db, k);
-            let own = own_violations(db, k, &d, &[], sized);
-            if !own.is_empty() {
-                let via = closure.via(i);
-                if via.is_empty() {
-                    violations.extend(own);
-                } else {
-                    violations.extend(own_violations(db, k, &d, &via, sized));
-                }
-            }
-            if let (None, crate::model::Shape::Unknown { attribute }) = (&unknown_shape, &d.shape) {
-                unknown_shape = Some(UnknownShape {
-                    trait_name: d.name.clone(),
-                    attribute: attribute.clone(),
-                    via: closure.via(i),
-                });
-            }
+    let mut incomplete = None;
+    let mut unresolved = Vec::new();
+    for r in inherited.reported(db, memo, key) {
+        if r.via.is_empty() {
+            violations.extend(r.own.violations.iter().cloned());
+        } else {
+            violations.extend(r.own.violations.iter().map(|v| Violation {
+                via: r.via.clone(),
+                ..v.clone()
+            }));
+        }
+        if unknown_shape.is_none()
+            && let Some(attribute) = &r.own.unknown_attribute
+        {
+            unknown_shape = Some(UnknownShape {
+                trait_name: r.name.clone(),
+                attribute: attribute.clone(),
+                via: r.via.clone(),
+            });
+        }
+        if incomplete.is_none() && r.own.incomplete {
+            incomplete = Some(r.name.clone());
+        }
+        for path in &r.own.unresolved {
+            let mut shown: Vec<&str> = r.full_via.iter().map(String::as_str).collect();
+            shown.push(path);
+            unresolved.push(shown.join(" → "));
         }
     }
-    let incomplete = closure
-        .order
-        .iter()
-        .map(|&i| closure.key(i))
-        .find(|k| db.trait_is_incomplete(k))
-        .and_then(|k| db.trait_def(k))
-        .map(|d| d.name.clone());
     let trait_sized = memo.requires_sized(db, key);
-    let mut methods = Vec::new();
-    for m in def.methods() {
-        let requires_sized = trait_sized || method_requires_sized(db, key, m);
-        let vs = if requires_sized {
-            Vec::new()
-        } else {
-            method_violations(db, key, &def, m, &[])
-        };
-        methods.push(MethodVerdict {
-            name: m.name.clone(),
-            dispatchable: !requires_sized && vs.is_empty(),
-            requires_sized,
-            violations: vs,
-        });
-    }
     Some(Verdict {
         key: key.clone(),
         name: def.name.clone(),
         violations,
-        methods,
+        methods: method_verdicts(db, key, &def, trait_sized),
         unresolved,
         unknown_shape,
         incomplete,
     })
+}
+
+/// The verdicts of a trait's own methods (`trait_sized`: the trait requires `Self: Sized`).
+fn method_verdicts(
+    db: &Db,
+    key: &TraitKey,
+    def: &TraitDef,
+    trait_sized: bool,
+) -> Vec<MethodVerdict> {
+    def.methods()
+        .map(|m| {
+            let requires_sized = trait_sized || method_requires_sized(db, key, m);
+            let vs = if requires_sized {
+                Vec::new()
+            } else {
+                method_violations(db, key, def, m, &[])
+            };
+            MethodVerdict {
+                name: m.name.clone(),
+                dispatchable: !requires_sized && vs.is_empty(),
+                requires_sized,
+                violations: vs,
+            }
+        })
+        .collect()
 }
 
 /// Does the trait require `Self: Sized` (its bounds on `Self`, elaborated)?
