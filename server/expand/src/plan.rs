@@ -238,6 +238,26 @@ impl Plan {
     pub(crate) fn missing(&self) -> Option<String> {
         (!self.blockers.is_empty()).then(|| self.blockers.join("; "))
     }
+
+    /// What blocks `impl Foo for DynFoo` on `Foo`'s own account, for a trait that has `Foo`
+    /// as a supertrait: `None` when nothing blocks it; `Some` of its own reasons (empty when
+    /// only its supertraits block it). What blocks its supertraits, or their impls for
+    /// `DynFoo`, is reported for those supertraits, which are in the including trait's
+    /// closure too: nested, the message grew exponentially along a chain whose every trait
+    /// has a blocker (a split of the joined text at `; ` let nested reasons through).
+    pub(crate) fn missing_own(&self) -> Option<String> {
+        (!self.blockers.is_empty()).then(|| {
+            self.blockers
+                .iter()
+                .filter(|b| {
+                    !b.starts_with("the supertrait `")
+                        && !(b.starts_with('`') && b.contains("` cannot be implemented for `Dyn"))
+                })
+                .cloned()
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+    }
 }
 
 impl fmt::Debug for Plan {
@@ -641,7 +661,7 @@ fn plan_supertraits(
                     s.blanket_impl,
                     planned,
                 )?;
-                let m = sub.missing();
+                let m = sub.missing_own();
                 let a = sub.ctx.assoc.clone();
                 included.push(Included {
                     name: s.name.clone(),
@@ -668,25 +688,18 @@ fn plan_supertraits(
         dyn_assoc_args.push((index, args));
         // Each instantiation of a trait (`Supertrait<T>`, `Supertrait<U>`) reports it once.
         let reported = super_missing.iter().any(|(n, _)| *n == s.name);
-        if let Some(m) = sub_missing.filter(|_| !reported) {
-            // Only what blocks the supertrait itself: what blocks its own supertraits is
-            // reported for them (they are in this closure too). Repeating it nested made the
-            // message grow exponentially along a chain (found by the scaling benchmark).
-            let own: Vec<&str> = m
-                .split("; ")
-                .filter(|b| !b.starts_with("the supertrait `"))
-                .collect();
+        if let Some(own) = sub_missing.filter(|_| !reported) {
+            // Only what blocks the supertrait itself (`Plan::missing_own`).
             if !own.is_empty() {
                 blockers.push(format!(
-                    "the supertrait `{}` cannot be implemented for a dyn value ({})",
-                    s.name,
-                    own.join("; ")
+                    "the supertrait `{}` cannot be implemented for a dyn value ({own})",
+                    s.name
                 ));
             }
             let why = if own.is_empty() {
                 "its supertraits cannot be implemented for a dyn value".to_string()
             } else {
-                own.join("; ")
+                own
             };
             super_missing.push((s.name.clone(), why));
         }
