@@ -250,8 +250,9 @@ impl Plan {
             self.blockers
                 .iter()
                 .filter(|b| {
-                    !b.starts_with("the supertrait `")
-                        && !(b.starts_with('`') && b.contains("` cannot be implemented for `Dyn"))
+                    let about_supertrait = b.starts_with("the supertrait `")
+                        || b.starts_with('`') && b.contains("` cannot be implemented for `Dyn");
+                    !about_supertrait
                 })
                 .cloned()
                 .collect::<Vec<_>>()
