@@ -202,6 +202,18 @@ fn a_chain_where_every_trait_has_a_violation_answers() {
         "{}",
         stdout.lines().last().unwrap_or_default()
     );
+    // Each verdict lists its own violation and its 15 nearest supertraits', and counts the
+    // rest (listing them all made the output and the memory quadratic: 10,000 traits ran out
+    // of 24 GB).
+    assert!(
+        stdout.contains("trait `T999`: NOT dyn compatible (1000 violations)"),
+        "{}",
+        &stdout[stdout.len().saturating_sub(3000)..]
+    );
+    assert!(stdout.contains(
+        "    - … and 984 more violations inherited from further supertraits (the nearest 16 traits with violations are listed)"
+    ));
+    assert!(stdout.len() < 5_000_000, "{} bytes", stdout.len());
     // Within the expansion limit, the dyn* verdict is planned: its supertraits' blockers name
     // their own method, once.
     let mut command = dynlens();

@@ -27,7 +27,11 @@ pub struct TraitReport {
     pub shape_attribute: Option<String>,
     /// Supertraits that could not be found, as `Via → Path` chains from the trait.
     pub unresolved_supertraits: Vec<String>,
+    /// The violations of the trait and of its nearest supertraits with any
+    /// (`rules::LISTED_TRAITS` traits), nearest first.
     pub violations: Vec<ViolationReport>,
+    /// The violations of further supertraits: counted, not listed.
+    pub more_violations: usize,
 }
 
 /// One violation in a [`TraitReport`].
@@ -84,6 +88,7 @@ pub fn check_file(db: &Db, file: FileId) -> Vec<TraitReport> {
                 shape,
                 shape_attribute,
                 unresolved_supertraits: v.unresolved.clone(),
+                more_violations: if known { v.elided } else { 0 },
                 violations: if !known {
                     Vec::new()
                 } else {

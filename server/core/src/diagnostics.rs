@@ -47,7 +47,7 @@ pub fn diagnostics(db: &Db, file: FileId) -> Vec<Diagnostic> {
         if v.dyn_compatible() || !v.known() {
             continue;
         }
-        let n = v.violations.len();
+        let n = v.violations.len() + v.elided;
         let mut message = format!(
             "the trait `{}` is not dyn compatible ({n} violation{})",
             v.name,
@@ -55,6 +55,9 @@ pub fn diagnostics(db: &Db, file: FileId) -> Vec<Diagnostic> {
         );
         for x in &v.violations {
             message.push_str(&format!("\n- {}", x.message()));
+        }
+        if v.elided > 0 {
+            message.push_str(&format!("\n- {}", crate::rules::more_violations(v.elided)));
         }
         let related = v
             .violations

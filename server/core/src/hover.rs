@@ -365,7 +365,7 @@ pub fn trait_markdown(
             v.name
         ));
     } else {
-        let n = v.violations.len();
+        let n = v.violations.len() + v.elided;
         md.push_str(&format!(
             "❌ **not dyn compatible**: `dyn {}` is rejected by the compiler (E0038) — {n} violation{}.\n",
             v.name,
@@ -400,6 +400,9 @@ pub fn trait_markdown(
                 ));
                 md.push_str(&format!("   - *Fix:* {}\n", x.kind.fix()));
             }
+        }
+        if v.elided > 0 {
+            md.push_str(&format!("\n{}\n", crate::rules::more_violations(v.elided)));
         }
     }
     if config.show_dyn_star

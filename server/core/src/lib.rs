@@ -45,3 +45,4 @@ pub use dynlens_base::{
 pub use dynlens_std::StdLibrary;
 pub use hover::{HoverConfig, HoverResult, too_deep_message};
 pub use public::{ParamKind, PublicTrait};
+pub use rules::{LISTED_TRAITS, more_violations};

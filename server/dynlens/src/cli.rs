@@ -170,7 +170,7 @@ pub fn check(
     }
     let (mut ok, mut bad, mut unknown) = (0, 0, 0);
     for r in &reports {
-        let n = r.violations.len();
+        let n = r.violations.len() + r.more_violations;
         let verdict = match r.dyn_compatible {
             Some(true) => "dyn compatible".to_string(),
             Some(false) => format!(
@@ -204,6 +204,13 @@ pub fn check(
         for v in &r.violations {
             let line = v.line.map(|l| format!("line {l}: ")).unwrap_or_default();
             let _ = writeln!(out, "    - {line}{} [{}]", v.message, v.kind);
+        }
+        if r.more_violations > 0 {
+            let _ = writeln!(
+                out,
+                "    - {}",
+                dynlens_core::more_violations(r.more_violations)
+            );
         }
         match r.dyn_compatible {
             Some(true) => ok += 1,

@@ -97,6 +97,8 @@ struct Node {
     own: Option<Arc<Own>>,
     /// Its report, once its component is settled.
     rep: Option<Rep>,
+    /// [`Inherited::totals`], once asked.
+    totals: Option<(usize, bool)>,
     /// Tarjan's bookkeeping.
     index: u32,
     low: u32,
@@ -158,41 +160,118 @@ pub(super) struct Inherited {
 
 impl Inherited {
     /// The reporting traits of `key`'s closure (the trait included), in the order of a
-    /// breadth-first walk from it.
+    /// breadth-first walk from it, and how many violations of further traits are counted but
+    /// not listed: past the first `listed` traits with violations, a trait that reports
+    /// nothing but violations is not listed (on a chain of 10,000 traits each with a
+    /// violation, listing every inherited one made the verdicts quadratic). Where no trait of
+    /// the closure reports more than violations, the walk stops there; the count comes from
+    /// [`Inherited::totals`].
     pub(super) fn reported(
         &mut self,
         db: &Db,
         memo: &mut ClosureMemo,
         key: &TraitKey,
-    ) -> Vec<Reported> {
+        listed: usize,
+    ) -> (Vec<Reported>, usize) {
         let id = self.intern(db, key);
         self.settle_closure(db, memo, id);
-        self.entries(id)
-            .into_iter()
-            .enumerate()
-            .filter_map(|(p, (x, dist))| {
-                let own = self.nodes[x as usize].own.clone()?;
-                let full_via = if own.unresolved.is_empty() {
-                    Vec::new()
-                } else {
-                    self.chain(id, p as u32, dist, dist)
-                };
-                let via = if dist <= 4 {
-                    self.chain(id, p as u32, dist, dist)
-                } else {
-                    let mut v = self.chain(id, p as u32, dist, 2);
-                    v.push(format!("… {} more …", dist - 3));
-                    v.push(self.nodes[x as usize].name.clone());
-                    v
-                };
-                Some(Reported {
-                    own,
-                    name: self.nodes[x as usize].name.clone(),
-                    via,
-                    full_via,
-                })
+        let (total, more_than_violations) = self.totals(id);
+        let mut seen = 0usize;
+        // Without a trait that reports more than violations, every reported trait has
+        // violations: the first `listed` are all that is listed.
+        let entries = self.entries_while(id, || {
+            seen += 1;
+            more_than_violations || seen <= listed
+        });
+        let mut with_violations = 0usize;
+        let mut listed_violations = 0usize;
+        let mut out = Vec::new();
+        for (p, (x, dist)) in entries.into_iter().enumerate() {
+            let Some(own) = self.nodes[x as usize].own.clone() else {
+                continue;
+            };
+            let only_violations =
+                own.unknown_attribute.is_none() && own.unresolved.is_empty() && !own.incomplete;
+            if !own.violations.is_empty() {
+                with_violations += 1;
+                if with_violations > listed && only_violations {
+                    continue;
+                }
+                listed_violations += own.violations.len();
+            }
+            let full_via = if own.unresolved.is_empty() {
+                Vec::new()
+            } else {
+                self.chain(id, p as u32, dist, dist)
+            };
+            let via = if dist <= 4 {
+                self.chain(id, p as u32, dist, dist)
+            } else {
+                let mut v = self.chain(id, p as u32, dist, 2);
+                v.push(format!("… {} more …", dist - 3));
+                v.push(self.nodes[x as usize].name.clone());
+                v
+            };
+            out.push(Reported {
+                own,
+                name: self.nodes[x as usize].name.clone(),
+                via,
+                full_via,
+            });
+        }
+        (out, total - listed_violations)
+    }
+
+    /// Per trait, over its settled report: the number of violations, and whether a trait of
+    /// it reports more than violations (an unknown attribute, unresolved bounds, syntax
+    /// errors). Once per trait: a chain is walked down to the first trait already known (no
+    /// recursion), then filled in on the way back.
+    fn totals(&mut self, v: u32) -> (usize, bool) {
+        let own_of = |n: &Node| {
+            n.own.as_ref().map_or((0, false), |o| {
+                (
+                    o.violations.len(),
+                    o.unknown_attribute.is_some() || !o.unresolved.is_empty() || o.incomplete,
+                )
             })
-            .collect()
+        };
+        let mut path = Vec::new();
+        let mut cur = v;
+        let mut acc = loop {
+            if let Some(t) = self.nodes[cur as usize].totals {
+                break t;
+            }
+            match &self.nodes[cur as usize].rep {
+                None | Some(Rep::Empty) => break (0, false),
+                Some(Rep::Merged(es)) => {
+                    let t = es.iter().fold((0, false), |(n, m), e| {
+                        let (a, b) = own_of(&self.nodes[e.x as usize]);
+                        (n + a, m || b)
+                    });
+                    self.nodes[cur as usize].totals = Some(t);
+                    break t;
+                }
+                Some(Rep::Own { next }) => {
+                    path.push(cur);
+                    match *next {
+                        Some(n) => cur = n,
+                        None => break (0, false),
+                    }
+                }
+                Some(Rep::Shared { next, .. }) => {
+                    path.push(cur);
+                    cur = *next;
+                }
+            }
+        };
+        for p in path.into_iter().rev() {
+            if matches!(self.nodes[p as usize].rep, Some(Rep::Own { .. })) {
+                let (a, b) = own_of(&self.nodes[p as usize]);
+                acc = (acc.0 + a, acc.1 || b);
+            }
+            self.nodes[p as usize].totals = Some(acc);
+        }
+        acc
     }
 
     fn intern(&mut self, db: &Db, key: &TraitKey) -> u32 {
@@ -209,6 +288,7 @@ impl Inherited {
             supers: None,
             own: None,
             rep: None,
+            totals: None,
             index: NONE,
             low: NONE,
             on_stack: false,
@@ -531,16 +611,30 @@ impl Inherited {
 
     /// A settled report read out: (reported trait, distance), in order.
     fn entries(&self, v: u32) -> Vec<(u32, u32)> {
+        self.entries_while(v, || true)
+    }
+
+    /// A settled report read out: (reported trait, distance), in order, while `more` says to
+    /// go on (asked before each entry is taken).
+    fn entries_while(&self, v: u32, mut more: impl FnMut() -> bool) -> Vec<(u32, u32)> {
         let mut out = Vec::new();
         let (mut v, mut shift) = (v, 0);
         loop {
             match &self.nodes[v as usize].rep {
                 None | Some(Rep::Empty) => break,
                 Some(Rep::Merged(es)) => {
-                    out.extend(es.iter().map(|e| (e.x, e.dist + shift)));
+                    for e in es {
+                        if !more() {
+                            break;
+                        }
+                        out.push((e.x, e.dist + shift));
+                    }
                     break;
                 }
                 Some(Rep::Own { next }) => {
+                    if !more() {
+                        break;
+                    }
                     out.push((v, shift));
                     let Some(next) = *next else { break };
                     v = next;
@@ -616,10 +710,25 @@ mod tests {
         };
         let mut violations: Vec<Violation> = Vec::new();
         let mut unknown_shape = None;
+        // Past the first `LISTED_TRAITS` traits with violations, a trait with nothing else to
+        // report has its violations counted, not listed.
+        let (mut with_violations, mut elided) = (0usize, 0usize);
+        let mut memo = super::super::ClosureMemo::default();
         for (k, via) in &closure {
             let Some(d) = db.trait_def(k) else { continue };
             let sized = requires_sized_trait(db, k, &mut HashSet::new());
-            violations.extend(own_violations(db, k, &d, &shown(via), sized));
+            let own = own_violations(db, k, &d, &shown(via), sized);
+            if !own.is_empty() {
+                with_violations += 1;
+                let only_violations = !matches!(d.shape, Shape::Unknown { .. })
+                    && !db.trait_is_incomplete(k)
+                    && memo.supers(db, k).iter().all(|s| s.is_ok());
+                if with_violations > super::super::LISTED_TRAITS && only_violations {
+                    elided += own.len();
+                    continue;
+                }
+            }
+            violations.extend(own);
             if let (None, Shape::Unknown { attribute }) = (&unknown_shape, &d.shape) {
                 unknown_shape = Some(UnknownShape {
                     trait_name: d.name.clone(),
@@ -639,6 +748,7 @@ mod tests {
             key: key.clone(),
             name: def.name.clone(),
             violations,
+            elided,
             methods: method_verdicts(db, key, &def, trait_sized),
             unresolved,
             unknown_shape,

@@ -105,8 +105,12 @@ pub struct MethodVerdict {
 pub struct Verdict {
     pub key: TraitKey,
     pub name: String,
-    /// Every violation in the trait and its supertraits.
+    /// The violations of the trait and of the nearest [`LISTED_TRAITS`] traits of its closure
+    /// that have any, nearest first.
     pub violations: Vec<Violation>,
+    /// The violations of further supertraits: counted, not listed (a chain of 10,000 traits
+    /// each with a violation would list 50 million).
+    pub elided: usize,
     /// The trait's own methods.
     pub methods: Vec<MethodVerdict>,
     /// Supertraits, anywhere in the closure, that could not be resolved: with no violation
@@ -334,6 +338,19 @@ pub fn supertrait_closure(db: &Db, key: &TraitKey) -> (Vec<(TraitKey, Vec<String
     (out, unresolved)
 }
 
+/// How many traits with violations a verdict lists (the trait and its nearest supertraits);
+/// the violations of the others are counted ([`Verdict::elided`]).
+pub const LISTED_TRAITS: usize = 16;
+
+/// The line for the `n` violations a verdict counts but does not list (hover, diagnostics,
+/// `check`).
+pub fn more_violations(n: usize) -> String {
+    format!(
+        "… and {n} more violation{} inherited from further supertraits (the nearest {LISTED_TRAITS} traits with violations are listed)",
+        if n == 1 { "" } else { "s" }
+    )
+}
+
 /// rustc's verdict of a trait.
 #[cfg(test)]
 pub fn verdict(db: &Db, key: &TraitKey) -> Option<Verdict> {
@@ -357,7 +374,8 @@ fn verdict_with(
     let mut unknown_shape = None;
     let mut incomplete = None;
     let mut unresolved = Vec::new();
-    for r in inherited.reported(db, memo, key) {
+    let (reported, elided) = inherited.reported(db, memo, key, LISTED_TRAITS);
+    for r in reported {
         if r.via.is_empty() {
             violations.extend(r.own.violations.iter().cloned());
         } else {
@@ -389,6 +407,7 @@ fn verdict_with(
         key: key.clone(),
         name: def.name.clone(),
         violations,
+        elided,
         methods: method_verdicts(db, key, &def, trait_sized),
         unresolved,
         unknown_shape,
@@ -1326,6 +1345,53 @@ mod tests {
     use super::*;
     use crate::fixture::{annotate, assert_annotations, trim_indent};
     use dynlens_std::StdLibrary;
+
+    /// A chain of 40 traits each with a violation of its own: the head's verdict lists its own
+    /// and its 15 nearest supertraits' (nearest first), and counts the other 24.
+    #[test]
+    fn a_verdict_lists_the_nearest_traits_with_violations_and_counts_the_rest() {
+        let mut text = String::new();
+        for i in 0..40 {
+            let sup = if i == 0 {
+                String::new()
+            } else {
+                format!(": T{}", i - 1)
+            };
+            text.push_str(&format!("trait T{i}{sup} {{ fn g{i}<X>(&self); }}\n"));
+        }
+        let mut db = Db::new(StdLibrary::catalog());
+        let f = db.set_file_text("lib.rs".into(), text);
+        let v = verdict(&db, &TraitKey::Local(f, 39)).expect("verdict");
+        assert_eq!(v.violations.len(), LISTED_TRAITS);
+        assert_eq!(v.elided, 40 - LISTED_TRAITS);
+        let items: Vec<&str> = v
+            .violations
+            .iter()
+            .filter_map(|x| x.item.as_deref())
+            .collect();
+        assert_eq!(items.first(), Some(&"g39"));
+        assert_eq!(items.last(), Some(&"g24"));
+        assert!(!v.dyn_compatible() && v.known());
+        // The trait at the limit lists all.
+        let v = verdict(&db, &TraitKey::Local(f, 15)).expect("verdict");
+        assert_eq!((v.violations.len(), v.elided), (16, 0));
+        // An unknown attribute on the farthest trait is still found (the walk goes on where a
+        // trait reports more than violations), and that trait's violation is listed.
+        let text = db
+            .file_text(f)
+            .unwrap()
+            .replacen("trait T0 ", "#[foo::bar]\ntrait T0 ", 1);
+        let f = db.set_file_text("lib.rs".into(), text);
+        let v = verdict(&db, &TraitKey::Local(f, 39)).expect("verdict");
+        assert_eq!(
+            v.unknown_shape.as_ref().map(|u| u.trait_name.as_str()),
+            Some("T0")
+        );
+        assert_eq!(
+            (v.violations.len(), v.elided),
+            (LISTED_TRAITS + 1, 40 - LISTED_TRAITS - 1)
+        );
+    }
 
     /// Checks the verdict of every trait of `fixture` against its annotations (see
     /// `crate::fixture`): each violation is marked in place, under the exact range the core
