@@ -22,19 +22,36 @@ use std::time::Instant;
 
 use client::{Client, Options};
 
-/// `trait T{i}: T{i-1}` with a method each; with `violation`, the first trait's method is
-/// generic, so that every trait above inherits the violation.
-fn chain(n: usize, violation: bool) -> String {
-    let mut s = String::from(if violation {
-        "pub trait T0 { fn g<T>(&self); }\n"
-    } else {
-        "pub trait T0 { fn f0(&self); }\n"
-    });
-    for i in 1..n {
-        s.push_str(&format!(
-            "pub trait T{i}: T{} {{ fn f{i}(&self); }}\n",
-            i - 1
-        ));
+/// Which traits of a chain have a violation of their own.
+#[derive(Clone, Copy, PartialEq)]
+enum Violations {
+    None,
+    /// The first: every trait above inherits it.
+    First,
+    /// Every trait (`fn g{i}<T>(&self)`): each inherits all below.
+    Every,
+}
+
+/// `trait T{i}: T{i-1}` with a method each, generic where `violations` says.
+fn chain(n: usize, violations: Violations) -> String {
+    let mut s = String::new();
+    for i in 0..n {
+        let generic = match violations {
+            Violations::None => false,
+            Violations::First => i == 0,
+            Violations::Every => true,
+        };
+        let method = if generic {
+            format!("fn g{i}<T>(&self);")
+        } else {
+            format!("fn f{i}(&self);")
+        };
+        let sup = if i == 0 {
+            String::new()
+        } else {
+            format!(": T{}", i - 1)
+        };
+        s.push_str(&format!("pub trait T{i}{sup} {{ {method} }}\n"));
     }
     s
 }
@@ -121,21 +138,21 @@ fn main() {
     std::fs::create_dir_all(&dir).expect("mkdir");
     println!("| input | `check` | `expand` | hover (open → answer) |");
     println!("|---|---|---|---|");
-    let chains = [false, true]
+    let chains = [Violations::None, Violations::First, Violations::Every]
         .into_iter()
-        .flat_map(|violation| [100usize, 1_000, 10_000].map(move |n| (n, violation)));
+        .flat_map(|v| [100usize, 1_000, 10_000].map(move |n| (n, v)));
     let cases: Vec<(String, String, String, (u32, u32))> = chains
-        .map(|(n, violation)| {
+        .map(|(n, violations)| {
             (
                 format!(
                     "supertrait chain of {n}{}",
-                    if violation {
-                        ", inheriting a violation"
-                    } else {
-                        ""
+                    match violations {
+                        Violations::None => "",
+                        Violations::First => ", inheriting a violation",
+                        Violations::Every => ", a violation in every trait",
                     }
                 ),
-                chain(n, violation),
+                chain(n, violations),
                 format!("T{}", n - 1),
                 (n as u32 - 1, 11),
             )
