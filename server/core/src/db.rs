@@ -108,6 +108,8 @@ pub(crate) struct ExternFile {
     pub module_path: Mutex<Option<String>>,
     /// Where the parser and its validation found errors (computed once, when first asked).
     pub syntax_errors: std::sync::OnceLock<Vec<TextRange>>,
+    /// As [`FileData::block_scopes`].
+    pub block_scopes: BlockScopes,
 }
 
 #[derive(Default)]
@@ -131,6 +133,7 @@ fn intern(ext: &mut ExternStore, path: PathBuf, text: Arc<str>) -> FileRef {
         item_tree: Arc::new(item_tree),
         module_path: Mutex::new(None),
         syntax_errors: std::sync::OnceLock::new(),
+        block_scopes: Mutex::default(),
     }));
     ext.by_path.insert(path, Some(id));
     FileRef::Extern(id)
@@ -226,7 +229,14 @@ pub(crate) struct FileData {
     /// Where the parser and its validation found errors (computed once per version of the
     /// text, when first asked: validation walks the whole tree).
     pub syntax_errors: std::sync::OnceLock<Vec<TextRange>>,
+    /// The names declared in each block of the file (by the block's range), lowered once per
+    /// version of the text: a function body declaring 2,000 traits was lowered again for every
+    /// name resolved in it (quadratic; found by the fuzzer).
+    pub block_scopes: BlockScopes,
 }
+
+/// Per block (by its range), the names it declares.
+pub(crate) type BlockScopes = Mutex<HashMap<TextRange, Arc<crate::item_tree::ItemScope>>>;
 
 /// The store. `Send + Sync`: the LSP layer may read it from several threads.
 pub struct Db {
@@ -327,6 +337,26 @@ impl Db {
         }
     }
 
+    /// The names the block `list` of `file` declares (lowered once per version of the text).
+    pub(crate) fn block_scope(
+        &self,
+        file: FileRef,
+        list: &ra_ap_syntax::ast::StmtList,
+    ) -> Option<Arc<crate::item_tree::ItemScope>> {
+        use ra_ap_syntax::AstNode;
+        let model = self.model_of(file)?;
+        let lower = || Arc::new(crate::item_tree::block_scope(list, &model.traits));
+        let range = list.syntax().text_range();
+        let cached = |cache: &BlockScopes| {
+            let mut c = cache.lock().unwrap_or_else(|e| e.into_inner());
+            c.entry(range).or_insert_with(lower).clone()
+        };
+        match file {
+            FileRef::Workspace(f) => Some(cached(&self.file(f)?.block_scopes)),
+            FileRef::Extern(e) => Some(cached(&self.extern_file(e)?.block_scopes)),
+        }
+    }
+
     /// The module-level names of a workspace or extern file.
     pub(crate) fn item_tree_of(&self, file: FileRef) -> Option<Arc<ItemTree>> {
         match file {
@@ -396,6 +426,7 @@ impl Db {
             trait_index,
             too_deep: None,
             syntax_errors: std::sync::OnceLock::new(),
+            block_scopes: Mutex::default(),
         }
     }
 

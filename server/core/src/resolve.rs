@@ -26,7 +26,7 @@
 //! bounds resolve where the trait is written).
 
 use crate::db::{Db, FileId, FileRef, TraitKey};
-use crate::item_tree::{self, DefKind, UseKind};
+use crate::item_tree::{DefKind, UseKind};
 use crate::model::{Bound, TraitDef, TyPath, lower_path};
 use crate::nameres::{self, Res};
 use dynlens_base::{TextRange, TextSize};
@@ -137,8 +137,7 @@ fn resolve_from_node(
         if anc.kind() == SyntaxKind::STMT_LIST
             && let Some(list) = ast::StmtList::cast(anc.clone())
         {
-            let model = db.model_of(file)?;
-            let scope = item_tree::block_scope(&list, &model.traits);
+            let scope = db.block_scope(file, &list)?;
             if let Some(d) = scope.def(first) {
                 return match d.kind {
                     DefKind::Trait(i) if names.len() == 1 => Some(match file {

@@ -13,8 +13,7 @@
 //! are ordered as that supertrait's walk orders them. So a trait's report is its supertraits'
 //! reports merged ([`Rep`]) — shared outright when at most one supertrait has anything to
 //! report, which makes a chain O(1) per trait — and a chain of names is read off the links
-//! only where it is shown (at most four names; the whole chain only for an unresolved
-//! supertrait, as before).
+//! only where it is shown (at most four names, as `rules::abbreviated_chain` writes them).
 //!
 //! Cycles: the strongly connected components of the supertrait graph are found once per
 //! request (Tarjan's algorithm, without recursion). Inside a component, the distance of every
@@ -80,8 +79,6 @@ pub(super) struct Reported {
     /// The chain of names to it from the checked trait, at most four links: past four, the
     /// first two, `… N more …` and the last (empty: the checked trait itself).
     pub(super) via: Vec<String>,
-    /// The whole chain, only when the trait has unresolved bounds (their message shows it).
-    pub(super) full_via: Vec<String>,
 }
 
 /// No node (an entry for the trait itself has no next link).
@@ -199,11 +196,6 @@ impl Inherited {
                 }
                 listed_violations += own.violations.len();
             }
-            let full_via = if own.unresolved.is_empty() {
-                Vec::new()
-            } else {
-                self.chain(id, p as u32, dist, dist)
-            };
             let via = if dist <= 4 {
                 self.chain(id, p as u32, dist, dist)
             } else {
@@ -216,7 +208,6 @@ impl Inherited {
                 own,
                 name: self.nodes[x as usize].name.clone(),
                 via,
-                full_via,
             });
         }
         (out, total - listed_violations)
@@ -697,17 +688,7 @@ mod tests {
     fn walked_verdict(db: &Db, key: &TraitKey) -> Option<Verdict> {
         let def = db.trait_def(key)?;
         let (closure, unresolved) = supertrait_closure(db, key);
-        let shown = |via: &[String]| -> Vec<String> {
-            if via.len() <= 4 {
-                return via.to_vec();
-            }
-            vec![
-                via[0].clone(),
-                via[1].clone(),
-                format!("… {} more …", via.len() - 3),
-                via[via.len() - 1].clone(),
-            ]
-        };
+        let shown = super::super::abbreviated_chain;
         let mut violations: Vec<Violation> = Vec::new();
         let mut unknown_shape = None;
         // Past the first `LISTED_TRAITS` traits with violations, a trait with nothing else to

@@ -297,6 +297,21 @@ pub fn closure_exceeds(db: &Db, key: &TraitKey, limit: usize) -> bool {
     false
 }
 
+/// A chain of supertrait names as verdicts show it: at most four names; past four, the first
+/// two, `… N more …` and the last (a chain of 10,000 names in each of 10,000 verdicts made
+/// the output quadratic).
+pub(crate) fn abbreviated_chain(via: &[String]) -> Vec<String> {
+    if via.len() <= 4 {
+        return via.to_vec();
+    }
+    vec![
+        via[0].clone(),
+        via[1].clone(),
+        format!("… {} more …", via.len() - 3),
+        via[via.len() - 1].clone(),
+    ]
+}
+
 /// The supertrait closure of a trait: every trait reachable through bounds on `Self`,
 /// breadth first, each once, with the chain of names that leads to it.
 pub fn supertrait_closure(db: &Db, key: &TraitKey) -> (Vec<(TraitKey, Vec<String>)>, Vec<String>) {
@@ -325,9 +340,8 @@ pub fn supertrait_closure(db: &Db, key: &TraitKey) -> (Vec<(TraitKey, Vec<String
                     }
                 }
                 Resolved::Unknown => {
-                    let mut shown: Vec<&str> = via.iter().map(String::as_str).collect();
-                    let joined = path.joined();
-                    shown.push(&joined);
+                    let mut shown = abbreviated_chain(&via);
+                    shown.push(path.joined());
                     unresolved.push(shown.join(" → "));
                 }
                 Resolved::Sized => {}
@@ -397,7 +411,7 @@ fn verdict_with(
             incomplete = Some(r.name.clone());
         }
         for path in &r.own.unresolved {
-            let mut shown: Vec<&str> = r.full_via.iter().map(String::as_str).collect();
+            let mut shown: Vec<&str> = r.via.iter().map(String::as_str).collect();
             shown.push(path);
             unresolved.push(shown.join(" → "));
         }
