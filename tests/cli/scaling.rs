@@ -227,3 +227,42 @@ fn a_chain_where_every_trait_has_a_violation_answers() {
     );
     assert!(text.len() < 4_000_000, "{} bytes", text.len());
 }
+
+/// Found by the fuzzer: 2,000 traits declared in a function body, each with a violation and
+/// the last with a supertrait that does not exist. Each name resolved in the block lowered
+/// the whole block again, and each verdict printed the whole chain to the unresolved
+/// supertrait (9–60 s, 83 MB of JSON). Blocks are lowered once and chains abbreviated.
+#[test]
+fn a_chain_declared_in_a_function_body_answers() {
+    let dir = dir("scaling-block-chain");
+    let n = 2_000;
+    let mut text = String::from("fn main() {\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "    trait Chain{i}: Chain{} {{ async fn a{i}(&self); }}\n",
+            i + 1
+        ));
+    }
+    text.push_str("}\n");
+    let file = dir.join("block.rs");
+    std::fs::write(&file, text).unwrap();
+    let mut command = dynlens();
+    command.arg("check").arg("--json").arg(&file);
+    let out = run_bounded(command, "block-chain");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let reports = json.as_array().expect("an array");
+    assert_eq!(reports.len(), n);
+    let head = &reports[0];
+    assert_eq!(head["trait"], "Chain0");
+    assert_eq!(head["dyn_compatible"], false, "{head}");
+    // 16 traits with violations listed, and `Chain1999`, whose unresolved bound is always
+    // reported; the rest counted.
+    assert_eq!(head["violations"].as_array().map(Vec::len), Some(17));
+    assert_eq!(head["more_violations"], 2_000 - 17, "{head}");
+    assert_eq!(
+        head["unresolved_supertraits"][0],
+        "Chain1 → Chain2 → … 1996 more … → Chain1999 → Chain2000",
+        "{head}"
+    );
+    assert!(out.stdout.len() < 20_000_000, "{} bytes", out.stdout.len());
+}
