@@ -359,3 +359,43 @@ fn a_device_is_refused_clearly() {
     assert!(!String::from_utf8_lossy(&out.stderr).contains("Not a directory"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Without rust-src (`RUST_SRC_PATH` pointing nowhere: the catalog), a std trait whose
+/// declaration names what only its module knows (`Formatter`, `fmt::Result`) cannot be
+/// written as the user's crate reaches it: `expand` says so and how to fix it, instead of
+/// printing code that does not compile. One that names only prelude items still expands.
+#[test]
+fn std_expansions_without_rust_src_say_what_is_missing() {
+    let dir = std::env::temp_dir().join(format!("dynlens-cli-catalog-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("src")).expect("mkdir");
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[package]\nname = \"cat\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n[workspace]\n",
+    )
+    .expect("Cargo.toml");
+    std::fs::write(dir.join("src/main.rs"), "fn main() {}\n").expect("main.rs");
+    let main = dir.join("src/main.rs");
+    let run = |path: &str| {
+        dynlens()
+            .env("RUST_SRC_PATH", dir.join("no-rust-src"))
+            .arg("expand")
+            .arg(&main)
+            .arg(path)
+            .output()
+            .expect("run")
+    };
+    let out = run("std::fmt::Debug");
+    assert_one_line_error(
+        &out,
+        "names `Formatter`, `Result`, which dynlens can write as this crate reaches them only with the toolchain's std sources: install them (`rustup component add rust-src`)",
+    );
+    let out = run("std::iter::Iterator");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("pub struct DynIterator<"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

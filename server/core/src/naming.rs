@@ -32,6 +32,105 @@ pub(crate) struct Qualified {
     pub trait_path: Option<String>,
     /// Names found in the trait's module with no public path from the receiving crate.
     pub unreachable: Vec<String>,
+    /// A std trait's declaration read from the catalog (no rust-src, so no module to resolve
+    /// in): the names it uses that are not in every module's scope (`Formatter`, `Result`
+    /// for `fmt::Result`), which it cannot qualify. An expansion for a crate refuses them.
+    pub needs_sources: Vec<String>,
+}
+
+/// A std declaration's names that mean the same in every module: the prelude's types and
+/// traits (edition 2024), and `Result` with its two arguments.
+const PRELUDE_NAMES: &[&str] = &[
+    "Option",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Box",
+    "String",
+    "Vec",
+    "ToString",
+    "ToOwned",
+    "Iterator",
+    "IntoIterator",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
+    "Extend",
+    "Sized",
+    "Send",
+    "Sync",
+    "Unpin",
+    "Copy",
+    "Clone",
+    "Default",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "AsRef",
+    "AsMut",
+    "Into",
+    "From",
+    "TryInto",
+    "TryFrom",
+    "FromIterator",
+    "Eq",
+    "PartialEq",
+    "Ord",
+    "PartialOrd",
+    "Future",
+    "IntoFuture",
+];
+
+/// The names of a catalog declaration that only resolve in its own module: single-segment
+/// paths that are not `Self`, a generic parameter, a primitive or [`PRELUDE_NAMES`] (nor
+/// `Result<T, E>`), outside methods that require `Self: Sized` (the expansion leaves those
+/// out).
+fn module_names(source: &str) -> Vec<String> {
+    use ra_ap_syntax::ast::HasGenericParams;
+    let file = SourceFile::parse(source, EDITION).tree();
+    let generics = generic_names(&file);
+    let mut out = Vec::new();
+    for path in file.syntax().descendants().filter_map(ast::Path::cast) {
+        if path.qualifier().is_some()
+            || path
+                .syntax()
+                .parent()
+                .is_some_and(|p| ast::Path::can_cast(p.kind()))
+        {
+            continue;
+        }
+        let skipped = path.syntax().ancestors().any(|a| {
+            ast::BlockExpr::can_cast(a.kind())
+                || ast::Attr::can_cast(a.kind())
+                || ast::Fn::cast(a.clone()).is_some_and(|f| {
+                    f.where_clause().is_some_and(|w| {
+                        let w = w.syntax().text().to_string();
+                        w.contains("Self: Sized") || w.contains("Self: ?Sized + Sized")
+                    })
+                })
+        });
+        let Some(seg) = path.segment() else { continue };
+        let Some(name) = seg.name_ref().map(|n| n.text().to_string()) else {
+            continue;
+        };
+        let two_args = seg
+            .generic_arg_list()
+            .is_some_and(|g| g.generic_args().count() == 2);
+        if skipped
+            || name == "Self"
+            || generics.contains(&name)
+            || PRIMITIVES.contains(&name.as_str())
+            || (name == "Result" && two_args)
+            || (name != "Result" && PRELUDE_NAMES.contains(&name.as_str()))
+        {
+            continue;
+        }
+        out.push(name);
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// The module a trait is declared in (for std's table traits: the module of the rust-src
@@ -74,6 +173,10 @@ pub(crate) fn qualify(db: &Db, key: &TraitKey, source: &str, into: CrateId) -> Q
             source: source.to_string(),
             trait_path,
             unreachable: Vec::new(),
+            needs_sources: match key {
+                TraitKey::Std(_) => module_names(source),
+                _ => Vec::new(),
+            },
         };
     };
     let file = SourceFile::parse(source, EDITION).tree();
@@ -172,6 +275,7 @@ pub(crate) fn qualify(db: &Db, key: &TraitKey, source: &str, into: CrateId) -> Q
         source: out,
         trait_path,
         unreachable,
+        needs_sources: Vec::new(),
     }
 }
 
@@ -263,4 +367,23 @@ pub(crate) fn carried_source(source: &str) -> (String, Vec<String>) {
         out.replace_range(usize::from(r.start())..usize::from(r.end()), "");
     }
     (out, notes)
+}
+
+/// The error for a std declaration read from the catalog that names what only its module
+/// knows (`Qualified::needs_sources`): the expansion would not compile in the user's crate.
+pub(crate) fn needs_sources_error(key: &TraitKey, names: &[String]) -> Option<String> {
+    let TraitKey::Std(path) = key else {
+        return None;
+    };
+    (!names.is_empty()).then(|| {
+        format!(
+            "the declaration of `{}` names {}, which dynlens can write as this crate reaches them only with the toolchain's std sources: install them (`rustup component add rust-src`) and reload",
+            dynlens_std::trait_info(path).map_or(path.to_string(), |i| i.public_path()),
+            names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
 }

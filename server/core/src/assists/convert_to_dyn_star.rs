@@ -804,10 +804,13 @@ fn combined_trait(
             TraitKey::Std(canonical) => {
                 let info = dynlens_std::trait_info(canonical).ok_or("an unknown std trait")?;
                 let source = db.trait_source(key).ok_or("no declaration")?;
+                let q = crate::naming::qualify(db, key, &source, krate.ok_or_else(no_crate)?);
+                if let Some(e) = crate::naming::needs_sources_error(key, &q.needs_sources) {
+                    return Err(e);
+                }
                 supertraits.push(dynlens_expand::SupertraitInput {
                     path: info.public_path(),
-                    source: crate::naming::qualify(db, key, &source, krate.ok_or_else(no_crate)?)
-                        .source,
+                    source: q.source,
                     is_auto: false,
                     std: Some(canonical.to_string()),
                     already_expanded: false,

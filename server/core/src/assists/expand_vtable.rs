@@ -202,6 +202,9 @@ pub(crate) fn crate_input(
     let mut header = String::new();
     if let (true, Some(krate)) = (foreign, into_crate) {
         let q = crate::naming::qualify(db, key, &input.trait_source, krate);
+        if let Some(e) = crate::naming::needs_sources_error(key, &q.needs_sources) {
+            return Err(e);
+        }
         input.trait_source = q.source;
         let (closure, _) = crate::rules::supertrait_closure(db, key);
         for s in &mut input.supertraits {
