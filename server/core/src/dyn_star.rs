@@ -19,6 +19,9 @@ pub struct DynStarVerdict {
     pub blockers: Vec<String>,
     /// How each of the trait's own methods is carried (parallel to `Verdict::methods`).
     pub methods: Vec<Carry>,
+    /// Per embedded supertrait vtable: the instantiation (`Supertrait<U>`) and the method of
+    /// the dyn type upcasting through it (`into_dyn_supertrait_u`).
+    pub upcasts: Vec<(String, String)>,
 }
 
 /// The dyn* verdict of the trait `key`, whose own methods are `methods`; `None` when the
@@ -41,6 +44,11 @@ pub(crate) fn verdict(
                     Carry::Cannot("the expansion does not see this method".to_string())
                 })
             })
+            .collect(),
+        upcasts: plan
+            .supertraits()
+            .iter()
+            .filter_map(|c| Some((c.instance.clone(), c.embedded.as_ref()?.upcast.clone())))
             .collect(),
     })
 }

@@ -459,7 +459,14 @@ pub fn trait_markdown(
     {
         md.push_str("\n### Vtable layout\n\n| slot | entry |\n|---:|---|\n");
         for (i, s) in slots.iter().enumerate() {
-            md.push_str(&format!("| {i} | {} |\n", s.describe()));
+            let mut row = s.describe();
+            // The dynlens expansion's upcast through the same vtable.
+            if let (crate::vtable::Slot::Vptr { trait_name }, Some(star)) = (s, dyn_star)
+                && let Some((_, upcast)) = star.upcasts.iter().find(|(i, _)| i == trait_name)
+            {
+                row.push_str(&format!(" — `Dyn{}::{upcast}` upcasts through it", v.name));
+            }
+            md.push_str(&format!("| {i} | {row} |\n"));
         }
         let skipped: Vec<&MethodVerdict> = v.methods.iter().filter(|m| m.requires_sized).collect();
         if !skipped.is_empty() {
@@ -583,6 +590,20 @@ mod tests {
     fn check(fixture: &str, expect: Expect) {
         let md = hover_at(fixture).expect("a hover at the cursor");
         expect.assert_eq(&md);
+    }
+
+    /// Issue 12's trait: the layout's upcasting pointer for `Supertrait<U>` names the dynlens
+    /// expansion's upcast through the same embedded vtable.
+    #[test]
+    fn a_vtable_pointer_row_names_the_expansions_upcast() {
+        let md = hover_at(
+            "trait Supertrait<T> { fn p(&self) -> u8; }\ntrait Tr$0ait<T, U>: Supertrait<T> + Supertrait<U> { fn say_hello(&self); }\n",
+        )
+        .expect("hover");
+        assert!(
+            md.contains("vtable pointer for `dyn Supertrait<U>` (upcasting) — `DynTrait::into_dyn_supertrait_u` upcasts through it"),
+            "{md}"
+        );
     }
 
     /// On the trait of an `impl Trait` parameter, hover says whether the parameter can become
