@@ -938,7 +938,7 @@ mod tests {
                 | 2 | `align` — `align_of` the erased type |
                 | 3 | `Named::name` |
                 | 4 | `Aged::age` |
-                | 5 | vtable pointer for `dyn Aged` (upcasting) |
+                | 5 | vtable pointer for `dyn Aged` (upcasting) — `DynPerson::into_dyn_aged` upcasts through it |
                 | 6 | `Person::greet` |
             "#]],
         );
