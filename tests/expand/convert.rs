@@ -105,6 +105,18 @@ pub fn words(s: &str) -> impl Iterator<Item = &str> {
     s.split(' ')
 }
 
+/// A type of the crate, private to its root (which the `dyn_star` module sees).
+#[derive(Debug, Clone, Copy)]
+struct Point {
+    x: i32,
+    y: i32,
+}
+
+/// A closure over the crate's own type: `dyn_star` names it `crate::Point`.
+fn moved(p: Point, f: impl Fn(Point) -> Point) -> Point {
+    f(f(p))
+}
+
 /// An `Append`-like method taking an iterator.
 pub struct Bag(Vec<u32>);
 
@@ -143,6 +155,7 @@ fn main() {
     println!("{} {}", both(5u8), both("s"));
     let k = 5;
     println!("{} {}", apply_twice(|x| x * k, 2), apply_twice(u32::reverse_bits, 1));
+    println!("{:?}", moved(Point { x: 1, y: 2 }, |p| Point { x: p.x + k as i32, y: p.y * 2 }));
     let mut bag = Bag(Vec::new());
     println!("{}", bag.append([1, 2].into_iter()));
     println!("{} {:?}", bag.append((5..8).map(|x| x * 2)), bag.0);
@@ -296,6 +309,7 @@ fn impl_trait_parameters_become_dyn_star_values_and_the_program_is_unchanged() {
     convert(&dir, "main.rs", "pub fn width(x: impl Debug");
     convert(&dir, "main.rs", "fn both(x: impl Debug");
     convert(&dir, "main.rs", "f: impl Fn(");
+    convert(&dir, "main.rs", "f: impl Fn(Point");
     convert(&dir, "main.rs", "append(&mut self, it: impl Iterator");
     convert_with(
         &dir,
@@ -385,6 +399,12 @@ fn impl_trait_parameters_become_dyn_star_values_and_the_program_is_unchanged() {
         "{star}"
     );
     assert!(star.contains("pub trait FnU32ToU32 {"), "{star}");
+    assert!(
+        star.contains(
+            "pub trait FnPointToPoint {\n    fn call(&self, args: (crate::Point,)) -> crate::Point;"
+        ),
+        "{star}"
+    );
     assert!(star.contains("pub struct DynFuture<"), "{star}");
     assert!(star.contains("pub struct DynRead<"), "{star}");
     assert!(

@@ -336,7 +336,37 @@ pub(crate) fn dyn_target(
                 .iter()
                 .map(|(p, _)| short_name(p).to_string())
                 .collect();
-            let ct = closure::closure_trait(family, &path, &names).map_err(Some)?;
+            // A type of the crate in the signature, by its path from the crate root.
+            let fn_module = crate::resolve::module_of(db, FileRef::Workspace(file), func.syntax());
+            let crate_path = |name: &str| -> Option<String> {
+                let module = fn_module.as_ref()?;
+                let Some(crate::nameres::Res::Item(m, n)) =
+                    crate::nameres::resolve_path(db, module, &[name])
+                else {
+                    return None;
+                };
+                // `crate::dyn_star` sees the root's items and modules (private ones too), and
+                // below them what is not private: every module of the path after the first,
+                // and the item.
+                let not_private = |parent: &[String], name: &str| {
+                    crate::nameres::module(db, &(m.0, parent.to_vec())).is_some_and(|d| {
+                        d.scope
+                            .def(name)
+                            .is_some_and(|d| d.vis != crate::item_tree::Vis::Private)
+                    })
+                };
+                let visible = m.1.is_empty()
+                    || ((1..m.1.len()).all(|i| not_private(&m.1[..i], &m.1[i]))
+                        && not_private(&m.1, &n));
+                (m.0 == module.0 && visible).then(|| {
+                    std::iter::once("crate".to_string())
+                        .chain(m.1.iter().cloned())
+                        .chain(std::iter::once(n.clone()))
+                        .collect::<Vec<_>>()
+                        .join("::")
+                })
+            };
+            let ct = closure::closure_trait(family, &path, &names, &crate_path).map_err(Some)?;
             let Use::Param { body, x } = used else {
                 return no(
                     "callers call the returned closure, and its dyn* value cannot be called as `f(x)` on stable Rust",

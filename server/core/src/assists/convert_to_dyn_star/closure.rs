@@ -61,35 +61,44 @@ pub(super) fn closure_trait(
     family: &str,
     path: &ast::Path,
     autos: &[String],
+    crate_path: &dyn Fn(&str) -> Option<String>,
 ) -> Result<ClosureTrait, String> {
     let seg = path.segment().ok_or("no path")?;
-    let Some(args) = seg.parenthesized_arg_list() else {
+    let Some(arg_list) = seg.parenthesized_arg_list() else {
         return Err(format!(
             "`{family}` without its `({family}(A) -> R)` signature cannot be named"
         ));
     };
-    let args: Vec<String> = args
+    let written: Vec<String> = arg_list
         .type_args()
         .map(|a| a.syntax().text().to_string())
         .collect();
-    let ret = seg
+    let written_ret = seg
         .ret_type()
         .and_then(|r| r.ty())
         .map(|t| t.syntax().text().to_string());
-    for ty in args.iter().chain(&ret) {
-        check_nameable(ty)?;
-    }
+    let args: Vec<String> = arg_list
+        .type_args()
+        .filter_map(|a| a.ty())
+        .map(|t| nameable(&t, crate_path))
+        .collect::<Result<_, _>>()?;
+    let ret = seg
+        .ret_type()
+        .and_then(|r| r.ty())
+        .map(|t| nameable(&t, crate_path))
+        .transpose()?;
     if ret.as_deref().is_some_and(borrows) {
         return Err(
             "the closure returns a borrow: its lifetime cannot be tied to the arguments' in a method of a trait"
                 .into(),
         );
     }
+    // Named as written (`Fn(Point) -> u8` → `FnPointToU8`).
     let mut name = family.to_string();
-    for a in &args {
+    for a in &written {
         name.push_str(&camel(a));
     }
-    if let Some(r) = &ret {
+    if let Some(r) = &written_ret {
         name.push_str("To");
         name.push_str(&camel(r));
     }
@@ -162,33 +171,60 @@ pub(super) fn closure_trait(
     })
 }
 
-/// Whether a type written in the closure's signature can be named from the crate's
-/// `dyn_star` module: primitives, references, tuples, slices and arrays of them, and the
-/// prelude's `String`, `Vec`, `Option`, `Result` and `Box`.
-fn check_nameable(ty: &str) -> Result<(), String> {
-    const NAMEABLE: &[&str] = &[
+/// A type of the closure's signature as the crate's `dyn_star` module names it: primitives,
+/// references, tuples, slices and arrays as written, the prelude's `String`, `Vec`, `Option`,
+/// `Result` and `Box` as written, and a type of the crate by its path from the crate root
+/// (`crate_path`: `Point` → `crate::geom::Point`, when `dyn_star` may see it); anything else
+/// (a generic parameter, a private type of another module, a path it cannot resolve) is
+/// refused with the reason.
+fn nameable(ty: &ast::Type, crate_path: &dyn Fn(&str) -> Option<String>) -> Result<String, String> {
+    const PLAIN: &[&str] = &[
         "bool", "char", "str", "u8", "u16", "u32", "u64", "u128", "usize", "i8", "i16", "i32",
-        "i64", "i128", "isize", "f32", "f64", "String", "Vec", "Option", "Result", "Box", "mut",
-        "dyn",
+        "i64", "i128", "isize", "f32", "f64", "String", "Vec", "Option", "Result", "Box",
     ];
-    let mut word = String::new();
-    for c in ty.chars().chain([' ']) {
-        if c.is_alphanumeric() || c == '_' || c == '\'' {
-            word.push(c);
-            continue;
-        }
-        if !word.is_empty()
-            && !word.starts_with('\'')
-            && !word.chars().all(|c| c.is_ascii_digit())
-            && !NAMEABLE.contains(&word.as_str())
-        {
+    let mut edits: Vec<(ra_ap_syntax::TextRange, String)> = Vec::new();
+    let base = ty.syntax().text_range().start();
+    for pt in ty.syntax().descendants().filter_map(ast::PathType::cast) {
+        let Some(path) = pt.path() else { continue };
+        if path.qualifier().is_some() {
             return Err(format!(
-                "the closure's signature names `{word}`, which the crate's `dyn_star` module cannot name yet (only primitives and the prelude's `String`, `Vec`, `Option`, `Result`, `Box`)"
+                "the closure's signature names `{}`, a path dynlens does not rewrite for the crate's `dyn_star` module yet",
+                path.syntax().text()
             ));
         }
-        word.clear();
+        let Some(name) = path
+            .segment()
+            .and_then(|s| s.name_ref())
+            .map(|n| n.text().to_string())
+        else {
+            continue;
+        };
+        if PLAIN.contains(&name.as_str()) {
+            continue;
+        }
+        match crate_path(&name) {
+            Some(full) => {
+                let r = path
+                    .segment()
+                    .and_then(|s| s.name_ref())
+                    .map(|n| n.syntax().text_range());
+                if let Some(r) = r {
+                    edits.push((r - base, full));
+                }
+            }
+            None => {
+                return Err(format!(
+                    "the closure's signature names `{name}`, which the crate's `dyn_star` module cannot name (a generic parameter, or a type it cannot see)"
+                ));
+            }
+        }
     }
-    Ok(())
+    let mut text = ty.syntax().text().to_string();
+    edits.sort_by_key(|(r, _)| std::cmp::Reverse(r.start()));
+    for (r, t) in edits {
+        text.replace_range(usize::from(r.start())..usize::from(r.end()), &t);
+    }
+    Ok(text)
 }
 
 /// Whether a type holds a borrow (`&` or a lifetime).

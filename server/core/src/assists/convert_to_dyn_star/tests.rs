@@ -547,3 +547,33 @@ pub mod io {
         "{star}"
     );
 }
+
+/// A closure's signature naming the crate's types: by their path from the crate root when the
+/// `dyn_star` module sees them; a private type of another module is refused, with the reason.
+#[test]
+fn closure_signatures_name_the_crates_types_by_path() {
+    let f = crate::nameres::tests::fixture(
+        "//- /app/src/lib.rs crate:app
+pub mod geom {
+    pub struct Point(pub i32);
+    struct Hidden;
+    pub fn moved(f: impl Fn(Point) -> i32) -> i32 { f(Point(1)) }
+    pub fn hidden(f: impl Fn(&Hidden) -> i32) -> i32 { f(&Hidden) }
+}
+",
+    );
+    let lib = f.file("/app/src/lib.rs");
+    let text = f.db.file_text(lib).unwrap().to_string();
+    let at = |needle: &str| dynlens_base::TextSize::from((text.find(needle).unwrap() + 8) as u32);
+    match super::prepare(&f.db, lib, at("f: impl Fn(Point")) {
+        Ok(p) => assert_eq!(p.dyn_name, "DynFnPointToI32"),
+        Err(e) => panic!("not prepared: {e:?}"),
+    }
+    match super::prepare(&f.db, lib, at("f: impl Fn(&Hidden")) {
+        Err(Some(why)) => assert!(
+            why.contains("names `Hidden`, which the crate's `dyn_star` module cannot name"),
+            "{why}"
+        ),
+        _ => panic!("prepared for a private type of another module"),
+    }
+}
