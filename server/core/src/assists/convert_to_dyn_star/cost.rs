@@ -126,7 +126,11 @@ fn struct_layout(db: &Db, name: &str, depth: u32) -> Option<(u64, u64)> {
     if depth > 4 {
         return None;
     }
+    // Only files that mention it are parsed for it (a hover, on a workspace of thousands).
     let found = db.files().find_map(|f| {
+        if !db.file_text(f)?.contains(&format!("struct {name}")) {
+            return None;
+        }
         db.syntax(f)?
             .syntax()
             .descendants()

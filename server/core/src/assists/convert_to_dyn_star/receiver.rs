@@ -231,6 +231,9 @@ impl Receivers<'_> {
     /// function `f` that returns `Self` (or `ty`).
     fn returns_self(&self, ty: &str, f: &str) -> bool {
         self.db.files().any(|file| {
+            if !self.db.file_text(file).is_some_and(|t| t.contains(f)) {
+                return false;
+            }
             let Some(root) = self.db.syntax(file) else {
                 return false;
             };
