@@ -44,7 +44,13 @@ const TRAITS: [(&str, &str); 18] = [
 const STD_TRAITS: usize = 9;
 
 fn copy_fixture() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("dynlens-dep-expansions-{}", std::process::id()));
+    copy_fixture_to("dynlens-dep-expansions")
+}
+
+/// The fixture's manifest and lock file in a directory of its own (`name` and the process):
+/// tests of one run write their crates side by side.
+fn copy_fixture_to(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("src")).expect("mkdir");
     let from = dynlens_tests::oracle_crates();
@@ -257,7 +263,7 @@ fn std_trait_programs_pass_miri() {
 /// dyn* value with tokio's `AsyncReadExt`.
 #[test]
 fn a_dependency_trait_bound_with_auto_traits_converts_and_runs() {
-    let dir = copy_fixture();
+    let dir = copy_fixture_to("dynlens-dep-convert");
     std::fs::write(
         dir.join("src/lib.rs"),
         "/// Reads everything: tokio's `read_to_string` on any reader.\npub async fn read_all(mut r: impl tokio::io::AsyncRead + Unpin + Send) -> String {\n    use tokio::io::AsyncReadExt;\n    let mut s = String::new();\n    r.read_to_string(&mut s).await.unwrap();\n    s\n}\n",
