@@ -145,7 +145,7 @@ fn has_blanket_impl(db: &Db, trait_name: &str) -> bool {
 }
 
 /// Does the workspace already hold `NameVtable` (from an earlier expansion)?
-fn already_expanded(db: &Db, trait_name: &str) -> bool {
+pub(crate) fn already_expanded(db: &Db, trait_name: &str) -> bool {
     let needle = format!("struct {trait_name}Vtable");
     db.files()
         .any(|f| db.file_text(f).is_some_and(|t| t.contains(&needle)))

@@ -445,15 +445,13 @@ pub(crate) fn dyn_target(
     };
     let place = match combined {
         Some(c) => {
-            let vtable = format!("struct {}Vtable", c.name);
             let (present, path_from_fn) = match &c.home {
                 CombinedHome::DynStar(m) => (
                     m.holds_named(db, &format!("{}Vtable", c.name)),
-                    "crate::dyn_star::".to_string(),
+                    DynStarModule::dyn_path(""),
                 ),
                 CombinedHome::NextTo(k) => (
-                    db.files()
-                        .any(|f| db.file_text(f).is_some_and(|t| t.contains(&vtable))),
+                    crate::dyn_star::already_expanded(db, &c.name),
                     match DynPlace::of(db, file, func, k) {
                         Some(DynPlace::NextToTrait { path_from_fn, .. }) => path_from_fn,
                         _ => {
@@ -885,10 +883,7 @@ fn combined_trait(
                     source: own.trait_source.clone(),
                     is_auto: false,
                     std: None,
-                    already_expanded: db.files().any(|f| {
-                        db.file_text(f)
-                            .is_some_and(|t| t.contains(&format!("struct {}Vtable", def.name)))
-                    }),
+                    already_expanded: crate::dyn_star::already_expanded(db, &def.name),
                     blanket_impl: own.blanket_impl,
                 });
                 supertraits.extend(own.supertraits);
@@ -999,10 +994,7 @@ impl DynPlace {
         match key {
             TraitKey::Local(tf, _) => {
                 let def = db.trait_def(key)?;
-                let expanded = db.files().any(|f| {
-                    db.file_text(f)
-                        .is_some_and(|t| t.contains(&format!("struct {}Vtable", def.name)))
-                });
+                let expanded = crate::dyn_star::already_expanded(db, &def.name);
                 let trait_module = crate::naming::trait_module(db, key);
                 let fn_module =
                     crate::resolve::module_of(db, FileRef::Workspace(file), func.syntax());

@@ -80,13 +80,8 @@ impl DynStarModule {
 
     /// Whether the module already holds the expansion of `key` (its `…Vtable` struct).
     pub(crate) fn holds(&self, db: &crate::db::Db, key: &TraitKey) -> bool {
-        let Some(def) = db.trait_def(key) else {
-            return false;
-        };
-        self.existing.is_some_and(|f| {
-            db.file_text(f)
-                .is_some_and(|t| t.contains(&format!("struct {}Vtable", def.name)))
-        })
+        db.trait_def(key)
+            .is_some_and(|def| self.holds_named(db, &format!("{}Vtable", def.name)))
     }
 
     /// Adds to `change` the expansion of `key` for the crate of `file`: appended to the
