@@ -527,16 +527,15 @@ impl Prepared {
     /// Hover's notes: the arguments seen at the calls (inline or boxed, the copies saved),
     /// and why the callers are not rewritten when they are not.
     pub(crate) fn hover_notes(&self, db: &Db, file: FileId) -> String {
-        let t = self.target();
         let mut out = String::new();
-        if let Some((name, args)) = callers::arguments(db, file, &t)
-            && !self.wrap.is_dyn()
-        {
-            out.push_str(&cost::summary(db, &name, &args));
-            out.push('\n');
-        }
-        if let Some(why) = callers::not_offered(db, file, &t) {
-            out.push_str(&format!("\nNot offered: {why}.\n"));
+        if let Some((name, args, why)) = callers::report(db, file, &self.target()) {
+            if !self.wrap.is_dyn() {
+                out.push_str(&cost::summary(db, &name, &args));
+                out.push('\n');
+            }
+            if let Some(why) = why {
+                out.push_str(&format!("\nNot offered: {why}.\n"));
+            }
         }
         // An `impl Trait` return leaks its auto traits: a returned closure capturing the
         // argument is `Send` when the argument is. The dyn* value is `Send` only if the bound

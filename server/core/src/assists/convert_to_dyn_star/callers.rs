@@ -166,10 +166,15 @@ fn scan(db: &Db, file: FileId, t: &Target<'_>) -> Option<(Callee, Vec<Site>, Vec
     Some((callee, sites, problems))
 }
 
-/// The arguments written for the parameter at the calls found (hover's cost estimate), and
-/// the function's name as shown.
-pub(super) fn arguments(db: &Db, file: FileId, t: &Target<'_>) -> Option<(String, Vec<String>)> {
-    let (callee, sites, _) = scan(db, file, t)?;
+/// Hover's view of the callers, from one scan of the workspace: the function's name as shown,
+/// the arguments written for the parameter at the calls found (for the cost estimate), and
+/// why the callers variant is not offered, if it is not.
+pub(super) fn report(
+    db: &Db,
+    file: FileId,
+    t: &Target<'_>,
+) -> Option<(String, Vec<String>, Option<String>)> {
+    let (callee, sites, mut problems) = scan(db, file, t)?;
     let texts = sites
         .iter()
         .filter_map(|s| {
@@ -177,28 +182,20 @@ pub(super) fn arguments(db: &Db, file: FileId, t: &Target<'_>) -> Option<(String
             Some(text[usize::from(s.arg.start())..usize::from(s.arg.end())].to_string())
         })
         .collect();
-    Some((callee.shown(), texts))
-}
-
-/// Why the callers variant is not offered for the conversion `t` (hover's words), if it is not.
-pub(super) fn not_offered(db: &Db, file: FileId, t: &Target<'_>) -> Option<String> {
-    match sites(db, file, t) {
-        Ok(_) => None,
-        Err(p) if p.is_empty() => None,
-        Err(mut p) => {
-            let n = p.len();
-            p.truncate(5);
-            let more = if n > 5 {
-                format!(", and {} more", n - 5)
-            } else {
-                String::new()
-            };
-            Some(format!(
-                "callers not rewritten: {}{more} (the variant that changes no caller is offered)",
-                p.join("; ")
-            ))
-        }
-    }
+    let why = (!problems.is_empty()).then(|| {
+        let n = problems.len();
+        problems.truncate(5);
+        let more = if n > 5 {
+            format!(", and {} more", n - 5)
+        } else {
+            String::new()
+        };
+        format!(
+            "callers not rewritten: {}{more} (the variant that changes no caller is offered)",
+            problems.join("; ")
+        )
+    });
+    Some((callee.shown(), texts, why))
 }
 
 /// The function whose callers are rewritten.
