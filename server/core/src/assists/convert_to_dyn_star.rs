@@ -64,17 +64,8 @@ pub(crate) struct Prepared {
 /// compile (the reason is what hover says).
 pub(crate) fn prepare(db: &Db, file: FileId, offset: TextSize) -> Result<Prepared, Option<String>> {
     let no = |why: &str| Err(Some(why.to_string()));
-    let root = db.syntax(file).ok_or(None)?;
-    // Past the end of an unparsed (too deeply nested) file's empty tree: no token, no panic.
-    if !root.syntax().text_range().contains_inclusive(offset) {
-        return Err(None);
-    }
-    let token = root
-        .syntax()
-        .token_at_offset(offset)
-        .right_biased()
-        .ok_or(None)?;
-    let param = token
+    let param = token_at(db, file, offset)
+        .ok_or(None)?
         .parent_ancestors()
         .find_map(ast::Param::cast)
         .ok_or(None)?;
@@ -110,19 +101,7 @@ pub(crate) fn prepare(db: &Db, file: FileId, offset: TextSize) -> Result<Prepare
         },
         None => return Err(None),
     };
-    let Some(body) = func.body() else {
-        return no("the function has no body");
-    };
-    if func.const_token().is_some() {
-        return no("a `const fn` cannot take a dyn* value");
-    }
-    if func
-        .syntax()
-        .ancestors()
-        .any(|a| ast::Trait::can_cast(a.kind()))
-    {
-        return no("a trait's own method: its signature is the trait's");
-    }
+    let body = convertible_body(&func, "take").map_err(Some)?;
     let fn_name = func.name().ok_or(None)?.text().to_string();
     // Already a wrapper (its body hands the parameter to `…_dyn` as a dyn* value).
     let body_text = body.syntax().text().to_string();
@@ -207,18 +186,38 @@ pub(crate) fn prepare(db: &Db, file: FileId, offset: TextSize) -> Result<Prepare
 /// parameter (hover mentions their conversion only where it is offered: every such parameter
 /// is a `dyn` use, whose hover is about `dyn`).
 pub(crate) fn at_dyn_param(db: &Db, file: FileId, offset: TextSize) -> bool {
-    let Some(root) = db.syntax(file) else {
-        return false;
-    };
-    if !root.syntax().text_range().contains_inclusive(offset) {
-        return false;
-    }
-    root.syntax()
-        .token_at_offset(offset)
-        .right_biased()
+    token_at(db, file, offset)
         .and_then(|t| t.parent_ancestors().find_map(ast::Param::cast))
         .and_then(|p| p.ty())
         .is_some_and(|ty| dyn_param::dyn_param_type(&ty).is_some())
+}
+
+/// The token at `offset` (the one starting there when it is between two); `None` past the
+/// tree's end (an unparsed, too deeply nested file has an empty tree: no token, no panic).
+fn token_at(db: &Db, file: FileId, offset: TextSize) -> Option<ra_ap_syntax::SyntaxToken> {
+    let root = db.syntax(file)?;
+    if !root.syntax().text_range().contains_inclusive(offset) {
+        return None;
+    }
+    root.syntax().token_at_offset(offset).right_biased()
+}
+
+/// The body of a function whose parameter may `take` (or whose return may `build`) a dyn*
+/// value, or why it cannot: it has no body, it is a `const fn`, or it is a trait's own
+/// method (its signature is the trait's).
+fn convertible_body(func: &ast::Fn, verb: &str) -> Result<ast::BlockExpr, String> {
+    let body = func.body().ok_or("the function has no body")?;
+    if func.const_token().is_some() {
+        return Err(format!("a `const fn` cannot {verb} a dyn* value"));
+    }
+    if func
+        .syntax()
+        .ancestors()
+        .any(|a| ast::Trait::can_cast(a.kind()))
+    {
+        return Err("a trait's own method: its signature is the trait's".into());
+    }
+    Ok(body)
 }
 
 /// How the converted value is used: a parameter (`x` in `body`), or the returned value.

@@ -26,7 +26,7 @@
 use ra_ap_syntax::ast::{self, HasGenericParams, HasName};
 use ra_ap_syntax::{AstNode, SyntaxKind, SyntaxNode, TextRange, TextSize};
 
-use super::{DynTarget, Use, dyn_target};
+use super::{DynTarget, Use, convertible_body, dyn_target, token_at};
 use crate::assists::{AssistCtx, AssistKind, Assists, SourceChange};
 use crate::db::{Db, FileId};
 use dynlens_base::TextEdit;
@@ -51,16 +51,8 @@ pub(crate) fn prepare_return(
     offset: TextSize,
 ) -> Result<PreparedReturn, Option<String>> {
     let no = |why: &str| Err(Some(why.to_string()));
-    let root = db.syntax(file).ok_or(None)?;
-    if !root.syntax().text_range().contains_inclusive(offset) {
-        return Err(None);
-    }
-    let token = root
-        .syntax()
-        .token_at_offset(offset)
-        .right_biased()
-        .ok_or(None)?;
-    let ret = token
+    let ret = token_at(db, file, offset)
+        .ok_or(None)?
         .parent_ancestors()
         .take_while(|n| !ast::Fn::can_cast(n.kind()))
         .find_map(ast::RetType::cast)
@@ -69,19 +61,7 @@ pub(crate) fn prepare_return(
         return Err(None);
     };
     let func = ret.syntax().parent().and_then(ast::Fn::cast).ok_or(None)?;
-    let Some(body) = func.body() else {
-        return no("the function has no body");
-    };
-    if func.const_token().is_some() {
-        return no("a `const fn` cannot build a dyn* value");
-    }
-    if func
-        .syntax()
-        .ancestors()
-        .any(|a| ast::Trait::can_cast(a.kind()))
-    {
-        return no("a trait's own method: its signature is the trait's");
-    }
+    let body = convertible_body(&func, "build").map_err(Some)?;
     let func_name = func.name().ok_or(None)?.text().to_string();
     let bounds: Vec<ast::TypeBound> = impl_ty.type_bound_list().ok_or(None)?.bounds().collect();
     let target = dyn_target(db, file, &func, &bounds, Use::Return)?;
