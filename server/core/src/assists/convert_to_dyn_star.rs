@@ -1077,3 +1077,4 @@ mod receiver;
 pub(crate) mod ret;
 #[cfg(test)]
 mod tests;
+mod tokens;

@@ -436,10 +436,7 @@ fn macro_sites(
     sites: &mut Vec<Site>,
     problems: &mut Vec<String>,
 ) {
-    let children: Vec<_> = tt
-        .children_with_tokens()
-        .filter(|c| !c.as_token().is_some_and(|t| t.kind().is_trivia()))
-        .collect();
+    let children = super::tokens::significant(tt);
     for (i, child) in children.iter().enumerate() {
         match child {
             NodeOrToken::Node(n) => {
@@ -475,11 +472,7 @@ fn macro_sites(
                 if crate::nameres::resolve_value(db, module, &refs).as_ref() != Some(target) {
                     continue;
                 }
-                let group = children.get(i + 1).and_then(|c| c.as_node()).filter(|n| {
-                    n.kind() == SyntaxKind::TOKEN_TREE
-                        && n.first_token()
-                            .is_some_and(|f| f.kind() == SyntaxKind::L_PAREN)
-                });
+                let group = super::tokens::paren_group_after(&children, i);
                 match group.and_then(|g| nth_argument(g, index)) {
                     Some(arg) => sites.push(Site {
                         file,
@@ -499,10 +492,7 @@ fn macro_sites(
 
 /// The range of the `index`-th comma-separated argument of a `( … )` token tree.
 fn nth_argument(group: &SyntaxNode, index: usize) -> Option<TextRange> {
-    let inner: Vec<_> = group
-        .children_with_tokens()
-        .filter(|c| !c.as_token().is_some_and(|t| t.kind().is_trivia()))
-        .collect();
+    let inner = super::tokens::significant(group);
     let inner = inner.get(1..inner.len().checked_sub(1)?)?;
     let mut args: Vec<Vec<TextRange>> = vec![Vec::new()];
     for c in inner {
@@ -674,10 +664,7 @@ fn method_calls_in_tokens(
     name: &str,
     out: &mut Vec<(Option<String>, SyntaxNode)>,
 ) {
-    let children: Vec<_> = tt
-        .children_with_tokens()
-        .filter(|c| !c.as_token().is_some_and(|t| t.kind().is_trivia()))
-        .collect();
+    let children = super::tokens::significant(tt);
     for (i, child) in children.iter().enumerate() {
         match child {
             NodeOrToken::Node(n) => method_calls_in_tokens(n, name, out),
@@ -686,11 +673,7 @@ fn method_calls_in_tokens(
                     && children[i - 1]
                         .as_token()
                         .is_some_and(|d| d.kind() == SyntaxKind::DOT);
-                let group = children.get(i + 1).and_then(|c| c.as_node()).filter(|n| {
-                    n.kind() == SyntaxKind::TOKEN_TREE
-                        && n.first_token()
-                            .is_some_and(|f| f.kind() == SyntaxKind::L_PAREN)
-                });
+                let group = super::tokens::paren_group_after(&children, i);
                 let (true, Some(group)) = (after_dot, group) else {
                     continue;
                 };

@@ -316,10 +316,7 @@ fn call_edits(
 
 /// Whether the last token before the closing parenthesis is a comma.
 fn trailing_comma(list: &SyntaxNode) -> bool {
-    let tokens: Vec<_> = list
-        .children_with_tokens()
-        .filter(|c| !c.as_token().is_some_and(|t| t.kind().is_trivia()))
-        .collect();
+    let tokens = super::tokens::significant(list);
     tokens.len() >= 2
         && tokens[tokens.len() - 2]
             .as_token()
@@ -333,10 +330,7 @@ fn macro_calls(
     method: &str,
     edits: &mut Vec<(TextRange, String)>,
 ) -> Result<(), String> {
-    let children: Vec<_> = tt
-        .children_with_tokens()
-        .filter(|c| !c.as_token().is_some_and(|t| t.kind().is_trivia()))
-        .collect();
+    let children = super::tokens::significant(tt);
     for (i, child) in children.iter().enumerate() {
         match child {
             NodeOrToken::Node(n) => macro_calls(n, x, method, edits)?,
@@ -349,20 +343,13 @@ fn macro_calls(
                 {
                     continue;
                 }
-                let group = children.get(i + 1).and_then(|c| c.as_node()).filter(|n| {
-                    n.kind() == SyntaxKind::TOKEN_TREE
-                        && n.first_token()
-                            .is_some_and(|f| f.kind() == SyntaxKind::L_PAREN)
-                });
+                let group = super::tokens::paren_group_after(&children, i);
                 let Some(group) = group else {
                     return Err(format!(
                         "`{x}` is used inside a macro other than called: its dyn* value is not a closure"
                     ));
                 };
-                let inner: Vec<_> = group
-                    .children_with_tokens()
-                    .filter(|c| !c.as_token().is_some_and(|t| t.kind().is_trivia()))
-                    .collect();
+                let inner = super::tokens::significant(group);
                 let (Some(open), Some(close)) = (inner.first(), inner.last()) else {
                     continue;
                 };
