@@ -241,44 +241,14 @@ fn convert(dir: &Path, file: &str, needle: &str) {
 
 /// Applies the assist `id` at the `needle` of `file`.
 fn convert_with(dir: &Path, file: &str, needle: &str, assist_id: &str) {
-    let load = dynlens_loader::load_project(dir).expect("project");
-    let mut analysis = Analysis::new(dynlens_loader::std_library());
-    analysis.set_project(load.graph, Arc::new(dynlens_loader::DiskFileSource));
-    let mut ids = Vec::new();
-    for entry in std::fs::read_dir(dir.join("src")).expect("src") {
-        let path = entry.expect("entry").path();
-        if path.extension().is_some_and(|e| e == "rs") {
-            let text = std::fs::read_to_string(&path).expect("read");
-            ids.push((path.clone(), analysis.set_file_text(path, text)));
-        }
-    }
-    let path = dir.join("src").join(file);
-    let id = ids.iter().find(|(p, _)| *p == path).expect("file").1;
-    let text = analysis.file_text(id).expect("text").to_string();
-    let at = text
-        .find(needle)
-        .unwrap_or_else(|| panic!("{needle} in {file}"))
-        + needle.len()
-        - 1;
-    let assist = analysis
-        .assists(
-            id,
-            TextRange::empty(TextSize::from(at as u32)),
-            AssistResolve::All,
-        )
-        .into_iter()
-        .find(|a| a.id == assist_id)
-        .unwrap_or_else(|| panic!("{assist_id} is offered at `{needle}` in {file}"));
-    let change = assist.change.expect("built");
-    for f in &change.files {
-        let p = analysis.file_path(f.file).expect("path").to_path_buf();
-        let before = std::fs::read_to_string(&p).expect("read");
-        let after = change.apply_to(f.file, &before).expect("applies");
-        std::fs::write(&p, after).expect("write");
-    }
-    for n in &change.new_files {
-        std::fs::write(&n.path, &n.text).expect("create");
-    }
+    let files: Vec<String> = std::fs::read_dir(dir.join("src"))
+        .expect("src")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .map(|p| format!("src/{}", p.file_name().expect("name").to_string_lossy()))
+        .collect();
+    let files: Vec<&str> = files.iter().map(String::as_str).collect();
+    apply_in_workspace(dir, &files, &format!("src/{file}"), needle, 1, assist_id);
 }
 
 #[test]
@@ -503,6 +473,7 @@ fn callers_in_every_crate_are_rewritten_and_the_workspace_is_unchanged_in_behavi
         ],
         "mylib/src/lib.rs",
         "f: impl Fn",
+        2,
         "convert_impl_to_dyn_star_callers",
     );
     assert!(
@@ -534,8 +505,16 @@ fn callers_in_every_crate_are_rewritten_and_the_workspace_is_unchanged_in_behavi
 }
 
 /// Loads the workspace at `dir` with the files `files` (relative), applies the assist `id`
-/// at `needle` in `file` and writes the result; returns the assist's title.
-fn apply_in_workspace(dir: &Path, files: &[&str], file: &str, needle: &str, id: &str) -> String {
+/// at `needle` in `file` (the cursor `back` characters before its end) and writes the
+/// result; returns the assist's title.
+fn apply_in_workspace(
+    dir: &Path,
+    files: &[&str],
+    file: &str,
+    needle: &str,
+    back: usize,
+    id: &str,
+) -> String {
     let load = dynlens_loader::load_project(dir).expect("project");
     let mut analysis = Analysis::new(dynlens_loader::std_library());
     analysis.set_project(load.graph, Arc::new(dynlens_loader::DiskFileSource));
@@ -549,7 +528,11 @@ fn apply_in_workspace(dir: &Path, files: &[&str], file: &str, needle: &str, id: 
     }
     let target = target.expect("file");
     let text = analysis.file_text(target).expect("text").to_string();
-    let at = text.find(needle).expect("needle") + needle.len() - 2;
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle} in {file}"))
+        + needle.len()
+        - back;
     let assist = analysis
         .assists(
             target,
