@@ -691,7 +691,7 @@ fn import_for(db: &Db, file: FileId, body: &ast::BlockExpr, key: &TraitKey) -> O
         }
         TraitKey::Extern(..) => {
             let (krate, _) = crate::nameres::file_module(db, FileRef::Workspace(file))?;
-            crate::public::public_path(db, krate, &crate::nameres::Res::Trait(key.clone()))
+            crate::naming::public_trait_path(db, key, krate)
         }
     }
 }

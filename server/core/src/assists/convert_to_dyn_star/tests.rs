@@ -465,8 +465,6 @@ pub fn user() -> f64 {{
 /// value's trait impl's now).
 #[test]
 fn a_dependency_trait_parameter_converts_through_the_crates_dyn_star_module() {
-    use crate::assists::{AssistResolve, assists};
-    use dynlens_base::{TextRange, TextSize};
     let f = crate::nameres::tests::fixture(
         "//- /app/src/lib.rs crate:app deps:dep
 pub fn serve(s: impl dep::io::Service) -> u32 {
@@ -480,15 +478,7 @@ pub mod io {
 }
 ",
     );
-    let lib = f.file("/app/src/lib.rs");
-    let text = f.db.file_text(lib).unwrap().to_string();
-    let at = TextSize::from((text.find("Service").unwrap() + 2) as u32);
-    let a = assists(&f.db, lib, TextRange::empty(at), AssistResolve::All)
-        .into_iter()
-        .find(|a| a.id == ID)
-        .expect("offered");
-    let change = a.change.expect("built");
-    let after = change.apply_to(lib, &text).unwrap();
+    let (change, after) = wrapper_in_lib(&f, "Service");
     assert!(
         after.contains("fn serve_dyn(s: crate::dyn_star::DynService<'_>) -> u32 {\n    use dep::io::Service as _;\n    s.call(1)\n}"),
         "{after}"
@@ -509,8 +499,6 @@ pub mod io {
 /// its public path.
 #[test]
 fn a_dependency_trait_with_auto_traits_becomes_one_trait_in_dyn_star() {
-    use crate::assists::{AssistResolve, assists};
-    use dynlens_base::{TextRange, TextSize};
     let f = crate::nameres::tests::fixture(
         "//- /app/src/lib.rs crate:app deps:dep
 pub fn pump(s: impl dep::io::Service + Unpin + Send) -> u32 {
@@ -524,15 +512,7 @@ pub mod io {
 }
 ",
     );
-    let lib = f.file("/app/src/lib.rs");
-    let text = f.db.file_text(lib).unwrap().to_string();
-    let at = TextSize::from((text.find("Service").unwrap() + 2) as u32);
-    let a = assists(&f.db, lib, TextRange::empty(at), AssistResolve::All)
-        .into_iter()
-        .find(|a| a.id == ID)
-        .expect("offered");
-    let change = a.change.expect("built");
-    let after = change.apply_to(lib, &text).unwrap();
+    let (change, after) = wrapper_in_lib(&f, "Service");
     assert!(
         after.contains("fn pump_dyn(s: crate::dyn_star::DynServiceUnpinSend<'_>) -> u32 {\n    use dep::io::Service as _;"),
         "{after}"
@@ -576,4 +556,24 @@ pub mod geom {
         ),
         _ => panic!("prepared for a private type of another module"),
     }
+}
+
+/// The wrapper variant's change at `needle` (the cursor two characters in) of the fixture's
+/// `/app/src/lib.rs`, and that file after it.
+fn wrapper_in_lib(
+    f: &crate::nameres::tests::Fixture,
+    needle: &str,
+) -> (crate::assists::SourceChange, String) {
+    use crate::assists::{AssistResolve, assists};
+    use dynlens_base::{TextRange, TextSize};
+    let lib = f.file("/app/src/lib.rs");
+    let text = f.db.file_text(lib).unwrap().to_string();
+    let at = TextSize::from((text.find(needle).unwrap() + 2) as u32);
+    let a = assists(&f.db, lib, TextRange::empty(at), AssistResolve::All)
+        .into_iter()
+        .find(|a| a.id == ID)
+        .expect("offered");
+    let change = a.change.expect("built");
+    let after = change.apply_to(lib, &text).unwrap();
+    (change, after)
 }
