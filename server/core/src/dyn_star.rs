@@ -19,7 +19,7 @@ pub struct DynStarVerdict {
     pub blockers: Vec<String>,
     /// How each of the trait's own methods is carried (parallel to `Verdict::methods`).
     pub methods: Vec<Carry>,
-    /// Per embedded supertrait vtable: the instantiation (`Supertrait<U>`) and the method of
+    /// Per supertrait vtable: the instantiation (`Supertrait<U>`) and the method of
     /// the dyn type upcasting through it (`into_dyn_supertrait_u`).
     pub upcasts: Vec<(String, String)>,
 }
@@ -48,7 +48,7 @@ pub(crate) fn verdict(
         upcasts: plan
             .supertraits()
             .iter()
-            .filter_map(|c| Some((c.instance.clone(), c.embedded.as_ref()?.upcast.clone())))
+            .filter_map(|c| Some((c.instance.clone(), c.vtable.as_ref()?.upcast.clone())))
             .collect(),
     })
 }

@@ -593,7 +593,7 @@ mod tests {
     }
 
     /// Issue 12's trait: the layout's upcasting pointer for `Supertrait<U>` names the dynlens
-    /// expansion's upcast through the same embedded vtable.
+    /// expansion's upcast through the same supertrait vtable.
     #[test]
     fn a_vtable_pointer_row_names_the_expansions_upcast() {
         let md = hover_at(

@@ -439,12 +439,12 @@ mod tests {
 
     /// Issue 12: the layout's segments and the expansion's upcasts agree. For every
     /// instantiation of a user supertrait the layout lists (its methods, and its vptr unless it
-    /// is the prefix), `DynFoo`'s expansion embeds a vtable of that very instantiation
-    /// (`pub supertrait_u: SupertraitVtable<'a, U>`) and its upcast (`into_dyn_supertrait_u`)
-    /// hands out that field; the instantiations of one trait come in the layout's order. (The
-    /// expansion embeds every supertrait's vtable whole, the prefix's too, where rustc shares
-    /// the prefix: the upcast to it is then a reference to its field instead of the same
-    /// pointer.)
+    /// is the prefix), `DynFoo`'s vtable returns a vtable of that very instantiation
+    /// (`pub supertrait_u: fn() -> NonNull<SupertraitVtable<'a, U>>`) and its upcast
+    /// (`into_dyn_supertrait_u`) hands out that pointer; the instantiations of one trait come
+    /// in the layout's order. (The expansion returns every supertrait's vtable, the prefix's
+    /// too, where rustc shares the prefix: the upcast to it is then another pointer instead of
+    /// the same one.)
     #[test]
     fn expansion_upcasts_use_the_segment_the_layout_lists_for_each_instantiation() {
         let cases = [
@@ -490,10 +490,13 @@ mod tests {
             let squash = |s: &str| s.replace(' ', "");
             let several =
                 |name: &str| plan.supertraits().iter().filter(|s| s.name == name).count() > 1;
-            // Every embedded vtable is a segment of the layout, under the same name.
-            let mut embedded: Vec<(String, dynlens_expand::EmbeddedVtable)> = Vec::new();
+            // Every supertrait vtable is a segment of the layout, under the same name.
+            let mut vtables: Vec<(String, dynlens_expand::SupertraitVtable)> = Vec::new();
             for s in plan.supertraits() {
-                let e = s.embedded.clone().expect("a user supertrait is embedded");
+                let e = s
+                    .vtable
+                    .clone()
+                    .expect("a user supertrait has a vtable field");
                 let label = if several(&s.name) {
                     s.instance.clone()
                 } else {
@@ -503,9 +506,9 @@ mod tests {
                     layout_segments.iter().any(|l| squash(l) == squash(&label)),
                     "{label} is not a segment of the layout {layout_segments:?}"
                 );
-                embedded.push((label, e));
+                vtables.push((label, e));
             }
-            assert_eq!(embedded.len(), layout_segments.len(), "{embedded:?}");
+            assert_eq!(vtables.len(), layout_segments.len(), "{vtables:?}");
             // The instantiations of each trait in the same order.
             for s in plan.supertraits() {
                 let in_layout: Vec<String> = layout_segments
@@ -513,7 +516,7 @@ mod tests {
                     .filter(|l| l.split('<').next() == Some(s.name.as_str()))
                     .map(|l| squash(l))
                     .collect();
-                let in_expansion: Vec<String> = embedded
+                let in_expansion: Vec<String> = vtables
                     .iter()
                     .filter(|(l, _)| l.split('<').next() == Some(s.name.as_str()))
                     .map(|(l, _)| squash(l))
@@ -529,13 +532,16 @@ mod tests {
                 .and_then(|rest| rest.split([',', '>']).next())
                 .unwrap();
             for s in plan.supertraits() {
-                let e = s.embedded.as_ref().unwrap();
+                let e = s.vtable.as_ref().unwrap();
                 let args = s
                     .instance
                     .split_once('<')
                     .map(|(_, a)| format!(", {}", a.trim_end_matches('>')))
                     .unwrap_or_default();
-                let field = format!("pub {}: {}Vtable<{lt}{args}>,", e.field, s.name);
+                let field = format!(
+                    "pub {}: fn() -> ::core::ptr::NonNull<{}Vtable<{lt}{args}>>,",
+                    e.field, s.name
+                );
                 assert!(text.contains(&field), "{field}\n{text}");
                 let upcast = format!("pub fn {}(self) -> Dyn{}<{lt}{args}> {{", e.upcast, s.name);
                 let at = text
@@ -543,7 +549,7 @@ mod tests {
                     .unwrap_or_else(|| panic!("{upcast}\n{text}"));
                 let body = &text[at..at + text[at..].find("\n    }\n").unwrap()];
                 assert!(
-                    body.contains(&format!("Vtable::of(&this).{},", e.field)),
+                    body.contains(&format!("Vtable::of(&this).{})().as_ref(),", e.field)),
                     "{body}"
                 );
             }

@@ -118,14 +118,14 @@ pub(crate) fn emit_plan(plan: &Plan) -> TokenStream {
 }
 
 /// The expansions of user supertraits that the file does not have yet, each once, before
-/// ours: our vtable embeds theirs.
+/// ours: our vtable returns theirs.
 fn emit_included(plan: &Plan) -> TokenStream {
     let mut tokens = TokenStream::new();
     let name_s = plan.item.ident.to_string();
     for inc in &plan.included {
         if inc.emit {
             tokens.extend(comment(&format!(
-                "The expansion of the supertrait `{}`, which `{name_s}`'s vtable embeds.",
+                "The expansion of the supertrait `{}`, whose vtable `{name_s}`'s returns.",
                 inc.name
             )));
             tokens.extend(emit_plan(&inc.plan));
@@ -217,7 +217,7 @@ fn emit_impl_for_dyn(plan: &Plan) -> TokenStream {
 }
 
 /// The impls of the supertraits `DynFoo` implements: std ones through slots of our vtable,
-/// user ones through their embedded vtable.
+/// user ones through their vtable, which ours returns.
 fn emit_supertrait_impls(plan: &Plan) -> TokenStream {
     let (ctx, supers) = (&plan.ctx, &plan.supers);
     let name_s = plan.item.ident.to_string();
@@ -267,7 +267,7 @@ fn emit_supertrait_impls(plan: &Plan) -> TokenStream {
             if s.kind == SuperKind::Std {
                 "through slots of the vtable"
             } else {
-                "through its vtable embedded in ours"
+                "through its vtable, which ours returns"
             }
         );
         tokens.extend(quote! {
@@ -558,7 +558,7 @@ fn slot_types(
     (fors, recv, args, ret)
 }
 
-/// `FooVtable<'a, …>`: `drop_in_place`, `size`, `align`, the embedded vtables of user
+/// `FooVtable<'a, …>`: `drop_in_place`, `size`, `align`, functions returning the vtables of user
 /// supertraits, one function pointer per slot, and its `const fn new` with the given shims.
 fn emit_vtable(
     ctx: &Ctx,
@@ -583,15 +583,17 @@ fn emit_vtable(
                 None => format!("`{}`", s.name),
             };
             let doc = format!(
-                " The vtable of the supertrait {what}, embedded whole so that upcasting `Dyn{name}` to `Dyn{}` only takes a reference to it.",
+                " Returns the vtable of the supertrait {what} for the same type and storage (a constant, so the pointer is always valid): upcasting `Dyn{name}` to `Dyn{}` swaps it in.",
                 if s.suffix.is_some() {
                     s.instance()
                 } else {
                     s.name.to_string()
                 }
             );
-            fields.push(quote!(#[doc = #doc] pub #f: #sv<#(#sargs),*>,));
-            inits.push(quote!(#f: #sv::new::<#erased, INLINE, OWNED>(),));
+            fields.push(
+                quote!(#[doc = #doc] pub #f: fn() -> ::core::ptr::NonNull<#sv<#(#sargs),*>>,),
+            );
+            inits.push(quote!(#f: || ::core::ptr::NonNull::from(const { &#sv::new::<#erased, INLINE, OWNED>() }),));
         }
     }
     for s in slots {
@@ -620,9 +622,17 @@ fn emit_vtable(
         .phantom
         .as_ref()
         .map(|_| quote!(marker: ::core::marker::PhantomData,));
-    let doc = format!(
+    let mut doc = format!(
         " The vtable of `{name}`: what the compiler stores behind the second word of a `&dyn {name}`.\n One is built per concrete type (and storage), at compile time."
     );
+    if !fields.is_empty()
+        && supers
+            .iter()
+            .any(|s| matches!(s.kind, SuperKind::User { .. }))
+    {
+        // Why supertraits' vtables are behind functions: said once, on the struct.
+        doc.push_str("\n\n A supertrait's vtable is returned by a function rather than embedded, which would copy it\n once per path to it (twice per level of a supertrait chain), or pointed to: the compiler\n walks a constant's pointers once per path when it collects what to compile, and each\n function once.");
+    }
     let doc_of = format!(
         " The vtable of a dyn value, at the value's lifetime `{lt}`: `Dyn{name}` stores it with its\n lifetime erased, so that it is covariant in `{lt}` (see its `vtable` field)."
     );
@@ -885,17 +895,17 @@ fn emit_dyn(ctx: &Ctx, supers: &[Super], flags: &Flags) -> TokenStream {
                 None => (s.name.to_string(), s.name.to_string()),
             };
             let doc = format!(
-                " Upcasting: the same payload with the embedded `{what}` vtable, as `&dyn {name_s}` → `&dyn {target}` does."
+                " Upcasting: the same payload with the `{what}` vtable our vtable returns, as `&dyn {name_s}` → `&dyn {target}` does."
             );
             upcasts.push(quote! {
                 #[doc = #doc]
                 pub fn #m(self) -> #sd<#(#sargs),*> {
                     let this = ::core::mem::ManuallyDrop::new(self);
-                    __dynlens_comment!("SAFETY: the payloads have the same layout; `this` is not dropped, so the value moves.");
+                    __dynlens_comment!("SAFETY: the payloads have the same layout; `this` is not dropped, so the value moves; the supertrait's vtable is a constant for the same type and storage.");
                     unsafe {
                         #sd::from_raw_parts(
                             ::core::ptr::read(::core::ptr::from_ref(&this.payload).cast::<#sp<#lt>>()),
-                            &#vtable::of(&this).#f,
+                            (#vtable::of(&this).#f)().as_ref(),
                         )
                     }
                 }
@@ -1037,22 +1047,26 @@ fn impl_method(
         replace.visit_where_clause_mut(w);
     }
     let (lt, vtable) = (&ctx.lt, &ctx.vtable);
-    let (field_path, payload_cast_ref, payload_cast_mut, payload_cast_val) = match embedded {
-        None => {
-            let f = &s.field;
-            (
-                quote!(#f),
-                quote!(&self.payload),
-                quote!(&mut this.payload),
-                quote!(::core::ptr::read(&this.payload)),
-            )
-        }
+    // Our vtable, as the receiver reaches it.
+    let vt = match d.receiver {
+        Receiver::Ref(_) => quote!(#vtable::of(self)),
+        Receiver::Mut(_) | Receiver::PinMut(_) => quote!(#vtable::of(this)),
+        Receiver::Value | Receiver::Boxed => quote!(#vtable::of(&this)),
+    };
+    let f = &s.field;
+    let (slot, payload_cast_ref, payload_cast_mut, payload_cast_val) = match embedded {
+        None => (
+            quote!(#vt.#f),
+            quote!(&self.payload),
+            quote!(&mut this.payload),
+            quote!(::core::ptr::read(&this.payload)),
+        ),
         Some(sup) => {
             let sf = sup.field();
-            let f = &s.field;
             let sp = format_ident!("{}Payload", sup.name);
             (
-                quote!(#sf.#f),
+                // The supertrait's vtable, from the function our vtable holds for it.
+                quote!((#vt.#sf)().as_ref().#f),
                 quote!(&*::core::ptr::from_ref(&self.payload).cast::<#sp<#lt>>()),
                 quote!(&mut *::core::ptr::from_mut(&mut this.payload).cast::<#sp<#lt>>()),
                 quote!(::core::ptr::read(::core::ptr::from_ref(&this.payload).cast::<#sp<#lt>>())),
@@ -1086,28 +1100,25 @@ fn impl_method(
         })
         .collect();
     let (setup, call) = match d.receiver {
-        Receiver::Ref(_) => (
-            quote!(),
-            quote!((#vtable::of(self).#field_path)(#payload_cast_ref, #(#pass),*)),
-        ),
+        Receiver::Ref(_) => (quote!(), quote!((#slot)(#payload_cast_ref, #(#pass),*))),
         Receiver::Mut(_) => (
             quote!(let this = self;),
-            quote!((#vtable::of(this).#field_path)(#payload_cast_mut, #(#pass),*)),
+            quote!((#slot)(#payload_cast_mut, #(#pass),*)),
         ),
         Receiver::PinMut(_) => (
             quote! {
                 __dynlens_comment!("SAFETY: the value is not moved out of the pinned dyn value; the shim re-pins it.");
                 let this = unsafe { self.get_unchecked_mut() };
             },
-            quote!((#vtable::of(this).#field_path)(#payload_cast_mut, #(#pass),*)),
+            quote!((#slot)(#payload_cast_mut, #(#pass),*)),
         ),
         Receiver::Value => (
             quote!(let this = ::core::mem::ManuallyDrop::new(self);),
-            quote!((#vtable::of(&this).#field_path)(#payload_cast_val, #(#pass),*)),
+            quote!((#slot)(#payload_cast_val, #(#pass),*)),
         ),
         Receiver::Boxed => (
             quote!(let this = ::core::mem::ManuallyDrop::new(*self);),
-            quote!((#vtable::of(&this).#field_path)(#payload_cast_val, #(#pass),*)),
+            quote!((#slot)(#payload_cast_val, #(#pass),*)),
         ),
     };
     let safety = match d.receiver {

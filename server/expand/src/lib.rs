@@ -28,7 +28,7 @@ mod plan;
 mod supers;
 
 pub use plan::{
-    Carry, DynParam, EmbeddedVtable, MethodCarry, Plan, SupertraitCarry, SupertraitKind,
+    Carry, DynParam, MethodCarry, Plan, SupertraitCarry, SupertraitKind, SupertraitVtable,
 };
 
 /// Why a trait could not be expanded. The messages are for the user (the CLI prints them).

@@ -83,7 +83,7 @@ pub enum SupertraitKind {
     Auto,
     /// A standard library trait: its methods get slots in the vtable.
     Std,
-    /// A user trait: its own vtable is embedded in ours (upcasting is free).
+    /// A user trait: our vtable returns its own (upcasting swaps the vtable pointer).
     User,
 }
 
@@ -95,10 +95,10 @@ pub struct SupertraitCarry {
     pub name: String,
     /// The instantiation: `Supertrait<T>` (the name alone when it has no arguments).
     pub instance: String,
-    /// A user supertrait carried by the dyn value: its vtable embedded in ours (one per
-    /// instantiation, as rustc has one vtable segment per instantiation) and the method
-    /// upcasting to it.
-    pub embedded: Option<EmbeddedVtable>,
+    /// A user supertrait carried by the dyn value: the field of our vtable pointing to its
+    /// vtable (one per instantiation, as rustc has one vtable segment per instantiation) and
+    /// the method upcasting to it.
+    pub vtable: Option<SupertraitVtable>,
     /// What kind of supertrait.
     pub kind: SupertraitKind,
     /// Its methods (required ones, for a std trait), each with how it is carried.
@@ -107,9 +107,9 @@ pub struct SupertraitCarry {
     pub blocker: Option<String>,
 }
 
-/// A user supertrait's vtable embedded in the dyn type's.
+/// A user supertrait's vtable, pointed to by the dyn type's.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EmbeddedVtable {
+pub struct SupertraitVtable {
     /// The field of `FooVtable` holding it: `supertrait_t`.
     pub field: String,
     /// The method of `DynFoo` upcasting to it with that vtable: `into_dyn_supertrait_t`.
@@ -295,7 +295,7 @@ pub(crate) struct Slot {
 pub(crate) enum SlotRef {
     /// A field of our vtable.
     Own(Ident),
-    /// In the embedded vtable of the supertrait.
+    /// In the vtable of the supertrait, which ours returns.
     Embedded,
 }
 
@@ -592,9 +592,9 @@ fn plan_supertraits(
     let mut uncarried: Vec<Super> = Vec::new();
     let instances = all_supers.iter().map(instance_of).collect();
     for s in all_supers {
-        let embedded =
+        let vtable =
             (matches!(s.kind, SuperKind::User { .. }) && s.not_carried.is_none()).then(|| {
-                EmbeddedVtable {
+                SupertraitVtable {
                     field: s.field().to_string(),
                     upcast: s.upcast().to_string(),
                 }
@@ -602,7 +602,7 @@ fn plan_supertraits(
         carries.push(SupertraitCarry {
             name: s.name.to_string(),
             instance: s.instance(),
-            embedded,
+            vtable,
             kind: match s.kind {
                 SuperKind::Auto => SupertraitKind::Auto,
                 SuperKind::Std => SupertraitKind::Std,
@@ -1138,7 +1138,7 @@ struct SlotsPlan {
 
 /// Phase 4, the slots: the trait's own methods are classified, each dispatchable one gets a
 /// slot (the others are exempt or blockers); std supertraits' methods get slots of ours, user
-/// supertraits' are reached through their embedded vtable (except `-> Self`, which must build
+/// supertraits' are reached through their vtable (ours returns it) (except `-> Self`, which must build
 /// a `DynFoo`). Also what every erased value must satisfy (`tbound`, `twhere`), and the
 /// methods' `where` clauses on the trait's parameters, under which alone `DynFoo` exists.
 fn plan_slots(
@@ -1282,7 +1282,7 @@ fn plan_slots(
         }
     }
     // Supertrait impls: (super, per-method plan) — std ones through own slots, user ones
-    // through the embedded vtable (except `-> Self`, which must build a `DynFoo`).
+    // through the supertrait's vtable (except `-> Self`, which must build a `DynFoo`).
     let mut super_impls: Vec<SuperImpl> = Vec::new();
     for (si, s) in supers.iter().enumerate() {
         // Auto traits need no impl; a blanket impl in the workspace covers the dyn value.
@@ -1349,7 +1349,7 @@ fn plan_slots(
 }
 
 /// Phase 5, supertraits instantiated several times (`Supertrait<T> + Supertrait<U>`): every
-/// instantiation has its vtable embedded and its upcast, but `impl Supertrait<T> for DynTrait`
+/// instantiation has its vtable and its upcast, but `impl Supertrait<T> for DynTrait`
 /// and `impl Supertrait<U> for DynTrait` overlap (E0119: they are one impl when `T = U`), so an
 /// instantiation whose impl may overlap another's gets none (`Supertrait<u8>` beside
 /// `Supertrait<u16>` keeps its own), nor does one whose own supertraits lack theirs; their

@@ -1,6 +1,6 @@
 //! Supertraits as the expansion needs them: auto traits (bounds and `unsafe impl`s), standard
-//! library traits (forwarded through slots of the vtable), and user traits (their vtable
-//! embedded as a field, so that upcasting is free).
+//! library traits (forwarded through slots of the vtable), and user traits (a field of the
+//! vtable returns theirs, so that upcasting swaps the vtable pointer).
 
 use super::model::{ClassifyCtx, Method, StdNames, classify, tokens_mention_self};
 use super::{ExpandError, SupertraitInput};
@@ -18,7 +18,7 @@ pub(crate) enum SuperKind {
     Auto,
     /// A standard library trait: forwarded through slots of the vtable.
     Std,
-    /// A user trait: its vtable is embedded; `already_expanded` says whether to include it.
+    /// A user trait: our vtable returns its; `already_expanded` says whether to include it.
     User { already_expanded: bool },
 }
 
@@ -134,7 +134,7 @@ impl Super {
         quote::quote!(#(#args),*).to_string().replace(' ', "")
     }
 
-    /// The vtable field embedding its vtable: [`Self::snake`], with a `_` after a keyword
+    /// The vtable field pointing to its vtable: [`Self::snake`], with a `_` after a keyword
     /// (`trait Super` → `super_`).
     pub(crate) fn field(&self) -> Ident {
         let snake = self.snake();

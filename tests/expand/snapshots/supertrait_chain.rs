@@ -1,7 +1,7 @@
 // title: dynlens: Expand `Solid` into explicit vtable
 // complete: true
 
-// The expansion of the supertrait `Shape`, which `Solid`'s vtable embeds.
+// The expansion of the supertrait `Shape`, whose vtable `Solid`'s returns.
 /// The erased `self` of `DynShape`: one pointer-sized slot holding the value itself (when it
 /// fits) or a pointer to it (boxed or borrowed). The compiler's `dyn Shape` erases `self` to a
 /// data pointer; a dyn* value may also keep a small value in place of the pointer.
@@ -274,6 +274,11 @@ impl<'a> SolidPayload<'a> {
 }
 /// The vtable of `Solid`: what the compiler stores behind the second word of a `&dyn Solid`.
 /// One is built per concrete type (and storage), at compile time.
+///
+/// A supertrait's vtable is returned by a function rather than embedded, which would copy it
+/// once per path to it (twice per level of a supertrait chain), or pointed to: the compiler
+/// walks a constant's pointers once per path when it collects what to compile, and each
+/// function once.
 pub struct SolidVtable<'a> {
     /// Drops the value in place (inline), drops its `Box` (boxed), or does nothing (borrowed).
     pub drop_in_place: unsafe fn(&mut SolidPayload<'a>),
@@ -281,8 +286,8 @@ pub struct SolidVtable<'a> {
     pub size: usize,
     /// `align_of::<T>()`.
     pub align: usize,
-    /// The vtable of the supertrait `Shape`, embedded whole so that upcasting `DynSolid` to `DynShape` only takes a reference to it.
-    pub shape: ShapeVtable<'a>,
+    /// Returns the vtable of the supertrait `Shape` for the same type and storage (a constant, so the pointer is always valid): upcasting `DynSolid` to `DynShape` swaps it in.
+    pub shape: fn() -> ::core::ptr::NonNull<ShapeVtable<'a>>,
     /// `fn volume(&self) -> u32` with `self` erased.
     pub volume: unsafe fn(&SolidPayload<'a>) -> u32,
     /// `fn fmt(&self, f: &mut::core::fmt::Formatter<'_>) ->::core::fmt::Result` with `self` erased.
@@ -303,7 +308,9 @@ impl<'a> SolidVtable<'a> {
             drop_in_place: Self::drop_shim::<T, INLINE, OWNED>,
             size: ::core::mem::size_of::<T>(),
             align: ::core::mem::align_of::<T>(),
-            shape: ShapeVtable::new::<T, INLINE, OWNED>(),
+            shape: || ::core::ptr::NonNull::from(const {
+                &ShapeVtable::new::<T, INLINE, OWNED>()
+            }),
             volume: Self::volume_shim::<T, INLINE>,
             debug_fmt: Self::debug_fmt_shim::<T, INLINE>,
             clone_clone: Self::clone_clone_shim::<T, INLINE>,
@@ -454,16 +461,16 @@ impl<'a> DynSolid<'a> {
     pub fn align_of_val(&self) -> usize {
         SolidVtable::of(self).align
     }
-    /// Upcasting: the same payload with the embedded `Shape` vtable, as `&dyn Solid` → `&dyn Shape` does.
+    /// Upcasting: the same payload with the `Shape` vtable our vtable returns, as `&dyn Solid` → `&dyn Shape` does.
     pub fn into_dyn_shape(self) -> DynShape<'a> {
         let this = ::core::mem::ManuallyDrop::new(self);
-        // SAFETY: the payloads have the same layout; `this` is not dropped, so the value moves.
+        // SAFETY: the payloads have the same layout; `this` is not dropped, so the value moves; the supertrait's vtable is a constant for the same type and storage.
         unsafe {
             DynShape::from_raw_parts(
                 ::core::ptr::read(
                     ::core::ptr::from_ref(&this.payload).cast::<ShapePayload<'a>>(),
                 ),
-                &SolidVtable::of(&this).shape,
+                (SolidVtable::of(&this).shape)().as_ref(),
             )
         }
     }
@@ -483,14 +490,14 @@ impl<'a> Solid for DynSolid<'a> {
         unsafe { (SolidVtable::of(self).volume)(&self.payload) }
     }
 }
-/// `Shape` is a supertrait of `Solid`, so `dyn Solid` implements it too: through its vtable embedded in ours.
+/// `Shape` is a supertrait of `Solid`, so `dyn Solid` implements it too: through its vtable, which ours returns.
 impl<'a> Shape for DynSolid<'a> {
     /// Calls `area` through the vtable.
     fn area(&self) -> u32 {
         // SAFETY: the vtable was built for the type and storage of the payload.
         unsafe {
-            (SolidVtable::of(self)
-                .shape
+            ((SolidVtable::of(self).shape)()
+                .as_ref()
                 .area)(&*::core::ptr::from_ref(&self.payload).cast::<ShapePayload<'a>>())
         }
     }
@@ -499,8 +506,8 @@ impl<'a> Shape for DynSolid<'a> {
         let this = self;
         // SAFETY: the vtable was built for the type and storage of the payload.
         unsafe {
-            (SolidVtable::of(this)
-                .shape
+            ((SolidVtable::of(this).shape)()
+                .as_ref()
                 .scale)(
                 &mut *::core::ptr::from_mut(&mut this.payload)
                     .cast::<ShapePayload<'a>>(),

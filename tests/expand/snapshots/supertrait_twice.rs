@@ -1,7 +1,7 @@
 // title: dynlens: Expand `Trait` into explicit vtable (without `impl Trait for DynTrait`: the supertrait `Supertrait` is instantiated twice (`Supertrait<T>`, `Supertrait<U>`): `impl Supertrait<T> for DynTrait` and `impl Supertrait<U> for DynTrait` would overlap (E0119: they are the same trait when `T = U`), so `DynTrait` implements neither; it upcasts to each instead)
 // complete: false
 
-// The expansion of the supertrait `Supertrait`, which `Trait`'s vtable embeds.
+// The expansion of the supertrait `Supertrait`, whose vtable `Trait`'s returns.
 /// The erased `self` of `DynSupertrait`: one pointer-sized slot holding the value itself (when it
 /// fits) or a pointer to it (boxed or borrowed). The compiler's `dyn Supertrait` erases `self` to a
 /// data pointer; a dyn* value may also keep a small value in place of the pointer.
@@ -256,6 +256,11 @@ impl<'a> TraitPayload<'a> {
 }
 /// The vtable of `Trait`: what the compiler stores behind the second word of a `&dyn Trait`.
 /// One is built per concrete type (and storage), at compile time.
+///
+/// A supertrait's vtable is returned by a function rather than embedded, which would copy it
+/// once per path to it (twice per level of a supertrait chain), or pointed to: the compiler
+/// walks a constant's pointers once per path when it collects what to compile, and each
+/// function once.
 pub struct TraitVtable<'a, T, U> {
     /// Drops the value in place (inline), drops its `Box` (boxed), or does nothing (borrowed).
     pub drop_in_place: unsafe fn(&mut TraitPayload<'a>),
@@ -263,10 +268,10 @@ pub struct TraitVtable<'a, T, U> {
     pub size: usize,
     /// `align_of::<T>()`.
     pub align: usize,
-    /// The vtable of the supertrait `Supertrait<T>`, embedded whole so that upcasting `DynTrait` to `DynSupertrait<T>` only takes a reference to it.
-    pub supertrait_t: SupertraitVtable<'a, T>,
-    /// The vtable of the supertrait `Supertrait<U>`, embedded whole so that upcasting `DynTrait` to `DynSupertrait<U>` only takes a reference to it.
-    pub supertrait_u: SupertraitVtable<'a, U>,
+    /// Returns the vtable of the supertrait `Supertrait<T>` for the same type and storage (a constant, so the pointer is always valid): upcasting `DynTrait` to `DynSupertrait<T>` swaps it in.
+    pub supertrait_t: fn() -> ::core::ptr::NonNull<SupertraitVtable<'a, T>>,
+    /// Returns the vtable of the supertrait `Supertrait<U>` for the same type and storage (a constant, so the pointer is always valid): upcasting `DynTrait` to `DynSupertrait<U>` swaps it in.
+    pub supertrait_u: fn() -> ::core::ptr::NonNull<SupertraitVtable<'a, U>>,
     /// `fn say_hello(&self)` with `self` erased.
     pub say_hello: unsafe fn(&TraitPayload<'a>),
     /// Ties the trait's parameters and associated types to the vtable, invariantly, as
@@ -283,8 +288,12 @@ impl<'a, T, U> TraitVtable<'a, T, U> {
             drop_in_place: Self::drop_shim::<X, INLINE, OWNED>,
             size: ::core::mem::size_of::<X>(),
             align: ::core::mem::align_of::<X>(),
-            supertrait_t: SupertraitVtable::new::<X, INLINE, OWNED>(),
-            supertrait_u: SupertraitVtable::new::<X, INLINE, OWNED>(),
+            supertrait_t: || ::core::ptr::NonNull::from(const {
+                &SupertraitVtable::new::<X, INLINE, OWNED>()
+            }),
+            supertrait_u: || ::core::ptr::NonNull::from(const {
+                &SupertraitVtable::new::<X, INLINE, OWNED>()
+            }),
             say_hello: Self::say_hello_shim::<X, INLINE>,
             marker: ::core::marker::PhantomData,
         }
@@ -413,29 +422,29 @@ impl<'a, T, U> DynTrait<'a, T, U> {
     pub fn align_of_val(&self) -> usize {
         TraitVtable::of(self).align
     }
-    /// Upcasting: the same payload with the embedded `Supertrait<T>` vtable, as `&dyn Trait` → `&dyn Supertrait<T>` does.
+    /// Upcasting: the same payload with the `Supertrait<T>` vtable our vtable returns, as `&dyn Trait` → `&dyn Supertrait<T>` does.
     pub fn into_dyn_supertrait_t(self) -> DynSupertrait<'a, T> {
         let this = ::core::mem::ManuallyDrop::new(self);
-        // SAFETY: the payloads have the same layout; `this` is not dropped, so the value moves.
+        // SAFETY: the payloads have the same layout; `this` is not dropped, so the value moves; the supertrait's vtable is a constant for the same type and storage.
         unsafe {
             DynSupertrait::from_raw_parts(
                 ::core::ptr::read(
                     ::core::ptr::from_ref(&this.payload).cast::<SupertraitPayload<'a>>(),
                 ),
-                &TraitVtable::of(&this).supertrait_t,
+                (TraitVtable::of(&this).supertrait_t)().as_ref(),
             )
         }
     }
-    /// Upcasting: the same payload with the embedded `Supertrait<U>` vtable, as `&dyn Trait` → `&dyn Supertrait<U>` does.
+    /// Upcasting: the same payload with the `Supertrait<U>` vtable our vtable returns, as `&dyn Trait` → `&dyn Supertrait<U>` does.
     pub fn into_dyn_supertrait_u(self) -> DynSupertrait<'a, U> {
         let this = ::core::mem::ManuallyDrop::new(self);
-        // SAFETY: the payloads have the same layout; `this` is not dropped, so the value moves.
+        // SAFETY: the payloads have the same layout; `this` is not dropped, so the value moves; the supertrait's vtable is a constant for the same type and storage.
         unsafe {
             DynSupertrait::from_raw_parts(
                 ::core::ptr::read(
                     ::core::ptr::from_ref(&this.payload).cast::<SupertraitPayload<'a>>(),
                 ),
-                &TraitVtable::of(&this).supertrait_u,
+                (TraitVtable::of(&this).supertrait_u)().as_ref(),
             )
         }
     }
@@ -465,8 +474,8 @@ impl<'a, T, U> DynTrait<'a, T, U> {
     pub fn supertrait_t_p(&self) -> String {
         // SAFETY: the vtable was built for the type and storage of the payload.
         unsafe {
-            (TraitVtable::of(self)
-                .supertrait_t
+            ((TraitVtable::of(self).supertrait_t)()
+                .as_ref()
                 .p)(
                 &*::core::ptr::from_ref(&self.payload).cast::<SupertraitPayload<'a>>(),
             )
@@ -477,8 +486,8 @@ impl<'a, T, U> DynTrait<'a, T, U> {
         let this = self;
         // SAFETY: the vtable was built for the type and storage of the payload.
         unsafe {
-            (TraitVtable::of(this)
-                .supertrait_t
+            ((TraitVtable::of(this).supertrait_t)()
+                .as_ref()
                 .set)(
                 &mut *::core::ptr::from_mut(&mut this.payload)
                     .cast::<SupertraitPayload<'a>>(),
@@ -495,8 +504,8 @@ impl<'a, T, U> DynTrait<'a, T, U> {
     pub fn supertrait_u_p(&self) -> String {
         // SAFETY: the vtable was built for the type and storage of the payload.
         unsafe {
-            (TraitVtable::of(self)
-                .supertrait_u
+            ((TraitVtable::of(self).supertrait_u)()
+                .as_ref()
                 .p)(
                 &*::core::ptr::from_ref(&self.payload).cast::<SupertraitPayload<'a>>(),
             )
@@ -507,8 +516,8 @@ impl<'a, T, U> DynTrait<'a, T, U> {
         let this = self;
         // SAFETY: the vtable was built for the type and storage of the payload.
         unsafe {
-            (TraitVtable::of(this)
-                .supertrait_u
+            ((TraitVtable::of(this).supertrait_u)()
+                .as_ref()
                 .set)(
                 &mut *::core::ptr::from_mut(&mut this.payload)
                     .cast::<SupertraitPayload<'a>>(),

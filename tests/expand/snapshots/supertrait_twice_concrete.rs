@@ -1,7 +1,7 @@
 // title: dynlens: Expand `Both` into explicit vtable
 // complete: true
 
-// The expansion of the supertrait `Supertrait`, which `Both`'s vtable embeds.
+// The expansion of the supertrait `Supertrait`, whose vtable `Both`'s returns.
 /// The erased `self` of `DynSupertrait`: one pointer-sized slot holding the value itself (when it
 /// fits) or a pointer to it (boxed or borrowed). The compiler's `dyn Supertrait` erases `self` to a
 /// data pointer; a dyn* value may also keep a small value in place of the pointer.
@@ -245,6 +245,11 @@ impl<'a> BothPayload<'a> {
 }
 /// The vtable of `Both`: what the compiler stores behind the second word of a `&dyn Both`.
 /// One is built per concrete type (and storage), at compile time.
+///
+/// A supertrait's vtable is returned by a function rather than embedded, which would copy it
+/// once per path to it (twice per level of a supertrait chain), or pointed to: the compiler
+/// walks a constant's pointers once per path when it collects what to compile, and each
+/// function once.
 pub struct BothVtable<'a> {
     /// Drops the value in place (inline), drops its `Box` (boxed), or does nothing (borrowed).
     pub drop_in_place: unsafe fn(&mut BothPayload<'a>),
@@ -252,10 +257,10 @@ pub struct BothVtable<'a> {
     pub size: usize,
     /// `align_of::<T>()`.
     pub align: usize,
-    /// The vtable of the supertrait `Supertrait<u8>`, embedded whole so that upcasting `DynBoth` to `DynSupertrait<u8>` only takes a reference to it.
-    pub supertrait_u8: SupertraitVtable<'a, u8>,
-    /// The vtable of the supertrait `Supertrait<u16>`, embedded whole so that upcasting `DynBoth` to `DynSupertrait<u16>` only takes a reference to it.
-    pub supertrait_u16: SupertraitVtable<'a, u16>,
+    /// Returns the vtable of the supertrait `Supertrait<u8>` for the same type and storage (a constant, so the pointer is always valid): upcasting `DynBoth` to `DynSupertrait<u8>` swaps it in.
+    pub supertrait_u8: fn() -> ::core::ptr::NonNull<SupertraitVtable<'a, u8>>,
+    /// Returns the vtable of the supertrait `Supertrait<u16>` for the same type and storage (a constant, so the pointer is always valid): upcasting `DynBoth` to `DynSupertrait<u16>` swaps it in.
+    pub supertrait_u16: fn() -> ::core::ptr::NonNull<SupertraitVtable<'a, u16>>,
     /// `fn say_hello(&self) -> String` with `self` erased.
     pub say_hello: unsafe fn(&BothPayload<'a>) -> String,
 }
@@ -269,8 +274,12 @@ impl<'a> BothVtable<'a> {
             drop_in_place: Self::drop_shim::<X, INLINE, OWNED>,
             size: ::core::mem::size_of::<X>(),
             align: ::core::mem::align_of::<X>(),
-            supertrait_u8: SupertraitVtable::new::<X, INLINE, OWNED>(),
-            supertrait_u16: SupertraitVtable::new::<X, INLINE, OWNED>(),
+            supertrait_u8: || ::core::ptr::NonNull::from(const {
+                &SupertraitVtable::new::<X, INLINE, OWNED>()
+            }),
+            supertrait_u16: || ::core::ptr::NonNull::from(const {
+                &SupertraitVtable::new::<X, INLINE, OWNED>()
+            }),
             say_hello: Self::say_hello_shim::<X, INLINE>,
         }
     }
@@ -407,29 +416,29 @@ impl<'a> DynBoth<'a> {
     pub fn align_of_val(&self) -> usize {
         BothVtable::of(self).align
     }
-    /// Upcasting: the same payload with the embedded `Supertrait<u8>` vtable, as `&dyn Both` → `&dyn Supertrait<u8>` does.
+    /// Upcasting: the same payload with the `Supertrait<u8>` vtable our vtable returns, as `&dyn Both` → `&dyn Supertrait<u8>` does.
     pub fn into_dyn_supertrait_u8(self) -> DynSupertrait<'a, u8> {
         let this = ::core::mem::ManuallyDrop::new(self);
-        // SAFETY: the payloads have the same layout; `this` is not dropped, so the value moves.
+        // SAFETY: the payloads have the same layout; `this` is not dropped, so the value moves; the supertrait's vtable is a constant for the same type and storage.
         unsafe {
             DynSupertrait::from_raw_parts(
                 ::core::ptr::read(
                     ::core::ptr::from_ref(&this.payload).cast::<SupertraitPayload<'a>>(),
                 ),
-                &BothVtable::of(&this).supertrait_u8,
+                (BothVtable::of(&this).supertrait_u8)().as_ref(),
             )
         }
     }
-    /// Upcasting: the same payload with the embedded `Supertrait<u16>` vtable, as `&dyn Both` → `&dyn Supertrait<u16>` does.
+    /// Upcasting: the same payload with the `Supertrait<u16>` vtable our vtable returns, as `&dyn Both` → `&dyn Supertrait<u16>` does.
     pub fn into_dyn_supertrait_u16(self) -> DynSupertrait<'a, u16> {
         let this = ::core::mem::ManuallyDrop::new(self);
-        // SAFETY: the payloads have the same layout; `this` is not dropped, so the value moves.
+        // SAFETY: the payloads have the same layout; `this` is not dropped, so the value moves; the supertrait's vtable is a constant for the same type and storage.
         unsafe {
             DynSupertrait::from_raw_parts(
                 ::core::ptr::read(
                     ::core::ptr::from_ref(&this.payload).cast::<SupertraitPayload<'a>>(),
                 ),
-                &BothVtable::of(&this).supertrait_u16,
+                (BothVtable::of(&this).supertrait_u16)().as_ref(),
             )
         }
     }
@@ -449,28 +458,28 @@ impl<'a> Both for DynBoth<'a> {
         unsafe { (BothVtable::of(self).say_hello)(&self.payload) }
     }
 }
-/// `Supertrait` is a supertrait of `Both`, so `dyn Both` implements it too: through its vtable embedded in ours.
+/// `Supertrait` is a supertrait of `Both`, so `dyn Both` implements it too: through its vtable, which ours returns.
 impl<'a> Supertrait<u8> for DynBoth<'a> {
     /// Calls `p` through the vtable.
     fn p(&self) -> String {
         // SAFETY: the vtable was built for the type and storage of the payload.
         unsafe {
-            (BothVtable::of(self)
-                .supertrait_u8
+            ((BothVtable::of(self).supertrait_u8)()
+                .as_ref()
                 .p)(
                 &*::core::ptr::from_ref(&self.payload).cast::<SupertraitPayload<'a>>(),
             )
         }
     }
 }
-/// `Supertrait` is a supertrait of `Both`, so `dyn Both` implements it too: through its vtable embedded in ours.
+/// `Supertrait` is a supertrait of `Both`, so `dyn Both` implements it too: through its vtable, which ours returns.
 impl<'a> Supertrait<u16> for DynBoth<'a> {
     /// Calls `p` through the vtable.
     fn p(&self) -> String {
         // SAFETY: the vtable was built for the type and storage of the payload.
         unsafe {
-            (BothVtable::of(self)
-                .supertrait_u16
+            ((BothVtable::of(self).supertrait_u16)()
+                .as_ref()
                 .p)(
                 &*::core::ptr::from_ref(&self.payload).cast::<SupertraitPayload<'a>>(),
             )

@@ -38,7 +38,7 @@ fn render(input: &ExpandInput) -> String {
             > 1;
         if several {
             writeln!(out, "supertrait {} ({:?})", s.instance, s.kind).unwrap();
-            if let Some(e) = &s.embedded {
+            if let Some(e) = &s.vtable {
                 writeln!(out, "    embedded as `{}`, upcast `{}`", e.field, e.upcast).unwrap();
             }
         } else {
@@ -572,7 +572,7 @@ fn the_same_instantiation_twice_is_one_segment() {
         let supers = plan.supertraits();
         assert_eq!(supers.len(), 1, "{source}: {supers:?}");
         assert_eq!(
-            supers[0].embedded.as_ref().map(|e| e.upcast.as_str()),
+            supers[0].vtable.as_ref().map(|e| e.upcast.as_str()),
             Some("into_dyn_supertrait")
         );
     }
