@@ -1,5 +1,5 @@
 //! `tokio::io::AsyncBufRead` through `DynAsyncBufRead`, whose supertrait `AsyncRead` is the
-//! expansion written before it (its vtable embedded, `into_dyn_async_read` upcasts).
+//! expansion written before it (its vtable returned by ours, `into_dyn_async_read` upcasts).
 //! Constructors: `new`, `inline`, `boxed`. Carried methods: `poll_fill_buf`, `consume`, and
 //! `AsyncRead::poll_read`, through `AsyncBufReadExt`/`AsyncReadExt` with `block_on`.
 use std::io;
