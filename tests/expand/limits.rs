@@ -15,57 +15,49 @@ use std::time::{Duration, Instant};
 /// Far above the second the programs take, far below a hang.
 const BOUND: Duration = Duration::from_secs(120);
 
-/// `T0: T1`, …, each with one method returning its index: `n` traits, `n - 1` supertraits.
-fn chain(n: usize) -> (Vec<String>, String) {
-    let names: Vec<String> = (0..n).map(|i| format!("T{i}")).collect();
-    let traits = (0..n)
-        .map(|i| {
-            let sup = if i + 1 < n {
-                format!(": T{}", i + 1)
-            } else {
-                String::new()
-            };
-            format!("pub trait T{i}{sup} {{ fn m{i}(&self) -> usize; }}\n")
-        })
+/// The traits declared in order, each `(name, supertraits)` with one method `m{index}`
+/// returning its index: their names in that order, and the source.
+fn declare(decls: Vec<(String, String)>) -> (Vec<String>, String) {
+    let traits = decls
+        .iter()
+        .enumerate()
+        .map(|(i, (name, sup))| format!("pub trait {name}{sup} {{ fn m{i}(&self) -> usize; }}\n"))
         .collect();
-    (names, traits)
+    (decls.into_iter().map(|(name, _)| name).collect(), traits)
+}
+
+/// `T0: T1`, …: `n` traits, `n - 1` supertraits.
+fn chain(n: usize) -> (Vec<String>, String) {
+    declare(
+        (0..n)
+            .map(|i| {
+                let sup = if i + 1 < n {
+                    format!(": T{}", i + 1)
+                } else {
+                    String::new()
+                };
+                (format!("T{i}"), sup)
+            })
+            .collect(),
+    )
 }
 
 /// `D0: A1 + B1`, `A1: D1`, `B1: D1`, `D1: A2 + B2`, …: every rung doubles the paths from
 /// `D0` to the traits below it.
 fn ladder(rungs: usize) -> (Vec<String>, String) {
-    let mut traits = String::new();
-    let mut index = 0;
-    let mut method = |name: &str, sup: String, traits: &mut String| {
-        traits.push_str(&format!(
-            "pub trait {name}{sup} {{ fn m{index}(&self) -> usize; }}\n"
-        ));
-        index += 1;
-    };
+    let mut decls = Vec::new();
     for r in 0..rungs {
-        let (d, a, b, next) = (
-            format!("D{r}"),
+        let (a, b, next) = (
             format!("A{}", r + 1),
             format!("B{}", r + 1),
             format!("D{}", r + 1),
         );
-        method(&d, format!(": {a} + {b}"), &mut traits);
-        method(&a, format!(": {next}"), &mut traits);
-        method(&b, format!(": {next}"), &mut traits);
+        decls.push((format!("D{r}"), format!(": {a} + {b}")));
+        decls.push((a, format!(": {next}")));
+        decls.push((b, format!(": {next}")));
     }
-    method(&format!("D{rungs}"), String::new(), &mut traits);
-    // The method names follow declaration order: D0, A1, B1, D1, A2, …
-    let order: Vec<String> = (0..rungs)
-        .flat_map(|r| {
-            [
-                format!("D{r}"),
-                format!("A{}", r + 1),
-                format!("B{}", r + 1),
-            ]
-        })
-        .chain([format!("D{rungs}")])
-        .collect();
-    (order, traits)
+    decls.push((format!("D{rungs}"), String::new()));
+    declare(decls)
 }
 
 /// Expands the first trait of `traits` (the others are its supertraits), builds a program that
@@ -109,18 +101,18 @@ fn expand_compile_run(what: &str, names: &[String], traits: &str) {
     std::fs::write(&src, program).expect("write program");
     let exe = dir.join("program");
     let start = Instant::now();
+    // A file, not a pipe: a pipe fills up with a long error and would stall rustc.
+    let stderr_path = dir.join("stderr");
     let mut child = Command::new("rustc")
         .args(["--edition", "2024", "-o"])
         .arg(&exe)
         .arg(&src)
-        .stderr(std::process::Stdio::piped())
+        .stderr(std::fs::File::create(&stderr_path).expect("stderr file"))
         .spawn()
         .expect("rustc");
     loop {
         if let Some(status) = child.try_wait().expect("wait") {
-            let mut err = String::new();
-            use std::io::Read as _;
-            child.stderr.take().map(|mut s| s.read_to_string(&mut err));
+            let err = std::fs::read_to_string(&stderr_path).unwrap_or_default();
             assert!(status.success(), "{what}: rustc failed:\n{err}");
             break;
         }
