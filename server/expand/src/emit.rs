@@ -160,7 +160,7 @@ fn emit_impl_for_dyn(plan: &Plan) -> TokenStream {
         .filter_map(|(_, r)| {
             let slot = match r {
                 SlotRef::Own(f) => slots.iter().find(|s| s.field == *f)?,
-                SlotRef::Embedded => return None,
+                SlotRef::Supertrait => return None,
             };
             Some(impl_method(ctx, slot, missing_text.is_some(), None, None))
         })
@@ -307,7 +307,7 @@ fn super_methods(
                     methods.push(impl_method(ctx, slot, inherent, None, rename));
                 }
             }
-            SlotRef::Embedded => {
+            SlotRef::Supertrait => {
                 if let Some(MethodPlan::Slot(d)) =
                     s.methods.iter().find(|m| m.name == *mname).map(|m| &m.plan)
                 {
@@ -625,10 +625,9 @@ fn emit_vtable(
     let mut doc = format!(
         " The vtable of `{name}`: what the compiler stores behind the second word of a `&dyn {name}`.\n One is built per concrete type (and storage), at compile time."
     );
-    if !fields.is_empty()
-        && supers
-            .iter()
-            .any(|s| matches!(s.kind, SuperKind::User { .. }))
+    if supers
+        .iter()
+        .any(|s| matches!(s.kind, SuperKind::User { .. }))
     {
         // Why supertraits' vtables are behind functions: said once, on the struct.
         doc.push_str("\n\n A supertrait's vtable is returned by a function rather than embedded, which would copy it\n once per path to it (twice per level of a supertrait chain), or pointed to: the compiler\n walks a constant's pointers once per path when it collects what to compile, and each\n function once.");
@@ -1005,11 +1004,12 @@ fn emit_dyn(ctx: &Ctx, supers: &[Super], flags: &Flags) -> TokenStream {
 }
 
 /// One method of `impl Foo for DynFoo` (or of the inherent impl): loads the slot and calls it.
+/// `through`: the user supertrait whose vtable, returned by ours, holds the slot.
 fn impl_method(
     ctx: &Ctx,
     s: &Slot,
     inherent: bool,
-    embedded: Option<&Super>,
+    through: Option<&Super>,
     rename: Option<&Ident>,
 ) -> TokenStream {
     let d = &s.d;
@@ -1054,7 +1054,7 @@ fn impl_method(
         Receiver::Value | Receiver::Boxed => quote!(#vtable::of(&this)),
     };
     let f = &s.field;
-    let (slot, payload_cast_ref, payload_cast_mut, payload_cast_val) = match embedded {
+    let (slot, payload_cast_ref, payload_cast_mut, payload_cast_val) = match through {
         None => (
             quote!(#vt.#f),
             quote!(&self.payload),

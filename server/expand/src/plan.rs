@@ -95,7 +95,7 @@ pub struct SupertraitCarry {
     pub name: String,
     /// The instantiation: `Supertrait<T>` (the name alone when it has no arguments).
     pub instance: String,
-    /// A user supertrait carried by the dyn value: the field of our vtable pointing to its
+    /// A user supertrait carried by the dyn value: the field of our vtable returning its
     /// vtable (one per instantiation, as rustc has one vtable segment per instantiation) and
     /// the method upcasting to it.
     pub vtable: Option<SupertraitVtable>,
@@ -107,7 +107,7 @@ pub struct SupertraitCarry {
     pub blocker: Option<String>,
 }
 
-/// A user supertrait's vtable, pointed to by the dyn type's.
+/// A user supertrait's vtable, returned by a field of the dyn type's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SupertraitVtable {
     /// The field of `FooVtable` holding it: `supertrait_t`.
@@ -296,7 +296,7 @@ pub(crate) enum SlotRef {
     /// A field of our vtable.
     Own(Ident),
     /// In the vtable of the supertrait, which ours returns.
-    Embedded,
+    Supertrait,
 }
 
 /// A supertrait impl to write (or not).
@@ -1308,7 +1308,7 @@ fn plan_slots(
                         });
                         plan.push((m.name.clone(), SlotRef::Own(field)));
                     } else {
-                        plan.push((m.name.clone(), SlotRef::Embedded));
+                        plan.push((m.name.clone(), SlotRef::Supertrait));
                     }
                 }
                 MethodPlan::Default => {}
