@@ -44,18 +44,24 @@ const TRAITS: [(&str, &str); 18] = [
 const STD_TRAITS: usize = 9;
 
 fn copy_fixture() -> PathBuf {
-    copy_fixture_to("dynlens-dep-expansions")
+    copy_fixture_to("dynlens-dep-expansions", "oracle-crates")
 }
 
 /// The fixture's manifest and lock file in a directory of its own (`name` and the process):
-/// tests of one run write their crates side by side.
-fn copy_fixture_to(name: &str) -> PathBuf {
+/// tests of one run write their crates side by side. They share one target directory (the
+/// dependencies are built once), so each test's crate needs a name of its own (`package`):
+/// cargo names a path package's outputs after its name and its path relative to the workspace
+/// (`.` for both), and one test's binary was linked against the other's library.
+fn copy_fixture_to(name: &str, package: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("src")).expect("mkdir");
     let from = dynlens_tests::oracle_crates();
     for f in ["Cargo.toml", "Cargo.lock"] {
-        std::fs::copy(from.join(f), dir.join(f)).expect("copy");
+        let text = std::fs::read_to_string(from.join(f)).expect("read");
+        let renamed = text.replace("name = \"oracle-crates\"", &format!("name = \"{package}\""));
+        assert!(renamed.contains(&format!("name = \"{package}\"")), "{f}");
+        std::fs::write(dir.join(f), renamed).expect("write");
     }
     dir
 }
@@ -263,7 +269,7 @@ fn std_trait_programs_pass_miri() {
 /// dyn* value with tokio's `AsyncReadExt`.
 #[test]
 fn a_dependency_trait_bound_with_auto_traits_converts_and_runs() {
-    let dir = copy_fixture_to("dynlens-dep-convert");
+    let dir = copy_fixture_to("dynlens-dep-convert", "oracle-crates-convert");
     std::fs::write(
         dir.join("src/lib.rs"),
         "/// Reads everything: tokio's `read_to_string` on any reader.\npub async fn read_all(mut r: impl tokio::io::AsyncRead + Unpin + Send) -> String {\n    use tokio::io::AsyncReadExt;\n    let mut s = String::new();\n    r.read_to_string(&mut s).await.unwrap();\n    s\n}\n",
@@ -271,7 +277,7 @@ fn a_dependency_trait_bound_with_auto_traits_converts_and_runs() {
     .expect("lib.rs");
     std::fs::write(
         dir.join("src/main.rs"),
-        "fn main() {\n    let mut fut = std::pin::pin!(oracle_crates::read_all(&b\"through DynAsyncReadUnpinSend\"[..]));\n    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());\n    loop {\n        if let std::task::Poll::Ready(s) = fut.as_mut().poll(&mut cx) {\n            println!(\"{s}\");\n            break;\n        }\n    }\n}\n",
+        "fn main() {\n    let mut fut = std::pin::pin!(oracle_crates_convert::read_all(&b\"through DynAsyncReadUnpinSend\"[..]));\n    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());\n    loop {\n        if let std::task::Poll::Ready(s) = fut.as_mut().poll(&mut cx) {\n            println!(\"{s}\");\n            break;\n        }\n    }\n}\n",
     )
     .expect("main.rs");
     if !dynlens_tests::dependencies_fetched(&dir) {
@@ -305,7 +311,7 @@ fn a_dependency_trait_bound_with_auto_traits_converts_and_runs() {
             "--locked",
             "--quiet",
             "--bin",
-            "oracle-crates",
+            "oracle-crates-convert",
         ])
         .current_dir(&dir)
         .env("CARGO_TARGET_DIR", target_dir())

@@ -8,7 +8,9 @@
 //!
 //! A fixture (`fixtures/NAME.rs`) is the traits (the last one is expanded; the others are its
 //! supertraits), a line `// ---- program ----`, and the program (a `pub fn run()`).
-//! A first line `//! forwarding` asks for the forwarding impls too.
+//! A first line `//! forwarding` asks for the forwarding impls too; `//! method tables` gives
+//! no supertrait a dyn type of its own (a budget of 0), so that their method tables, which only
+//! deep hierarchies get by default, are compiled, run and checked under Miri too.
 
 use dynlens_expand::{ExpandInput, Expansion, SupertraitInput, expand_trait};
 use std::path::{Path, PathBuf};
@@ -47,6 +49,7 @@ struct Fixture {
     traits: String,
     program: String,
     forwarding: bool,
+    method_tables: bool,
 }
 
 fn fixtures() -> Vec<Fixture> {
@@ -69,11 +72,12 @@ fn fixtures() -> Vec<Fixture> {
                 .expect("name")
                 .to_string(),
             forwarding: traits.starts_with("//! forwarding"),
+            method_tables: traits.starts_with("//! method tables"),
             traits: traits.to_string(),
             program: program.to_string(),
         });
     }
-    assert!(out.len() >= 16, "the fixture set is incomplete");
+    assert!(out.len() >= 17, "the fixture set is incomplete");
     out
 }
 
@@ -97,6 +101,7 @@ fn supertraits(file: &syn::File, item: &syn::ItemTrait, out: &mut Vec<Supertrait
                 is_auto: true,
                 std: Some(format!("core::marker::{name}")),
                 already_expanded: false,
+                methods_expanded: false,
                 blanket_impl: false,
             });
         } else if let Some((_, path, src)) = STD.iter().find(|(n, _, _)| *n == name) {
@@ -106,6 +111,7 @@ fn supertraits(file: &syn::File, item: &syn::ItemTrait, out: &mut Vec<Supertrait
                 is_auto: false,
                 std: Some(path.to_string()),
                 already_expanded: false,
+                methods_expanded: false,
                 blanket_impl: false,
             });
         } else {
@@ -120,6 +126,7 @@ fn supertraits(file: &syn::File, item: &syn::ItemTrait, out: &mut Vec<Supertrait
                 is_auto: false,
                 std: None,
                 already_expanded: false,
+                methods_expanded: false,
                 blanket_impl: false,
             });
             supertraits(file, &sup, out);
@@ -143,6 +150,7 @@ fn expand(f: &Fixture) -> Expansion {
         forwarding_impls: f.forwarding,
         blanket_impl: false,
         std_names: Vec::new(),
+        dyn_type_budget: f.method_tables.then_some(0),
     })
     .unwrap_or_else(|e| panic!("{}: {e}", f.name))
 }

@@ -48,7 +48,7 @@ pub(crate) fn verdict(
         upcasts: plan
             .supertraits()
             .iter()
-            .filter_map(|c| Some((c.instance.clone(), c.vtable.as_ref()?.upcast.clone())))
+            .filter_map(|c| Some((c.instance.clone(), c.vtable.as_ref()?.upcast.clone()?)))
             .collect(),
     })
 }
@@ -111,6 +111,7 @@ pub(crate) fn expand_input(
                     TraitKey::Local(..) | TraitKey::Extern(..) => None,
                 },
                 already_expanded: already_expanded(db, &sdef.name),
+                methods_expanded: methods_expanded(db, &sdef.name),
                 blanket_impl: has_blanket_impl(db, &sdef.name),
             })
         })
@@ -128,6 +129,7 @@ pub(crate) fn expand_input(
         TraitKey::Std(_) => Vec::new(),
     };
     Ok(ExpandInput {
+        dyn_type_budget: None,
         trait_source,
         supertraits,
         forwarding_impls,
@@ -142,6 +144,14 @@ fn has_blanket_impl(db: &Db, trait_name: &str) -> bool {
         db.model(f)
             .is_some_and(|m| m.blanket_impls.iter().any(|n| n == trait_name))
     })
+}
+
+/// Does the workspace already hold `NameMethods`: the method table an earlier expansion wrote
+/// for a supertrait it gave no dyn type (docs/expansion.md, Supertraits' vtables)?
+pub(crate) fn methods_expanded(db: &Db, trait_name: &str) -> bool {
+    let needle = format!("struct {trait_name}Methods");
+    db.files()
+        .any(|f| db.file_text(f).is_some_and(|t| t.contains(&needle)))
 }
 
 /// Does the workspace already hold `NameVtable` (from an earlier expansion)?

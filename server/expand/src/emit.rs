@@ -104,10 +104,20 @@ fn super_generic_args(s: &Super, lt: &Lifetime) -> Vec<TokenStream> {
 pub(crate) fn emit_plan(plan: &Plan) -> TokenStream {
     let mut tokens = TokenStream::new();
     tokens.extend(emit_included(plan));
+    if !plan.dyn_type {
+        tokens.extend(emit_method_table(plan));
+        return tokens;
+    }
     tokens.extend(emit_exists_where(plan));
-    tokens.extend(emit_payload(&plan.ctx, &plan.flags));
+    tokens.extend(emit_payload(&plan.ctx, &plan.flags, true));
     let shims = emit_shims(&plan.ctx, &plan.slots);
-    tokens.extend(emit_vtable(&plan.ctx, &plan.slots, &plan.supers, shims));
+    tokens.extend(emit_table(
+        &plan.ctx,
+        &plan.slots,
+        &plan.supers,
+        shims,
+        true,
+    ));
     tokens.extend(emit_dyn(&plan.ctx, &plan.supers, &plan.flags));
     tokens.extend(emit_impl_for_dyn(plan));
     tokens.extend(emit_supertrait_impls(plan));
@@ -124,12 +134,51 @@ fn emit_included(plan: &Plan) -> TokenStream {
     let name_s = plan.item.ident.to_string();
     for inc in &plan.included {
         if inc.emit {
-            tokens.extend(comment(&format!(
-                "The expansion of the supertrait `{}`, whose vtable `{name_s}`'s returns.",
-                inc.name
-            )));
+            let name = &inc.name;
+            tokens.extend(comment(&match (inc.plan.dyn_type, plan.dyn_type) {
+                (true, true) => format!(
+                    "The expansion of the supertrait `{name}`, whose vtable `{name_s}`'s returns."
+                ),
+                // `name_s` has a method table only: the vtables below it return both.
+                (true, false) => format!(
+                    "The expansion of the supertrait `{name}` (of `{name_s}`), whose vtable the vtables\nof the traits that have it as a supertrait return."
+                ),
+                (false, _) => format!(
+                    "The method table of the supertrait `{name}` (of `{name_s}`), which the vtables of the\ntraits that have it as a supertrait return. `{name}` gets no dyn type of its own in this\nexpansion: past the budget for supertraits' dyn types, which keeps the expansion of a\ndeep hierarchy proportional to its size (docs/expansion.md, Supertraits' vtables)."
+                ),
+            }));
             tokens.extend(emit_plan(&inc.plan));
         }
+    }
+    tokens
+}
+
+/// The method table of a supertrait without a dyn type here (`ShapeMethods`): its payload,
+/// and a table of its own methods (those [`Plan::table_slots`] keeps) with their shims, built
+/// per type and storage as a vtable is, which the including vtables return. No header, no
+/// supertraits' tables: the vtables that return it hold those.
+fn emit_method_table(plan: &Plan) -> TokenStream {
+    let slots: Vec<Slot> = plan
+        .table_slots()
+        .into_iter()
+        .map(|s| Slot {
+            field: s.field.clone(),
+            shim: s.shim.clone(),
+            trait_path: s.trait_path.clone(),
+            method: s.method.clone(),
+            d: s.d.clone(),
+        })
+        .collect();
+    let flags = Flags {
+        into_value: slots.iter().any(|s| s.d.receiver == Receiver::Value),
+        into_box: slots.iter().any(|s| s.d.receiver == Receiver::Boxed),
+        ..plan.flags
+    };
+    let mut tokens = emit_payload(&plan.ctx, &flags, false);
+    let shims = emit_shims(&plan.ctx, &slots);
+    tokens.extend(emit_table(&plan.ctx, &slots, &[], shims, false));
+    if plan.forwarding {
+        tokens.extend(super::forward::emit(plan));
     }
     tokens
 }
@@ -266,8 +315,10 @@ fn emit_supertrait_impls(plan: &Plan) -> TokenStream {
             s.name,
             if s.kind == SuperKind::Std {
                 "through slots of the vtable"
-            } else {
+            } else if s.dyn_type {
                 "through its vtable, which ours returns"
+            } else {
+                "through its method table, which ours returns"
             }
         );
         tokens.extend(quote! {
@@ -312,7 +363,7 @@ fn super_methods(
                     s.methods.iter().find(|m| m.name == *mname).map(|m| &m.plan)
                 {
                     let slot = Slot {
-                        field: mname.clone(),
+                        field: super::plan::own_slot_field(mname),
                         shim: mname.clone(),
                         trait_path: quote!(#path),
                         method: mname.clone(),
@@ -336,7 +387,7 @@ fn emit_inherent_super_methods(plan: &Plan, si: &SuperImpl) -> TokenStream {
     let dyn_name = &ctx.dyn_name;
     let instance = s.instance();
     let names: Vec<String> = si.inherent.iter().map(|(_, n)| format!("`{n}`")).collect();
-    let upcast = matches!(s.kind, SuperKind::User { .. }).then(|| {
+    let upcast = (matches!(s.kind, SuperKind::User { .. }) && s.dyn_type).then(|| {
         let sargs = super_generic_args(s, &ctx.lt);
         let sd = format_ident!("Dyn{}", s.name);
         let sd = quote!(#sd<#(#sargs),*>).to_string();
@@ -365,11 +416,29 @@ fn emit_inherent_super_methods(plan: &Plan, si: &SuperImpl) -> TokenStream {
 
 /// `FooPayload<'a>`: the erased `self`, one pointer-sized slot, with the helpers the
 /// receivers need (`into_value` for `self`, `into_box` for `self: Box<Self>`).
-fn emit_payload(ctx: &Ctx, flags: &Flags) -> TokenStream {
+fn emit_payload(ctx: &Ctx, flags: &Flags, dyn_type: bool) -> TokenStream {
     let (payload, name, lt) = (&ctx.payload, &ctx.name, &ctx.lt);
-    let doc = format!(
-        " The erased `self` of `Dyn{name}`: one pointer-sized slot holding the value itself (when it\n fits) or a pointer to it (boxed or borrowed). The compiler's `dyn {name}` erases `self` to a\n data pointer; a dyn* value may also keep a small value in place of the pointer.\n\n `UnsafeCell`: a `&self` method may mutate a value stored inline (a `Cell`, for instance)."
-    );
+    let doc = if !dyn_type {
+        format!(
+            " The erased `self` that the shims of `{name}Methods` take: one pointer-sized slot holding the\n value itself (when it fits) or a pointer to it, as every dyn value's payload does (the\n including dyn value's payload is cast to it).\n\n `UnsafeCell`: a `&self` method may mutate a value stored inline (a `Cell`, for instance)."
+        )
+    } else {
+        format!(
+            " The erased `self` of `Dyn{name}`: one pointer-sized slot holding the value itself (when it\n fits) or a pointer to it (boxed or borrowed). The compiler's `dyn {name}` erases `self` to a\n data pointer; a dyn* value may also keep a small value in place of the pointer.\n\n `UnsafeCell`: a `&self` method may mutate a value stored inline (a `Cell`, for instance)."
+        )
+    };
+    // A method table's payload is only ever cast to, never built.
+    let empty = dyn_type.then(|| {
+        quote! {
+            /// A slot to write a value or a pointer into.
+            fn empty() -> Self {
+                Self {
+                    slot: ::core::cell::UnsafeCell::new(::core::mem::MaybeUninit::uninit()),
+                    lifetime: ::core::marker::PhantomData,
+                }
+            }
+        }
+    });
     let into_value = flags.into_value.then(|| {
         quote! {
             /// Moves the value out (for `self` methods). The slot must not be used afterwards.
@@ -409,13 +478,7 @@ fn emit_payload(ctx: &Ctx, flags: &Flags) -> TokenStream {
             lifetime: ::core::marker::PhantomData<&#lt ()>,
         }
         impl<#lt> #payload<#lt> {
-            /// A slot to write a value or a pointer into.
-            fn empty() -> Self {
-                Self {
-                    slot: ::core::cell::UnsafeCell::new(::core::mem::MaybeUninit::uninit()),
-                    lifetime: ::core::marker::PhantomData,
-                }
-            }
+            #empty
             /// A pointer to the value: the slot itself when `INLINE`, the stored pointer otherwise.
             ///
             /// # Safety
@@ -560,12 +623,16 @@ fn slot_types(
 
 /// `FooVtable<'a, …>`: `drop_in_place`, `size`, `align`, functions returning the vtables of user
 /// supertraits, one function pointer per slot, and its `const fn new` with the given shims.
-fn emit_vtable(
+/// Without a dyn type (`vtable`: false), the method table `FooMethods<'a, …>`: the slots and
+/// `new` only.
+fn emit_table(
     ctx: &Ctx,
     slots: &[Slot],
     supers: &[Super],
     shims: Vec<TokenStream>,
+    vtable: bool,
 ) -> TokenStream {
+    let is_vtable = vtable;
     let (vtable, payload, lt, name) = (&ctx.vtable, &ctx.payload, &ctx.lt, &ctx.name);
     let (decl, wc, vargs) = (&ctx.decl, &ctx.where_clause, &ctx.args);
     let (erased, tbound, twhere) = (&ctx.erased, &ctx.tbound, ctx.twhere());
@@ -575,21 +642,28 @@ fn emit_vtable(
     for s in supers {
         if let SuperKind::User { .. } = s.kind {
             let f = s.field();
-            let sv = format_ident!("{}Vtable", s.name);
+            let sv = s.table();
             let sargs = super_generic_args(s, lt);
             // `Supertrait<T>` beside `Supertrait<U>`: each instantiation is a vtable of its own.
             let what = match &s.suffix {
                 Some(_) => format!("`{}`", s.instance()),
                 None => format!("`{}`", s.name),
             };
-            let doc = format!(
-                " Returns the vtable of the supertrait {what} for the same type and storage (a constant, so the pointer is always valid): upcasting `Dyn{name}` to `Dyn{}` swaps it in.",
-                if s.suffix.is_some() {
-                    s.instance()
-                } else {
-                    s.name.to_string()
-                }
-            );
+            let doc = if s.dyn_type {
+                format!(
+                    " Returns the vtable of the supertrait {what} for the same type and storage (a constant, so the pointer is always valid): upcasting `Dyn{name}` to `Dyn{}` swaps it in.",
+                    if s.suffix.is_some() {
+                        s.instance()
+                    } else {
+                        s.name.to_string()
+                    }
+                )
+            } else {
+                format!(
+                    " Returns the method table of the supertrait {what} for the same type and storage (a constant, so the pointer is always valid). `{}` has no dyn type in this expansion, so there is no upcast to it.",
+                    s.name
+                )
+            };
             fields.push(
                 quote!(#[doc = #doc] pub #f: fn() -> ::core::ptr::NonNull<#sv<#(#sargs),*>>,),
             );
@@ -622,9 +696,15 @@ fn emit_vtable(
         .phantom
         .as_ref()
         .map(|_| quote!(marker: ::core::marker::PhantomData,));
-    let mut doc = format!(
-        " The vtable of `{name}`: what the compiler stores behind the second word of a `&dyn {name}`.\n One is built per concrete type (and storage), at compile time."
-    );
+    let mut doc = if is_vtable {
+        format!(
+            " The vtable of `{name}`: what the compiler stores behind the second word of a `&dyn {name}`.\n One is built per concrete type (and storage), at compile time."
+        )
+    } else {
+        format!(
+            " The methods of `{name}` for one concrete type (and storage), built at compile time: the\n vtables of the traits that have `{name}` as a supertrait return it. `{name}` has no dyn type\n here, so this is not a vtable: no `drop_in_place`, `size` or `align`, no supertraits."
+        )
+    };
     if supers
         .iter()
         .any(|s| matches!(s.kind, SuperKind::User { .. }))
@@ -641,6 +721,28 @@ fn emit_vtable(
     let doc_new = format!(
         " The vtable for a `T: {name}` stored inline (`INLINE`) or behind a pointer, owned (`OWNED`: dropping the dyn value drops the `T`) or borrowed.\n\n A `const fn`, so that `&{vtable}::new::<T, …>()` in a constant is promoted to a `'static`:\n no allocation and no `static` per type, like the compiler's vtables."
     );
+    if !is_vtable {
+        let doc_new = format!(
+            " The methods of `{name}` for a `T: {name}` stored inline (`INLINE`) or behind a pointer, owned\n (`OWNED`, as the including vtable says) or borrowed.\n\n A `const fn`, so that `&{vtable}::new::<T, …>()` in a constant is promoted to a `'static`."
+        );
+        return quote! {
+            #[doc = #doc]
+            pub struct #vtable #decl #wc {
+                #(#fields)*
+                #marker
+            }
+            impl #decl #vtable #vargs #wc {
+                #[doc = #doc_new]
+                pub const fn new<#erased: #tbound, const INLINE: bool, const OWNED: bool>() -> Self #twhere {
+                    Self {
+                        #(#inits)*
+                        #marker_init
+                    }
+                }
+                #(#shims)*
+            }
+        };
+    }
     quote! {
         #[doc = #doc]
         pub struct #vtable #decl #wc {
@@ -883,11 +985,12 @@ fn emit_dyn(ctx: &Ctx, supers: &[Super], flags: &Flags) -> TokenStream {
     });
     let mut upcasts = Vec::new();
     for s in supers {
-        if let SuperKind::User { .. } = s.kind {
+        // A supertrait without a dyn type here (only its method table) has no upcast.
+        if let (SuperKind::User { .. }, true) = (&s.kind, s.dyn_type) {
             let f = s.field();
             let m = s.upcast();
             let sd = format_ident!("Dyn{}", s.name);
-            let sp = format_ident!("{}Payload", s.name);
+            let sp = s.payload();
             let sargs = super_generic_args(s, lt);
             let (what, target) = match &s.suffix {
                 Some(_) => (s.instance(), s.instance()),
@@ -1063,7 +1166,7 @@ fn impl_method(
         ),
         Some(sup) => {
             let sf = sup.field();
-            let sp = format_ident!("{}Payload", sup.name);
+            let sp = sup.payload();
             (
                 // The supertrait's vtable, from the function our vtable holds for it.
                 quote!((#vt.#sf)().as_ref().#f),

@@ -106,6 +106,10 @@ pub struct SupertraitInput {
     pub std: Option<String>,
     /// The file or workspace already has its expansion (`ShapeVtable`, `DynShape`): reuse it.
     pub already_expanded: bool,
+    /// The workspace already has its method table (`ShapeMethods`, `ShapeMethodsPayload`),
+    /// written by an expansion that gave it no dyn type of its own: reuse it when this one
+    /// gives it none either (docs/expansion.md, Supertraits' vtables).
+    pub methods_expanded: bool,
     /// The workspace has a blanket `impl<T: ?Sized> Super for T`: it covers the dyn values
     /// already, so no `impl Super for Dyn…` is written (it would conflict).
     pub blanket_impl: bool,
@@ -120,6 +124,11 @@ pub struct ExpandInput {
     pub supertraits: Vec<SupertraitInput>,
     /// Also emit the forwarding impls for `Box<T>`, `&T`, `&mut T` (the second action).
     pub forwarding_impls: bool,
+    /// The budget for supertraits' dyn types, in supertrait impls (`None`: the default,
+    /// which grows with the hierarchy; see `plan::DynTypes`). A supertrait past it gets a
+    /// method table and no upcast. The tests set it to exercise method tables on small
+    /// hierarchies.
+    pub dyn_type_budget: Option<usize>,
     /// The workspace has a blanket `impl<T: ?Sized> Foo for T` (the caller finds it in its
     /// model of the workspace): it covers `DynFoo` already, so writing `impl Foo for DynFoo`
     /// would conflict.
@@ -183,6 +192,7 @@ pub fn plan(input: &ExpandInput) -> Result<Plan, ExpandError> {
         input.forwarding_impls,
         input.blanket_impl,
         &mut Vec::new(),
+        &mut plan::DynTypes::with_budget(input.dyn_type_budget),
     )
 }
 

@@ -107,13 +107,15 @@ pub struct SupertraitCarry {
     pub blocker: Option<String>,
 }
 
-/// A user supertrait's vtable, returned by a field of the dyn type's.
+/// A user supertrait's vtable (or method table), returned by a field of the dyn type's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SupertraitVtable {
     /// The field of `FooVtable` holding it: `supertrait_t`.
     pub field: String,
-    /// The method of `DynFoo` upcasting to it with that vtable: `into_dyn_supertrait_t`.
-    pub upcast: String,
+    /// The method of `DynFoo` upcasting to it with that vtable: `into_dyn_supertrait_t`. `None`
+    /// when the supertrait has no dyn type in this expansion, only a method table: past the
+    /// budget of [`DynTypes`], in a deep hierarchy.
+    pub upcast: Option<String>,
 }
 
 /// The plan of one expansion: made by [`crate::plan`], consumed by [`crate::emit`].
@@ -150,6 +152,9 @@ pub struct Plan {
     pub(crate) own_impl: Vec<(Ident, SlotRef)>,
     pub(crate) super_impls: Vec<SuperImpl>,
     pub(crate) flags: Flags,
+    /// Whether `DynFoo` is written: always for the trait expanded; for an included supertrait,
+    /// as [`DynTypes`] decided (without it, only its method table is).
+    pub(crate) dyn_type: bool,
 }
 
 /// A generic parameter of the dyn type (after its own lifetime).
@@ -258,6 +263,37 @@ impl Plan {
                 .collect::<Vec<_>>()
                 .join("; ")
         })
+    }
+}
+
+impl Plan {
+    /// Turns an included supertrait's plan into its method table's: no dyn type, so its
+    /// vtable and payload are named as a method table's (`ShapeMethods`,
+    /// `ShapeMethodsPayload`) and hold only what the including vtables reach through it (see
+    /// [`Plan::table_slots`]).
+    fn methods_only(&mut self) {
+        self.dyn_type = false;
+        self.ctx.vtable = format_ident!("{}Methods", self.item.ident);
+        self.ctx.payload = format_ident!("{}MethodsPayload", self.item.ident);
+    }
+
+    /// The slots of the table this plan writes: every slot for a dyn type's vtable; for a
+    /// method table, the trait's own methods that its includers call through it. Those that
+    /// return `Self` build the includer's dyn value, so each includer has its own slot for
+    /// them, as it has for the std supertraits' methods; user supertraits' methods are in
+    /// their own tables, which the includers' vtables return.
+    pub(crate) fn table_slots(&self) -> Vec<&Slot> {
+        self.slots
+            .iter()
+            .filter(|slot| {
+                self.dyn_type
+                    || (self
+                        .own_impl
+                        .iter()
+                        .any(|(_, r)| matches!(r, SlotRef::Own(f) if *f == slot.field))
+                        && !matches!(slot.d.output, Output::SelfValue))
+            })
+            .collect()
     }
 }
 
@@ -433,6 +469,83 @@ impl Flags {
     }
 }
 
+/// Which user supertraits get a dyn type of their own (`DynS`, upcast to from ours), decided
+/// once per expansion, at the trait expanded, and read by every included plan.
+///
+/// A supertrait's dyn type implements every trait in its own closure, so writing one for each
+/// trait of a hierarchy writes Σ|closure(S)| impls: quadratic in a chain (a 33-trait chain
+/// gave 1.1 MB). A supertrait without one gets a method table instead (`SMethods`: its own
+/// methods, which our vtable returns as it returns a vtable), linear in its methods; our dyn
+/// type still implements it, it only cannot be upcast to. The budget, in supertrait impls,
+/// is [`DYN_TYPE_BUDGET`] plus [`DYN_TYPE_BUDGET_PER_TRAIT`] per trait of the closure: every
+/// ordinary hierarchy (a chain of up to 16) gets all its dyn types; beyond it they go to the
+/// supertraits in the resolver's order (breadth first: direct supertraits first) while they fit.
+pub(crate) struct DynTypes {
+    /// The budget, when the caller sets it (`ExpandInput::dyn_type_budget`).
+    budget: Option<usize>,
+    decided: Option<Vec<(String, bool)>>,
+}
+
+/// The budget of [`DynTypes`] for any hierarchy, in supertrait impls of included dyn types.
+pub(crate) const DYN_TYPE_BUDGET: usize = 64;
+/// What [`DynTypes`]' budget grows by per trait of the closure.
+pub(crate) const DYN_TYPE_BUDGET_PER_TRAIT: usize = 4;
+
+impl DynTypes {
+    /// No decision yet; `budget` overrides the default one.
+    pub(crate) fn with_budget(budget: Option<usize>) -> DynTypes {
+        DynTypes {
+            budget,
+            decided: None,
+        }
+    }
+
+    /// Decides, at the trait expanded, for its whole closure (`supers`: as resolved).
+    fn decide(&mut self, supers: &[Super]) {
+        if self.decided.is_some() {
+            return;
+        }
+        let mut left = self
+            .budget
+            .unwrap_or(DYN_TYPE_BUDGET + DYN_TYPE_BUDGET_PER_TRAIT * supers.len());
+        let mut decided: Vec<(String, bool)> = Vec::new();
+        for s in supers {
+            let SuperKind::User {
+                already_expanded, ..
+            } = s.kind
+            else {
+                continue;
+            };
+            let name = s.name.to_string();
+            if decided.iter().any(|(n, _)| *n == name) {
+                continue;
+            }
+            // One already in the workspace costs nothing; `DynS` writes an impl per trait
+            // of its closure, and its own.
+            let cost = if already_expanded {
+                0
+            } else {
+                s.inputs.len() + 1
+            };
+            let fits = cost <= left;
+            if fits {
+                left -= cost;
+            }
+            decided.push((name, fits));
+        }
+        self.decided = Some(decided);
+    }
+
+    /// Whether the user supertrait `name` gets a dyn type (one the decision did not see, as
+    /// a cycle may give, gets a method table: the smaller output).
+    fn has(&self, name: &str) -> bool {
+        self.decided
+            .iter()
+            .flatten()
+            .any(|(n, yes)| n == name && *yes)
+    }
+}
+
 /// A user supertrait whose expansion was planned already: its name, what blocks its `impl …
 /// for Dyn…`, and the associated-type parameters of its dyn type (in order).
 pub(crate) type Planned = (String, Option<String>, Vec<Ident>);
@@ -446,10 +559,20 @@ pub(crate) fn plan_trait(
     forwarding: bool,
     blanket_impl: bool,
     planned: &mut Vec<Planned>,
+    dyn_types: &mut DynTypes,
 ) -> Result<Plan, ExpandError> {
     let name_s = item.ident.to_string();
     let names = Names::fresh(item, inputs);
-    let all_supers = resolve(item, inputs, &names.borrow, std_names)?;
+    let mut all_supers = resolve(item, inputs, &names.borrow, std_names)?;
+    dyn_types.decide(&all_supers);
+    for s in &mut all_supers {
+        s.dyn_type = match s.kind {
+            SuperKind::User {
+                already_expanded, ..
+            } => already_expanded || dyn_types.has(&s.name.to_string()),
+            _ => true,
+        };
+    }
     let mut blockers: Vec<String> = Vec::new();
     if blanket_impl {
         blockers.push(format!(
@@ -457,7 +580,14 @@ pub(crate) fn plan_trait(
         ));
     }
     let borrow = names.borrow.clone();
-    let supers = plan_supertraits(all_supers, std_names, forwarding, &mut blockers, planned)?;
+    let supers = plan_supertraits(
+        all_supers,
+        std_names,
+        forwarding,
+        &mut blockers,
+        planned,
+        dyn_types,
+    )?;
     let bounds = plan_trait_bounds(item, inputs, std_names, &mut blockers);
     let generics = plan_dyn_generics(
         item,
@@ -517,6 +647,7 @@ pub(crate) fn plan_trait(
         own_impl: slots.own_impl,
         super_impls: slots.super_impls,
         flags,
+        dyn_type: true,
     })
 }
 
@@ -585,6 +716,7 @@ fn plan_supertraits(
     forwarding: bool,
     blockers: &mut Vec<String>,
     planned: &mut Vec<Planned>,
+    dyn_types: &mut DynTypes,
 ) -> Result<SupersPlan, ExpandError> {
     let mut carries = Vec::new();
     let mut carry_of: Vec<usize> = Vec::new();
@@ -596,7 +728,7 @@ fn plan_supertraits(
             (matches!(s.kind, SuperKind::User { .. }) && s.not_carried.is_none()).then(|| {
                 SupertraitVtable {
                     field: s.field().to_string(),
-                    upcast: s.upcast().to_string(),
+                    upcast: s.dyn_type.then(|| s.upcast().to_string()),
                 }
             });
         carries.push(SupertraitCarry {
@@ -634,7 +766,14 @@ fn plan_supertraits(
     let mut super_missing: Vec<(Ident, String)> = Vec::new();
     let mut dyn_assoc_args: Vec<(usize, Vec<Type>)> = Vec::new();
     for (index, s) in supers.iter().enumerate() {
-        let (SuperKind::User { already_expanded }, Some(sitem)) = (&s.kind, &s.original) else {
+        let (
+            SuperKind::User {
+                already_expanded,
+                methods_expanded,
+            },
+            Some(sitem),
+        ) = (&s.kind, &s.original)
+        else {
             continue;
         };
         let key = s.name.to_string();
@@ -654,20 +793,29 @@ fn plan_supertraits(
                 let placeholder = planned.len() - 1;
                 // With the forwarding impls, the included supertraits get theirs too: the
                 // pointers implement `Foo` only where they implement its supertraits.
-                let sub = plan_trait(
+                let mut sub = plan_trait(
                     sitem,
                     &s.inputs,
                     std_names,
                     forwarding,
                     s.blanket_impl,
                     planned,
+                    dyn_types,
                 )?;
                 let m = sub.missing_own();
                 let a = sub.ctx.assoc.clone();
+                if !s.dyn_type {
+                    sub.methods_only();
+                }
+                let emit = if s.dyn_type {
+                    !already_expanded
+                } else {
+                    !methods_expanded
+                };
                 included.push(Included {
                     name: s.name.clone(),
                     plan: sub,
-                    emit: !already_expanded,
+                    emit,
                 });
                 planned[placeholder] = (key, m.clone(), a.clone());
                 (m, a)
@@ -1257,16 +1405,11 @@ fn plan_slots(
             .collect();
     }
     let mut slots: Vec<Slot> = Vec::new();
-    let reserved = ["drop_in_place", "size", "align", "marker", "new"];
     let mut own_impl: Vec<(Ident, SlotRef)> = Vec::new();
     for m in &own {
         match &m.plan {
             MethodPlan::Slot(d) => {
-                let field = if reserved.contains(&m.name.to_string().as_str()) {
-                    format_ident!("method_{}", m.name)
-                } else {
-                    m.name.clone()
-                };
+                let field = own_slot_field(&m.name);
                 let shim = format_ident!("{}_shim", field);
                 slots.push(Slot {
                     field: field.clone(),
@@ -1345,6 +1488,18 @@ fn plan_slots(
         slots,
         own_impl,
         super_impls,
+    }
+}
+
+/// The field of a trait's own method in its vtable: the method's name, unless the vtable
+/// has a field of that name already (`size`, `new`, …: then `method_size`). One rule for the
+/// vtable and for those that reach the method through it (an including dyn type's impl).
+pub(crate) fn own_slot_field(method: &Ident) -> Ident {
+    let reserved = ["drop_in_place", "size", "align", "marker", "new"];
+    if reserved.contains(&method.to_string().as_str()) {
+        format_ident!("method_{}", method)
+    } else {
+        method.clone()
     }
 }
 

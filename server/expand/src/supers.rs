@@ -18,8 +18,13 @@ pub(crate) enum SuperKind {
     Auto,
     /// A standard library trait: forwarded through slots of the vtable.
     Std,
-    /// A user trait: our vtable returns its; `already_expanded` says whether to include it.
-    User { already_expanded: bool },
+    /// A user trait: our vtable returns its. `already_expanded`: the workspace has its
+    /// expansion (`ShapeVtable`, `DynShape`); `methods_expanded`: it has its method table
+    /// (`ShapeMethods`, written by an expansion that gave it no dyn type). Either is reused.
+    User {
+        already_expanded: bool,
+        methods_expanded: bool,
+    },
 }
 
 /// One resolved supertrait.
@@ -62,6 +67,10 @@ pub(crate) struct Super {
     /// The `for<'r>` of the bound written on the trait, when it is higher-ranked (then it is
     /// not carried, but a forwarding impl still asks it of the pointer).
     pub binder: Option<syn::BoundLifetimes>,
+    /// A user supertrait with a dyn type of its own in this output (`DynS`, reached by an
+    /// upcast); without one, only its method table is written (set by the plan:
+    /// [`crate::plan`]'s budget).
+    pub dyn_type: bool,
 }
 
 impl Super {
@@ -106,6 +115,26 @@ impl Super {
     /// `into_dyn_supertrait_t`.
     pub(crate) fn upcast(&self) -> Ident {
         ident(&format!("into_dyn_{}", self.snake()))
+    }
+
+    /// The struct our vtable's field for this user supertrait returns: its vtable
+    /// (`ShapeVtable`), or its method table (`ShapeMethods`) when it has no dyn type here.
+    pub(crate) fn table(&self) -> Ident {
+        if self.dyn_type {
+            ident(&format!("{}Vtable", self.name))
+        } else {
+            ident(&format!("{}Methods", self.name))
+        }
+    }
+
+    /// The erased `self` that the shims of [`Super::table`] take (`ShapePayload`,
+    /// `ShapeMethodsPayload`).
+    pub(crate) fn payload(&self) -> Ident {
+        if self.dyn_type {
+            ident(&format!("{}Payload", self.name))
+        } else {
+            ident(&format!("{}MethodsPayload", self.name))
+        }
     }
 
     /// The instantiation, for messages: `Supertrait<T>` (without `Assoc = T`).
@@ -392,6 +421,7 @@ fn resolve_instance(
     } else {
         SuperKind::User {
             already_expanded: input.already_expanded,
+            methods_expanded: input.methods_expanded,
         }
     };
     let (args, mut bound_assoc) = split_args(&path);
@@ -417,6 +447,7 @@ fn resolve_instance(
         dyn_assoc_args: None,
         suffix: None,
         binder,
+        dyn_type: true,
     };
     if sup.binder.is_some() {
         sup.not_carried = Some(format!(

@@ -377,6 +377,7 @@ pub(crate) fn dyn_target(
                 .ok_or(Some("the file belongs to no crate".to_string()))?;
             Some(Combined {
                 input: dynlens_expand::ExpandInput {
+                    dyn_type_budget: None,
                     trait_source: ct.trait_source,
                     supertraits: auto_inputs(db, &autos).map_err(Some)?,
                     forwarding_impls: false,
@@ -415,6 +416,7 @@ pub(crate) fn dyn_target(
     // without that impl.
     let complete = match &combined {
         Some(c) => dynlens_expand::plan(&dynlens_expand::ExpandInput {
+            dyn_type_budget: None,
             blanket_impl: false,
             ..c.input.clone()
         })
@@ -840,6 +842,7 @@ fn combined_trait(
                     is_auto: false,
                     std: Some(canonical.to_string()),
                     already_expanded: false,
+                    methods_expanded: false,
                     blanket_impl: false,
                 });
                 (info.public_path(), info.name().to_string())
@@ -866,6 +869,8 @@ fn combined_trait(
                     is_auto: false,
                     std: None,
                     already_expanded,
+                    methods_expanded: DynStarModule::of(db, file)
+                        .is_some_and(|m| m.holds_named(db, &format!("{}Methods", def.name))),
                     blanket_impl: false,
                 });
                 supertraits.extend(own.supertraits);
@@ -882,6 +887,7 @@ fn combined_trait(
                     is_auto: false,
                     std: None,
                     already_expanded: crate::dyn_star::already_expanded(db, &def.name),
+                    methods_expanded: crate::dyn_star::methods_expanded(db, &def.name),
                     blanket_impl: own.blanket_impl,
                 });
                 supertraits.extend(own.supertraits);
@@ -918,6 +924,7 @@ fn combined_trait(
     );
     supertraits.extend(auto_inputs(db, autos)?);
     let input = dynlens_expand::ExpandInput {
+        dyn_type_budget: None,
         trait_source: format!("pub trait {name}: {bounds} {{}}"),
         supertraits,
         forwarding_impls: false,
@@ -948,6 +955,7 @@ fn auto_inputs(
             is_auto: true,
             std: Some(c.to_string()),
             already_expanded: false,
+            methods_expanded: false,
             blanket_impl: false,
         });
     }

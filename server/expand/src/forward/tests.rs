@@ -14,6 +14,7 @@ fn supertrait(path: &str, source: &str) -> SupertraitInput {
         is_auto: source.contains("auto trait"),
         std: dynlens_std::trait_info(path).map(|info| info.canonical_path.to_string()),
         already_expanded: false,
+        methods_expanded: false,
         blanket_impl: false,
     }
 }
@@ -49,6 +50,7 @@ fn check_with(
         forwarding_impls: true,
         blanket_impl: blanket,
         std_names: Vec::new(),
+        ..Default::default()
     };
     expect.assert_eq(&forwarding(&input));
 }

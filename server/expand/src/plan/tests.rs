@@ -15,6 +15,7 @@ fn supertrait(path: &str, source: &str) -> SupertraitInput {
         // Resolved as the core would: a std path is std's trait, any other path the user's.
         std: dynlens_std::trait_info(path).map(|info| info.canonical_path.to_string()),
         already_expanded: false,
+        methods_expanded: false,
         blanket_impl: false,
     }
 }
@@ -39,7 +40,8 @@ fn render(input: &ExpandInput) -> String {
         if several {
             writeln!(out, "supertrait {} ({:?})", s.instance, s.kind).unwrap();
             if let Some(e) = &s.vtable {
-                writeln!(out, "    embedded as `{}`, upcast `{}`", e.field, e.upcast).unwrap();
+                let upcast = e.upcast.as_deref().unwrap_or("(none: a method table)");
+                writeln!(out, "    returned by `{}`, upcast `{upcast}`", e.field).unwrap();
             }
         } else {
             writeln!(out, "supertrait {} ({:?})", s.name, s.kind).unwrap();
@@ -438,6 +440,7 @@ fn parameters_named_after_associated_types_do_not_shadow_the_traits_they_name() 
         forwarding_impls: false,
         blanket_impl: false,
         std_names,
+        ..Default::default()
     };
     let text = crate::expand_trait(&input(
         "pub trait Svc<R> { type Error; type Future: Future<Output = Result<u8, Self::Error>>; fn call(&mut self, r: R) -> Self::Future; }",
@@ -485,11 +488,11 @@ fn a_supertrait_instantiated_twice_is_embedded_twice_and_blocks_the_impl_where_t
         expect![[r#"
             fn say_hello: plain vtable entry
             supertrait Supertrait<T> (User)
-                embedded as `supertrait_t`, upcast `into_dyn_supertrait_t`
+                returned by `supertrait_t`, upcast `into_dyn_supertrait_t`
                 fn p: plain vtable entry
                 not implemented: it would overlap `impl Supertrait<U> for DynTrait` (E0119: they are the same trait when `T = U`)
             supertrait Supertrait<U> (User)
-                embedded as `supertrait_u`, upcast `into_dyn_supertrait_u`
+                returned by `supertrait_u`, upcast `into_dyn_supertrait_u`
                 fn p: plain vtable entry
                 not implemented: it would overlap `impl Supertrait<T> for DynTrait` (E0119: they are the same trait when `U = T`)
             blocker: the supertrait `Supertrait` is instantiated twice (`Supertrait<T>`, `Supertrait<U>`): `impl Supertrait<T> for DynTrait` and `impl Supertrait<U> for DynTrait` would overlap (E0119: they are the same trait when `T = U`), so `DynTrait` implements neither; it upcasts to each instead
@@ -507,10 +510,10 @@ fn a_supertrait_instantiated_twice_is_embedded_twice_and_blocks_the_impl_where_t
         expect![[r#"
             fn say_hello: plain vtable entry
             supertrait Supertrait<u8> (User)
-                embedded as `supertrait_u8`, upcast `into_dyn_supertrait_u8`
+                returned by `supertrait_u8`, upcast `into_dyn_supertrait_u8`
                 fn p: plain vtable entry
             supertrait Supertrait<u16> (User)
-                embedded as `supertrait_u16`, upcast `into_dyn_supertrait_u16`
+                returned by `supertrait_u16`, upcast `into_dyn_supertrait_u16`
                 fn p: plain vtable entry
             complete: true
             title: dynlens: Expand `Both` into explicit vtable
@@ -532,15 +535,15 @@ fn a_supertrait_instantiated_twice_is_embedded_twice_and_blocks_the_impl_where_t
         expect![[r#"
             fn t: plain vtable entry
             supertrait Supertrait<u8> (User)
-                embedded as `supertrait_u8`, upcast `into_dyn_supertrait_u8`
+                returned by `supertrait_u8`, upcast `into_dyn_supertrait_u8`
                 fn p: plain vtable entry
                 not implemented: it would overlap `impl Supertrait<T> for DynThree` (E0119: they are the same trait when `T = u8`)
             supertrait Supertrait<u16> (User)
-                embedded as `supertrait_u16`, upcast `into_dyn_supertrait_u16`
+                returned by `supertrait_u16`, upcast `into_dyn_supertrait_u16`
                 fn p: plain vtable entry
                 not implemented: it would overlap `impl Supertrait<T> for DynThree` (E0119: they are the same trait when `T = u16`)
             supertrait Supertrait<T> (User)
-                embedded as `supertrait_t`, upcast `into_dyn_supertrait_t`
+                returned by `supertrait_t`, upcast `into_dyn_supertrait_t`
                 fn p: plain vtable entry
                 not implemented: it would overlap `impl Supertrait<u8> for DynThree` (E0119: they are the same trait when `T = u8`)
             blocker: the supertrait `Supertrait` is instantiated 3 times (`Supertrait<u8>`, `Supertrait<u16>`, `Supertrait<T>`): `impl Supertrait<u8> for DynThree` and `impl Supertrait<T> for DynThree` would overlap (E0119: they are the same trait when `T = u8`), so `DynThree` implements none of them; it upcasts to each instead
@@ -572,7 +575,7 @@ fn the_same_instantiation_twice_is_one_segment() {
         let supers = plan.supertraits();
         assert_eq!(supers.len(), 1, "{source}: {supers:?}");
         assert_eq!(
-            supers[0].vtable.as_ref().map(|e| e.upcast.as_str()),
+            supers[0].vtable.as_ref().and_then(|e| e.upcast.as_deref()),
             Some("into_dyn_supertrait")
         );
     }
@@ -603,16 +606,16 @@ fn supertraits_of_a_supertrait_instantiated_twice_are_instantiated_twice() {
         expect![[r#"
             fn t: plain vtable entry
             supertrait Dia<u8> (User)
-                embedded as `dia_u8`, upcast `into_dyn_dia_u8`
+                returned by `dia_u8`, upcast `into_dyn_dia_u8`
                 fn d: plain vtable entry
             supertrait Dia<u16> (User)
-                embedded as `dia_u16`, upcast `into_dyn_dia_u16`
+                returned by `dia_u16`, upcast `into_dyn_dia_u16`
                 fn d: plain vtable entry
             supertrait Supertrait<u8> (User)
-                embedded as `supertrait_u8`, upcast `into_dyn_supertrait_u8`
+                returned by `supertrait_u8`, upcast `into_dyn_supertrait_u8`
                 fn p: plain vtable entry
             supertrait Supertrait<u16> (User)
-                embedded as `supertrait_u16`, upcast `into_dyn_supertrait_u16`
+                returned by `supertrait_u16`, upcast `into_dyn_supertrait_u16`
                 fn p: plain vtable entry
             supertrait A (User)
                 fn a: plain vtable entry
@@ -691,7 +694,7 @@ fn a_higher_ranked_instantiation_is_not_carried_but_the_other_one_is() {
         expect![[r#"
             fn f: plain vtable entry
             supertrait Rel<B> (User)
-                embedded as `rel_b`, upcast `into_dyn_rel_b`
+                returned by `rel_b`, upcast `into_dyn_rel_b`
                 fn r: plain vtable entry
             supertrait Rel<&'r B> (User)
                 fn r: plain vtable entry
