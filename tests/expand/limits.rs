@@ -1,5 +1,6 @@
 //! Expansions at the supertrait limit (issue 11): a chain and a ladder of diamonds with
-//! `MAX_SUPERTRAITS` supertraits expand, compile and run, within a generous bound.
+//! `MAX_SUPERTRAITS` supertraits expand, compile and run, within a generous bound; their size
+//! grows in proportion to the hierarchy (method tables past the budget of dyn types).
 //!
 //! Each supertrait's vtable is a constant of its own, reached through a function (see
 //! `emit_vtable`). Embedded whole, a chain of 22 traits made a vtable of 2²¹ copies that rustc
@@ -8,7 +9,7 @@
 //! diamonds doubles the paths per rung). These programs took about a second each when written.
 
 use super::{run, scratch, supertraits};
-use dynlens_expand::{ExpandInput, MAX_SUPERTRAITS, expand_trait};
+use dynlens_expand::{ExpandInput, Expansion, MAX_SUPERTRAITS, expand_trait};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -65,23 +66,11 @@ fn ladder(rungs: usize) -> (Vec<String>, String) {
 /// the second trait and calls its closure's methods (`up_closure`, by index) through that, and
 /// runs it within [`BOUND`].
 fn expand_compile_run(what: &str, names: &[String], traits: &str, up_closure: &[usize]) {
-    let file = syn::parse_file(traits).expect("generated traits parse");
-    let syn::Item::Trait(head) = &file.items[0] else {
-        panic!("no trait")
-    };
-    let mut supers = Vec::new();
-    supertraits(&file, head, &mut supers);
+    let (count, e) = expand_first(what, traits);
     assert!(
-        supers.len() <= MAX_SUPERTRAITS && supers.len() + 3 > MAX_SUPERTRAITS,
-        "{what}: {} supertraits, the test wants the limit ({MAX_SUPERTRAITS})",
-        supers.len()
+        count <= MAX_SUPERTRAITS && count + 3 > MAX_SUPERTRAITS,
+        "{what}: {count} supertraits, the test wants the limit ({MAX_SUPERTRAITS})"
     );
-    let e = expand_trait(&ExpandInput {
-        trait_source: quote::quote!(#head).to_string(),
-        supertraits: supers,
-        ..Default::default()
-    })
-    .unwrap_or_else(|e| panic!("{what}: {e}"));
     assert!(e.complete, "{what}: {}", e.title);
     let head = &names[0];
     let impls: String = names
@@ -138,6 +127,50 @@ fn expand_compile_run(what: &str, names: &[String], traits: &str, up_closure: &[
         e.text.len()
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The expansion of the first trait of `traits` (the others are its supertraits), and how
+/// many supertraits it has.
+fn expand_first(what: &str, traits: &str) -> (usize, Expansion) {
+    let file = syn::parse_file(traits).expect("generated traits parse");
+    let syn::Item::Trait(head) = &file.items[0] else {
+        panic!("no trait")
+    };
+    let mut supers = Vec::new();
+    supertraits(&file, head, &mut supers);
+    let count = supers.len();
+    let e = expand_trait(&ExpandInput {
+        trait_source: quote::quote!(#head).to_string(),
+        supertraits: supers,
+        ..Default::default()
+    })
+    .unwrap_or_else(|e| panic!("{what}: {e}"));
+    (count, e)
+}
+
+/// A dyn type for every supertrait would write Σ|closure(S)| impls: bytes per trait growing
+/// with the depth (a chain of 16 wrote 20 KB per trait, one of 33 wrote 33 KB). Past the budget
+/// for supertraits' dyn types, the others get method tables, so the bytes per trait stop
+/// growing: at the limit they are at most what they are at 16 traits, where every supertrait
+/// still gets its dyn type.
+#[test]
+fn expansions_stay_proportional_to_the_hierarchy() {
+    let per_trait = |what: &str, (names, traits): (Vec<String>, String)| {
+        let (_, e) = expand_first(what, &traits);
+        let bytes = e.text.len() / names.len();
+        eprintln!("{what}: {} traits, {bytes} bytes per trait", names.len());
+        bytes
+    };
+    let chain_16 = per_trait("chain of 16", chain(16));
+    let chain_24 = per_trait("chain of 24", chain(24));
+    let chain_33 = per_trait("chain of 33", chain(MAX_SUPERTRAITS + 1));
+    assert!(
+        chain_24 <= chain_16 && chain_33 <= chain_16,
+        "{chain_16} {chain_24} {chain_33}"
+    );
+    let ladder_16 = per_trait("ladder of 16", ladder(5));
+    let ladder_31 = per_trait("ladder of 31", ladder((MAX_SUPERTRAITS - 1) / 3));
+    assert!(ladder_31 <= ladder_16, "{ladder_16} {ladder_31}");
 }
 
 #[test]

@@ -128,7 +128,7 @@ pub(crate) fn emit_plan(plan: &Plan) -> TokenStream {
 }
 
 /// The expansions of user supertraits that the file does not have yet, each once, before
-/// ours: our vtable returns theirs.
+/// ours: our vtable returns theirs (or their method tables).
 fn emit_included(plan: &Plan) -> TokenStream {
     let mut tokens = TokenStream::new();
     let name_s = plan.item.ident.to_string();
@@ -148,6 +148,10 @@ fn emit_included(plan: &Plan) -> TokenStream {
                 ),
             }));
             tokens.extend(emit_plan(&inc.plan));
+        } else {
+            // The workspace has this one, but what it includes was planned here (each trait
+            // once) and may not be there in the form this expansion needs.
+            tokens.extend(emit_included(&inc.plan));
         }
     }
     tokens

@@ -705,3 +705,64 @@ fn a_higher_ranked_instantiation_is_not_carried_but_the_other_one_is() {
         "#]],
     );
 }
+
+/// A chain `T0: T1: … : T{n-1}` with a method each: the input for `T0`, its supertraits in
+/// the resolver's order.
+fn chain_input(n: usize, budget: Option<usize>) -> ExpandInput {
+    let decl = |i: usize| {
+        let sup = if i + 1 < n {
+            format!(": T{}", i + 1)
+        } else {
+            String::new()
+        };
+        format!("pub trait T{i}{sup} {{ fn m{i}(&self); }}")
+    };
+    ExpandInput {
+        trait_source: decl(0),
+        supertraits: (1..n)
+            .map(|i| supertrait(&format!("T{i}"), &decl(i)))
+            .collect(),
+        dyn_type_budget: budget,
+        ..Default::default()
+    }
+}
+
+/// Which supertraits get a dyn type (an upcast), by name.
+fn with_upcasts(input: &ExpandInput) -> Vec<String> {
+    plan(input)
+        .expect("plans")
+        .supertraits()
+        .iter()
+        .filter(|s| s.vtable.as_ref().is_some_and(|v| v.upcast.is_some()))
+        .map(|s| s.name.clone())
+        .collect()
+}
+
+/// The budget of dyn types (`DynTypes`): a chain of 16 gets one for every supertrait; a longer
+/// one spends the budget on the direct supertrait first, then on the next ones while they fit,
+/// and on the cheap ones at the far end; the rest get method tables (no upcast). A budget of 0
+/// gives none; a supertrait already expanded in the workspace costs nothing.
+#[test]
+fn dyn_types_for_supertraits_within_the_budget() {
+    let all: Vec<String> = (1..16).map(|i| format!("T{i}")).collect();
+    assert_eq!(with_upcasts(&chain_input(16, None)), all);
+    // 20 traits: budget 64 + 4 × 19 = 140; `T{i}` costs its closure and itself, 20 - i:
+    // `T1` to `T9` take 135, then only `T15` (5) fits what is left.
+    let got = with_upcasts(&chain_input(20, None));
+    let expected: Vec<String> = [1, 2, 3, 4, 5, 6, 7, 8, 9, 15]
+        .iter()
+        .map(|i| format!("T{i}"))
+        .collect();
+    assert_eq!(got, expected);
+    assert!(with_upcasts(&chain_input(4, Some(0))).is_empty());
+    let mut input = chain_input(20, Some(0));
+    input.supertraits[0].already_expanded = true;
+    assert_eq!(with_upcasts(&input), ["T1"]);
+    // A method table of the workspace is reused, not written again; nor is an expanded vtable.
+    let mut input = chain_input(4, Some(0));
+    input.supertraits[1].methods_expanded = true;
+    let text = crate::expand_trait(&input).expect("expands").text;
+    assert!(!text.contains("pub struct T2Methods"), "{text}");
+    assert!(text.contains("pub struct T3Methods"), "{text}");
+    assert!(text.contains("NonNull<T2Methods<'a>>"), "{text}");
+}
