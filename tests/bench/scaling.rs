@@ -1,6 +1,7 @@
 //! `scaling`: time and peak memory of `check`, `expand` and hover as inputs grow (issue 11):
 //! supertrait chains of 100, 1,000 and 10,000 traits (clean, and inheriting a violation from
-//! the first trait), nesting depths of 1,000 and 100,000,
+//! the first trait, or a violation in every trait), ladders of diamonds of 1,000 and 10,000
+//! traits, nesting depths of 1,000 and 100,000,
 //! and files of 1, 5 and 20 MB. Not a test: it prints a markdown table (docs/benchmarks.md).
 //!
 //! ```text
@@ -52,6 +53,24 @@ fn chain(n: usize, violations: Violations) -> String {
             format!(": T{}", i - 1)
         };
         s.push_str(&format!("pub trait T{i}{sup} {{ {method} }}\n"));
+    }
+    s
+}
+
+/// A ladder of diamonds of about `n` traits, a violation in every trait: `D{r}: A{r} + B{r}`,
+/// `A{r}: D{r-1}`, `B{r}: D{r-1}` (every rung doubles the paths to the traits below; each
+/// `D` merges the reports of two supertraits).
+fn ladder(n: usize) -> String {
+    let rungs = n / 3;
+    let mut s = String::from("pub trait D0 { fn g0<T>(&self); }\n");
+    for r in 1..=rungs {
+        for (name, sup) in [
+            (format!("A{r}"), format!("D{}", r - 1)),
+            (format!("B{r}"), format!("D{}", r - 1)),
+            (format!("D{r}"), format!("A{r} + B{r}")),
+        ] {
+            s.push_str(&format!("pub trait {name}: {sup} {{ fn g<T>(&self); }}\n"));
+        }
     }
     s
 }
@@ -157,6 +176,18 @@ fn main() {
                 (n as u32 - 1, 11),
             )
         })
+        .chain([1_000usize, 10_000].iter().map(|&n| {
+            let rungs = n / 3;
+            (
+                format!(
+                    "ladder of diamonds of {}, a violation in every trait",
+                    3 * rungs + 1
+                ),
+                ladder(n),
+                format!("D{rungs}"),
+                (3 * rungs as u32, 11),
+            )
+        }))
         .chain([1_000usize, 100_000].iter().map(|&d| {
             (
                 format!("nesting depth {d}"),

@@ -139,7 +139,7 @@ pub fn run() {
     assert_eq!(transcript(DynAsyncBufRead::new(large())), expected);
     assert_eq!(transcript(DynAsyncBufRead::boxed(large())), expected);
 
-    // Upcast, the same value is read through `AsyncRead`'s embedded vtable.
+    // Upcast, the same value is read through `AsyncRead`'s vtable, which ours returns.
     let whole = String::from_utf8(TEXT.to_vec()).unwrap();
     assert_eq!(
         read_rest(DynAsyncBufRead::new(small()).into_dyn_async_read()),

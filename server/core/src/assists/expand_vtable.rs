@@ -374,10 +374,10 @@ mod tests {
         }
     }
 
-    /// A user's `Sized` is a supertrait like any other (embedded, implemented for the dyn
+    /// A user's `Sized` is a supertrait like any other (its vtable returned, implemented for the dyn
     /// value); a user's `Send` is not the auto trait (no `unsafe impl Send`).
     #[test]
-    fn user_sized_and_send_supertraits_are_embedded() {
+    fn user_sized_and_send_supertraits_are_carried() {
         let out = expand(
             &[(
                 "lib.rs",

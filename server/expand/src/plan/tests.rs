@@ -30,7 +30,7 @@ fn render(input: &ExpandInput) -> String {
         writeln!(out, "fn {}: {}", m.name, carry(&m.carry)).unwrap();
     }
     for s in plan.supertraits() {
-        // A trait instantiated several times: each instantiation, with its embedded vtable.
+        // A trait instantiated several times: each instantiation, with the vtable returned for it.
         let several = plan
             .supertraits()
             .iter()
@@ -473,13 +473,13 @@ fn with_supertraits(trait_source: &str, supertraits: Vec<SupertraitInput>) -> Ex
 }
 
 /// `Supertrait<T> + Supertrait<U>` (issue 12): rustc lays out a vtable segment per
-/// instantiation, and so does the expansion: two embedded vtables, two upcasts. But
+/// instantiation, and so does the expansion: two vtables returned, two upcasts. But
 /// `impl Supertrait<T> for DynTrait` and `impl Supertrait<U> for DynTrait` would overlap
 /// (E0119) since `T = U` is possible, so neither is written (their methods are inherent
 /// methods, `supertrait_t_p`, `supertrait_u_p`), and `impl Trait for DynTrait`, which needs
 /// both, is blocked. The expansion compiles and runs: `tests/expand/fixtures/supertrait_twice.rs`.
 #[test]
-fn a_supertrait_instantiated_twice_is_embedded_twice_and_blocks_the_impl_where_they_may_overlap() {
+fn a_supertrait_instantiated_twice_has_two_vtables_and_blocks_the_impl_where_they_may_overlap() {
     check_with(
         with_supertraits(
             "pub trait Trait<T, U>: Supertrait<T> + Supertrait<U> { fn say_hello(&self); }",
@@ -554,7 +554,7 @@ fn a_supertrait_instantiated_twice_is_embedded_twice_and_blocks_the_impl_where_t
 }
 
 /// Instantiations equal as written, or once the parameters' defaults are filled in, are one
-/// segment: one embedded vtable, no suffix, an impl.
+/// segment: one vtable, no suffix, an impl.
 #[test]
 fn the_same_instantiation_twice_is_one_segment() {
     for (source, decl) in [
@@ -582,7 +582,7 @@ fn the_same_instantiation_twice_is_one_segment() {
 }
 
 /// `Top: Dia<u8> + Dia<u16>` with `Dia<T>: Supertrait<T> + A` (the diamond of issue 12's
-/// layout test): every instantiation reached is embedded — `Dia<u8>`, `Dia<u16>`,
+/// layout test): every instantiation reached has its vtable — `Dia<u8>`, `Dia<u16>`,
 /// `Supertrait<u8>`, `Supertrait<u16>` (substituted through `Dia`'s bound), `A` once — and all
 /// have impls. With `Dia<T> + Dia<U>`, `Dia<T>`'s impl would overlap `Dia<U>`'s, and so would
 /// `Supertrait`'s; `A`'s does not.
@@ -680,7 +680,7 @@ fn several_instantiations_with_a_free_associated_type_are_not_carried() {
 
 /// num-traits' `RefNum<Base>: NumOps<Base, Base> + for<'r> NumOps<&'r Base, Base>` shape: the
 /// higher-ranked instantiation is not carried (one vtable cannot serve every lifetime); the
-/// other one still is, embedded and implemented.
+/// other one still is, with its vtable and its impl.
 #[test]
 fn a_higher_ranked_instantiation_is_not_carried_but_the_other_one_is() {
     check_with(
