@@ -682,14 +682,6 @@ fn own_violations(
     out
 }
 
-fn closure_keys(db: &Db, key: &TraitKey) -> HashSet<TraitKey> {
-    supertrait_closure(db, key)
-        .0
-        .into_iter()
-        .map(|(k, _)| k)
-        .collect()
-}
-
 /// The violations of one method (not exempt by `Self: Sized`).
 pub fn method_violations(
     db: &Db,
@@ -910,10 +902,9 @@ fn walk_args(args: &[GenericArg], f: &mut dyn FnMut(&Ty)) {
 struct SelfCtx<'a> {
     db: &'a Db,
     key: &'a TraitKey,
-    /// The supertrait closure, computed only if a qualified path needs it.
-    closure: std::cell::OnceCell<HashSet<TraitKey>>,
-    /// The elaborated supertrait references (with their type arguments), likewise.
-    supertrait_refs: std::cell::OnceCell<Vec<(TraitKey, Vec<Ty>)>>,
+    /// The elaborated supertrait references (with their type arguments), computed only if a
+    /// qualified path needs them; `None` past [`MAX_SUPERTRAIT_REFS`].
+    supertrait_refs: std::cell::OnceCell<Option<SupertraitRefs>>,
 }
 
 impl<'a> SelfCtx<'a> {
@@ -921,13 +912,8 @@ impl<'a> SelfCtx<'a> {
         SelfCtx {
             db,
             key,
-            closure: std::cell::OnceCell::new(),
             supertrait_refs: std::cell::OnceCell::new(),
         }
-    }
-
-    fn closure(&self) -> &HashSet<TraitKey> {
-        self.closure.get_or_init(|| closure_keys(self.db, self.key))
     }
 
     /// Does `ty` mention the erased `Self`? With `allow_projections`, `Self::Assoc` and
@@ -958,7 +944,6 @@ impl<'a> SelfCtx<'a> {
                     && self_ty.is_self()
                     && let Some(t) = trait_
                     && let Some(k) = resolve_trait(self.db, Scope::of(self.key), t)
-                    && self.closure().contains(&k)
                     && self.is_supertrait_ref(&k, t)
                 {
                     return false;
@@ -998,16 +983,25 @@ impl<'a> SelfCtx<'a> {
     /// arguments that are provably different types (`u8` and `u16`, two of the trait's own
     /// parameters) make it not one; anything dynlens cannot compare (a path that may be an
     /// alias) counts as the same, so that no false violation is reported.
+    ///
+    /// `k` not in the closure at all is not one. A closure past [`MAX_SUPERTRAIT_REFS`]
+    /// references is not elaborated to the end: dynlens cannot tell, so it counts as one.
     fn is_supertrait_ref(&self, k: &TraitKey, path: &TyPath) -> bool {
-        let refs = self
+        let Some(refs) = self
             .supertrait_refs
-            .get_or_init(|| supertrait_refs(self.db, self.key));
+            .get_or_init(|| supertrait_refs(self.db, self.key))
+        else {
+            return true;
+        };
+        let Some(sargs_of_k) = refs.get(k) else {
+            return false;
+        };
         let Some(def) = self.db.trait_def(k) else {
             return true;
         };
         let args = filled_args(&def, path, &HashMap::new());
         let params = own_type_params(self.db, self.key);
-        refs.iter().filter(|(sk, _)| sk == k).any(|(_, sargs)| {
+        sargs_of_k.iter().any(|sargs| {
             sargs.len() != args.len()
                 || !sargs
                     .iter()
@@ -1148,7 +1142,17 @@ fn filled_args(def: &TraitDef, path: &TyPath, subst: &HashMap<String, Ty>) -> Ve
 /// The trait and every supertrait reference reachable through bounds on `Self`, with their
 /// type arguments in terms of the trait's own parameters (rustc's elaborated supertraits of
 /// the identity reference).
-fn supertrait_refs(db: &Db, key: &TraitKey) -> Vec<(TraitKey, Vec<Ty>)> {
+/// Per trait of the closure, its instantiations as supertrait references (type arguments).
+type SupertraitRefs = HashMap<TraitKey, Vec<Vec<Ty>>>;
+
+/// How many supertrait references [`supertrait_refs`] elaborates before it gives up: each
+/// trait with a `<Self as Super>::Assoc` elaborates its own closure, so without a bound a
+/// chain of `n` such traits costs `n²` (1,000 traits took 54 s, with the closure's chains of
+/// names). Past it dynlens cannot tell and reports nothing (it used to stop at 256 and report
+/// the projection as not a supertrait's: a false violation).
+const MAX_SUPERTRAIT_REFS: usize = 256;
+
+fn supertrait_refs(db: &Db, key: &TraitKey) -> Option<SupertraitRefs> {
     let identity: Vec<Ty> = own_type_params(db, key)
         .into_iter()
         .map(|n| {
@@ -1160,9 +1164,13 @@ fn supertrait_refs(db: &Db, key: &TraitKey) -> Vec<(TraitKey, Vec<Ty>)> {
             })
         })
         .collect();
-    let mut out = vec![(key.clone(), identity)];
+    let mut out = vec![(key.clone(), identity.clone())];
+    let mut seen: SupertraitRefs = HashMap::from([(key.clone(), vec![identity])]);
     let mut i = 0;
-    while i < out.len() && out.len() < 256 {
+    while i < out.len() {
+        if out.len() > MAX_SUPERTRAIT_REFS {
+            return None;
+        }
         let (k, args) = out[i].clone();
         i += 1;
         let Some(def) = db.trait_def(&k) else {
@@ -1177,13 +1185,15 @@ fn supertrait_refs(db: &Db, key: &TraitKey) -> Vec<(TraitKey, Vec<Ty>)> {
             let Some(sdef) = db.trait_def(&s) else {
                 continue;
             };
-            let r = (s, filled_args(&sdef, path, &subst));
-            if !out.contains(&r) {
-                out.push(r);
+            let args = filled_args(&sdef, path, &subst);
+            let known = seen.entry(s.clone()).or_default();
+            if !known.contains(&args) {
+                known.push(args.clone());
+                out.push((s, args));
             }
         }
     }
-    out
+    Some(seen)
 }
 
 /// `ty` with the single-segment paths named in `subst` replaced.
@@ -1623,6 +1633,37 @@ mod tests {
             type Byte = u8;
             "#,
         );
+    }
+
+    /// A chain of 300 traits, each returning `<Self as T0>::Assoc` (`T0` at the far end).
+    /// rustc 1.95 accepts `dyn T299<Assoc = u8>`. dynlens elaborated at most 256 supertrait
+    /// references and then called the projection not a supertrait's: a false violation in
+    /// every trait past 256; and each trait walked its whole closure with chains of names
+    /// (1,000 traits: 54 s). Past `MAX_SUPERTRAIT_REFS` it now cannot tell and reports nothing.
+    #[test]
+    fn projections_through_a_deep_chain_are_not_violations() {
+        for n in [300] {
+            let mut text = String::from("trait T0 { type Assoc; }\n");
+            for i in 1..n {
+                text.push_str(&format!(
+                    "trait T{i}: T{} {{ fn f{i}(&self) -> <Self as T0>::Assoc; }}\n",
+                    i - 1
+                ));
+            }
+            let mut db = Db::new(StdLibrary::catalog());
+            let f = db.set_file_text("lib.rs".into(), text);
+            let started = std::time::Instant::now();
+            for i in 0..n {
+                let v = verdict(&db, &TraitKey::Local(f, i as u32)).expect("verdict");
+                assert!(v.violations.is_empty(), "T{i}: {:?}", v.violations);
+            }
+            // A bound far above what it takes (the dev profile), far below the stall.
+            assert!(
+                started.elapsed().as_secs() < 60,
+                "{n}: {:?}",
+                started.elapsed()
+            );
+        }
     }
 
     #[test]
