@@ -1642,27 +1642,23 @@ mod tests {
     /// (1,000 traits: 54 s). Past `MAX_SUPERTRAIT_REFS` it now cannot tell and reports nothing.
     #[test]
     fn projections_through_a_deep_chain_are_not_violations() {
-        for n in [300] {
-            let mut text = String::from("trait T0 { type Assoc; }\n");
-            for i in 1..n {
-                text.push_str(&format!(
-                    "trait T{i}: T{} {{ fn f{i}(&self) -> <Self as T0>::Assoc; }}\n",
-                    i - 1
-                ));
-            }
-            let mut db = Db::new(StdLibrary::catalog());
-            let f = db.set_file_text("lib.rs".into(), text);
-            let started = std::time::Instant::now();
-            for i in 0..n {
-                let v = verdict(&db, &TraitKey::Local(f, i as u32)).expect("verdict");
-                assert!(v.violations.is_empty(), "T{i}: {:?}", v.violations);
-            }
-            // A bound far above what it takes (the dev profile), far below the stall.
-            assert!(
-                started.elapsed().as_secs() < 60,
-                "{n}: {:?}",
-                started.elapsed()
-            );
+        let n = 300;
+        let mut text = String::from("trait T0 { type Assoc; }\n");
+        for i in 1..n {
+            text.push_str(&format!(
+                "trait T{i}: T{} {{ fn f{i}(&self) -> <Self as T0>::Assoc; }}\n",
+                i - 1
+            ));
+        }
+        let mut db = Db::new(StdLibrary::catalog());
+        let f = db.set_file_text("lib.rs".into(), text);
+        // One cache for all verdicts, as `check` has (the time is in docs/benchmarks.md).
+        let mut cache = VerdictCache::default();
+        for i in 0..n {
+            let v = cache
+                .verdict(&db, &TraitKey::Local(f, i as u32))
+                .expect("verdict");
+            assert!(v.violations.is_empty(), "T{i}: {:?}", v.violations);
         }
     }
 
