@@ -12,7 +12,7 @@ use super::model::{
     ClassifyCtx, Dispatchable, Instance, MethodPlan, Output, Receiver, ReplaceSelfAssoc, StdNames,
     classify, is_self_type, mentions_bare_self,
 };
-use super::supers::{Super, SuperKind, resolve};
+use super::supers::{InputIndex, Super, SuperKind, resolve};
 use super::{ExpandError, SupertraitInput};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -501,7 +501,7 @@ impl DynTypes {
     }
 
     /// Decides, at the trait expanded, for its whole closure (`supers`: as resolved).
-    fn decide(&mut self, supers: &[Super]) {
+    fn decide(&mut self, supers: &[Super], index: &InputIndex<'_>) {
         if self.decided.is_some() {
             return;
         }
@@ -522,10 +522,9 @@ impl DynTypes {
             }
             // One already in the workspace costs nothing; `DynS` writes an impl per trait
             // of its closure, and its own.
-            let cost = if already_expanded {
-                0
-            } else {
-                s.inputs.len() + 1
+            let cost = match &s.original {
+                Some(decl) if !already_expanded => index.transitive_inputs(decl).len() + 1,
+                _ => 0,
             };
             let fits = cost <= left;
             if fits {
@@ -563,8 +562,9 @@ pub(crate) fn plan_trait(
 ) -> Result<Plan, ExpandError> {
     let name_s = item.ident.to_string();
     let names = Names::fresh(item, inputs);
-    let mut all_supers = resolve(item, inputs, &names.borrow, std_names)?;
-    dyn_types.decide(&all_supers);
+    let index = InputIndex::new(inputs);
+    let mut all_supers = resolve(item, &index, &names.borrow, std_names)?;
+    dyn_types.decide(&all_supers, &index);
     for s in &mut all_supers {
         s.dyn_type = match s.kind {
             SuperKind::User {
@@ -582,6 +582,7 @@ pub(crate) fn plan_trait(
     let borrow = names.borrow.clone();
     let supers = plan_supertraits(
         all_supers,
+        &index,
         std_names,
         forwarding,
         &mut blockers,
@@ -712,6 +713,7 @@ struct SupersPlan {
 /// include it and to learn whether its own dyn value can implement it.
 fn plan_supertraits(
     all_supers: Vec<Super>,
+    inputs: &InputIndex<'_>,
     std_names: StdNames<'_>,
     forwarding: bool,
     blockers: &mut Vec<String>,
@@ -795,7 +797,7 @@ fn plan_supertraits(
                 // pointers implement `Foo` only where they implement its supertraits.
                 let mut sub = plan_trait(
                     sitem,
-                    &s.inputs,
+                    &inputs.transitive_inputs(sitem),
                     std_names,
                     forwarding,
                     s.blanket_impl,

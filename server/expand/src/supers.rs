@@ -6,6 +6,8 @@ use super::model::{ClassifyCtx, Method, StdNames, classify, tokens_mention_self}
 use super::{ExpandError, SupertraitInput};
 use dynlens_std::TraitInfo;
 use proc_macro2::Span;
+use std::cell::OnceCell;
+use std::collections::{HashMap, HashSet};
 use syn::visit_mut::VisitMut;
 use syn::{
     GenericArgument, Ident, ItemTrait, Path, PathArguments, TraitItem, Type, TypeParamBound,
@@ -45,8 +47,6 @@ pub(crate) struct Super {
     /// Its trait-level generic arguments, as written in the bound.
     pub args: Vec<GenericArgument>,
     pub methods: Vec<Method>,
-    /// Its supertraits, for including its own expansion.
-    pub inputs: Vec<SupertraitInput>,
     /// Why the dyn value cannot implement it at all (then it takes no part in the expansion).
     pub not_carried: Option<String>,
     /// Its declaration as written (for including its own expansion).
@@ -195,7 +195,7 @@ const STD_ROOTS: [&str; 3] = ["std", "core", "alloc"];
 /// Resolves the caller's supertrait list against the bounds written on the trait.
 pub(crate) fn resolve(
     item: &ItemTrait,
-    inputs: &[SupertraitInput],
+    index: &InputIndex<'_>,
     borrow: &syn::Lifetime,
     names: StdNames<'_>,
 ) -> Result<Vec<Super>, ExpandError> {
@@ -230,12 +230,12 @@ pub(crate) fn resolve(
     // two vtable segments for rustc). The first pass follows the caller's order (breadth first:
     // a trait comes after one that introduces it); a later pass picks up an instantiation
     // introduced by a supertrait resolved after it (`Top: A + C`, `A: X<u8>`, `C: X<u16>`).
+    let inputs = index.inputs;
     let cx = ResolveCtx {
         bindings: &bindings,
         own_assoc: &own_assoc,
         borrow,
         names,
-        inputs,
     };
     let mut first_of: Vec<(Ident, usize)> = Vec::new();
     let mut unwritten: Vec<Ident> = Vec::new();
@@ -364,6 +364,65 @@ fn several_instances_with_free_assoc(out: &mut [Super]) {
     }
 }
 
+/// The caller's supertraits by name, and the names each one's declaration bounds (parsed at
+/// most once per resolution), so that a supertrait's own closure is found in time linear in
+/// it (it was a scan of every input per name, with every source parsed again per supertrait:
+/// quadratic per supertrait, and the planner resolves every user supertrait's closure).
+pub(crate) struct InputIndex<'r> {
+    inputs: &'r [SupertraitInput],
+    /// The first input of each name (the caller lists each trait once).
+    by_name: HashMap<String, usize>,
+    bounds: Vec<OnceCell<Vec<String>>>,
+}
+
+impl<'r> InputIndex<'r> {
+    pub(crate) fn new(inputs: &'r [SupertraitInput]) -> InputIndex<'r> {
+        let mut by_name = HashMap::new();
+        for (i, s) in inputs.iter().enumerate() {
+            by_name.entry(last_ident(&s.path)).or_insert(i);
+        }
+        InputIndex {
+            inputs,
+            by_name,
+            bounds: inputs.iter().map(|_| OnceCell::new()).collect(),
+        }
+    }
+
+    /// The names input `i`'s declaration bounds (none if it does not parse).
+    fn bound_names(&self, i: usize) -> &[String] {
+        self.bounds[i].get_or_init(|| {
+            syn::parse_str::<ItemTrait>(self.inputs[i].source.trim())
+                .map(|t| bound_names(&t))
+                .unwrap_or_default()
+        })
+    }
+
+    /// The supertraits of a (user) supertrait, from the caller's transitive list, nearest
+    /// first: what its own expansion is planned with. Computed when needed, not kept on each
+    /// [`Super`]: every supertrait's closure, kept, made a chain's plans cubic in memory.
+    pub(crate) fn transitive_inputs(&self, item: &ItemTrait) -> Vec<SupertraitInput> {
+        let mut names: Vec<String> = bound_names(item);
+        let mut seen_names: HashSet<String> = names.iter().cloned().collect();
+        let mut taken: HashSet<usize> = HashSet::new();
+        let mut out: Vec<SupertraitInput> = Vec::new();
+        let mut i = 0;
+        while i < names.len() {
+            if let Some(&at) = self.by_name.get(&names[i])
+                && taken.insert(at)
+            {
+                out.push(self.inputs[at].clone());
+                for b in self.bound_names(at) {
+                    if seen_names.insert(b.clone()) {
+                        names.push(b.clone());
+                    }
+                }
+            }
+            i += 1;
+        }
+        out
+    }
+}
+
 /// What every instantiation of a supertrait is resolved against.
 #[derive(Clone, Copy)]
 struct ResolveCtx<'r> {
@@ -373,7 +432,6 @@ struct ResolveCtx<'r> {
     own_assoc: &'r [Ident],
     borrow: &'r syn::Lifetime,
     names: StdNames<'r>,
-    inputs: &'r [SupertraitInput],
 }
 
 /// Resolves one instantiation of a supertrait: `path` as the caller names it, `written` the
@@ -391,7 +449,7 @@ fn resolve_instance(
         own_assoc,
         borrow,
         names,
-        inputs,
+        ..
     } = *cx;
     let name = path
         .segments
@@ -438,7 +496,6 @@ fn resolve_instance(
         bound_assoc,
         args,
         methods: Vec::new(),
-        inputs: Vec::new(),
         not_carried: None,
         original: None,
         subst: Vec::new(),
@@ -595,9 +652,6 @@ fn resolve_instance(
             instances: None,
         };
         sup.methods = classify(&items, &cx, &name.to_string());
-        if let SuperKind::User { .. } = kind {
-            sup.inputs = transitive_inputs(&titem, inputs);
-        }
         sup.item = Some(titem);
     }
     Ok(sup)
@@ -999,30 +1053,6 @@ impl VisitMut for Subst<'_> {
         }
         syn::visit_mut::visit_type_mut(self, ty);
     }
-}
-
-/// The supertraits of a (user) supertrait, from the caller's transitive list.
-fn transitive_inputs(item: &ItemTrait, inputs: &[SupertraitInput]) -> Vec<SupertraitInput> {
-    let mut names: Vec<String> = bound_names(item);
-    let mut out: Vec<SupertraitInput> = Vec::new();
-    let mut i = 0;
-    while i < names.len() {
-        let n = names[i].clone();
-        if let Some(inp) = inputs.iter().find(|s| last_ident(&s.path) == n)
-            && !out.iter().any(|o| o.path == inp.path)
-        {
-            out.push(inp.clone());
-            if let Ok(t) = syn::parse_str::<ItemTrait>(inp.source.trim()) {
-                for b in bound_names(&t) {
-                    if !names.contains(&b) {
-                        names.push(b);
-                    }
-                }
-            }
-        }
-        i += 1;
-    }
-    out
 }
 
 fn bound_names(item: &ItemTrait) -> Vec<String> {
