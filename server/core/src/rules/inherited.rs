@@ -127,8 +127,10 @@ enum Rep {
     /// one link further. `jump` is the first trait below whose report is not `Shared`, and
     /// `shift` the links to it, so that reading a report skips a shared chain at once.
     Shared { next: u32, jump: u32, shift: u32 },
-    /// Merged from several supertraits, or settled in a cycle.
-    Merged(Vec<Entry>),
+    /// Merged from several supertraits, or settled in a cycle. `complete`: every reporting
+    /// trait of the closure is listed (else only the first [`KEPT`] that report only
+    /// violations are, and every trait that reports more).
+    Merged { entries: Vec<Entry>, complete: bool },
 }
 
 struct Entry {
@@ -196,7 +198,7 @@ impl Inherited {
         let mut seen = 0usize;
         // Without a trait that reports more than violations, every reported trait has
         // violations: the first `listed` are all that is listed.
-        let entries = self.entries_while(id, || {
+        let (entries, _) = self.entries_while(id, || {
             seen += 1;
             more_than_violations || seen <= listed
         });
@@ -254,11 +256,18 @@ impl Inherited {
             }
             match &self.nodes[cur as usize].rep {
                 None | Some(Rep::Empty) => break (0, false),
-                Some(Rep::Merged(_)) => {
-                    // A merged report keeps only its first traits (`KEPT`): the totals come
-                    // from the closure itself, walked once per merged trait (time linear in
-                    // its closure, no memory kept).
-                    let t = self.closure_totals(cur, own_of);
+                Some(Rep::Merged { entries, complete }) => {
+                    // A complete report lists every reporting trait; one that keeps only
+                    // its first traits (`KEPT`) has its totals from the closure itself,
+                    // walked once per such trait (time linear in its closure, no memory).
+                    let t = if *complete {
+                        entries.iter().fold((0, false), |(n, m), e| {
+                            let (a, b) = own_of(&self.nodes[e.x as usize]);
+                            (n + a, m || b)
+                        })
+                    } else {
+                        self.closure_totals(cur, own_of)
+                    };
                     self.nodes[cur as usize].totals = Some(t);
                     break t;
                 }
@@ -458,8 +467,11 @@ impl Inherited {
             _ => {
                 // Per reported trait: (distance, first link, position in that link's report).
                 let mut best: HashMap<u32, (u32, u32, u32)> = HashMap::new();
+                let mut complete = true;
                 for (b, &s) in reporting.iter().enumerate() {
-                    for (pos, (x, dist)) in self.kept_entries(s).into_iter().enumerate() {
+                    let (kept, whole) = self.kept_entries(s);
+                    complete &= whole;
+                    for (pos, (x, dist)) in kept.into_iter().enumerate() {
                         let candidate = (dist + 1, b as u32, pos as u32);
                         best.entry(x)
                             .and_modify(|c| {
@@ -498,7 +510,10 @@ impl Inherited {
                     only_violations += 1;
                     only_violations <= KEPT
                 });
-                Rep::Merged(entries)
+                Rep::Merged {
+                    entries,
+                    complete: complete && only_violations <= KEPT,
+                }
             }
         };
         self.nodes[v as usize].rep = Some(rep);
@@ -517,6 +532,8 @@ impl Inherited {
         // Per reported trait, where a chain to it starts: at the trait itself, or through a
         // bound leaving the component.
         let mut seeds: HashMap<u32, Vec<Link>> = HashMap::new();
+        // Whether every report read from outside the component was read whole.
+        let mut complete = true;
         let mut targets = Vec::new();
         for (i, &y) in component.iter().enumerate() {
             if self.nodes[y as usize].own.is_some() {
@@ -541,7 +558,9 @@ impl Inherited {
                     preds[j].push(i);
                     continue;
                 }
-                for (pos, (x, dist)) in self.kept_entries(s).into_iter().enumerate() {
+                let (kept, whole) = self.kept_entries(s);
+                complete &= whole;
+                for (pos, (x, dist)) in kept.into_iter().enumerate() {
                     let list = seeds.entry(x).or_default();
                     if list.is_empty() {
                         targets.push(x);
@@ -650,7 +669,10 @@ impl Inherited {
             self.nodes[component[i] as usize].rep = Some(if e.is_empty() {
                 Rep::Empty
             } else {
-                Rep::Merged(e)
+                Rep::Merged {
+                    entries: e,
+                    complete,
+                }
             });
         }
     }
@@ -658,7 +680,8 @@ impl Inherited {
     /// What a report merged from `v`'s reads of it: its first [`KEPT`] traits that report
     /// only violations, and every trait that reports more (the whole report when there is
     /// one: a chain is read no further than that).
-    fn kept_entries(&mut self, v: u32) -> Vec<(u32, u32)> {
+    /// With it, whether that is all of `v`'s closure's reporting traits.
+    fn kept_entries(&mut self, v: u32) -> (Vec<(u32, u32)>, bool) {
         if self.totals(v).1 {
             return self.entries_while(v, || true);
         }
@@ -678,28 +701,31 @@ impl Inherited {
     }
 
     /// A settled report read out: (reported trait, distance), in order, while `more` says to
-    /// go on (asked before each entry is taken).
-    fn entries_while(&self, v: u32, mut more: impl FnMut() -> bool) -> Vec<(u32, u32)> {
+    /// go on (asked before each entry is taken); and whether that is every reporting trait of
+    /// the closure (the report read to its end, and complete).
+    fn entries_while(&self, v: u32, mut more: impl FnMut() -> bool) -> (Vec<(u32, u32)>, bool) {
         let mut out = Vec::new();
         let (mut v, mut shift) = (v, 0);
         loop {
             match &self.nodes[v as usize].rep {
-                None | Some(Rep::Empty) => break,
-                Some(Rep::Merged(es)) => {
-                    for e in es {
+                None | Some(Rep::Empty) => return (out, true),
+                Some(Rep::Merged { entries, complete }) => {
+                    for e in entries {
                         if !more() {
-                            break;
+                            return (out, false);
                         }
                         out.push((e.x, e.dist + shift));
                     }
-                    break;
+                    return (out, *complete);
                 }
                 Some(Rep::Own { next }) => {
                     if !more() {
-                        break;
+                        return (out, false);
                     }
                     out.push((v, shift));
-                    let Some(next) = *next else { break };
+                    let Some(next) = *next else {
+                        return (out, true);
+                    };
                     v = next;
                     shift += 1;
                 }
@@ -709,7 +735,6 @@ impl Inherited {
                 }
             }
         }
-        out
     }
 
     /// The next link of the chain to the entry at `pos` of `v`'s report: the supertrait, and
@@ -719,8 +744,8 @@ impl Inherited {
             Rep::Empty => None,
             Rep::Own { next } => Some((((*next)?), pos.checked_sub(1)?)),
             Rep::Shared { next, .. } => Some((*next, pos)),
-            Rep::Merged(es) => {
-                let e = es.get(pos as usize)?;
+            Rep::Merged { entries, .. } => {
+                let e = entries.get(pos as usize)?;
                 (e.next != NONE).then_some((e.next, e.pos))
             }
         }

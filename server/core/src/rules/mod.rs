@@ -1417,6 +1417,43 @@ mod tests {
         );
     }
 
+    /// A trait whose two supertraits each pass on only the first `LISTED_TRAITS` traits of
+    /// one long chain (their reports are read, not kept whole, by the merge): the merged
+    /// report lists as many traits as it keeps, yet its count of the rest comes from the whole
+    /// closure, in one verdict per request and in a shared cache alike.
+    #[test]
+    fn a_diamond_over_a_long_chain_counts_every_inherited_violation() {
+        let mut text = String::from("trait C0 { fn g0<X>(&self); }\n");
+        for i in 1..40 {
+            text.push_str(&format!(
+                "trait C{i}: C{} {{ fn g{i}<X>(&self); }}\n",
+                i - 1
+            ));
+        }
+        text.push_str("trait A: C39 {}\ntrait B: C39 {}\ntrait D: A + B {}\n");
+        let mut db = Db::new(StdLibrary::catalog());
+        let f = db.set_file_text("lib.rs".into(), text);
+        let d = TraitKey::Local(f, 42);
+        assert_eq!(
+            db.trait_def(&d).map(|t| t.name.clone()).as_deref(),
+            Some("D")
+        );
+        let v = verdict(&db, &d).expect("verdict");
+        assert_eq!(
+            (v.violations.len(), v.elided),
+            (LISTED_TRAITS, 40 - LISTED_TRAITS)
+        );
+        let mut cache = VerdictCache::default();
+        for i in 0..43 {
+            cache.verdict(&db, &TraitKey::Local(f, i));
+        }
+        let v = cache.verdict(&db, &d).expect("verdict");
+        assert_eq!(
+            (v.violations.len(), v.elided),
+            (LISTED_TRAITS, 40 - LISTED_TRAITS)
+        );
+    }
+
     /// Checks the verdict of every trait of `fixture` against its annotations (see
     /// `crate::fixture`): each violation is marked in place, under the exact range the core
     /// reports for it (`Violation::range`: the item's name, the parameter, the return type,
