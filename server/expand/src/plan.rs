@@ -523,7 +523,7 @@ impl DynTypes {
             // One already in the workspace costs nothing; `DynS` writes an impl per trait
             // of its closure, and its own.
             let cost = match &s.original {
-                Some(decl) if !already_expanded => index.transitive_inputs(decl).len() + 1,
+                Some(decl) if !already_expanded => index.transitive_count(decl) + 1,
                 _ => 0,
             };
             let fits = cost <= left;

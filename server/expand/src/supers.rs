@@ -401,16 +401,30 @@ impl<'r> InputIndex<'r> {
     /// first: what its own expansion is planned with. Computed when needed, not kept on each
     /// [`Super`]: every supertrait's closure, kept, made a chain's plans cubic in memory.
     pub(crate) fn transitive_inputs(&self, item: &ItemTrait) -> Vec<SupertraitInput> {
+        self.transitive(item)
+            .into_iter()
+            .map(|i| self.inputs[i].clone())
+            .collect()
+    }
+
+    /// How many supertraits a (user) supertrait has in the caller's list (its closure's size,
+    /// without copying the inputs).
+    pub(crate) fn transitive_count(&self, item: &ItemTrait) -> usize {
+        self.transitive(item).len()
+    }
+
+    /// The indices of [`InputIndex::transitive_inputs`].
+    fn transitive(&self, item: &ItemTrait) -> Vec<usize> {
         let mut names: Vec<String> = bound_names(item);
         let mut seen_names: HashSet<String> = names.iter().cloned().collect();
         let mut taken: HashSet<usize> = HashSet::new();
-        let mut out: Vec<SupertraitInput> = Vec::new();
+        let mut out: Vec<usize> = Vec::new();
         let mut i = 0;
         while i < names.len() {
             if let Some(&at) = self.by_name.get(&names[i])
                 && taken.insert(at)
             {
-                out.push(self.inputs[at].clone());
+                out.push(at);
                 for b in self.bound_names(at) {
                     if seen_names.insert(b.clone()) {
                         names.push(b.clone());

@@ -63,11 +63,14 @@ impl Own {
             incomplete: db.trait_is_incomplete(key),
             unresolved,
         };
-        let reports = !own.violations.is_empty()
-            || own.unknown_attribute.is_some()
-            || own.incomplete
-            || !own.unresolved.is_empty();
+        let reports = !own.violations.is_empty() || own.more_than_violations();
         reports.then_some(own)
+    }
+
+    /// Whether it reports more than violations (an unknown attribute, syntax errors,
+    /// unresolved bounds): such a trait is always listed, never counted away.
+    fn more_than_violations(&self) -> bool {
+        self.unknown_attribute.is_some() || self.incomplete || !self.unresolved.is_empty()
     }
 }
 
@@ -209,8 +212,7 @@ impl Inherited {
             let Some(own) = self.nodes[x as usize].own.clone() else {
                 continue;
             };
-            let only_violations =
-                own.unknown_attribute.is_none() && own.unresolved.is_empty() && !own.incomplete;
+            let only_violations = !own.more_than_violations();
             if !own.violations.is_empty() {
                 with_violations += 1;
                 if with_violations > listed && only_violations {
@@ -242,10 +244,7 @@ impl Inherited {
     fn totals(&mut self, v: u32) -> (usize, bool) {
         let own_of = |n: &Node| {
             n.own.as_ref().map_or((0, false), |o| {
-                (
-                    o.violations.len(),
-                    o.unknown_attribute.is_some() || !o.unresolved.is_empty() || o.incomplete,
-                )
+                (o.violations.len(), o.more_than_violations())
             })
         };
         let mut path = Vec::new();
@@ -679,8 +678,8 @@ impl Inherited {
 
     /// What a report merged from `v`'s reads of it: its first [`KEPT`] traits that report
     /// only violations, and every trait that reports more (the whole report when there is
-    /// one: a chain is read no further than that).
-    /// With it, whether that is all of `v`'s closure's reporting traits.
+    /// one: a chain is read no further than that); and whether that is every reporting trait
+    /// of `v`'s closure.
     fn kept_entries(&mut self, v: u32) -> (Vec<(u32, u32)>, bool) {
         if self.totals(v).1 {
             return self.entries_while(v, || true);
@@ -692,12 +691,12 @@ impl Inherited {
         })
     }
 
-    /// Whether the trait reports more than violations (an unknown attribute, unresolved
-    /// bounds, syntax errors).
+    /// Whether the trait reports more than violations ([`Own::more_than_violations`]).
     fn reports_more_than_violations(&self, x: u32) -> bool {
-        self.nodes[x as usize].own.as_ref().is_some_and(|o| {
-            o.unknown_attribute.is_some() || !o.unresolved.is_empty() || o.incomplete
-        })
+        self.nodes[x as usize]
+            .own
+            .as_ref()
+            .is_some_and(|o| o.more_than_violations())
     }
 
     /// A settled report read out: (reported trait, distance), in order, while `more` says to
