@@ -343,10 +343,23 @@ fn a_twenty_megabyte_document_and_a_one_character_edit() {
         i += 1;
     }
     let uri = "file:///virtual/twenty.rs";
+    // A hang, not a benchmark (docs/benchmarks.md has the release numbers): the dev binary
+    // took 57 s and 40 s for the two steps alone on a slow 2-core machine (2026-12-03), and
+    // over the client's 90 s beside the other tests of this binary.
+    let bound = std::time::Duration::from_secs(300);
+    let hover = |client: &mut Client| {
+        let id = client.request_nowait(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri }, "position": { "line": 0, "character": 7 } }),
+        );
+        client
+            .try_wait_for(bound, |m| m.get("method").is_none() && m["id"] == json!(id))
+            .unwrap_or_else(|| panic!("no answer to the hover in {bound:?}"))
+    };
     let started = std::time::Instant::now();
     client.open(uri, &big);
     let lines = big.lines().count() as u32;
-    let response = client.hover(uri, 0, 7);
+    let response = hover(&mut client);
     assert!(response.get("error").is_none(), "{response}");
     let open_time = started.elapsed();
     let started = std::time::Instant::now();
@@ -356,13 +369,12 @@ fn a_twenty_megabyte_document_and_a_one_character_edit() {
             { "range": { "start": { "line": lines / 2, "character": 0 }, "end": { "line": lines / 2, "character": 0 } }, "text": " " }
         ] }),
     );
-    let response = client.hover(uri, 0, 7);
+    let response = hover(&mut client);
     assert!(response.get("error").is_none(), "{response}");
     let edit_time = started.elapsed();
     eprintln!("20 MB: open + hover {open_time:?}, one-character edit + hover {edit_time:?}");
     assert!(
-        open_time < std::time::Duration::from_secs(120)
-            && edit_time < std::time::Duration::from_secs(120),
+        open_time < bound && edit_time < bound,
         "open {open_time:?}, edit {edit_time:?}"
     );
     let mut expected = big.clone();
